@@ -1,0 +1,94 @@
+"""casetrack: administrative review, litigation and mediation case tracking for a district government."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from casetrack.settings import load_settings
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_settings(app.instance_path, overrides))
+    register_logging(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_errors(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_logging(app: Flask) -> None:
+    if not app.debug and not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def register_extensions(app: Flask) -> None:
+    from casetrack import models, tasks  # noqa: F401  (every table and task registered)
+    from casetrack.accounts.throttle import build_throttle
+    from casetrack.celery_app import celery_init_app
+    from casetrack.extensions import babel, csrf, db, login_manager, migrate
+    from casetrack.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "strong"
+    app.extensions["login_throttle"] = build_throttle(app.config)
+    celery_init_app(app)
+
+    from casetrack.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def load_user_from_token(request):
+        header = request.headers.get("Authorization", "")
+        if request.path.startswith("/api/") and header.startswith("Bearer "):
+            from casetrack.accounts.services import user_for_token
+
+            return user_for_token(header[len("Bearer ") :].strip())
+        return None
+
+
+def register_blueprints(app: Flask) -> None:
+    from casetrack.accounts.views import admin_bp, bp as accounts_bp
+    from casetrack.cases.views import bp as cases_bp
+    from casetrack.ledger.views import bp as ledger_bp
+    from casetrack.system.views import bp as system_bp
+    from casetrack.workdays.views import bp as workdays_bp
+
+    for blueprint in (system_bp, accounts_bp, admin_bp, cases_bp, ledger_bp, workdays_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    from casetrack.accounts.cli import users_cli
+    from casetrack.cases.cli import cases_cli
+    from casetrack.demo.cli import seed_demo_command
+    from casetrack.ledger.cli import ledger_cli
+
+    for command in (users_cli, ledger_cli, seed_demo_command, cases_cli):
+        app.cli.add_command(command)
+
+
+def register_errors(app: Flask) -> None:
+    from casetrack.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from casetrack.web import register_template_globals
+
+    register_template_globals(app)

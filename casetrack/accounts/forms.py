@@ -1,0 +1,36 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from casetrack.accounts.rules import ROLES, UNIT_KINDS
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Stay logged in"))
+
+
+class UserForm(FlaskForm):
+    username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
+    display_name = StringField(_l("Full name"), validators=[Optional(), Length(max=64)])
+    role = SelectField(_l("Role"), choices=[(code, _l(name)) for code, name in ROLES.items()])
+    unit_id = SelectField(_l("Unit"), coerce=int, choices=[])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(max=128)])
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)])
+
+
+class UnitForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    kind = SelectField(_l("Kind"), choices=[(code, _l(name)) for code, name in UNIT_KINDS.items()])
+    head_name = StringField(_l("Head (主要负责人)"), validators=[Optional(), Length(max=50)])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class ConfirmForm(FlaskForm):
+    """A bare form for POST buttons, so they carry a CSRF token."""

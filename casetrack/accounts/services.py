@@ -1,0 +1,189 @@
+"""Users, units and API tokens. Each verb takes the acting user, flushes, and leaves the commit to the caller."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+
+from casetrack.accounts import rules
+from casetrack.accounts.models import ApiToken, Unit, User
+from casetrack.audit import services as audit
+from casetrack.errors import DomainError, NotFound, PermissionDenied
+from casetrack.extensions import db
+from casetrack.i18n import N_
+
+_hasher = PasswordHasher()
+# Verifying against a dummy hash when the user does not exist keeps the answer time the same, so timing
+# does not reveal which user names exist.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def password_matches(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _require_admin(actor) -> None:
+    if actor is not None and not rules.can_administer(actor.role):
+        raise PermissionDenied(N_("Only an administrator can manage users and units."))
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+
+
+def find_unit(name: str) -> Unit | None:
+    return db.session.scalar(select(Unit).where(Unit.name == name.strip()))
+
+
+def authenticate(username: str, password: str) -> User | None:
+    user = find_user(username)
+    if user is None:
+        password_matches(_DUMMY_HASH, password)
+        return None
+    if not password_matches(user.password_hash, password) or not user.active:
+        return None
+    user.last_login_at = datetime.now(UTC)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    db.session.flush()
+    return user
+
+
+def _check_user_fields(role: str, unit: Unit | None, password: str | None) -> None:
+    if not rules.is_valid_role(role):
+        raise DomainError(N_("Unknown role %(role)s."), role=role)
+    if role == "unit" and unit is None:
+        raise DomainError(N_("A unit liaison must belong to a unit."))
+    if password is not None:
+        weakness = rules.validate_password(password)
+        if weakness:
+            raise DomainError(weakness)
+
+
+def create_user(username: str, role: str, password: str, actor, unit: Unit | None = None, email: str | None = None,
+                display_name: str = "") -> User:
+    _require_admin(actor)
+    username = username.strip()
+    if not username:
+        raise DomainError(N_("The user name is required."))
+    if find_user(username) is not None:
+        raise DomainError(N_("The user name %(name)s is taken."), name=username)
+    _check_user_fields(role, unit, password)
+    user = User(username=username, role=role, unit=unit if role == "unit" else None, email=email or None,
+                display_name=display_name or username, password_hash=hash_password(password), active=True)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user", user.id, "created", actor, [("role", None, role), ("unit", None, unit.name if unit else None)])
+    return user
+
+
+def update_user(user: User, actor, *, role: str, unit: Unit | None, email: str | None, display_name: str) -> User:
+    _require_admin(actor)
+    _check_user_fields(role, unit, None)
+    before = {"role": user.role, "unit": user.unit.name if user.unit else None, "email": user.email,
+              "display_name": user.display_name}
+    user.role, user.unit, user.email, user.display_name = role, unit if role == "unit" else None, email or None, display_name
+    db.session.flush()
+    after = {"role": role, "unit": user.unit.name if user.unit else None, "email": user.email,
+             "display_name": display_name}
+    audit.record("user", user.id, "updated", actor, audit.diff(before, after))
+    return user
+
+
+def set_active(user: User, active: bool, actor) -> None:
+    _require_admin(actor)
+    if actor is not None and user.id == actor.id and not active:
+        raise DomainError(N_("You cannot deactivate yourself."))
+    if user.active != active:
+        audit.record("user", user.id, "activated" if active else "deactivated", actor, [("active", user.active, active)])
+        user.active = active
+        db.session.flush()
+
+
+def reset_password(user: User, password: str, actor) -> None:
+    if actor is not None and actor.id != user.id:
+        _require_admin(actor)
+    weakness = rules.validate_password(password)
+    if weakness:
+        raise DomainError(weakness)
+    user.password_hash = hash_password(password)
+    db.session.flush()
+    audit.record("user", user.id, "password_reset", actor)
+
+
+def issue_token(user: User, actor) -> str:
+    """Make a new API token and return it; only its hash is stored, so this is the one time it is seen."""
+    if actor is not None and actor.id != user.id:
+        _require_admin(actor)
+    token = "ct_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=hashlib.sha256(token.encode()).hexdigest()))
+    db.session.flush()
+    audit.record("user", user.id, "token_issued", actor)
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None)))
+    if row is None or not row.user.active:
+        return None
+    row.last_used_at = datetime.now(UTC)
+    return row.user
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(N_("No such user."))
+    return user
+
+
+def get_unit(unit_id: int) -> Unit:
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(N_("No such unit."))
+    return unit
+
+
+def save_unit(unit: Unit | None, actor, *, name: str, kind: str, head_name: str | None, active: bool = True) -> Unit:
+    _require_admin(actor)
+    name = name.strip()
+    if not name:
+        raise DomainError(N_("The unit name is required."))
+    if kind not in rules.UNIT_KINDS:
+        raise DomainError(N_("Unknown unit kind."))
+    clash = find_unit(name)
+    if clash is not None and clash is not unit:
+        raise DomainError(N_("A unit named %(name)s already exists."), name=name)
+    before = {} if unit is None else {"name": unit.name, "kind": unit.kind, "head_name": unit.head_name, "active": unit.active}
+    if unit is None:
+        unit = Unit()
+        db.session.add(unit)
+    unit.name, unit.kind, unit.head_name, unit.active = name, kind, (head_name or "").strip() or None, active
+    db.session.flush()
+    after = {"name": unit.name, "kind": unit.kind, "head_name": unit.head_name, "active": unit.active}
+    audit.record("unit", unit.id, "updated" if before else "created", actor, audit.diff(before, after))
+    return unit
+
+
+def all_units(active_only: bool = False) -> list[Unit]:
+    stmt = select(Unit).order_by(Unit.kind, Unit.name)
+    if active_only:
+        stmt = stmt.where(Unit.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def all_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.username)))

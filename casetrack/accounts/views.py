@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required, login_user, logout_user
+
+from casetrack.accounts import services
+from casetrack.accounts.forms import ConfirmForm, LoginForm, PasswordForm, UnitForm, UserForm
+from casetrack.audit.services import history
+from casetrack.errors import DomainError
+from casetrack.extensions import db
+from casetrack.i18n import LOCALES
+from casetrack.web import roles_required
+
+bp = Blueprint("accounts", __name__)
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: an attacker's link must not bounce a fresh login to their own site.
+    if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
+        return target
+    return url_for("cases.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("cases.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        throttle = current_app.extensions["login_throttle"]
+        address = request.remote_addr or "unknown"
+        wait = throttle.seconds_blocked(form.username.data, address)
+        if wait:
+            flash(gettext("Too many failed logins. Try again in %(minutes)s minutes.", minutes=max(1, -(-wait // 60))),
+                  "error")
+            return render_template("accounts/login.html", form=form), 429
+        user = services.authenticate(form.username.data, form.password.data)
+        if user is None:
+            throttle.record_failure(form.username.data, address)
+            flash(gettext("Wrong user name or password, or the account is deactivated."), "error")
+            return render_template("accounts/login.html", form=form), 401
+        throttle.record_success(form.username.data)
+        db.session.commit()
+        session.clear()
+        login_user(user, remember=form.remember.data)
+        return redirect(_safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    session.clear()
+    flash(gettext("You have logged out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/locale/<code>", methods=["POST"])
+def set_locale(code: str):
+    if code in LOCALES:
+        session["locale"] = code
+        if current_user.is_authenticated:
+            current_user.locale = code
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def own_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(current_user, form.password.data, actor=current_user)
+        except DomainError as error:
+            flash(error.translated(), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Your password has been changed."), "info")
+            return redirect(url_for("cases.index"))
+    return render_template("accounts/password.html", form=form, user=current_user)
+
+
+# --- administration ------------------------------------------------------------------------------------------
+
+def _unit_choices(blank: bool = True):
+    choices = [(0, gettext("— none —"))] if blank else []
+    return choices + [(unit.id, unit.name) for unit in services.all_units(active_only=True)]
+
+
+@admin_bp.route("/users")
+@roles_required("admin")
+def users():
+    return render_template("admin/users.html", users=services.all_users(), form=ConfirmForm())
+
+
+@admin_bp.route("/users/new", methods=["GET", "POST"])
+@roles_required("admin")
+def new_user():
+    form = UserForm()
+    form.unit_id.choices = _unit_choices()
+    if form.validate_on_submit():
+        unit = services.get_unit(form.unit_id.data) if form.unit_id.data else None
+        try:
+            user = services.create_user(form.username.data, form.role.data, form.password.data or "", current_user,
+                                        unit=unit, email=form.email.data, display_name=form.display_name.data or "")
+        except DomainError as error:
+            flash(error.translated(), "error")
+        else:
+            db.session.commit()
+            flash(gettext("User %(name)s created.", name=user.username), "info")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_user(user_id: int):
+    user = services.get_user(user_id)
+    form = UserForm(obj=user if request.method == "GET" else None)
+    form.unit_id.choices = _unit_choices()
+    if request.method == "GET":
+        form.unit_id.data = user.unit_id or 0
+    if form.validate_on_submit():
+        unit = services.get_unit(form.unit_id.data) if form.unit_id.data else None
+        try:
+            services.update_user(user, current_user, role=form.role.data, unit=unit, email=form.email.data,
+                                 display_name=form.display_name.data or "")
+            if form.password.data:
+                services.reset_password(user, form.password.data, current_user)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.translated(), "error")
+        else:
+            db.session.commit()
+            flash(gettext("User %(name)s saved.", name=user.username), "info")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user, history=history("user", user.id))
+
+
+@admin_bp.route("/users/<int:user_id>/active", methods=["POST"])
+@roles_required("admin")
+def toggle_user(user_id: int):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        user = services.get_user(user_id)
+        try:
+            services.set_active(user, not user.active, current_user)
+        except DomainError as error:
+            flash(error.translated(), "error")
+        else:
+            db.session.commit()
+            flash(gettext("User %(name)s activated.", name=user.username) if user.active
+                  else gettext("User %(name)s deactivated.", name=user.username), "info")
+    return redirect(url_for("admin.users"))
+
+
+@admin_bp.route("/units")
+@roles_required("admin")
+def units():
+    return render_template("admin/units.html", units=services.all_units())
+
+
+@admin_bp.route("/units/new", methods=["GET", "POST"])
+@admin_bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
+@roles_required("admin")
+def edit_unit(unit_id: int | None = None):
+    unit = services.get_unit(unit_id) if unit_id else None
+    form = UnitForm(obj=unit)
+    if form.validate_on_submit():
+        try:
+            saved = services.save_unit(unit, current_user, name=form.name.data, kind=form.kind.data,
+                                       head_name=form.head_name.data, active=form.active.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.translated(), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Unit %(name)s saved.", name=saved.name), "info")
+            return redirect(url_for("admin.units"))
+    return render_template("admin/unit_form.html", form=form, unit=unit)

@@ -1,0 +1,50 @@
+"""The audit trail: every service that changes a record writes here, in the same transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Iterable
+
+from sqlalchemy import insert, select
+
+from casetrack.audit.models import AuditEntry
+from casetrack.extensions import db
+
+
+def _text(value) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
+
+
+def diff(before: dict, after: dict) -> list[tuple[str, object, object]]:
+    """The fields whose value differs, in ``after``'s order."""
+    return [(field, before.get(field), value) for field, value in after.items() if _text(before.get(field)) != _text(value)]
+
+
+def record(entity_type: str, entity_id: int, action: str, actor, changes: Iterable[tuple] = (), comment=None) -> None:
+    rows = [
+        {"field": field, "before": _text(old), "after": _text(new)} for field, old, new in changes
+    ] or [{"field": None, "before": None, "after": None}]
+    actor_id = actor.id if actor is not None else None
+    for row in rows:
+        db.session.add(
+            AuditEntry(entity_type=entity_type, entity_id=entity_id, action=action, actor_id=actor_id, comment=comment, **row)
+        )
+
+
+def record_many(rows: list[dict]) -> None:
+    """Bulk form for imports: each row has entity_type, entity_id, action, field, before, after, actor_id."""
+    if rows:
+        db.session.execute(insert(AuditEntry), [{**r, "before": _text(r.get("before")), "after": _text(r.get("after"))} for r in rows])
+
+
+def history(entity_type: str, entity_id: int) -> list[AuditEntry]:
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.entity_type == entity_type, AuditEntry.entity_id == entity_id)
+        .order_by(AuditEntry.id.desc())
+    )
+    return list(db.session.scalars(stmt))

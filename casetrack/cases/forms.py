@@ -1,0 +1,43 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from casetrack.cases import rules
+
+
+def _choices(mapping, blank=False):
+    options = [(code, _l(name)) for code, name in mapping.items()]
+    return [("", "—")] + options if blank else options
+
+
+class CaseForm(FlaskForm):
+    kind = SelectField(_l("Type"), choices=_choices(rules.KINDS))
+    number = StringField(_l("Case number (案号)"), validators=[DataRequired(), Length(max=64)])
+    instance = SelectField(_l("Instance"), choices=_choices(rules.INSTANCES), default="first")
+    procedure = SelectField(_l("Procedure"), choices=_choices(rules.PROCEDURES), default="normal")
+    respondent_unit_id = SelectField(_l("Respondent unit"), coerce=int, choices=[])
+    applicants = TextAreaField(_l("Applicants / plaintiffs"), validators=[DataRequired(), Length(max=4000)],
+                               description=_l("One a line: name, then optionally the ID number."))
+    applicant_count = IntegerField(_l("Number of applicants"), default=1, validators=[Optional(), NumberRange(min=1)])
+    matter = SelectField(_l("Matter"), choices=_choices(rules.MATTERS), default="other")
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10000)])
+    received_on = DateField(_l("Received on"), validators=[DataRequired()])
+    accepted_on = DateField(_l("Accepted / filed on"), validators=[Optional()])
+    copy_sent_on = DateField(_l("Copy sent to respondent on"), validators=[Optional()])
+    answer_received_on = DateField(_l("Answer received on"), validators=[Optional()])
+    served_on = DateField(_l("Complaint served on"), validators=[Optional()])
+    defence_filed_on = DateField(_l("Defence filed on"), validators=[Optional()])
+    concluded_on = DateField(_l("Concluded on"), validators=[Optional()])
+    outcome = SelectField(_l("Outcome"), choices=[], validators=[Optional()], validate_choice=False)
+    extension_days = IntegerField(_l("Extension (days)"), validators=[Optional(), NumberRange(min=1, max=30)])
+    extension_approved_by = StringField(_l("Extension approved by"), validators=[Optional(), Length(max=64)])
+    extension_approved_on = DateField(_l("Extension approved on"), validators=[Optional()])
+    version = HiddenField()
+
+
+class TransitionForm(FlaskForm):
+    on = DateField(_l("Date"), validators=[Optional()])
+    outcome = SelectField(_l("Outcome"), choices=[], validators=[Optional()], validate_choice=False)
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    version = HiddenField()

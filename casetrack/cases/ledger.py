@@ -1,0 +1,285 @@
+"""The 案件 sheet of the ledger: planning rows against the database, then writing them in bulk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, delete, insert, select, tuple_, update
+from sqlalchemy.orm import selectinload
+
+from casetrack.cases import rules
+from casetrack.cases.models import Applicant, Case
+from casetrack.cases.queries import scoped
+from casetrack.extensions import db
+from casetrack.i18n import N_
+from casetrack.ledger.context import ImportContext
+from casetrack.ledger.parsing import parse_choice, parse_date, parse_positive_int, parse_text
+from casetrack.ledger.sheets import Column, ParsedRow, SheetSpec
+
+#: Ledger fields compared with the database to tell "updated" from "unchanged".
+LEDGER_FIELDS = ("instance", "respondent_unit_id", "applicant_count", "matter", "received_on", "accepted_on",
+                 "concluded_on", "outcome")
+_LOOKUP_CHUNK = 500
+
+
+def _kind(cell):
+    return parse_choice(cell, {**rules.KIND_TERMS, **{k: k for k in rules.KINDS}}, "类型")
+
+
+def _instance(cell):
+    return parse_choice(cell, {**rules.INSTANCE_TERMS, **{k: k for k in rules.INSTANCES}}, "审级")
+
+
+def _matter(cell):
+    return parse_choice(cell, {**rules.MATTER_TERMS, **{k: k for k in rules.MATTERS}}, "案由")
+
+
+COLUMNS = (
+    Column("number", ("案号", "number"), parse_text, required=True),
+    Column("kind", ("类型", "kind"), _kind, required=True),
+    Column("instance", ("审级", "instance"), _instance),
+    Column("respondent", ("被申请人/被告", "respondent", "被申请人", "被告"), parse_text, required=True),
+    Column("applicant", ("申请人/原告", "applicant", "申请人", "原告"), parse_text, required=True),
+    Column("applicant_count", ("申请人数", "applicant_count"), parse_positive_int),
+    Column("matter", ("案由", "matter"), _matter),
+    Column("received_on", ("收案日期", "received_on"), parse_date, required=True),
+    Column("accepted_on", ("受理日期", "accepted_on"), parse_date),
+    Column("concluded_on", ("审结日期", "concluded_on"), parse_date),
+    Column("outcome", ("结果", "outcome"), parse_text),
+)
+
+
+@dataclass
+class _Planned:
+    row: int
+    key: tuple[str, str]
+    values: dict
+    applicant_names: list[str]
+    unit_name: str
+    existing: dict | None
+
+
+class CaseSheetImporter:
+    def __init__(self, context: ImportContext):
+        self.context = context
+        self.planned: list[_Planned] = []
+        self.created = self.updated = self.unchanged = 0
+
+    def plan(self, sheet: str, rows: list[ParsedRow]) -> None:
+        context = self.context
+        first_row_of: dict[tuple, int] = {}
+        candidates = []
+        for parsed in rows:
+            for column, message, params in parsed.problems:
+                context.error(sheet, parsed.number, message, column, **params)
+            values = parsed.values
+            if parsed.problems or not values["kind"] or not values["number"]:
+                continue
+            key = (values["kind"], values["number"])
+            if key in first_row_of:
+                context.error(sheet, parsed.number, N_("Case number %(number)s appears again (first in row %(first)s)."),
+                              "案号", number=values["number"], first=first_row_of[key])
+                continue
+            first_row_of[key] = parsed.number
+            candidates.append(parsed)
+        context.case_keys_in_file.update(first_row_of)
+        existing = self._load_existing(list(first_row_of))
+        for parsed in candidates:
+            self._plan_row(sheet, parsed, existing.get((parsed.values["kind"], parsed.values["number"])))
+
+    def _load_existing(self, keys: list[tuple[str, str]]) -> dict[tuple, dict]:
+        table = Case.__table__
+        found: dict[tuple, dict] = {}
+        for start in range(0, len(keys), _LOOKUP_CHUNK):
+            chunk = keys[start:start + _LOOKUP_CHUNK]
+            stmt = select(table).where(tuple_(table.c.kind, table.c.number).in_(chunk))
+            for row in db.session.execute(stmt).mappings():
+                found[(row["kind"], row["number"])] = dict(row)
+        if found:
+            ids = {row["id"]: key for key, row in found.items()}
+            names: dict[int, list[str]] = {}
+            id_list = list(ids)
+            for start in range(0, len(id_list), _LOOKUP_CHUNK):
+                stmt = (select(Applicant.case_id, Applicant.name)
+                        .where(Applicant.case_id.in_(id_list[start:start + _LOOKUP_CHUNK]))
+                        .order_by(Applicant.case_id, Applicant.position))
+                for case_id, name in db.session.execute(stmt):
+                    names.setdefault(case_id, []).append(name)
+            for case_id, key in ids.items():
+                found[key]["applicant_names"] = names.get(case_id, [])
+        return found
+
+    def _plan_row(self, sheet: str, parsed: ParsedRow, existing: dict | None) -> None:
+        context, raw = self.context, parsed.values
+        errors_before = len(context.errors)
+        kind = raw["kind"]
+        outcome = None
+        if raw["outcome"]:
+            terms = rules.OUTCOME_TERMS_BY_KIND[kind]
+            outcome = terms.get(raw["outcome"]) or (raw["outcome"] if raw["outcome"] in rules.OUTCOMES_BY_KIND[kind] else None)
+            if outcome is None:
+                context.error(sheet, parsed.number, N_("The outcome %(value)s is not possible for a %(kind)s case."), "结果",
+                              value=raw["outcome"], kind=rules.term_for(rules.KIND_TERMS, kind))
+                return
+        unit_id, unit_ok = context.unit_for(raw["respondent"], sheet, parsed.number)
+        if not unit_ok:
+            return
+        if existing is not None and context.actor is not None and context.actor.role == "unit" \
+                and existing["respondent_unit_id"] != context.actor.unit_id:
+            context.error(sheet, parsed.number, N_("You can only import your own unit's cases; this row names %(unit)s."),
+                          "案号", unit=raw["respondent"])
+            return
+        names = rules.split_applicant_names(raw["applicant"])
+        values = {
+            "kind": kind,
+            "number": raw["number"],
+            "instance": (raw["instance"] or "first") if kind == "litigation" else None,
+            "respondent_unit_id": unit_id,
+            "respondent_unit_name": raw["respondent"],
+            "applicant_count": max(raw["applicant_count"] or 1, len(names)),
+            "matter": raw["matter"] or (existing["matter"] if existing else "other"),
+            "received_on": raw["received_on"],
+            "accepted_on": raw["accepted_on"],
+            "concluded_on": raw["concluded_on"],
+            "outcome": outcome,
+            "procedure": existing["procedure"] if existing else "normal",
+        }
+        if kind == "review" and raw["instance"]:
+            context.error(sheet, parsed.number, N_("Only litigation cases have an instance."), "审级")
+            return
+        merged = {**(existing or {}), **values}
+        for problem in rules.validate_case(merged, context.today):
+            column = next((c.title for c in COLUMNS if c.key == problem.field), problem.field)
+            context.error(sheet, parsed.number, problem.message, column, **problem.as_params())
+        if len(context.errors) > errors_before:
+            return
+        planned = _Planned(parsed.number, (kind, raw["number"]), values, names, raw["respondent"], existing)
+        if existing is None:
+            self.created += 1
+        elif self._differs(planned):
+            self.updated += 1
+        else:
+            self.unchanged += 1
+            return
+        self.planned.append(planned)
+
+    @staticmethod
+    def _differs(planned: _Planned) -> bool:
+        existing = planned.existing
+        if any(planned.values[name] != existing[name] for name in LEDGER_FIELDS):
+            return True
+        return planned.applicant_names != existing["applicant_names"]
+
+    def apply(self) -> None:
+        context = self.context
+        if not self.planned:
+            return
+        units = context.create_new_units()
+        actor_id = context.actor.id if context.actor is not None else None
+        table = Case.__table__
+        creations, updates, audit_rows, applicant_rows, replaced_applicants = [], [], [], [], []
+        for item in self.planned:
+            values = dict(item.values)
+            values.pop("respondent_unit_name")
+            values["respondent_unit_id"] = units[item.unit_name]
+            existing = item.existing or {}
+            status = rules.derive_status(values["accepted_on"], values["concluded_on"], existing.get("declined_on"))
+            if existing.get("status") == "suspended" and status == "accepted":
+                status = "suspended"
+            values["status"] = status
+            full = {**existing, **values}
+            deadline = (rules.next_open_deadline(rules.compute_deadlines(full, context.calendar))
+                        if status in rules.OPEN_STATUSES else None)
+            values["next_deadline_on"] = deadline.due_on if deadline else None
+            values["next_deadline_code"] = deadline.code if deadline else None
+            values["search_text"] = rules.search_text(values["number"], item.applicant_names, item.unit_name,
+                                                      existing.get("summary", ""))
+            if item.existing is None:
+                creations.append({**values, "summary": "", "version": 1, "created_by_id": actor_id})
+            else:
+                updates.append({**values, "case_id": existing["id"], "new_version": existing["version"] + 1})
+                for name in (*LEDGER_FIELDS, "status"):
+                    if values[name] != existing[name]:
+                        audit_rows.append(_audit(existing["id"], "imported", name, existing[name], values[name], actor_id))
+                if item.applicant_names != existing["applicant_names"]:
+                    audit_rows.append(_audit(existing["id"], "imported", "applicants", "、".join(existing["applicant_names"]),
+                                             "、".join(item.applicant_names), actor_id))
+                    replaced_applicants.append(existing["id"])
+                    applicant_rows.extend(_applicants(existing["id"], item.applicant_names))
+
+        if creations:
+            names_by_key = {item.key: item.applicant_names for item in self.planned}
+            for case_id, kind, number in self._insert_cases(creations):
+                audit_rows.append(_audit(case_id, "imported", None, None, None, actor_id))
+                applicant_rows.extend(_applicants(case_id, names_by_key[(kind, number)]))
+        if updates:
+            columns = [name for name in updates[0] if name not in ("case_id", "new_version", "kind", "number")]
+            db.session.execute(
+                update(table).where(table.c.id == bindparam("case_id"))
+                .values(version=bindparam("new_version"), **{name: bindparam(name) for name in columns}),
+                updates,
+            )
+        if replaced_applicants:
+            db.session.execute(delete(Applicant.__table__).where(Applicant.__table__.c.case_id.in_(replaced_applicants)))
+        if applicant_rows:
+            db.session.execute(insert(Applicant.__table__), applicant_rows)
+        from casetrack.audit import services as audit
+
+        audit.record_many(audit_rows)
+        db.session.flush()
+
+    def _insert_cases(self, creations: list[dict]) -> list[tuple]:
+        table = Case.__table__
+        db.session.execute(insert(table), creations)
+        keys = [(row["kind"], row["number"]) for row in creations]
+        found = []
+        for start in range(0, len(keys), _LOOKUP_CHUNK):
+            chunk = keys[start:start + _LOOKUP_CHUNK]
+            found.extend(db.session.execute(
+                select(table.c.id, table.c.kind, table.c.number).where(tuple_(table.c.kind, table.c.number).in_(chunk))
+            ).tuples())
+        return found
+
+
+def _audit(case_id, action, field, before, after, actor_id) -> dict:
+    return {"entity_type": "case", "entity_id": case_id, "action": action, "field": field, "before": before,
+            "after": after, "actor_id": actor_id, "comment": "ledger import" if field is None else None}
+
+
+def _applicants(case_id: int, names: list[str]) -> list[dict]:
+    return [{"case_id": case_id, "position": position, "name": name, "kind": rules.guess_applicant_kind(name, None),
+             "id_number": None} for position, name in enumerate(names)]
+
+
+def export_rows(actor, cases=None):
+    """Rows of the 案件 sheet, in COLUMNS order, for the cases the actor can see (or the ones given)."""
+    if cases is None:
+        stmt = scoped(select(Case), actor).options(selectinload(Case.applicants)).order_by(Case.kind, Case.received_on, Case.id)
+        cases = db.session.scalars(stmt.execution_options(yield_per=2000))
+    for case in cases:
+        yield case_row(case)
+
+
+def case_row(case: Case) -> list:
+    return [
+        case.number,
+        rules.term_for(rules.KIND_TERMS, case.kind),
+        rules.term_for(rules.INSTANCE_TERMS, case.instance) if case.kind == "litigation" else "",
+        case.respondent_unit.name,
+        "、".join(a.name for a in case.applicants),
+        case.applicant_count,
+        rules.term_for(rules.MATTER_TERMS, case.matter),
+        case.received_on,
+        case.accepted_on,
+        case.concluded_on,
+        rules.term_for(rules.OUTCOME_TERMS_BY_KIND[case.kind], case.outcome) if case.outcome else "",
+    ]
+
+
+CASE_SHEET = SheetSpec(
+    entity="cases",
+    sheet_names=("案件", "cases"),
+    columns=COLUMNS,
+    importer=CaseSheetImporter,
+    exporter=export_rows,
+)

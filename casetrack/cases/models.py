@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, func
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casetrack.cases import rules
+from casetrack.extensions import db
+
+
+class Case(db.Model):
+    """A 行政复议 (review) or 行政诉讼 (litigation) case against one respondent unit."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("kind", "number"),
+        # The list's default order and its common filters, each ending in the sort key so pages stay cheap.
+        Index("ix_cases_received", "received_on", "id"),
+        Index("ix_cases_unit_received", "respondent_unit_id", "received_on", "id"),
+        Index("ix_cases_kind_received", "kind", "received_on", "id"),
+        Index("ix_cases_status_received", "status", "received_on", "id"),
+        Index("ix_cases_concluded", "concluded_on", "kind"),
+        Index("ix_cases_next_deadline", "next_deadline_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: review | litigation
+    kind: Mapped[str] = mapped_column(String(16))
+    #: 案号, unique per kind.
+    number: Mapped[str] = mapped_column(String(64))
+    #: Litigation only: first | second (一审/二审). Empty for review.
+    instance: Mapped[str | None] = mapped_column(String(8))
+    #: Review only: normal | simple (简易程序, 30-day decision).
+    procedure: Mapped[str] = mapped_column(String(8), default="normal")
+    #: 被申请人/被告
+    respondent_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    #: >= 5 makes a group case (群体性案件).
+    applicant_count: Mapped[int] = mapped_column(Integer, default=1)
+    #: 案由/管理领域, a key of cases.rules.MATTERS.
+    matter: Mapped[str] = mapped_column(String(32), default="other")
+    #: Free-text summary of the dispute.
+    summary: Mapped[str] = mapped_column(Text, default="")
+    #: Lifecycle state, changed only through cases.rules.TRANSITIONS.
+    status: Mapped[str] = mapped_column(String(16), default="received")
+
+    #: 收案
+    received_on: Mapped[date] = mapped_column(Date)
+    #: 受理 (review) / 立案 (litigation)
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+    #: Review: application copy sent to the respondent (starts its 10-working-day answer period).
+    copy_sent_on: Mapped[date | None] = mapped_column(Date)
+    #: Review: the respondent's answer received.
+    answer_received_on: Mapped[date | None] = mapped_column(Date)
+    #: Litigation: complaint served on the respondent (starts the 15-day defence period).
+    served_on: Mapped[date | None] = mapped_column(Date)
+    #: Litigation: defence and evidence filed.
+    defence_filed_on: Mapped[date | None] = mapped_column(Date)
+    #: Decided not to accept (不予受理 / 不予立案): closes the case without a decision.
+    declined_on: Mapped[date | None] = mapped_column(Date)
+    #: 审结; empty while open.
+    concluded_on: Mapped[date | None] = mapped_column(Date)
+    #: A key of cases.rules.OUTCOMES_BY_KIND[kind]; only with concluded_on.
+    outcome: Mapped[str | None] = mapped_column(String(24))
+
+    #: Review decision extension (Art. 62): days, who approved, when.
+    extension_days: Mapped[int | None] = mapped_column(Integer)
+    extension_approved_by: Mapped[str | None] = mapped_column(String(64))
+    extension_approved_on: Mapped[date | None] = mapped_column(Date)
+
+    #: The earliest statutory deadline still to meet, kept by the case services so lists can filter on it.
+    next_deadline_on: Mapped[date | None] = mapped_column(Date)
+    #: Code of that deadline (cases.rules.Deadline.code).
+    next_deadline_code: Mapped[str | None] = mapped_column(String(32))
+    #: Lower-cased number, applicants, unit and summary: what free-text search matches.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+
+    #: Optimistic lock: a save carrying an older version is refused instead of overwriting.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    respondent_unit = relationship("Unit", lazy="joined")
+    applicants: Mapped[list[Applicant]] = relationship(
+        back_populates="case", order_by="Applicant.position", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @hybrid_property
+    def is_open(self) -> bool:
+        return self.status in rules.OPEN_STATUSES
+
+    @is_open.inplace.expression
+    @classmethod
+    def _is_open_expression(cls):
+        return cls.status.in_(rules.OPEN_STATUSES)
+
+    @hybrid_property
+    def is_corrected(self) -> bool:
+        return rules.is_corrected(self.kind, self.outcome)
+
+    @is_corrected.inplace.expression
+    @classmethod
+    def _is_corrected_expression(cls):
+        return and_(cls.kind == "review", cls.outcome.in_(rules.CORRECTED_OUTCOMES))
+
+    @hybrid_property
+    def is_lost(self) -> bool:
+        return rules.is_lost(self.kind, self.outcome)
+
+    @is_lost.inplace.expression
+    @classmethod
+    def _is_lost_expression(cls):
+        return and_(cls.kind == "litigation", cls.outcome.in_(rules.LOST_OUTCOMES))
+
+    @property
+    def is_group_case(self) -> bool:
+        return rules.is_group_case(self.applicant_count)
+
+    def dates(self) -> dict:
+        """The plain values the deadline rules read."""
+        return {field: getattr(self, field) for field in rules.DATE_RULE_FIELDS}
+
+    def __repr__(self) -> str:
+        return f"<Case {self.kind} {self.number}>"
+
+
+class Applicant(db.Model):
+    """申请人/原告 of a case. The ID number is personal data: masked for everyone but legal and admin."""
+
+    __tablename__ = "applicants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: Order as entered; the first is the lead applicant.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    #: person | organisation
+    kind: Mapped[str] = mapped_column(String(16), default="person")
+    #: 身份证号 / 统一社会信用代码
+    id_number: Mapped[str | None] = mapped_column(String(32))
+
+    case: Mapped[Case] = relationship(back_populates="applicants")

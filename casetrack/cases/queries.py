@@ -1,0 +1,146 @@
+"""Reading cases. Unit scoping lives here, once: every list, search, export and detail goes through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from datetime import date, timedelta
+
+from sqlalchemy import Select, exists, func, select
+
+from casetrack.accounts import rules as account_rules
+
+from casetrack.cases.models import Applicant, Case
+from casetrack.errors import NotFound
+from casetrack.extensions import db
+from casetrack.i18n import N_
+
+SORTS = {
+    "received_desc": (Case.received_on.desc(), Case.id.desc()),
+    "received_asc": (Case.received_on.asc(), Case.id.asc()),
+    "number": (Case.number.asc(), Case.id.asc()),
+    "deadline": (Case.next_deadline_on.asc(), Case.id.asc()),
+    "concluded_desc": (Case.concluded_on.desc(), Case.id.desc()),
+}
+
+
+def scoped(stmt: Select, actor) -> Select:
+    """Restrict a SELECT over cases to what the actor may see: a unit liaison only its own unit."""
+    if actor is None or account_rules.sees_all_units(actor.role):
+        return stmt
+    return stmt.where(Case.respondent_unit_id == (actor.unit_id or -1))
+
+
+def get_visible_case(actor, case_id: int) -> Case:
+    """The case if the actor may see it. Otherwise NotFound — never a hint that it exists."""
+    case = db.session.scalar(scoped(select(Case).where(Case.id == case_id), actor))
+    if case is None:
+        raise NotFound(N_("The page or record does not exist."))
+    return case
+
+
+@dataclass
+class CaseFilters:
+    q: str = ""
+    number: str = ""
+    applicant: str = ""
+    kind: str = ""
+    instance: str = ""
+    status: str = ""
+    matter: str = ""
+    unit_id: int | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    concluded_from: date | None = None
+    concluded_to: date | None = None
+    #: "overdue" | "due_soon" | "attention" (either)
+    deadline: str = ""
+    sort: str = "received_desc"
+    page: int = 1
+    per_page: int = 50
+    problems: list[str] = field(default_factory=list)
+
+    def as_query_args(self) -> dict:
+        """The filters as URL parameters (for pagination links and "export what I see")."""
+        skip = {"page", "problems"}
+        args = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name not in skip and value not in (None, "", f.default):
+                args[f.name] = value.isoformat() if isinstance(value, date) else value
+        return args
+
+
+def filtered(actor, filters: CaseFilters, today: date, warning_days: int) -> Select:
+    stmt = scoped(select(Case), actor)
+    if filters.q:
+        stmt = stmt.where(Case.search_text.contains(filters.q.strip().lower(), autoescape=True))
+    if filters.number:
+        stmt = stmt.where(Case.number.contains(filters.number.strip(), autoescape=True))
+    if filters.applicant:
+        stmt = stmt.where(
+            exists().where(Applicant.case_id == Case.id,
+                           Applicant.name.contains(filters.applicant.strip(), autoescape=True))
+        )
+    for name in ("kind", "instance", "status", "matter"):
+        value = getattr(filters, name)
+        if value == "open" and name == "status":
+            stmt = stmt.where(Case.is_open)
+        elif value:
+            stmt = stmt.where(getattr(Case, name) == value)
+    if filters.unit_id:
+        stmt = stmt.where(Case.respondent_unit_id == filters.unit_id)
+    if filters.received_from:
+        stmt = stmt.where(Case.received_on >= filters.received_from)
+    if filters.received_to:
+        stmt = stmt.where(Case.received_on <= filters.received_to)
+    if filters.concluded_from:
+        stmt = stmt.where(Case.concluded_on >= filters.concluded_from)
+    if filters.concluded_to:
+        stmt = stmt.where(Case.concluded_on <= filters.concluded_to)
+    if filters.deadline == "overdue":
+        stmt = stmt.where(Case.next_deadline_on < today)
+    elif filters.deadline == "due_soon":
+        stmt = stmt.where(Case.next_deadline_on.between(today, today + timedelta(days=warning_days)))
+    elif filters.deadline == "attention":
+        stmt = stmt.where(Case.next_deadline_on <= today + timedelta(days=warning_days))
+    return stmt
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def page_of_cases(actor, filters: CaseFilters, today: date, warning_days: int) -> Page:
+    stmt = filtered(actor, filters, today, warning_days)
+    total = db.session.scalar(stmt.with_only_columns(func.count(Case.id)).order_by(None))
+    ordered = stmt.order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))
+    items = list(db.session.scalars(ordered.limit(filters.per_page).offset((filters.page - 1) * filters.per_page)))
+    return Page(items, total, filters.page, filters.per_page)
+
+
+def iter_cases(actor, filters: CaseFilters, today: date, warning_days: int, limit: int):
+    """The filtered cases in list order, streamed in batches: for exports."""
+    stmt = filtered(actor, filters, today, warning_days).order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))
+    return db.session.scalars(stmt.limit(limit).execution_options(yield_per=1000))
+
+
+def open_cases_batch(after_id: int, size: int) -> list[Case]:
+    stmt = select(Case).where(Case.is_open, Case.id > after_id).order_by(Case.id).limit(size)
+    return list(db.session.scalars(stmt))
+
+
+def case_numbers_exist(kind: str, number: str, excluding_id: int | None = None) -> bool:
+    stmt = select(Case.id).where(Case.kind == kind, Case.number == number)
+    if excluding_id:
+        stmt = stmt.where(Case.id != excluding_id)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+

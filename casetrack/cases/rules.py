@@ -1,0 +1,363 @@
+"""Case rules as pure functions over plain values: vocabularies, the status machine, validation, deadlines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from casetrack.i18n import N_
+from casetrack.workdays.rules import WorkCalendar
+
+KINDS = {"review": N_("Administrative review"), "litigation": N_("Administrative litigation")}
+INSTANCES = {"first": N_("First instance"), "second": N_("Second instance")}
+PROCEDURES = {"normal": N_("Normal procedure"), "simple": N_("Simple procedure")}
+APPLICANT_KINDS = {"person": N_("Natural person"), "organisation": N_("Organisation")}
+
+MATTERS = {
+    "penalty": N_("Administrative penalty"),
+    "enforcement": N_("Administrative compulsion"),
+    "expropriation": N_("Administrative expropriation"),
+    "licensing": N_("Administrative licensing"),
+    "information_disclosure": N_("Government information disclosure"),
+    "inaction": N_("Administrative inaction"),
+    "complaint_handling": N_("Handling of reports and complaints"),
+    "confirmation": N_("Administrative confirmation"),
+    "other": N_("Other"),
+}
+
+REVIEW_OUTCOMES = {
+    "upheld": N_("Upheld"),
+    "rejected": N_("Application rejected"),
+    "revoked": N_("Revoked"),
+    "varied": N_("Varied"),
+    "confirmed_illegal": N_("Confirmed illegal"),
+    "confirmed_invalid": N_("Confirmed invalid"),
+    "ordered_to_perform": N_("Ordered to perform"),
+    "terminated": N_("Terminated"),
+    "mediated": N_("Mediated"),
+}
+LITIGATION_OUTCOMES = {
+    "claim_rejected": N_("Claim rejected"),
+    "revoked": N_("Revoked"),
+    "varied": N_("Varied"),
+    "confirmed_illegal": N_("Confirmed illegal"),
+    "confirmed_invalid": N_("Confirmed invalid"),
+    "ordered_to_perform": N_("Ordered to perform"),
+    "compensation": N_("Compensation"),
+    "withdrawn": N_("Withdrawn"),
+    "mediated": N_("Mediated"),
+    "suit_dismissed": N_("Suit dismissed"),
+}
+OUTCOMES_BY_KIND = {"review": REVIEW_OUTCOMES, "litigation": LITIGATION_OUTCOMES}
+
+#: 纠错: review outcomes that correct the respondent's act (SPEC section 2).
+CORRECTED_OUTCOMES = frozenset({"revoked", "varied", "confirmed_illegal", "confirmed_invalid", "ordered_to_perform"})
+#: 败诉: litigation outcomes the respondent loses.
+LOST_OUTCOMES = frozenset({"revoked", "varied", "confirmed_illegal", "confirmed_invalid", "ordered_to_perform", "compensation"})
+
+#: 群体性案件 from this many applicants.
+GROUP_CASE_MIN_APPLICANTS = 5
+#: 行政复议法 Art. 62: at most one extension of at most 30 days.
+MAX_EXTENSION_DAYS = 30
+
+STATUSES = {
+    "received": N_("Received"),
+    "accepted": N_("Accepted"),
+    "suspended": N_("Suspended"),
+    "concluded": N_("Concluded"),
+    "not_accepted": N_("Not accepted"),
+}
+OPEN_STATUSES = frozenset({"received", "accepted", "suspended"})
+
+#: (from status, action) → to status. The only way a case changes status.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    ("received", "accept"): "accepted",
+    ("received", "decline"): "not_accepted",
+    ("accepted", "suspend"): "suspended",
+    ("suspended", "resume"): "accepted",
+    ("accepted", "conclude"): "concluded",
+    ("concluded", "reopen"): "accepted",
+    ("not_accepted", "reopen"): "received",
+}
+ACTIONS = {
+    "accept": N_("Accept"),
+    "decline": N_("Decline to accept"),
+    "suspend": N_("Suspend"),
+    "resume": N_("Resume"),
+    "conclude": N_("Conclude"),
+    "reopen": N_("Reopen"),
+}
+#: Actions that need a written reason, kept in the audit trail.
+ACTIONS_NEEDING_REASON = frozenset({"decline", "suspend", "reopen"})
+#: Reopening undoes a recorded result; only the legal bureau and admins may.
+ACTIONS_RESTRICTED = {"reopen": frozenset({"legal", "admin"})}
+
+
+def next_status(status: str, action: str) -> str | None:
+    return TRANSITIONS.get((status, action))
+
+
+def allowed_actions(status: str, role: str) -> list[str]:
+    return [
+        action
+        for (source, action) in TRANSITIONS
+        if source == status and role in ACTIONS_RESTRICTED.get(action, {role})
+    ]
+
+
+def derive_status(accepted_on: date | None, concluded_on: date | None, declined_on: date | None = None) -> str:
+    """The status a set of recorded dates implies; used when a ledger row brings a case in whole."""
+    if concluded_on:
+        return "concluded"
+    if declined_on:
+        return "not_accepted"
+    if accepted_on:
+        return "accepted"
+    return "received"
+
+
+def is_corrected(kind: str, outcome: str | None) -> bool:
+    return kind == "review" and outcome in CORRECTED_OUTCOMES
+
+
+def is_lost(kind: str, outcome: str | None) -> bool:
+    return kind == "litigation" and outcome in LOST_OUTCOMES
+
+
+def is_group_case(applicant_count: int | None) -> bool:
+    return (applicant_count or 0) >= GROUP_CASE_MIN_APPLICANTS
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    message: str  # msgid
+    params: tuple = ()
+
+    def as_params(self) -> dict:
+        return dict(self.params)
+
+
+def validate_case(values: dict, today: date) -> list[Problem]:
+    """Every reason the case data cannot be saved. ``values`` uses the model's field names."""
+    problems: list[Problem] = []
+    kind = values.get("kind")
+    if kind not in KINDS:
+        problems.append(Problem("kind", N_("Unknown case type.")))
+    if not (values.get("number") or "").strip():
+        problems.append(Problem("number", N_("The case number is required.")))
+    if not values.get("respondent_unit_id") and not values.get("respondent_unit_name"):
+        problems.append(Problem("respondent_unit_id", N_("The respondent unit is required.")))
+    if values.get("matter") not in MATTERS:
+        problems.append(Problem("matter", N_("Unknown matter category.")))
+    instance = values.get("instance")
+    if kind == "litigation" and instance not in INSTANCES:
+        problems.append(Problem("instance", N_("The instance must be first or second.")))
+    if kind == "review" and instance:
+        problems.append(Problem("instance", N_("Only litigation cases have an instance.")))
+    if kind == "review" and values.get("procedure", "normal") not in PROCEDURES:
+        problems.append(Problem("procedure", N_("Unknown procedure.")))
+    count = values.get("applicant_count")
+    if count is None or count < 1:
+        problems.append(Problem("applicant_count", N_("There must be at least one applicant.")))
+
+    received = values.get("received_on")
+    if received is None:
+        problems.append(Problem("received_on", N_("The date received is required.")))
+    elif received > today:
+        problems.append(Problem("received_on", N_("The date received is in the future.")))
+    for field in ("accepted_on", "copy_sent_on", "answer_received_on", "served_on", "defence_filed_on",
+                  "declined_on", "concluded_on"):
+        day = values.get(field)
+        if day is None:
+            continue
+        if day > today:
+            problems.append(Problem(field, N_("The date is in the future.")))
+        elif received is not None and day < received:
+            problems.append(Problem(field, N_("The date is before the date received.")))
+    accepted, concluded = values.get("accepted_on"), values.get("concluded_on")
+    if accepted and concluded and concluded < accepted:
+        problems.append(Problem("concluded_on", N_("The case cannot be concluded before it was accepted.")))
+
+    outcome = values.get("outcome")
+    if concluded and not outcome:
+        problems.append(Problem("outcome", N_("A concluded case needs an outcome.")))
+    if outcome and not concluded:
+        problems.append(Problem("outcome", N_("An outcome can only be recorded with the date concluded.")))
+    if outcome and kind in OUTCOMES_BY_KIND and outcome not in OUTCOMES_BY_KIND[kind]:
+        problems.append(Problem("outcome", N_("This outcome is not possible for this type of case.")))
+
+    extension = values.get("extension_days")
+    if extension:
+        if kind != "review":
+            problems.append(Problem("extension_days", N_("Only review decisions can be extended.")))
+        elif not 1 <= extension <= MAX_EXTENSION_DAYS:
+            problems.append(Problem("extension_days", N_("An extension is at most 30 days.")))
+        elif not (values.get("extension_approved_by") or "").strip():
+            problems.append(Problem("extension_approved_by", N_("An extension needs the name of who approved it.")))
+    return problems
+
+
+# --- statutory deadlines -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Deadline:
+    code: str
+    label: str  # msgid
+    basis: str  # the statute, shown beside the date
+    due_on: date
+    #: The day the step was taken; None while it is still to do.
+    done_on: date | None
+    #: True when the holiday schedule of a year in the period is unknown (weekends only were counted).
+    estimated: bool
+    #: Informational deadlines (e.g. the parties' appeal period) are shown but never "overdue" for us.
+    informational: bool = False
+    #: The case is closed, so a step with no date was simply not recorded: never overdue.
+    case_closed: bool = False
+
+    def days_left(self, today: date) -> int:
+        return (self.due_on - today).days
+
+    def state(self, today: date, warning_days: int) -> str:
+        """done | late | not_recorded | overdue | due_soon | pending | passed (informational only)."""
+        if self.done_on is not None:
+            return "late" if self.done_on > self.due_on else "done"
+        if self.case_closed and not self.informational:
+            return "not_recorded"
+        if self.informational:
+            return "passed" if today > self.due_on else "pending"
+        left = self.days_left(today)
+        if left < 0:
+            return "overdue"
+        if left <= warning_days:
+            return "due_soon"
+        return "pending"
+
+
+#: The case fields compute_deadlines reads.
+DATE_RULE_FIELDS = ("kind", "instance", "procedure", "received_on", "accepted_on", "copy_sent_on", "answer_received_on",
+                    "served_on", "defence_filed_on", "declined_on", "concluded_on", "outcome", "extension_days")
+
+
+def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
+    """The statutory deadlines that apply to a case, given its recorded dates (model field names)."""
+    deadlines: list[Deadline] = []
+    received, accepted, concluded = case.get("received_on"), case.get("accepted_on"), case.get("concluded_on")
+    closed_without_decision = case.get("declined_on")
+    closed = bool(concluded or closed_without_decision)
+
+    def add(code, label, basis, start, due, done, informational=False):
+        estimated = calendar.is_estimate(start, due)
+        deadlines.append(Deadline(code, label, basis, due, done, estimated, informational, closed))
+
+    if received is None:
+        return deadlines
+
+    if case.get("kind") == "review":
+        add("admission", N_("Decide on admission (5 working days)"), N_("Administrative Review Law Art. 30"),
+            received, calendar.add_working_days(received, 5), accepted or closed_without_decision)
+        if accepted:
+            add("copy_to_respondent", N_("Send the application to the respondent (7 working days)"),
+                N_("Administrative Review Law Art. 48"),
+                accepted, calendar.add_working_days(accepted, 7), case.get("copy_sent_on"))
+            if case.get("copy_sent_on"):
+                sent = case["copy_sent_on"]
+                add("respondent_answer", N_("Respondent's answer and evidence (10 working days)"),
+                    N_("Administrative Review Law Art. 48"),
+                    sent, calendar.add_working_days(sent, 10), case.get("answer_received_on"))
+            days = 30 if case.get("procedure") == "simple" else 60
+            days += case.get("extension_days") or 0
+            add("decision", N_("Review decision"), N_("Administrative Review Law Art. 62"),
+                accepted, calendar.add_calendar_days(accepted, days), concluded)
+    elif case.get("kind") == "litigation":
+        served = case.get("served_on")
+        if served:
+            add("defence", N_("Defence and evidence (15 days from service)"), N_("Administrative Litigation Law Art. 67"),
+                served, calendar.add_calendar_days(served, 15), case.get("defence_filed_on"))
+        if case.get("instance", "first") == "first":
+            filed = accepted or received
+            add("first_instance_judgment", N_("First-instance judgment (6 months from filing)"),
+                N_("Administrative Litigation Law Art. 81"), filed, calendar.add_months(filed, 6), concluded)
+            if concluded and case.get("outcome") not in ("withdrawn", "mediated"):
+                add("appeal", N_("Appeal period (15 days from judgment)"), N_("Administrative Litigation Law Art. 85"),
+                    concluded, calendar.add_calendar_days(concluded, 15), None, informational=True)
+    return deadlines
+
+
+def next_open_deadline(deadlines: list[Deadline]) -> Deadline | None:
+    """The earliest deadline still to meet: what the case list's "overdue / due soon" filter is keyed on."""
+    open_ones = [d for d in deadlines if d.done_on is None and not d.informational and not d.case_closed]
+    return min(open_ones, key=lambda d: d.due_on, default=None)
+
+
+# --- applicants -----------------------------------------------------------------------------------------------
+
+_ORGANISATION_MARKERS = ("公司", "厂", "合作社", "协会", "中心", "委员会", "银行", "学校", "医院", "集团", "商行", "店")
+APPLICANT_SEPARATORS = "、,;，；\n"
+
+
+def guess_applicant_kind(name: str, id_number: str | None) -> str:
+    if id_number and len(id_number) == 18 and id_number[:17].isdigit():
+        return "person"
+    if any(marker in name for marker in _ORGANISATION_MARKERS):
+        return "organisation"
+    return "person"
+
+
+def split_applicant_names(cell: str) -> list[str]:
+    """A ledger cell may list several applicants: 张三、李四; 王五."""
+    names, current = [], ""
+    for char in cell:
+        if char in APPLICANT_SEPARATORS:
+            names.append(current)
+            current = ""
+        else:
+            current += char
+    names.append(current)
+    return [name.strip() for name in names if name.strip()]
+
+
+def parse_applicant_lines(text: str) -> list[dict]:
+    """The form's applicant box: one applicant a line, the name then optionally the ID number."""
+    applicants = []
+    for line in text.splitlines():
+        parts = line.replace(",", " ").replace("，", " ").split()
+        if not parts:
+            continue
+        id_number = parts[-1] if len(parts) > 1 and any(c.isdigit() for c in parts[-1]) else None
+        name = " ".join(parts[:-1] if id_number else parts)
+        applicants.append({"name": name, "id_number": id_number, "kind": guess_applicant_kind(name, id_number)})
+    return applicants
+
+
+def search_text(number: str, applicant_names: list[str], unit_name: str, summary: str) -> str:
+    return " ".join([number, *applicant_names, unit_name, summary or ""]).lower()
+
+
+# --- the ledger's Chinese terms (SPEC section 4), fixed by the contract rather than by the UI language -------
+
+KIND_TERMS = {"行政复议": "review", "行政诉讼": "litigation"}
+INSTANCE_TERMS = {"一审": "first", "二审": "second"}
+MATTER_TERMS = {
+    "行政处罚": "penalty", "行政强制": "enforcement", "行政征收": "expropriation", "行政许可": "licensing",
+    "政府信息公开": "information_disclosure", "行政不作为": "inaction", "举报投诉处理": "complaint_handling",
+    "行政确认": "confirmation", "其他": "other",
+}
+REVIEW_OUTCOME_TERMS = {
+    "维持": "upheld", "驳回": "rejected", "撤销": "revoked", "变更": "varied", "确认违法": "confirmed_illegal",
+    "确认无效": "confirmed_invalid", "责令履行": "ordered_to_perform", "终止": "terminated", "调解": "mediated",
+}
+LITIGATION_OUTCOME_TERMS = {
+    "驳回诉讼请求": "claim_rejected", "撤销": "revoked", "变更": "varied", "确认违法": "confirmed_illegal",
+    "确认无效": "confirmed_invalid", "责令履行": "ordered_to_perform", "赔偿": "compensation", "撤诉": "withdrawn",
+    "调解": "mediated", "驳回起诉": "suit_dismissed",
+}
+OUTCOME_TERMS_BY_KIND = {"review": REVIEW_OUTCOME_TERMS, "litigation": LITIGATION_OUTCOME_TERMS}
+
+
+def term_for(terms: dict[str, str], code: str | None) -> str:
+    """The ledger's Chinese term for a code (the reverse of a *_TERMS mapping)."""
+    for term, value in terms.items():
+        if value == code:
+            return term
+    return code or ""

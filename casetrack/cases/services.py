@@ -1,0 +1,229 @@
+"""Verbs on cases. Each takes the acting user, checks permission and rules, writes the audit trail and
+flushes; the view, task or CLI command around it commits."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.exc import StaleDataError
+
+from casetrack.accounts import rules as account_rules
+from casetrack.accounts.models import Unit
+from casetrack.audit import services as audit
+from casetrack.cases import queries, rules
+from casetrack.cases.models import Applicant, Case
+from casetrack.errors import ConflictError, DomainError, NotFound, PermissionDenied
+from casetrack.extensions import db
+from casetrack.i18n import N_
+from casetrack.workdays.rules import WorkCalendar
+from casetrack.workdays.services import current_calendar
+
+log = logging.getLogger(__name__)
+
+#: Fields a person edits directly. Status-bearing fields move only through transitions.
+EDITABLE_FIELDS = (
+    "number", "instance", "procedure", "respondent_unit_id", "applicant_count", "matter", "summary",
+    "received_on", "copy_sent_on", "answer_received_on", "served_on", "defence_filed_on",
+    "extension_days", "extension_approved_by", "extension_approved_on",
+)
+#: Set by a transition; afterwards they may be corrected but not cleared by an edit.
+STATUS_FIELDS = ("accepted_on", "declined_on", "concluded_on", "outcome")
+
+
+class CaseInvalid(DomainError):
+    """Several problems at once, each tied to a field, so a form can show them where they belong."""
+
+    def __init__(self, problems: list[rules.Problem]):
+        super().__init__(problems[0].message, **problems[0].as_params())
+        self.problems = problems
+
+
+def check_can_write(actor, unit_id: int | None) -> None:
+    if actor is None:
+        return
+    if not account_rules.can_write_cases(actor.role):
+        raise PermissionDenied(N_("Your role may read cases but not change them."))
+    if not account_rules.sees_all_units(actor.role) and unit_id != actor.unit_id:
+        raise PermissionDenied(N_("You can only register and change your own unit's cases."))
+
+
+def refresh_derived(case: Case, calendar: WorkCalendar | None = None) -> None:
+    """Recompute what the list filters on: the next open deadline and the search text."""
+    calendar = calendar or current_calendar()
+    deadline = rules.next_open_deadline(rules.compute_deadlines(case.dates(), calendar)) if case.is_open else None
+    case.next_deadline_on = deadline.due_on if deadline else None
+    case.next_deadline_code = deadline.code if deadline else None
+    unit = case.respondent_unit or db.session.get(Unit, case.respondent_unit_id)
+    case.search_text = rules.search_text(case.number, [a.name for a in case.applicants], unit.name if unit else "",
+                                         case.summary)
+
+
+def _snapshot(case: Case) -> dict:
+    values = {name: getattr(case, name) for name in (*EDITABLE_FIELDS, *STATUS_FIELDS, "status", "kind")}
+    values["applicants"] = "、".join(a.name for a in case.applicants)
+    return values
+
+
+def _validate(values: dict, today: date, case_id: int | None = None) -> None:
+    problems = rules.validate_case(values, today)
+    if values.get("kind") in rules.KINDS and (values.get("number") or "").strip():
+        if queries.case_numbers_exist(values["kind"], values["number"].strip(), case_id):
+            problems.append(rules.Problem("number", N_("A case of this type with this number already exists.")))
+    if values.get("respondent_unit_id") and db.session.get(Unit, values["respondent_unit_id"]) is None:
+        problems.append(rules.Problem("respondent_unit_id", N_("No such unit.")))
+    if problems:
+        raise CaseInvalid(problems)
+
+
+def _set_applicants(case: Case, applicants: list[dict]) -> None:
+    current = [(a.name, a.id_number, a.kind) for a in case.applicants]
+    wanted = [(a["name"], a.get("id_number"), a.get("kind") or rules.guess_applicant_kind(a["name"], a.get("id_number")))
+              for a in applicants]
+    if current == wanted:
+        return
+    case.applicants.clear()
+    for position, (name, id_number, kind) in enumerate(wanted):
+        case.applicants.append(Applicant(position=position, name=name, id_number=id_number, kind=kind))
+
+
+def register_case(data: dict, actor, today: date) -> Case:
+    """Register a case. The status follows from the dates given, so a case entered late arrives as it stands."""
+    check_can_write(actor, data.get("respondent_unit_id"))
+    values = {**data, "number": (data.get("number") or "").strip()}
+    if values.get("kind") == "litigation":
+        values.setdefault("instance", "first")
+        values["instance"] = values["instance"] or "first"
+    else:
+        values["instance"] = None
+    applicants = values.pop("applicants", [])
+    if not applicants:
+        raise CaseInvalid([rules.Problem("applicants", N_("Name at least one applicant."))])
+    values["applicant_count"] = max(values.get("applicant_count") or 1, len(applicants))
+    _validate(values, today)
+    values["status"] = rules.derive_status(values.get("accepted_on"), values.get("concluded_on"), values.get("declined_on"))
+    case = Case(**{k: v for k, v in values.items() if hasattr(Case, k)}, created_by_id=actor.id if actor else None)
+    _set_applicants(case, applicants)
+    db.session.add(case)
+    db.session.flush()
+    refresh_derived(case)
+    db.session.flush()
+    audit.record("case", case.id, "created", actor, [(k, None, v) for k, v in _snapshot(case).items() if v not in (None, "")])
+    return case
+
+
+def _check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is not None and int(expected_version) != case.version:
+        raise ConflictError(N_("Someone else saved this case after you opened it. Your changes were not saved: "
+                               "reload the case to see theirs, then make your change again."))
+
+
+def _flush_or_conflict() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConflictError(N_("Someone else saved this case after you opened it. Your changes were not saved: "
+                               "reload the case to see theirs, then make your change again.")) from exc
+
+
+def update_case(case: Case, data: dict, actor, today: date, expected_version: int | None) -> Case:
+    check_can_write(actor, case.respondent_unit_id)
+    _check_version(case, expected_version)
+    if "respondent_unit_id" in data:
+        check_can_write(actor, data["respondent_unit_id"])
+    before = _snapshot(case)
+    updates = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    for name in STATUS_FIELDS:
+        if name in data and getattr(case, name) is not None:
+            if data[name] in (None, ""):
+                raise DomainError(N_("To undo a recorded result, reopen the case instead of clearing the field."))
+            updates[name] = data[name]
+    if case.kind == "review":
+        updates["instance"] = None
+    merged = {**before, **updates}
+    _validate(merged, today, case.id)
+    for name, value in updates.items():
+        setattr(case, name, value)
+    if "applicants" in data:
+        if not data["applicants"]:
+            raise CaseInvalid([rules.Problem("applicants", N_("Name at least one applicant."))])
+        _set_applicants(case, data["applicants"])
+        case.applicant_count = max(case.applicant_count, len(case.applicants))
+    refresh_derived(case)
+    changes = audit.diff(before, _snapshot(case))
+    if changes:
+        audit.record("case", case.id, "updated", actor, changes)
+    _flush_or_conflict()
+    return case
+
+
+def transition(case: Case, action: str, actor, today: date, expected_version: int | None = None,
+               *, on: date | None = None, outcome: str | None = None, reason: str = "") -> Case:
+    """Move a case through the status machine (cases.rules.TRANSITIONS)."""
+    check_can_write(actor, case.respondent_unit_id)
+    _check_version(case, expected_version)
+    target = rules.next_status(case.status, action)
+    if target is None or (actor is not None and action not in rules.allowed_actions(case.status, actor.role)):
+        raise DomainError(N_("A case that is %(status)s cannot be changed that way."), status=rules.STATUSES.get(case.status))
+    if action in rules.ACTIONS_NEEDING_REASON and not reason.strip():
+        raise DomainError(N_("Give a reason; it is kept in the case history."))
+    before = _snapshot(case)
+    changes: dict = {}
+    if action == "accept":
+        changes["accepted_on"] = on
+    elif action == "decline":
+        changes["declined_on"] = on
+    elif action == "conclude":
+        changes.update(concluded_on=on, outcome=outcome)
+    elif action == "reopen":
+        changes.update(concluded_on=None, outcome=None, declined_on=None)
+    if action in ("accept", "decline", "conclude") and on is None:
+        raise DomainError(N_("Give the date."))
+    _validate({**before, **changes}, today, case.id)
+    for name, value in changes.items():
+        setattr(case, name, value)
+    case.status = target
+    refresh_derived(case)
+    audit.record("case", case.id, action, actor, audit.diff(before, _snapshot(case)), comment=reason.strip() or None)
+    _flush_or_conflict()
+    return case
+
+
+def refresh_open_case_deadlines(batch_size: int = 5000) -> int:
+    """Recompute the next deadline of every open case (after a calendar change, and nightly); returns how many
+    changed. Reads plain rows in id batches and writes with a core UPDATE, so memory stays flat at a million
+    cases and a person editing a case meanwhile does not get a version conflict from the job."""
+    calendar = current_calendar()
+    table = Case.__table__
+    columns = [table.c.id, table.c.next_deadline_on, table.c.next_deadline_code,
+               *(table.c[name] for name in rules.DATE_RULE_FIELDS)]
+    changed, last_id = 0, 0
+    while True:
+        rows = db.session.execute(
+            select(*columns).where(table.c.status.in_(rules.OPEN_STATUSES), table.c.id > last_id)
+            .order_by(table.c.id).limit(batch_size)
+        ).mappings().all()
+        if not rows:
+            return changed
+        updates = []
+        for row in rows:
+            deadline = rules.next_open_deadline(rules.compute_deadlines(dict(row), calendar))
+            due, code = (deadline.due_on, deadline.code) if deadline else (None, None)
+            if (row["next_deadline_on"], row["next_deadline_code"]) != (due, code):
+                updates.append({"case_id": row["id"], "due": due, "code": code})
+        if updates:
+            db.session.execute(
+                update(table).where(table.c.id == bindparam("case_id"))
+                .values(next_deadline_on=bindparam("due"), next_deadline_code=bindparam("code")),
+                updates,
+            )
+        changed += len(updates)
+        last_id = rows[-1]["id"]
+
+
+def get_case_for_edit(actor, case_id: int) -> Case:
+    case = queries.get_visible_case(actor, case_id)
+    check_can_write(actor, case.respondent_unit_id)
+    return case

@@ -1,0 +1,269 @@
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from casetrack.accounts import rules as account_rules
+from casetrack.accounts.services import all_units
+from casetrack.audit.services import history
+from casetrack.cases import queries, rules, services
+from casetrack.cases.forms import CaseForm, TransitionForm
+from casetrack.cases.ledger import COLUMNS as LEDGER_COLUMNS, case_row
+from casetrack.clock import local_today
+from casetrack.errors import ConflictError, DomainError
+from casetrack.extensions import db
+from casetrack.ledger.workbook import write_workbook
+from casetrack.web import label, parse_date_arg, parse_int_arg
+from casetrack.workdays.services import current_calendar
+
+bp = Blueprint("cases", __name__)
+
+FORM_FIELDS = ("kind", "number", "instance", "procedure", "respondent_unit_id", "applicant_count", "matter", "summary",
+               "received_on", "accepted_on", "copy_sent_on", "answer_received_on", "served_on", "defence_filed_on",
+               "concluded_on", "outcome", "extension_days", "extension_approved_by", "extension_approved_on")
+
+
+def _warning_days() -> int:
+    return current_app.config["CASETRACK_DEADLINE_WARNING_DAYS"]
+
+
+def _filters_from_request() -> queries.CaseFilters:
+    args = request.args
+    filters = queries.CaseFilters(
+        q=args.get("q", "").strip()[:100],
+        number=args.get("number", "").strip()[:64],
+        applicant=args.get("applicant", "").strip()[:100],
+        kind=args.get("kind", "") if args.get("kind") in rules.KINDS else "",
+        instance=args.get("instance", "") if args.get("instance") in rules.INSTANCES else "",
+        status=args.get("status", "") if args.get("status") in {*rules.STATUSES, "open"} else "",
+        matter=args.get("matter", "") if args.get("matter") in rules.MATTERS else "",
+        deadline=args.get("deadline", "") if args.get("deadline") in {"overdue", "due_soon", "attention"} else "",
+        sort=args.get("sort", "received_desc") if args.get("sort") in queries.SORTS else "received_desc",
+        page=parse_int_arg("page", 1, maximum=100_000),
+        per_page=parse_int_arg("per_page", current_app.config["CASETRACK_PER_PAGE"], maximum=200),
+    )
+    unit_raw = args.get("unit_id", "")
+    filters.unit_id = int(unit_raw) if unit_raw.isdigit() else None
+    for name in ("received_from", "received_to", "concluded_from", "concluded_to"):
+        value, problem = parse_date_arg(name)
+        setattr(filters, name, value)
+        if problem:
+            filters.problems.append(problem)
+    return filters
+
+
+def _unit_choices_for(user):
+    if account_rules.sees_all_units(user.role):
+        return [(unit.id, unit.name) for unit in all_units(active_only=True)]
+    return [(user.unit.id, user.unit.name)] if user.unit else []
+
+
+@bp.route("/")
+@login_required
+def index():
+    return redirect(url_for("cases.list_cases"))
+
+
+@bp.route("/cases")
+@login_required
+def list_cases():
+    filters = _filters_from_request()
+    for problem in filters.problems:
+        flash(problem, "error")
+    page = queries.page_of_cases(current_user, filters, local_today(), _warning_days())
+    units = all_units() if account_rules.sees_all_units(current_user.role) else []
+    return render_template("cases/list.html", page=page, filters=filters, units=units,
+                           sorts=SORT_LABELS, export_args=filters.as_query_args())
+
+
+SORT_LABELS = {
+    "received_desc": _l("Newest received"),
+    "received_asc": _l("Oldest received"),
+    "number": _l("Case number"),
+    "deadline": _l("Next deadline"),
+    "concluded_desc": _l("Recently concluded"),
+}
+
+EXPORT_EXTRA_HEADERS = ("状态", "下一期限", "期限日期")
+
+
+@bp.route("/cases/export.xlsx")
+@login_required
+def export_cases():
+    """The list as filtered on screen, in the ledger's column format (so it can be re-imported) plus status."""
+    filters = _filters_from_request()
+    if filters.problems:
+        flash(filters.problems[0], "error")
+        return redirect(url_for("cases.list_cases", **filters.as_query_args()))
+    today = local_today()
+    limit = current_app.config["CASETRACK_EXPORT_MAX_ROWS"]
+    cases = queries.iter_cases(current_user, filters, today, _warning_days(), limit)
+    deadline_labels = {}
+
+    def rows():
+        for case in cases:
+            code = case.next_deadline_code
+            if code and code not in deadline_labels:
+                deadline_labels[code] = _deadline_label(code)
+            yield [*case_row(case), label(rules.STATUSES, case.status), deadline_labels.get(code, ""),
+                   case.next_deadline_on]
+
+    buffer = io.BytesIO()
+    headers = [c.title for c in LEDGER_COLUMNS] + list(EXPORT_EXTRA_HEADERS)
+    write_workbook(buffer, [("案件", headers, rows())])
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name=f"cases-{today.isoformat()}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _deadline_label(code: str) -> str:
+    sample = {"kind": "review", "received_on": date(2024, 1, 2), "accepted_on": date(2024, 1, 2),
+              "copy_sent_on": date(2024, 1, 2), "served_on": date(2024, 1, 2), "concluded_on": date(2024, 1, 2)}
+    for kind in ("review", "litigation"):
+        for deadline in rules.compute_deadlines({**sample, "kind": kind}, current_calendar()):
+            if deadline.code == code:
+                return gettext(deadline.label)
+    return code
+
+
+def _outcome_choices():
+    choices = [("", "—")]
+    for kind, outcomes in rules.OUTCOMES_BY_KIND.items():
+        choices += [(code, f"{gettext(rules.KINDS[kind])} · {gettext(name)}") for code, name in outcomes.items()]
+    return list(dict.fromkeys(choices))
+
+
+def _form_data(form: CaseForm) -> dict:
+    data = {name: getattr(form, name).data for name in FORM_FIELDS}
+    data["number"] = (data["number"] or "").strip()
+    data["outcome"] = data["outcome"] or None
+    data["applicant_count"] = data["applicant_count"] or 1
+    data["applicants"] = rules.parse_applicant_lines(form.applicants.data or "")
+    if data["kind"] != "review":
+        data["procedure"] = "normal"
+    for name in ("extension_approved_by",):
+        data[name] = (data[name] or "").strip() or None
+    return data
+
+
+def _show_problems(form: CaseForm, error: DomainError) -> None:
+    problems = getattr(error, "problems", None)
+    if not problems:
+        flash(error.translated(), "error")
+        return
+    for problem in problems:
+        field = getattr(form, problem.field, None)
+        message = gettext(problem.message, **problem.as_params())
+        if field is not None:
+            field.errors = [*field.errors, message]
+        else:
+            flash(message, "error")
+    flash(gettext("The case was not saved. Correct the fields marked below."), "error")
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@login_required
+def new_case():
+    services.check_can_write(current_user, current_user.unit_id if current_user.role == "unit" else None)
+    form = CaseForm()
+    form.respondent_unit_id.choices = _unit_choices_for(current_user)
+    form.outcome.choices = _outcome_choices()
+    if request.method == "GET":
+        form.received_on.data = local_today()
+    if form.validate_on_submit():
+        try:
+            case = services.register_case(_form_data(form), current_user, local_today())
+        except DomainError as error:
+            db.session.rollback()
+            _show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("Case %(number)s registered.", number=case.number), "info")
+            return redirect(url_for("cases.show_case", case_id=case.id))
+    return render_template("cases/form.html", form=form, case=None), 400 if form.errors else 200
+
+
+@bp.route("/cases/<int:case_id>")
+@login_required
+def show_case(case_id: int):
+    case = queries.get_visible_case(current_user, case_id)
+    today = local_today()
+    calendar = current_calendar()
+    deadlines = rules.compute_deadlines(case.dates(), calendar)
+    transition_form = TransitionForm(version=case.version)
+    transition_form.outcome.choices = [("", "—")] + [(c, gettext(n)) for c, n in rules.OUTCOMES_BY_KIND[case.kind].items()]
+    can_write = account_rules.can_write_cases(current_user.role)
+    return render_template(
+        "cases/detail.html", case=case, deadlines=deadlines, today=today, warning_days=_warning_days(),
+        history=history("case", case.id), actions=rules.allowed_actions(case.status, current_user.role) if can_write else [],
+        transition_form=transition_form, can_write=can_write,
+        show_personal_data=account_rules.can_see_personal_data(current_user.role),
+        estimated=any(d.estimated for d in deadlines),
+    )
+
+
+@bp.route("/cases/<int:case_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_case(case_id: int):
+    case = services.get_case_for_edit(current_user, case_id)
+    form = CaseForm(obj=case if request.method == "GET" else None)
+    form.respondent_unit_id.choices = _unit_choices_for(current_user)
+    form.outcome.choices = _outcome_choices()
+    if request.method == "GET":
+        form.applicants.data = "\n".join(f"{a.name} {a.id_number or ''}".strip() for a in case.applicants)
+        form.version.data = case.version
+        form.outcome.data = case.outcome or ""
+    # The type of a case never changes; a wrongly typed case is a different case.
+    form.kind.data = case.kind
+    if form.validate_on_submit():
+        data = _form_data(form)
+        data.pop("kind")
+        if not account_rules.can_see_personal_data(current_user.role):
+            # Masked numbers are not shown to this role, so its form cannot carry them: keep the stored ones.
+            stored = {a.name: a.id_number for a in case.applicants}
+            for applicant in data["applicants"]:
+                applicant["id_number"] = stored.get(applicant["name"])
+        try:
+            services.update_case(case, data, current_user, local_today(), expected_version=form.version.data or None)
+        except ConflictError as error:
+            db.session.rollback()
+            flash(error.translated(), "error")
+            return render_template("cases/form.html", form=form, case=case, conflict=True), 409
+        except DomainError as error:
+            db.session.rollback()
+            _show_problems(form, error)
+        else:
+            db.session.commit()
+            flash(gettext("Case %(number)s saved.", number=case.number), "info")
+            return redirect(url_for("cases.show_case", case_id=case.id))
+    if request.method == "GET" and not account_rules.can_see_personal_data(current_user.role):
+        form.applicants.data = "\n".join(a.name for a in case.applicants)
+    return render_template("cases/form.html", form=form, case=case), 400 if form.errors else 200
+
+
+@bp.route("/cases/<int:case_id>/<action>", methods=["POST"])
+@login_required
+def transition(case_id: int, action: str):
+    if action not in rules.ACTIONS:
+        return redirect(url_for("cases.show_case", case_id=case_id))
+    case = services.get_case_for_edit(current_user, case_id)
+    form = TransitionForm()
+    form.outcome.choices = [("", "—")] + [(c, c) for c in rules.OUTCOMES_BY_KIND[case.kind]]
+    if not form.validate_on_submit():
+        flash(gettext("Check the date and try again."), "error")
+        return redirect(url_for("cases.show_case", case_id=case.id))
+    try:
+        services.transition(case, action, current_user, local_today(), expected_version=form.version.data or None,
+                            on=form.on.data, outcome=form.outcome.data or None, reason=form.reason.data or "")
+    except DomainError as error:
+        db.session.rollback()
+        problems = getattr(error, "problems", None)
+        flash(gettext(problems[0].message, **problems[0].as_params()) if problems else error.translated(), "error")
+    else:
+        db.session.commit()
+        flash(gettext("Case %(number)s: %(action)s.", number=case.number, action=label(rules.ACTIONS, action)), "info")
+    return redirect(url_for("cases.show_case", case_id=case_id))

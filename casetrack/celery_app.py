@@ -1,0 +1,40 @@
+"""Celery bound to the Flask app: every task runs inside an app context."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Celery, Task
+from flask import Flask, has_app_context
+
+log = logging.getLogger(__name__)
+
+
+def celery_init_app(app: Flask) -> Celery:
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            # Eager tasks in tests already run inside the caller's app context; pushing a second one would
+            # give the task a different database session than the test that called it.
+            if has_app_context():
+                return self.run(*args, **kwargs)
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.config_from_object(app.config["CELERY"])
+    celery.conf.beat_schedule = beat_schedule()
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery
+
+
+def beat_schedule() -> dict:
+    """Every periodic job in one place, by explicit task name (times are Asia/Shanghai)."""
+    from celery.schedules import crontab
+
+    return {
+        "refresh-deadlines-nightly": {
+            "task": "cases.refresh_deadlines",
+            "schedule": crontab(hour=0, minute=30),
+        },
+    }

@@ -1,0 +1,89 @@
+"""Domain errors and how they reach a person: a translated message, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """A refused action. ``message`` is an English msgid marked with ``N_``; params fill its placeholders."""
+
+    status_code = 400
+
+    def __init__(self, message: str, **params):
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+    def translated(self) -> str:
+        return gettext(self.message, **self.params)
+
+    def __str__(self) -> str:
+        try:
+            return self.message % self.params if self.params else self.message
+        except (KeyError, ValueError):
+            return self.message
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+
+
+class ConflictError(DomainError):
+    """Someone else saved the record first (optimistic locking)."""
+
+    status_code = 409
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_error_handlers(app: Flask) -> None:
+    def render(status: int, message: str):
+        if wants_json():
+            return jsonify(error=message), status
+        return render_template("error.html", status=status, message=message), status
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        return render(error.status_code, error.translated())
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render(400, gettext("The form has expired or did not come from this site. Reload the page and try again."))
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return render(400, gettext("The request could not be understood."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render(403, gettext("You do not have permission to do that."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return render(404, gettext("The page or record does not exist."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return render(405, gettext("That action is not allowed here."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return render(413, gettext("The file is too large."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        log.exception("unhandled error on %s", request.path)
+        return render(500, gettext("Something went wrong on our side. The error has been logged."))

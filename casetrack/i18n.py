@@ -1,0 +1,23 @@
+"""Locale selection and the no-op marker for messages defined outside a request."""
+
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+#: Locales offered in the switcher: code → name shown in its own language.
+LOCALES = {"zh_Hans_CN": "简体中文", "en": "English"}
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; it is translated where it is shown (pure modules cannot import Babel)."""
+    return message
+
+
+def select_locale() -> str:
+    chosen = session.get("locale") if request else None
+    if chosen in LOCALES:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in LOCALES:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]

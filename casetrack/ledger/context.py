@@ -1,0 +1,71 @@
+"""State shared by the sheet importers of one import: who imports, units met, errors found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from casetrack.accounts import rules as account_rules
+from casetrack.accounts.models import Unit
+from casetrack.extensions import db
+from casetrack.i18n import N_
+from casetrack.workdays.rules import WorkCalendar
+
+
+@dataclass
+class RowError:
+    sheet: str
+    row: int
+    message: str  # msgid
+    params: dict = field(default_factory=dict)
+    column: str = ""
+
+
+@dataclass
+class ImportContext:
+    actor: object
+    today: date
+    calendar: WorkCalendar
+    errors: list[RowError] = field(default_factory=list)
+    #: Unit names not in the database yet: created when the import is applied, and reported.
+    new_units: list[str] = field(default_factory=list)
+    #: (kind, number) of cases the file itself brings, so later sheets may refer to them.
+    case_keys_in_file: set = field(default_factory=set)
+    _units: dict[str, int] | None = None
+
+    def error(self, sheet: str, row: int, message: str, column: str = "", **params) -> None:
+        self.errors.append(RowError(sheet, row, message, params, column))
+
+    @property
+    def units(self) -> dict[str, int]:
+        if self._units is None:
+            self._units = dict(db.session.execute(select(Unit.name, Unit.id)).tuples().all())
+        return self._units
+
+    def unit_for(self, name: str, sheet: str, row: int) -> tuple[int | None, bool]:
+        """(unit id or None if still to create, acceptable?) — a unit liaison may only name its own unit."""
+        actor = self.actor
+        if actor is not None and not account_rules.sees_all_units(actor.role):
+            if self.units.get(name) != actor.unit_id:
+                self.error(sheet, row, N_("You can only import your own unit's cases; this row names %(unit)s."),
+                           unit=name)
+                return None, False
+            return actor.unit_id, True
+        if name in self.units:
+            return self.units[name], True
+        if name not in self.new_units:
+            self.new_units.append(name)
+        return None, True
+
+    def create_new_units(self) -> dict[str, int]:
+        from casetrack.audit import services as audit
+
+        for name in self.new_units:
+            unit = Unit(name=name, kind="town" if name.endswith(("镇", "街道", "乡")) else "department")
+            db.session.add(unit)
+            db.session.flush()
+            audit.record("unit", unit.id, "created", self.actor, [("name", None, name)], comment="ledger import")
+            self.units[name] = unit.id
+        return self.units

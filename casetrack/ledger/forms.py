@@ -1,0 +1,15 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import HiddenField
+
+
+class UploadForm(FlaskForm):
+    file = FileField(_l("Ledger file"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["xlsx", "csv"], _l("Only .xlsx workbooks and .csv files can be imported.")),
+    ])
+
+
+class ConfirmImportForm(FlaskForm):
+    upload = HiddenField()

@@ -1,0 +1,123 @@
+"""Importing and exporting the ledger (台账). An import is all or nothing: any bad row anywhere and nothing is
+written, and every bad row is listed with its sheet, row number and reason."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask_babel import gettext
+
+from casetrack.accounts import rules as account_rules
+from casetrack.errors import PermissionDenied
+from casetrack.extensions import db
+from casetrack.i18n import N_
+from casetrack.ledger.context import ImportContext, RowError
+from casetrack.ledger.parsing import FileError, RawSheet, read_file
+from casetrack.ledger.sheets import SheetSpec, parse_rows, registry
+from casetrack.workdays.services import current_calendar
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ImportReport:
+    created: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    new_units: list[str] = field(default_factory=list)
+    #: Sheets and columns in the file that the ledger does not know (ignored, but said).
+    ignored: list[str] = field(default_factory=list)
+    applied: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def totals(self) -> tuple[int, int, int]:
+        return sum(self.created.values()), sum(self.updated.values()), sum(self.unchanged.values())
+
+    def error_lines(self) -> list[str]:
+        lines = []
+        for error in self.errors:
+            reason = gettext(error.message, **error.params)
+            lines.append(gettext("%(sheet)s row %(row)s: %(reason)s", sheet=error.sheet, row=error.row, reason=reason))
+        return lines
+
+
+def _match_sheets(sheets: list[RawSheet], specs: dict[str, SheetSpec], report: ImportReport) -> list[tuple[SheetSpec, RawSheet]]:
+    matched: dict[str, tuple[SheetSpec, RawSheet]] = {}
+    for sheet in sheets:
+        by_name = [spec for spec in specs.values() if sheet.name in spec.sheet_names or sheet.name.lower() in spec.sheet_names]
+        by_header = [spec for spec in specs.values() if spec.recognises(sheet.header)]
+        spec = (by_name or by_header or [None])[0]
+        if spec is None:
+            report.ignored.append(sheet.name)
+            continue
+        if spec.entity in matched:
+            report.errors.append(RowError(sheet.name, 1, N_("A second sheet of %(entity)s; put all rows in one sheet."),
+                                          {"entity": spec.sheet_names[0]}))
+            continue
+        missing = [c.title for c in spec.columns if c.required and c.key not in spec.header_map(sheet.header)]
+        if missing:
+            report.errors.append(RowError(sheet.name, 1, N_("Missing columns: %(columns)s."), {"columns": "、".join(missing)}))
+            continue
+        known = {h for c in spec.columns for h in c.headers}
+        report.ignored.extend(f"{sheet.name}:{title}" for title in sheet.header if title and title not in known)
+        matched[spec.entity] = (spec, sheet)
+    return [matched[entity] for entity in specs if entity in matched]
+
+
+def import_ledger(path: Path, actor, today: date, dry_run: bool = False, original_name: str | None = None) -> ImportReport:
+    """Check the whole file, then — only if every row is good and this is not a dry run — write it."""
+    if actor is not None and not account_rules.can_write_cases(actor.role):
+        raise PermissionDenied(N_("Your role may read cases but not change them."))
+    report = ImportReport()
+    try:
+        sheets = read_file(Path(path), original_name)
+    except FileError as error:
+        report.errors.append(RowError(Path(original_name or path).name, 0, error.message, error.params))
+        return report
+    specs = registry()
+    matched = _match_sheets(sheets, specs, report)
+    if not matched and not report.errors:
+        report.errors.append(RowError(Path(original_name or path).name, 0,
+                                      N_("No sheet in the file is a ledger sheet (案件, 庭审, 调解).")))
+    if report.errors:
+        return report
+
+    context = ImportContext(actor=actor, today=today, calendar=current_calendar())
+    importers = []
+    for spec, sheet in matched:
+        importer = spec.importer(context)
+        importer.plan(sheet.name, parse_rows(spec, sheet.header, sheet.rows))
+        importers.append((spec, importer))
+    report.errors = sorted(context.errors, key=lambda e: (e.sheet, e.row))
+    report.new_units = list(context.new_units)
+    for spec, importer in importers:
+        report.created[spec.entity] = importer.created
+        report.updated[spec.entity] = importer.updated
+        report.unchanged[spec.entity] = importer.unchanged
+    if report.errors or dry_run:
+        return report
+
+    # One savepoint around every write: a failure half-way (a constraint, a lost connection) leaves nothing.
+    with db.session.begin_nested():
+        for _spec, importer in importers:
+            importer.apply()
+    report.applied = True
+    log.info("ledger import by %s: created %s updated %s", getattr(actor, "username", "system"), report.created,
+             report.updated)
+    return report
+
+
+def export_ledger(path, actor) -> dict[str, int]:
+    """Write every ledger sheet the actor can see to an .xlsx in the import format; returns rows per sheet."""
+    from casetrack.ledger.workbook import write_workbook
+
+    specs = registry()
+    sheets = [(spec.sheet_names[0], [c.title for c in spec.columns], spec.exporter(actor)) for spec in specs.values()]
+    return write_workbook(path, sheets)

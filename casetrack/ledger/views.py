@@ -1,0 +1,96 @@
+"""Uploading a ledger: a dry run first, showing what would change and every bad row; then the real import."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import io
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from casetrack.clock import local_today
+from casetrack.extensions import db
+from casetrack.ledger import services
+from casetrack.ledger.forms import ConfirmImportForm, UploadForm
+from casetrack.ledger.sheets import registry
+from casetrack.web import roles_required
+
+bp = Blueprint("ledger", __name__, url_prefix="/ledger")
+WRITERS = ("mediator", "legal", "unit", "admin")
+_UPLOAD_NAME = re.compile(r"^u(\d+)-[A-Za-z0-9_-]+\.(xlsx|csv)$")
+
+
+def _upload_dir() -> Path:
+    path = Path(current_app.instance_path) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _stored_upload(name: str) -> Path | None:
+    """An upload kept between preview and confirmation, only ever the uploader's own."""
+    match = _UPLOAD_NAME.match(name or "")
+    if not match or int(match.group(1)) != current_user.id:
+        return None
+    path = _upload_dir() / name
+    return path if path.exists() else None
+
+
+@bp.route("/", methods=["GET", "POST"])
+@roles_required(*WRITERS)
+def upload():
+    form = UploadForm()
+    if form.validate_on_submit():
+        suffix = Path(form.file.data.filename).suffix.lower()
+        name = f"u{current_user.id}-{secrets.token_urlsafe(12)}{suffix}"
+        path = _upload_dir() / name
+        form.file.data.save(path)
+        report = services.import_ledger(path, current_user, local_today(), dry_run=True,
+                                        original_name=form.file.data.filename)
+        db.session.rollback()
+        if not report.ok:
+            path.unlink(missing_ok=True)
+        page = render_template("ledger/preview.html", report=report, filename=form.file.data.filename,
+                               confirm=ConfirmImportForm(upload=name))
+        return page, 200 if report.ok else 400
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+    return render_template("ledger/upload.html", form=form, sheets=registry().values())
+
+
+@bp.route("/confirm", methods=["POST"])
+@roles_required(*WRITERS)
+def confirm():
+    form = ConfirmImportForm()
+    path = _stored_upload(form.upload.data) if form.validate_on_submit() else None
+    if path is None:
+        flash(gettext("The uploaded file is no longer available. Upload it again."), "error")
+        return redirect(url_for("ledger.upload"))
+    try:
+        # Checked again: the database may have changed since the preview.
+        report = services.import_ledger(path, current_user, local_today())
+        if report.ok:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    finally:
+        path.unlink(missing_ok=True)
+    if not report.ok:
+        return render_template("ledger/preview.html", report=report, filename="", confirm=None), 400
+    created, updated, unchanged = report.totals()
+    flash(gettext("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
+                  created=created, updated=updated, unchanged=unchanged), "info")
+    return redirect(url_for("cases.list_cases"))
+
+
+@bp.route("/export.xlsx")
+@roles_required("mediator", "legal", "unit", "leader", "admin")
+def export():
+    buffer = io.BytesIO()
+    services.export_ledger(buffer, current_user)
+    buffer.seek(0)
+    return send_file(buffer, as_attachment=True, download_name=f"ledger-{local_today().isoformat()}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

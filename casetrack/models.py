@@ -1,0 +1,6 @@
+"""Every model, imported once so metadata is complete for Alembic and for create_all in tests."""
+
+from casetrack.accounts.models import ApiToken, Unit, User  # noqa: F401
+from casetrack.audit.models import AuditEntry  # noqa: F401
+from casetrack.cases.models import Applicant, Case  # noqa: F401
+from casetrack.workdays.models import HolidayOverride  # noqa: F401

@@ -1,0 +1,141 @@
+"""Configuration: defaults here, overridden by ``CASETRACK_*`` environment variables.
+
+A value's type is taken from its default, so ``CASETRACK_LOGIN_MAX_FAILURES=3`` becomes an int and
+``CASETRACK_HTTPS=1`` a bool.  ``config/*.env`` holds example environments; load one with your
+process manager (systemd ``EnvironmentFile=``) or ``set -a; . config/production.env; set +a``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+ENV_PREFIX = "CASETRACK_"
+
+DEFAULTS: dict[str, object] = {
+    "ENV": "development",
+    #: SQLAlchemy URL; empty means a SQLite file in the instance folder.
+    "DATABASE_URL": "",
+    #: Celery broker; also used for the login throttle and job locks. Empty disables both (in-process fallbacks).
+    "BROKER_URL": "",
+    "RESULT_BACKEND": "",
+    "SECRET_KEY": "",
+    #: Set behind HTTPS so the session cookie is only sent encrypted.
+    "HTTPS": False,
+    "SMTP_HOST": "127.0.0.1",
+    "SMTP_PORT": 25,
+    "SMTP_USER": "",
+    "SMTP_PASSWORD": "",
+    "SMTP_SENDER": "casetrack@localhost",
+    "SMTP_STARTTLS": False,
+    "DEFAULT_LOCALE": "zh_Hans_CN",
+    "TIMEZONE": "Asia/Shanghai",
+    "PER_PAGE": 50,
+    #: A cap on rows one "export what I see" writes, so a careless click cannot build a million-row workbook.
+    "EXPORT_MAX_ROWS": 100_000,
+    "IMPORT_MAX_BYTES": 50 * 1024 * 1024,
+    "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    "LOGIN_LOCKOUT_SECONDS": 15 * 60,
+    #: Days before a statutory deadline that a case counts as "due soon".
+    "DEADLINE_WARNING_DAYS": 7,
+}
+
+PRODUCTION_REQUIRED = ("SECRET_KEY", "DATABASE_URL", "BROKER_URL")
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def _coerce(default: object, raw: str) -> object:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    return raw
+
+
+def load_settings(instance_path: str, overrides: dict | None = None) -> dict[str, object]:
+    """Return the Flask config mapping for this process, checking what production cannot run without."""
+    values = dict(DEFAULTS)
+    for key, default in DEFAULTS.items():
+        raw = os.environ.get(ENV_PREFIX + key)
+        if raw is not None and raw != "":
+            try:
+                values[key] = _coerce(default, raw)
+            except ValueError as exc:
+                raise ConfigurationError(f"{ENV_PREFIX}{key}={raw!r} is not a valid {type(default).__name__}") from exc
+    values.update(overrides or {})
+
+    if values["ENV"] == "production":
+        missing = [ENV_PREFIX + key for key in PRODUCTION_REQUIRED if not values[key]]
+        if missing:
+            raise ConfigurationError("production needs " + ", ".join(missing))
+
+    instance = Path(instance_path)
+    if not values["DATABASE_URL"]:
+        instance.mkdir(parents=True, exist_ok=True)
+        values["DATABASE_URL"] = f"sqlite:///{instance / 'casetrack.sqlite3'}"
+    if not values["SECRET_KEY"]:
+        values["SECRET_KEY"] = _instance_secret(instance)
+
+    return {
+        **{f"CASETRACK_{k}": v for k, v in values.items()},
+        "SECRET_KEY": values["SECRET_KEY"],
+        "SQLALCHEMY_DATABASE_URI": _normalise_database_url(str(values["DATABASE_URL"])),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": values["HTTPS"],
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": values["HTTPS"],
+        "PREFERRED_URL_SCHEME": "https" if values["HTTPS"] else "http",
+        "MAX_CONTENT_LENGTH": values["IMPORT_MAX_BYTES"],
+        "BABEL_DEFAULT_LOCALE": values["DEFAULT_LOCALE"],
+        "BABEL_DEFAULT_TIMEZONE": values["TIMEZONE"],
+        "WTF_CSRF_TIME_LIMIT": None,
+        "CELERY": _celery_config(values),
+    }
+
+
+def _normalise_database_url(url: str) -> str:
+    # psycopg 3 is the driver we ship; a plain postgresql:// URL would make SQLAlchemy look for psycopg2.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    # A development secret that survives restarts, so a newcomer is not logged out by every reload.
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _celery_config(values: dict) -> dict:
+    broker = values["BROKER_URL"]
+    return {
+        "broker_url": broker or "memory://",
+        "result_backend": values["RESULT_BACKEND"] or (broker or "cache+memory://"),
+        "task_ignore_result": False,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "timezone": values["TIMEZONE"],
+        "enable_utc": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": True,
+        # Without a broker (a newcomer's laptop) tasks run inline so nothing waits on a worker that is not there.
+        "task_always_eager": not broker,
+        "task_eager_propagates": True,
+    }

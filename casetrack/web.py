@@ -1,0 +1,80 @@
+"""What every view shares: role guards, labels for codes, pagination links, request parsing helpers."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import wraps
+
+from flask import Flask, abort, request, url_for
+from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_login import current_user, login_required
+
+from casetrack.accounts import rules as account_rules
+from casetrack.cases import rules as case_rules
+from casetrack.clock import local_today
+from casetrack.i18n import LOCALES
+
+
+def roles_required(*roles: str):
+    """Allow only these roles; anyone else gets 403. Implies login."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def label(mapping: dict, code: str | None) -> str:
+    """A code's translated name: label(case_rules.MATTERS, "penalty") → 行政处罚."""
+    if not code:
+        return ""
+    return gettext(mapping[code]) if code in mapping else code
+
+
+def parse_date_arg(name: str) -> tuple[date | None, str | None]:
+    """A YYYY-MM-DD query parameter; returns (value, error message)."""
+    raw = (request.args.get(name) or "").strip()
+    if not raw:
+        return None, None
+    try:
+        return date.fromisoformat(raw), None
+    except ValueError:
+        return None, gettext("%(value)s is not a date (use YYYY-MM-DD).", value=raw)
+
+
+def parse_int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
+    raw = request.args.get(name, "")
+    try:
+        value = int(raw)
+    except ValueError:
+        return default
+    value = max(minimum, value)
+    return min(value, maximum) if maximum else value
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query parameters changed (pagination, sorting)."""
+    args = request.args.to_dict()
+    args.update({k: v for k, v in changes.items() if v is not None})
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+def register_template_globals(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        label=label,
+        get_locale=get_locale,
+        case_rules=case_rules,
+        account_rules=account_rules,
+        locales=LOCALES,
+        url_with=url_with,
+        today=local_today,
+    )
+    app.jinja_env.filters["date"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
+    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""

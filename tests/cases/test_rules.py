@@ -1,0 +1,166 @@
+from datetime import date
+
+import pytest
+
+from casetrack.cases import rules
+from casetrack.workdays.rules import WorkCalendar, chinese_calendar_lookup
+
+TODAY = date(2026, 11, 26)
+
+
+def valid(**changes):
+    values = {"kind": "review", "number": "富政复〔2026〕1号", "respondent_unit_id": 1, "matter": "penalty",
+              "instance": None, "applicant_count": 1, "received_on": date(2026, 3, 2)}
+    values.update(changes)
+    return values
+
+
+def fields(problems):
+    return {p.field for p in problems}
+
+
+def test_a_complete_case_has_no_problems():
+    assert rules.validate_case(valid(), TODAY) == []
+
+
+@pytest.mark.parametrize("kind, outcome", [("review", "withdrawn"), ("review", "compensation"), ("litigation", "upheld"),
+                                           ("litigation", "terminated")])
+def test_an_outcome_of_the_other_kind_is_refused(kind, outcome):
+    values = valid(kind=kind, instance="first" if kind == "litigation" else None, accepted_on=date(2026, 3, 3),
+                   concluded_on=date(2026, 4, 1), outcome=outcome)
+    assert "outcome" in fields(rules.validate_case(values, TODAY))
+
+
+def test_an_outcome_needs_a_conclusion_date_and_a_conclusion_needs_an_outcome():
+    assert "outcome" in fields(rules.validate_case(valid(outcome="upheld"), TODAY))
+    assert "outcome" in fields(rules.validate_case(valid(concluded_on=date(2026, 4, 1)), TODAY))
+
+
+def test_concluding_before_receiving_or_accepting_is_refused():
+    problems = rules.validate_case(valid(accepted_on=date(2026, 3, 10), concluded_on=date(2026, 3, 5), outcome="upheld"),
+                                   TODAY)
+    assert "concluded_on" in fields(problems)
+    assert "concluded_on" in fields(rules.validate_case(valid(concluded_on=date(2026, 2, 1), outcome="upheld"), TODAY))
+
+
+def test_dates_in_the_future_are_refused():
+    assert "received_on" in fields(rules.validate_case(valid(received_on=date(2026, 12, 1)), TODAY))
+
+
+def test_instance_belongs_to_litigation_only():
+    assert "instance" in fields(rules.validate_case(valid(instance="first"), TODAY))
+    assert "instance" in fields(rules.validate_case(valid(kind="litigation", instance=None), TODAY))
+    assert rules.validate_case(valid(kind="litigation", instance="second"), TODAY) == []
+
+
+def test_an_extension_is_at_most_30_days_and_names_its_approver():
+    assert "extension_days" in fields(rules.validate_case(valid(extension_days=31, extension_approved_by="王"), TODAY))
+    assert "extension_approved_by" in fields(rules.validate_case(valid(extension_days=30), TODAY))
+    assert rules.validate_case(valid(extension_days=30, extension_approved_by="王局长"), TODAY) == []
+
+
+def test_the_status_machine_allows_only_its_transitions():
+    assert rules.next_status("received", "accept") == "accepted"
+    assert rules.next_status("accepted", "conclude") == "concluded"
+    assert rules.next_status("suspended", "resume") == "accepted"
+    assert rules.next_status("received", "conclude") is None
+    assert rules.next_status("concluded", "accept") is None
+    assert rules.next_status("suspended", "conclude") is None
+    assert rules.next_status("not_accepted", "accept") is None
+
+
+def test_only_legal_and_admin_may_reopen():
+    assert "reopen" in rules.allowed_actions("concluded", "legal")
+    assert "reopen" in rules.allowed_actions("concluded", "admin")
+    assert rules.allowed_actions("concluded", "mediator") == []
+    assert set(rules.allowed_actions("received", "mediator")) == {"accept", "decline"}
+
+
+def test_corrected_and_lost_follow_the_spec_lists():
+    assert rules.is_corrected("review", "revoked") and not rules.is_corrected("review", "upheld")
+    assert not rules.is_corrected("litigation", "revoked")
+    assert rules.is_lost("litigation", "compensation") and not rules.is_lost("litigation", "withdrawn")
+    assert not rules.is_lost("review", "compensation")
+
+
+def test_group_case_starts_at_five_applicants():
+    assert not rules.is_group_case(4) and rules.is_group_case(5)
+
+
+def calendar():
+    return WorkCalendar({}, chinese_calendar_lookup)
+
+
+def by_code(deadlines):
+    return {d.code: d for d in deadlines}
+
+
+def test_review_received_right_before_the_spring_festival_gets_its_admission_deadline_after_it():
+    deadlines = by_code(rules.compute_deadlines({"kind": "review", "received_on": date(2026, 2, 13)}, calendar()))
+    assert deadlines["admission"].due_on == date(2026, 2, 27)
+    assert not deadlines["admission"].estimated
+
+
+def test_review_decision_is_due_60_days_after_acceptance_30_under_simple_procedure_plus_extension():
+    base = {"kind": "review", "received_on": date(2026, 3, 2), "accepted_on": date(2026, 3, 4)}
+    assert by_code(rules.compute_deadlines(base, calendar()))["decision"].due_on == date(2026, 5, 6)  # 3 May is Sunday holiday → 6 May
+    simple = by_code(rules.compute_deadlines({**base, "procedure": "simple"}, calendar()))["decision"]
+    assert simple.due_on == date(2026, 4, 3)
+    extended = by_code(rules.compute_deadlines({**base, "extension_days": 30}, calendar()))["decision"]
+    assert extended.due_on == date(2026, 6, 2)
+
+
+def test_copy_and_answer_periods_count_working_days():
+    deadlines = by_code(rules.compute_deadlines({"kind": "review", "received_on": date(2026, 9, 24),
+                                                 "accepted_on": date(2026, 9, 25), "copy_sent_on": date(2026, 9, 28)},
+                                                calendar()))
+    # The National Day holiday (1–7 Oct 2026) lies inside the 10 working days, so the answer is due after it.
+    copy = deadlines["copy_to_respondent"]
+    assert copy.done_on == date(2026, 9, 28) and copy.state(date(2026, 9, 29), 7) == "done"
+    assert deadlines["respondent_answer"].due_on > date(2026, 10, 8)
+
+
+def test_litigation_defence_first_instance_and_appeal_periods():
+    case = {"kind": "litigation", "instance": "first", "received_on": date(2026, 1, 5), "accepted_on": date(2026, 1, 6),
+            "served_on": date(2026, 1, 8)}
+    deadlines = by_code(rules.compute_deadlines(case, calendar()))
+    assert deadlines["defence"].due_on == date(2026, 1, 23)
+    assert deadlines["first_instance_judgment"].due_on == date(2026, 7, 6)
+    concluded = by_code(rules.compute_deadlines({**case, "concluded_on": date(2026, 5, 11), "outcome": "claim_rejected"},
+                                                calendar()))
+    assert concluded["appeal"].due_on == date(2026, 5, 26) and concluded["appeal"].informational
+
+
+def test_second_instance_has_no_first_instance_deadline():
+    deadlines = by_code(rules.compute_deadlines({"kind": "litigation", "instance": "second",
+                                                 "received_on": date(2026, 1, 5)}, calendar()))
+    assert "first_instance_judgment" not in deadlines
+
+
+def test_deadline_states_for_the_overdue_filter():
+    deadline = rules.Deadline("x", "x", "x", date(2026, 11, 20), None, False)
+    assert deadline.state(date(2026, 11, 21), 7) == "overdue"
+    assert deadline.state(date(2026, 11, 14), 7) == "due_soon"
+    assert deadline.state(date(2026, 11, 1), 7) == "pending"
+
+
+def test_a_deadline_crossing_into_an_unknown_year_is_marked_as_an_estimate():
+    deadlines = by_code(rules.compute_deadlines({"kind": "review", "received_on": date(2026, 12, 28)}, calendar()))
+    assert deadlines["admission"].estimated
+    assert deadlines["admission"].due_on == date(2027, 1, 4)
+
+
+def test_the_next_open_deadline_ignores_done_and_closed_cases():
+    case = {"kind": "review", "received_on": date(2026, 3, 2), "accepted_on": date(2026, 3, 3)}
+    deadline = rules.next_open_deadline(rules.compute_deadlines(case, calendar()))
+    assert deadline.code == "copy_to_respondent"
+    closed = rules.compute_deadlines({**case, "concluded_on": date(2026, 4, 1), "outcome": "upheld"}, calendar())
+    assert rules.next_open_deadline(closed) is None
+
+
+def test_applicant_cells_and_lines_split_into_people():
+    assert rules.split_applicant_names("张三、李四; 王五，赵六") == ["张三", "李四", "王五", "赵六"]
+    parsed = rules.parse_applicant_lines("张三 330183199001011234\n某建材有限公司 91330183MA2XXXXX1\n\n李四")
+    assert [p["name"] for p in parsed] == ["张三", "某建材有限公司", "李四"]
+    assert parsed[0]["kind"] == "person" and parsed[1]["kind"] == "organisation"
+    assert parsed[2]["id_number"] is None

@@ -1,0 +1,168 @@
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from casetrack.cases.models import Case
+from casetrack.clock import local_today
+from casetrack.extensions import db
+
+TODAY = local_today()
+
+
+def numbers_in(html: str) -> set[str]:
+    return set(re.findall(r'href="/cases/\d+">([^<]+)</a>', html))
+
+
+def exported_numbers(response) -> list[str]:
+    sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
+    return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.fixture
+def two_units(factories):
+    own, other = factories.unit(name="富春街道"), factories.unit(name="东洲街道")
+    mine = factories.case(number="富政复〔2026〕1号", respondent_unit=own, applicants=["王秀英"])
+    theirs = factories.case(number="富政复〔2026〕2号", respondent_unit=other, applicants=["王秀兰"])
+    liaison = factories.user(role="unit", unit=own)
+    db.session.commit()
+    return {"own": own, "other": other, "mine": mine, "theirs": theirs, "liaison": liaison}
+
+
+def test_unit_user_lists_and_searches_only_its_own_cases(login_as, two_units):
+    client = login_as(two_units["liaison"])
+    assert numbers_in(client.get("/cases").get_data(as_text=True)) == {"富政复〔2026〕1号"}
+    assert numbers_in(client.get("/cases?q=王秀").get_data(as_text=True)) == {"富政复〔2026〕1号"}
+    assert numbers_in(client.get("/cases?number=2026〕2").get_data(as_text=True)) == set()
+    assert numbers_in(client.get(f"/cases?unit_id={two_units['other'].id}").get_data(as_text=True)) == set()
+
+
+def test_unit_user_gets_404_for_another_units_case_by_url(login_as, two_units):
+    client = login_as(two_units["liaison"])
+    theirs = two_units["theirs"].id
+    for url in (f"/cases/{theirs}", f"/cases/{theirs}/edit"):
+        assert client.get(url).status_code == 404
+    assert client.post(f"/cases/{theirs}/accept", data={"on": TODAY.isoformat()}).status_code == 404
+    assert client.get(f"/cases/{two_units['mine'].id}").status_code == 200
+
+
+def test_unit_user_exports_only_its_own_cases(login_as, two_units):
+    client = login_as(two_units["liaison"])
+    assert exported_numbers(client.get("/cases/export.xlsx")) == ["富政复〔2026〕1号"]
+    ledger = load_workbook(io.BytesIO(client.get("/ledger/export.xlsx").data), read_only=True)
+    assert [r[0] for r in ledger["案件"].iter_rows(min_row=2, values_only=True)] == ["富政复〔2026〕1号"]
+
+
+def test_staff_see_every_unit_and_export_what_the_filter_shows(login_as, two_units):
+    client = login_as("mediator")
+    assert numbers_in(client.get("/cases").get_data(as_text=True)) == {"富政复〔2026〕1号", "富政复〔2026〕2号"}
+    assert exported_numbers(client.get(f"/cases/export.xlsx?unit_id={two_units['other'].id}")) == ["富政复〔2026〕2号"]
+    assert exported_numbers(client.get("/cases/export.xlsx?applicant=王秀英")) == ["富政复〔2026〕1号"]
+
+
+def test_id_numbers_are_masked_except_for_legal_and_admin(login_as, two_units):
+    url = f"/cases/{two_units['mine'].id}"
+    assert "330183199001011234" not in login_as("mediator").get(url).get_data(as_text=True)
+    assert "330***********1234" in login_as("mediator").get(url).get_data(as_text=True)
+    assert "330183199001011234" in login_as("legal").get(url).get_data(as_text=True)
+
+
+def test_a_clerk_registers_a_case_and_lands_on_it_with_its_deadlines(login_as, factories):
+    unit = factories.unit(name="区市场监管局")
+    db.session.commit()
+    client = login_as("mediator")
+    response = client.post("/cases/new", data={
+        "kind": "review", "number": "富政复〔2026〕88号", "instance": "first", "procedure": "normal",
+        "respondent_unit_id": unit.id, "applicants": "李四 330183198505051234", "applicant_count": 1,
+        "matter": "penalty", "received_on": (TODAY - timedelta(days=1)).isoformat(), "outcome": "",
+    })
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "富政复〔2026〕88号" in page and "区市场监管局" in page
+    assert "《行政复议法》第三十条" in page
+
+
+def test_an_invalid_case_form_shows_each_problem_and_saves_nothing(login_as, factories):
+    unit = factories.unit()
+    db.session.commit()
+    client = login_as("mediator")
+    response = client.post("/cases/new", data={
+        "kind": "review", "number": "X-1", "respondent_unit_id": unit.id, "applicants": "李四", "matter": "penalty",
+        "received_on": TODAY.isoformat(), "concluded_on": TODAY.isoformat(), "outcome": "compensation",
+        "procedure": "normal", "instance": "first",
+    })
+    assert response.status_code == 400
+    assert "不适用" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Case.id))) == 0
+
+
+def test_a_leader_reads_but_cannot_register_or_edit(login_as, two_units):
+    client = login_as("leader")
+    assert client.get("/cases").status_code == 200
+    assert client.get("/cases/new").status_code == 403
+    assert client.get(f"/cases/{two_units['mine'].id}/edit").status_code == 403
+    assert client.get("/ledger/").status_code == 403
+
+
+def test_saving_an_edit_made_on_a_stale_page_is_refused_with_a_message(login_as, two_units):
+    case = two_units["mine"]
+    first, second = login_as("mediator"), login_as("legal")
+    form = {"number": case.number, "respondent_unit_id": case.respondent_unit_id, "applicants": "王秀英",
+            "applicant_count": 1, "matter": "penalty", "received_on": case.received_on.isoformat(),
+            "procedure": "normal", "instance": "first", "version": case.version, "outcome": ""}
+    assert first.post(f"/cases/{case.id}/edit", data={**form, "summary": "甲的修改"}).status_code == 302
+    response = second.post(f"/cases/{case.id}/edit", data={**form, "summary": "乙的修改"})
+    assert response.status_code == 409
+    assert "已被他人修改" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).summary == "甲的修改"
+
+
+def test_the_case_page_shows_its_history(login_as, two_units):
+    case = two_units["mine"]
+    client = login_as("mediator")
+    client.post(f"/cases/{case.id}/accept", data={"on": TODAY.isoformat(), "version": case.version})
+    page = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "accept" in page and "accepted" in page and client.user.label in page
+
+
+def test_the_overdue_filter_finds_cases_past_their_deadline(login_as, factories):
+    unit = factories.unit()
+    factories.case(number="逾期1号", respondent_unit=unit, received_on=TODAY - timedelta(days=40))
+    factories.case(number="新收1号", respondent_unit=unit, received_on=TODAY)
+    db.session.commit()
+    client = login_as("mediator")
+    assert numbers_in(client.get("/cases?deadline=overdue").get_data(as_text=True)) == {"逾期1号"}
+    assert "新收1号" in numbers_in(client.get("/cases?deadline=attention").get_data(as_text=True))
+
+
+def test_a_bad_date_filter_is_explained_not_an_error(login_as):
+    response = login_as("mediator").get("/cases?received_from=2020-13-45")
+    assert response.status_code == 200
+    assert "2020-13-45" in response.get_data(as_text=True)
+
+
+def test_the_list_paginates(login_as, factories):
+    unit = factories.unit()
+    for n in range(7):
+        factories.case(number=f"分页{n}号", respondent_unit=unit, received_on=TODAY - timedelta(days=n))
+    db.session.commit()
+    client = login_as("mediator")
+    first = numbers_in(client.get("/cases?per_page=5").get_data(as_text=True))
+    second = numbers_in(client.get("/cases?per_page=5&page=2").get_data(as_text=True))
+    assert len(first) == 5 and len(second) == 2 and not first & second
+    assert "分页0号" in first  # newest first
+
+
+def test_an_empty_list_says_how_to_start(login_as):
+    page = login_as("mediator").get("/cases").get_data(as_text=True)
+    assert 'href="/ledger/"' in page and 'href="/cases/new"' in page
+
+
+def test_an_unknown_case_is_a_clear_404(login_as):
+    response = login_as("mediator").get("/cases/999999")
+    assert response.status_code == 404
+    assert "页面或记录不存在" in response.get_data(as_text=True)
