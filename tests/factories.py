@@ -43,7 +43,7 @@ class UserFactory(Base):
     role = "mediator"
     password_hash = PASSWORD_HASH
     active = True
-    email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
     unit = factory.LazyAttribute(lambda o: UnitFactory() if o.role == "unit" else None)
 
 

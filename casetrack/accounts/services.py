@@ -73,7 +73,9 @@ def _check_user_fields(role: str, unit: Unit | None, password: str | None) -> No
 
 
 def create_user(username: str, role: str, password: str, actor, unit: Unit | None = None, email: str | None = None,
-                display_name: str = "") -> User:
+                display_name: str = "", password_hash: str | None = None) -> User:
+    """Create a user. ``password_hash`` lets a caller that makes several users with one password (the demo)
+    hash it once: argon2 is slow on purpose."""
     _require_admin(actor)
     username = username.strip()
     if not username:
@@ -82,7 +84,8 @@ def create_user(username: str, role: str, password: str, actor, unit: Unit | Non
         raise DomainError(N_("The user name %(name)s is taken."), name=username)
     _check_user_fields(role, unit, password)
     user = User(username=username, role=role, unit=unit if role == "unit" else None, email=email or None,
-                display_name=display_name or username, password_hash=hash_password(password), active=True)
+                display_name=display_name or username, password_hash=password_hash or hash_password(password),
+                active=True)
     db.session.add(user)
     db.session.flush()
     audit.record("user", user.id, "created", actor, [("role", None, role), ("unit", None, unit.name if unit else None)])

@@ -237,7 +237,7 @@ class CaseSheetImporter:
             chunk = keys[start:start + _LOOKUP_CHUNK]
             found.extend(db.session.execute(
                 select(table.c.id, table.c.kind, table.c.number).where(tuple_(table.c.kind, table.c.number).in_(chunk))
-            ).tuples())
+            ).all())
         return found
 
 

@@ -92,13 +92,15 @@ def _units() -> dict[str, Unit]:
 
 def _users(units: dict[str, Unit], password: str) -> list[tuple[str, str, str]]:
     rows = []
+    password_hash = accounts.hash_password(password)
     for username, role, unit_name, display in DEMO_USERS:
         user = accounts.find_user(username)
         if user is None:
             accounts.create_user(username, role, password, None, unit=units.get(unit_name),
-                                 email=f"{username}@demo.casetrack.local", display_name=display)
+                                 email=f"{username}@demo.example.com", display_name=display,
+                                 password_hash=password_hash)
         else:
-            accounts.reset_password(user, password, None)
+            user.password_hash = password_hash
             accounts.set_active(user, True, None)
         rows.append((username, role, unit_name or ""))
     return rows

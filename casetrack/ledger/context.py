@@ -35,13 +35,13 @@ class ImportContext:
     case_keys_in_file: set = field(default_factory=set)
     _units: dict[str, int] | None = None
 
-    def error(self, sheet: str, row: int, message: str, column: str = "", **params) -> None:
-        self.errors.append(RowError(sheet, row, message, params, column))
+    def error(self, sheet: str, row: int, message: str, at_column: str = "", **params) -> None:
+        self.errors.append(RowError(sheet, row, message, params, at_column))
 
     @property
     def units(self) -> dict[str, int]:
         if self._units is None:
-            self._units = dict(db.session.execute(select(Unit.name, Unit.id)).tuples().all())
+            self._units = dict(db.session.execute(select(Unit.name, Unit.id)).all())
         return self._units
 
     def unit_for(self, name: str, sheet: str, row: int) -> tuple[int | None, bool]:

@@ -1,0 +1,59 @@
+"""The figure definitions of SPEC section 3, as SQL aggregation — the one place they are written down.
+
+Every report, dashboard, job and API asks here; nothing else counts cases for a figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, func, or_, select
+
+from casetrack.cases.models import Case
+from casetrack.extensions import db
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        following = date(year + (month == 12), month % 12 + 1, 1)
+        return cls(date(year, month, 1), date.fromordinal(following.toordinal() - 1))
+
+
+def _count(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def case_counts(period: Period, unit_id: int | None = None, by_unit: bool = False):
+    """review.new / concluded / corrected and litigation.new / concluded / lost for the period, in one scan.
+
+    Returns one mapping, or {unit_id: mapping} when ``by_unit``."""
+    received = Case.received_on.between(period.start, period.end)
+    concluded = Case.concluded_on.between(period.start, period.end)
+    review = Case.kind == "review"
+    first_instance = and_(Case.kind == "litigation", Case.instance == "first")
+    columns = [
+        _count(and_(review, received)).label("review_new"),
+        _count(and_(review, concluded)).label("review_concluded"),
+        _count(and_(Case.is_corrected, concluded)).label("review_corrected"),
+        _count(and_(first_instance, received)).label("litigation_new"),
+        _count(and_(first_instance, concluded)).label("litigation_concluded"),
+        _count(and_(first_instance, Case.is_lost, concluded)).label("litigation_lost"),
+    ]
+    stmt = select(*columns).where(or_(received, concluded))
+    if unit_id is not None:
+        stmt = stmt.where(Case.respondent_unit_id == unit_id)
+    if not by_unit:
+        return dict(db.session.execute(stmt).mappings().one())
+    stmt = stmt.add_columns(Case.respondent_unit_id).group_by(Case.respondent_unit_id)
+    return {row["respondent_unit_id"]: {k: v for k, v in row.items() if k != "respondent_unit_id"}
+            for row in db.session.execute(stmt).mappings()}
