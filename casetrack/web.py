@@ -67,6 +67,15 @@ def url_with(**changes) -> str:
 
 
 def register_template_globals(app: Flask) -> None:
+    @app.context_processor
+    def calendar_warning():
+        # Only admins can act on it: a year with no holiday schedule means deadlines are weekend-only guesses.
+        if current_user.is_authenticated and current_user.role == "admin" and request.blueprint != "workdays":
+            from casetrack.workdays.services import years_needing_schedule
+
+            return {"calendar_missing_years": years_needing_schedule(local_today())}
+        return {"calendar_missing_years": []}
+
     app.jinja_env.globals.update(
         label=label,
         get_locale=get_locale,

@@ -1,0 +1,30 @@
+import hashlib
+
+from sqlalchemy import select
+
+from casetrack.accounts.models import ApiToken, User
+from casetrack.extensions import db
+
+
+def test_users_create_makes_a_unit_user_and_refuses_a_unit_user_without_unit(app, factories):
+    factories.unit(name="新登镇")
+    db.session.commit()
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["users", "create", "xd", "--role", "unit", "--unit", "新登镇", "--password", "Xindeng-2026"])
+    assert ok.exit_code == 0, ok.output
+    assert db.session.scalar(select(User).where(User.username == "xd")).unit.name == "新登镇"
+    refused = runner.invoke(args=["users", "create", "nounit", "--role", "unit", "--password", "Xindeng-2026"])
+    assert refused.exit_code != 0
+    assert db.session.scalar(select(User).where(User.username == "nounit")) is None
+    unknown = runner.invoke(args=["users", "create", "x2", "--role", "mayor", "--password", "Xindeng-2026"])
+    assert unknown.exit_code != 0
+
+
+def test_users_token_prints_a_token_that_is_stored_only_hashed(app, factories):
+    factories.user(username="api")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["users", "token", "api"])
+    token = result.output.strip()
+    assert result.exit_code == 0 and token.startswith("ct_")
+    stored = db.session.scalar(select(ApiToken))
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in stored.token_hash
