@@ -62,7 +62,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from casetrack.accounts.views import admin_bp, bp as accounts_bp
+    from casetrack.accounts.views import admin_bp
+    from casetrack.accounts.views import bp as accounts_bp
     from casetrack.cases.views import bp as cases_bp
     from casetrack.ledger.views import bp as ledger_bp
     from casetrack.system.views import bp as system_bp

@@ -61,7 +61,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render(400, gettext("The form has expired or did not come from this site. Reload the page and try again."))
+        return render(
+            400, gettext("The form has expired or did not come from this site. Reload the page and try again.")
+        )
 
     @app.errorhandler(400)
     def bad_request(error):

@@ -59,6 +59,31 @@ def parse_int_arg(name: str, default: int, minimum: int = 1, maximum: int | None
     return min(value, maximum) if maximum else value
 
 
+def audit_field(entry) -> str:
+    if entry.entity_type == "case" and entry.field in case_rules.FIELD_LABELS:
+        return gettext(case_rules.FIELD_LABELS[entry.field])
+    return entry.field or ""
+
+
+def audit_value(entry, value: str | None) -> str:
+    if value is None:
+        return ""
+    if entry.entity_type == "case":
+        if entry.field in case_rules.FIELD_VALUE_NAMES:
+            return label(case_rules.FIELD_VALUE_NAMES[entry.field], value)
+        if entry.field == "respondent_unit_id" and value.isdigit():
+            from casetrack.accounts.models import Unit
+            from casetrack.extensions import db
+
+            unit = db.session.get(Unit, int(value))
+            return unit.name if unit else value
+    return value
+
+
+def audit_action(entry) -> str:
+    return label(case_rules.AUDIT_ACTIONS, entry.action) if entry.action in case_rules.AUDIT_ACTIONS else entry.action
+
+
 def url_with(**changes) -> str:
     """The current URL with some query parameters changed (pagination, sorting)."""
     args = request.args.to_dict()
@@ -78,6 +103,9 @@ def register_template_globals(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         label=label,
+        audit_field=audit_field,
+        audit_value=audit_value,
+        audit_action=audit_action,
         get_locale=get_locale,
         case_rules=case_rules,
         account_rules=account_rules,

@@ -66,8 +66,9 @@ class IsolatedClient(FlaskClient):
 
 
 def make_app(database_url: str, **extra):
-    application = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "ENV": "testing",
-                              "BROKER_URL": "", **extra})
+    application = create_app(
+        {"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "ENV": "testing", "BROKER_URL": "", **extra}
+    )
     application.test_client_class = IsolatedClient
     return application
 

@@ -58,7 +58,8 @@ class CaseFactory(Base):
     matter = "penalty"
     received_on = date(2020, 3, 2)
     status = factory.LazyAttribute(
-        lambda o: "concluded" if o.concluded_on else ("accepted" if o.accepted_on else "received"))
+        lambda o: "concluded" if o.concluded_on else ("accepted" if o.accepted_on else "received")
+    )
     accepted_on = None
     concluded_on = None
     outcome = None
@@ -68,8 +69,14 @@ class CaseFactory(Base):
     @factory.post_generation
     def applicants(case, create, names, **kwargs):
         for position, name in enumerate(names or ["张三"]):
-            case.applicants.append(Applicant(position=position, name=name, kind="person",
-                                             id_number="330183199001011234" if position == 0 else None))
+            case.applicants.append(
+                Applicant(
+                    position=position,
+                    name=name,
+                    kind="person",
+                    id_number="330183199001011234" if position == 0 else None,
+                )
+            )
         db.session.flush()
         refresh_derived(case)
         db.session.flush()

@@ -72,8 +72,16 @@ def _check_user_fields(role: str, unit: Unit | None, password: str | None) -> No
             raise DomainError(weakness)
 
 
-def create_user(username: str, role: str, password: str, actor, unit: Unit | None = None, email: str | None = None,
-                display_name: str = "", password_hash: str | None = None) -> User:
+def create_user(
+    username: str,
+    role: str,
+    password: str,
+    actor,
+    unit: Unit | None = None,
+    email: str | None = None,
+    display_name: str = "",
+    password_hash: str | None = None,
+) -> User:
     """Create a user. ``password_hash`` lets a caller that makes several users with one password (the demo)
     hash it once: argon2 is slow on purpose."""
     _require_admin(actor)
@@ -83,9 +91,15 @@ def create_user(username: str, role: str, password: str, actor, unit: Unit | Non
     if find_user(username) is not None:
         raise DomainError(N_("The user name %(name)s is taken."), name=username)
     _check_user_fields(role, unit, password)
-    user = User(username=username, role=role, unit=unit if role == "unit" else None, email=email or None,
-                display_name=display_name or username, password_hash=password_hash or hash_password(password),
-                active=True)
+    user = User(
+        username=username,
+        role=role,
+        unit=unit if role == "unit" else None,
+        email=email or None,
+        display_name=display_name or username,
+        password_hash=password_hash or hash_password(password),
+        active=True,
+    )
     db.session.add(user)
     db.session.flush()
     audit.record("user", user.id, "created", actor, [("role", None, role), ("unit", None, unit.name if unit else None)])
@@ -95,12 +109,25 @@ def create_user(username: str, role: str, password: str, actor, unit: Unit | Non
 def update_user(user: User, actor, *, role: str, unit: Unit | None, email: str | None, display_name: str) -> User:
     _require_admin(actor)
     _check_user_fields(role, unit, None)
-    before = {"role": user.role, "unit": user.unit.name if user.unit else None, "email": user.email,
-              "display_name": user.display_name}
-    user.role, user.unit, user.email, user.display_name = role, unit if role == "unit" else None, email or None, display_name
+    before = {
+        "role": user.role,
+        "unit": user.unit.name if user.unit else None,
+        "email": user.email,
+        "display_name": user.display_name,
+    }
+    user.role, user.unit, user.email, user.display_name = (
+        role,
+        unit if role == "unit" else None,
+        email or None,
+        display_name,
+    )
     db.session.flush()
-    after = {"role": role, "unit": user.unit.name if user.unit else None, "email": user.email,
-             "display_name": display_name}
+    after = {
+        "role": role,
+        "unit": user.unit.name if user.unit else None,
+        "email": user.email,
+        "display_name": display_name,
+    }
     audit.record("user", user.id, "updated", actor, audit.diff(before, after))
     return user
 
@@ -110,7 +137,9 @@ def set_active(user: User, active: bool, actor) -> None:
     if actor is not None and user.id == actor.id and not active:
         raise DomainError(N_("You cannot deactivate yourself."))
     if user.active != active:
-        audit.record("user", user.id, "activated" if active else "deactivated", actor, [("active", user.active, active)])
+        audit.record(
+            "user", user.id, "activated" if active else "deactivated", actor, [("active", user.active, active)]
+        )
         user.active = active
         db.session.flush()
 
@@ -170,7 +199,11 @@ def save_unit(unit: Unit | None, actor, *, name: str, kind: str, head_name: str 
     clash = find_unit(name)
     if clash is not None and clash is not unit:
         raise DomainError(N_("A unit named %(name)s already exists."), name=name)
-    before = {} if unit is None else {"name": unit.name, "kind": unit.kind, "head_name": unit.head_name, "active": unit.active}
+    before = (
+        {}
+        if unit is None
+        else {"name": unit.name, "kind": unit.kind, "head_name": unit.head_name, "active": unit.active}
+    )
     if unit is None:
         unit = Unit()
         db.session.add(unit)

@@ -60,8 +60,14 @@ class RedisCounters:
 
 
 class LoginThrottle:
-    def __init__(self, counters, max_per_account: int, max_per_address: int, lockout_seconds: int,
-                 prefix: str = "casetrack:login:"):
+    def __init__(
+        self,
+        counters,
+        max_per_account: int,
+        max_per_address: int,
+        lockout_seconds: int,
+        prefix: str = "casetrack:login:",
+    ):
         self.counters = counters
         self.max_per_account = max_per_account
         self.max_per_address = max_per_address

@@ -35,8 +35,10 @@ def login():
         address = request.remote_addr or "unknown"
         wait = throttle.seconds_blocked(form.username.data, address)
         if wait:
-            flash(gettext("Too many failed logins. Try again in %(minutes)s minutes.", minutes=max(1, -(-wait // 60))),
-                  "error")
+            flash(
+                gettext("Too many failed logins. Try again in %(minutes)s minutes.", minutes=max(1, -(-wait // 60))),
+                "error",
+            )
             return render_template("accounts/login.html", form=form), 429
         user = services.authenticate(form.username.data, form.password.data)
         if user is None:
@@ -88,6 +90,7 @@ def own_password():
 
 # --- administration ------------------------------------------------------------------------------------------
 
+
 def _unit_choices(blank: bool = True):
     choices = [(0, gettext("— none —"))] if blank else []
     return choices + [(unit.id, unit.name) for unit in services.all_units(active_only=True)]
@@ -107,8 +110,15 @@ def new_user():
     if form.validate_on_submit():
         unit = services.get_unit(form.unit_id.data) if form.unit_id.data else None
         try:
-            user = services.create_user(form.username.data, form.role.data, form.password.data or "", current_user,
-                                        unit=unit, email=form.email.data, display_name=form.display_name.data or "")
+            user = services.create_user(
+                form.username.data,
+                form.role.data,
+                form.password.data or "",
+                current_user,
+                unit=unit,
+                email=form.email.data,
+                display_name=form.display_name.data or "",
+            )
         except DomainError as error:
             flash(error.translated(), "error")
         else:
@@ -129,8 +139,14 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         unit = services.get_unit(form.unit_id.data) if form.unit_id.data else None
         try:
-            services.update_user(user, current_user, role=form.role.data, unit=unit, email=form.email.data,
-                                 display_name=form.display_name.data or "")
+            services.update_user(
+                user,
+                current_user,
+                role=form.role.data,
+                unit=unit,
+                email=form.email.data,
+                display_name=form.display_name.data or "",
+            )
             if form.password.data:
                 services.reset_password(user, form.password.data, current_user)
         except DomainError as error:
@@ -155,8 +171,12 @@ def toggle_user(user_id: int):
             flash(error.translated(), "error")
         else:
             db.session.commit()
-            flash(gettext("User %(name)s activated.", name=user.username) if user.active
-                  else gettext("User %(name)s deactivated.", name=user.username), "info")
+            flash(
+                gettext("User %(name)s activated.", name=user.username)
+                if user.active
+                else gettext("User %(name)s deactivated.", name=user.username),
+                "info",
+            )
     return redirect(url_for("admin.users"))
 
 
@@ -174,8 +194,14 @@ def edit_unit(unit_id: int | None = None):
     form = UnitForm(obj=unit)
     if form.validate_on_submit():
         try:
-            saved = services.save_unit(unit, current_user, name=form.name.data, kind=form.kind.data,
-                                       head_name=form.head_name.data, active=form.active.data)
+            saved = services.save_unit(
+                unit,
+                current_user,
+                name=form.name.data,
+                kind=form.kind.data,
+                head_name=form.head_name.data,
+                active=form.active.data,
+            )
         except DomainError as error:
             db.session.rollback()
             flash(error.translated(), "error")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Iterable
 
 from sqlalchemy import insert, select
 
@@ -21,24 +21,30 @@ def _text(value) -> str | None:
 
 def diff(before: dict, after: dict) -> list[tuple[str, object, object]]:
     """The fields whose value differs, in ``after``'s order."""
-    return [(field, before.get(field), value) for field, value in after.items() if _text(before.get(field)) != _text(value)]
+    return [
+        (field, before.get(field), value) for field, value in after.items() if _text(before.get(field)) != _text(value)
+    ]
 
 
 def record(entity_type: str, entity_id: int, action: str, actor, changes: Iterable[tuple] = (), comment=None) -> None:
-    rows = [
-        {"field": field, "before": _text(old), "after": _text(new)} for field, old, new in changes
-    ] or [{"field": None, "before": None, "after": None}]
+    rows = [{"field": field, "before": _text(old), "after": _text(new)} for field, old, new in changes] or [
+        {"field": None, "before": None, "after": None}
+    ]
     actor_id = actor.id if actor is not None else None
     for row in rows:
         db.session.add(
-            AuditEntry(entity_type=entity_type, entity_id=entity_id, action=action, actor_id=actor_id, comment=comment, **row)
+            AuditEntry(
+                entity_type=entity_type, entity_id=entity_id, action=action, actor_id=actor_id, comment=comment, **row
+            )
         )
 
 
 def record_many(rows: list[dict]) -> None:
     """Bulk form for imports: each row has entity_type, entity_id, action, field, before, after, actor_id."""
     if rows:
-        db.session.execute(insert(AuditEntry), [{**r, "before": _text(r.get("before")), "after": _text(r.get("after"))} for r in rows])
+        db.session.execute(
+            insert(AuditEntry), [{**r, "before": _text(r.get("before")), "after": _text(r.get("after"))} for r in rows]
+        )
 
 
 def history(entity_type: str, entity_id: int) -> list[AuditEntry]:

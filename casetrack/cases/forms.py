@@ -17,8 +17,11 @@ class CaseForm(FlaskForm):
     instance = SelectField(_l("Instance"), choices=_choices(rules.INSTANCES), default="first")
     procedure = SelectField(_l("Procedure"), choices=_choices(rules.PROCEDURES), default="normal")
     respondent_unit_id = SelectField(_l("Respondent unit"), coerce=int, choices=[])
-    applicants = TextAreaField(_l("Applicants / plaintiffs"), validators=[DataRequired(), Length(max=4000)],
-                               description=_l("One a line: name, then optionally the ID number."))
+    applicants = TextAreaField(
+        _l("Applicants / plaintiffs"),
+        validators=[DataRequired(), Length(max=4000)],
+        description=_l("One a line: name, then optionally the ID number."),
+    )
     applicant_count = IntegerField(_l("Number of applicants"), default=1, validators=[Optional(), NumberRange(min=1)])
     matter = SelectField(_l("Matter"), choices=_choices(rules.MATTERS), default="other")
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10000)])

@@ -17,8 +17,16 @@ from casetrack.ledger.parsing import parse_choice, parse_date, parse_positive_in
 from casetrack.ledger.sheets import Column, ParsedRow, SheetSpec
 
 #: Ledger fields compared with the database to tell "updated" from "unchanged".
-LEDGER_FIELDS = ("instance", "respondent_unit_id", "applicant_count", "matter", "received_on", "accepted_on",
-                 "concluded_on", "outcome")
+LEDGER_FIELDS = (
+    "instance",
+    "respondent_unit_id",
+    "applicant_count",
+    "matter",
+    "received_on",
+    "accepted_on",
+    "concluded_on",
+    "outcome",
+)
 _LOOKUP_CHUNK = 500
 
 
@@ -77,8 +85,14 @@ class CaseSheetImporter:
                 continue
             key = (values["kind"], values["number"])
             if key in first_row_of:
-                context.error(sheet, parsed.number, N_("Case number %(number)s appears again (first in row %(first)s)."),
-                              "案号", number=values["number"], first=first_row_of[key])
+                context.error(
+                    sheet,
+                    parsed.number,
+                    N_("Case number %(number)s appears again (first in row %(first)s)."),
+                    "案号",
+                    number=values["number"],
+                    first=first_row_of[key],
+                )
                 continue
             first_row_of[key] = parsed.number
             candidates.append(parsed)
@@ -91,7 +105,7 @@ class CaseSheetImporter:
         table = Case.__table__
         found: dict[tuple, dict] = {}
         for start in range(0, len(keys), _LOOKUP_CHUNK):
-            chunk = keys[start:start + _LOOKUP_CHUNK]
+            chunk = keys[start : start + _LOOKUP_CHUNK]
             stmt = select(table).where(tuple_(table.c.kind, table.c.number).in_(chunk))
             for row in db.session.execute(stmt).mappings():
                 found[(row["kind"], row["number"])] = dict(row)
@@ -100,9 +114,11 @@ class CaseSheetImporter:
             names: dict[int, list[str]] = {}
             id_list = list(ids)
             for start in range(0, len(id_list), _LOOKUP_CHUNK):
-                stmt = (select(Applicant.case_id, Applicant.name)
-                        .where(Applicant.case_id.in_(id_list[start:start + _LOOKUP_CHUNK]))
-                        .order_by(Applicant.case_id, Applicant.position))
+                stmt = (
+                    select(Applicant.case_id, Applicant.name)
+                    .where(Applicant.case_id.in_(id_list[start : start + _LOOKUP_CHUNK]))
+                    .order_by(Applicant.case_id, Applicant.position)
+                )
                 for case_id, name in db.session.execute(stmt):
                     names.setdefault(case_id, []).append(name)
             for case_id, key in ids.items():
@@ -116,18 +132,35 @@ class CaseSheetImporter:
         outcome = None
         if raw["outcome"]:
             terms = rules.OUTCOME_TERMS_BY_KIND[kind]
-            outcome = terms.get(raw["outcome"]) or (raw["outcome"] if raw["outcome"] in rules.OUTCOMES_BY_KIND[kind] else None)
+            outcome = terms.get(raw["outcome"]) or (
+                raw["outcome"] if raw["outcome"] in rules.OUTCOMES_BY_KIND[kind] else None
+            )
             if outcome is None:
-                context.error(sheet, parsed.number, N_("The outcome %(value)s is not possible for a %(kind)s case."), "结果",
-                              value=raw["outcome"], kind=rules.term_for(rules.KIND_TERMS, kind))
+                context.error(
+                    sheet,
+                    parsed.number,
+                    N_("The outcome %(value)s is not possible for a %(kind)s case."),
+                    "结果",
+                    value=raw["outcome"],
+                    kind=rules.term_for(rules.KIND_TERMS, kind),
+                )
                 return
         unit_id, unit_ok = context.unit_for(raw["respondent"], sheet, parsed.number)
         if not unit_ok:
             return
-        if existing is not None and context.actor is not None and context.actor.role == "unit" \
-                and existing["respondent_unit_id"] != context.actor.unit_id:
-            context.error(sheet, parsed.number, N_("You can only import your own unit's cases; this row names %(unit)s."),
-                          "案号", unit=raw["respondent"])
+        if (
+            existing is not None
+            and context.actor is not None
+            and context.actor.role == "unit"
+            and existing["respondent_unit_id"] != context.actor.unit_id
+        ):
+            context.error(
+                sheet,
+                parsed.number,
+                N_("You can only import your own unit's cases; this row names %(unit)s."),
+                "案号",
+                unit=raw["respondent"],
+            )
             return
         names = rules.split_applicant_names(raw["applicant"])
         values = {
@@ -188,22 +221,36 @@ class CaseSheetImporter:
                 status = "suspended"
             values["status"] = status
             full = {**existing, **values}
-            deadline = (rules.next_open_deadline(rules.compute_deadlines(full, context.calendar))
-                        if status in rules.OPEN_STATUSES else None)
+            deadline = (
+                rules.next_open_deadline(rules.compute_deadlines(full, context.calendar))
+                if status in rules.OPEN_STATUSES
+                else None
+            )
             values["next_deadline_on"] = deadline.due_on if deadline else None
             values["next_deadline_code"] = deadline.code if deadline else None
-            values["search_text"] = rules.search_text(values["number"], item.applicant_names, item.unit_name,
-                                                      existing.get("summary", ""))
+            values["search_text"] = rules.search_text(
+                values["number"], item.applicant_names, item.unit_name, existing.get("summary", "")
+            )
             if item.existing is None:
                 creations.append({**values, "summary": "", "version": 1, "created_by_id": actor_id})
             else:
                 updates.append({**values, "case_id": existing["id"], "new_version": existing["version"] + 1})
                 for name in (*LEDGER_FIELDS, "status"):
                     if values[name] != existing[name]:
-                        audit_rows.append(_audit(existing["id"], "imported", name, existing[name], values[name], actor_id))
+                        audit_rows.append(
+                            _audit(existing["id"], "imported", name, existing[name], values[name], actor_id)
+                        )
                 if item.applicant_names != existing["applicant_names"]:
-                    audit_rows.append(_audit(existing["id"], "imported", "applicants", "、".join(existing["applicant_names"]),
-                                             "、".join(item.applicant_names), actor_id))
+                    audit_rows.append(
+                        _audit(
+                            existing["id"],
+                            "imported",
+                            "applicants",
+                            "、".join(existing["applicant_names"]),
+                            "、".join(item.applicant_names),
+                            actor_id,
+                        )
+                    )
                     replaced_applicants.append(existing["id"])
                     applicant_rows.extend(_applicants(existing["id"], item.applicant_names))
 
@@ -215,12 +262,15 @@ class CaseSheetImporter:
         if updates:
             columns = [name for name in updates[0] if name not in ("case_id", "new_version", "kind", "number")]
             db.session.execute(
-                update(table).where(table.c.id == bindparam("case_id"))
+                update(table)
+                .where(table.c.id == bindparam("case_id"))
                 .values(version=bindparam("new_version"), **{name: bindparam(name) for name in columns}),
                 updates,
             )
         if replaced_applicants:
-            db.session.execute(delete(Applicant.__table__).where(Applicant.__table__.c.case_id.in_(replaced_applicants)))
+            db.session.execute(
+                delete(Applicant.__table__).where(Applicant.__table__.c.case_id.in_(replaced_applicants))
+            )
         if applicant_rows:
             db.session.execute(insert(Applicant.__table__), applicant_rows)
         from casetrack.audit import services as audit
@@ -234,27 +284,51 @@ class CaseSheetImporter:
         keys = [(row["kind"], row["number"]) for row in creations]
         found = []
         for start in range(0, len(keys), _LOOKUP_CHUNK):
-            chunk = keys[start:start + _LOOKUP_CHUNK]
-            found.extend(db.session.execute(
-                select(table.c.id, table.c.kind, table.c.number).where(tuple_(table.c.kind, table.c.number).in_(chunk))
-            ).all())
+            chunk = keys[start : start + _LOOKUP_CHUNK]
+            found.extend(
+                db.session.execute(
+                    select(table.c.id, table.c.kind, table.c.number).where(
+                        tuple_(table.c.kind, table.c.number).in_(chunk)
+                    )
+                ).all()
+            )
         return found
 
 
 def _audit(case_id, action, field, before, after, actor_id) -> dict:
-    return {"entity_type": "case", "entity_id": case_id, "action": action, "field": field, "before": before,
-            "after": after, "actor_id": actor_id, "comment": "ledger import" if field is None else None}
+    return {
+        "entity_type": "case",
+        "entity_id": case_id,
+        "action": action,
+        "field": field,
+        "before": before,
+        "after": after,
+        "actor_id": actor_id,
+        "comment": "ledger import" if field is None else None,
+    }
 
 
 def _applicants(case_id: int, names: list[str]) -> list[dict]:
-    return [{"case_id": case_id, "position": position, "name": name, "kind": rules.guess_applicant_kind(name, None),
-             "id_number": None} for position, name in enumerate(names)]
+    return [
+        {
+            "case_id": case_id,
+            "position": position,
+            "name": name,
+            "kind": rules.guess_applicant_kind(name, None),
+            "id_number": None,
+        }
+        for position, name in enumerate(names)
+    ]
 
 
 def export_rows(actor, cases=None):
     """Rows of the 案件 sheet, in COLUMNS order, for the cases the actor can see (or the ones given)."""
     if cases is None:
-        stmt = scoped(select(Case), actor).options(selectinload(Case.applicants)).order_by(Case.kind, Case.received_on, Case.id)
+        stmt = (
+            scoped(select(Case), actor)
+            .options(selectinload(Case.applicants))
+            .order_by(Case.kind, Case.received_on, Case.id)
+        )
         cases = db.session.scalars(stmt.execution_options(yield_per=2000))
     for case in cases:
         yield case_row(case)

@@ -79,7 +79,9 @@ class Case(db.Model):
     #: Optimistic lock: a save carrying an older version is refused instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     respondent_unit = relationship("Unit", lazy="joined")

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from sqlalchemy import Select, exists, func, select
 
 from casetrack.accounts import rules as account_rules
-
 from casetrack.cases.models import Applicant, Case
 from casetrack.errors import NotFound
 from casetrack.extensions import db
@@ -78,8 +77,9 @@ def filtered(actor, filters: CaseFilters, today: date, warning_days: int) -> Sel
         stmt = stmt.where(Case.number.contains(filters.number.strip(), autoescape=True))
     if filters.applicant:
         stmt = stmt.where(
-            exists().where(Applicant.case_id == Case.id,
-                           Applicant.name.contains(filters.applicant.strip(), autoescape=True))
+            exists().where(
+                Applicant.case_id == Case.id, Applicant.name.contains(filters.applicant.strip(), autoescape=True)
+            )
         )
     for name in ("kind", "instance", "status", "matter"):
         value = getattr(filters, name)
@@ -142,5 +142,3 @@ def case_numbers_exist(kind: str, number: str, excluding_id: int | None = None) 
     if excluding_id:
         stmt = stmt.where(Case.id != excluding_id)
     return db.session.scalar(stmt.limit(1)) is not None
-
-

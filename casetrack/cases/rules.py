@@ -53,7 +53,9 @@ OUTCOMES_BY_KIND = {"review": REVIEW_OUTCOMES, "litigation": LITIGATION_OUTCOMES
 #: 纠错: review outcomes that correct the respondent's act (SPEC section 2).
 CORRECTED_OUTCOMES = frozenset({"revoked", "varied", "confirmed_illegal", "confirmed_invalid", "ordered_to_perform"})
 #: 败诉: litigation outcomes the respondent loses.
-LOST_OUTCOMES = frozenset({"revoked", "varied", "confirmed_illegal", "confirmed_invalid", "ordered_to_perform", "compensation"})
+LOST_OUTCOMES = frozenset(
+    {"revoked", "varied", "confirmed_illegal", "confirmed_invalid", "ordered_to_perform", "compensation"}
+)
 
 #: 群体性案件 from this many applicants.
 GROUP_CASE_MIN_APPLICANTS = 5
@@ -166,8 +168,15 @@ def validate_case(values: dict, today: date) -> list[Problem]:
         problems.append(Problem("received_on", N_("The date received is required.")))
     elif received > today:
         problems.append(Problem("received_on", N_("The date received is in the future.")))
-    for field in ("accepted_on", "copy_sent_on", "answer_received_on", "served_on", "defence_filed_on",
-                  "declined_on", "concluded_on"):
+    for field in (
+        "accepted_on",
+        "copy_sent_on",
+        "answer_received_on",
+        "served_on",
+        "defence_filed_on",
+        "declined_on",
+        "concluded_on",
+    ):
         day = values.get(field)
         if day is None:
             continue
@@ -199,6 +208,7 @@ def validate_case(values: dict, today: date) -> list[Problem]:
 
 
 # --- statutory deadlines -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -235,8 +245,21 @@ class Deadline:
 
 
 #: The case fields compute_deadlines reads.
-DATE_RULE_FIELDS = ("kind", "instance", "procedure", "received_on", "accepted_on", "copy_sent_on", "answer_received_on",
-                    "served_on", "defence_filed_on", "declined_on", "concluded_on", "outcome", "extension_days")
+DATE_RULE_FIELDS = (
+    "kind",
+    "instance",
+    "procedure",
+    "received_on",
+    "accepted_on",
+    "copy_sent_on",
+    "answer_received_on",
+    "served_on",
+    "defence_filed_on",
+    "declined_on",
+    "concluded_on",
+    "outcome",
+    "extension_days",
+)
 
 
 def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
@@ -254,33 +277,74 @@ def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
         return deadlines
 
     if case.get("kind") == "review":
-        add("admission", N_("Decide on admission (5 working days)"), N_("Administrative Review Law Art. 30"),
-            received, calendar.add_working_days(received, 5), accepted or closed_without_decision)
+        add(
+            "admission",
+            N_("Decide on admission (5 working days)"),
+            N_("Administrative Review Law Art. 30"),
+            received,
+            calendar.add_working_days(received, 5),
+            accepted or closed_without_decision,
+        )
         if accepted:
-            add("copy_to_respondent", N_("Send the application to the respondent (7 working days)"),
+            add(
+                "copy_to_respondent",
+                N_("Send the application to the respondent (7 working days)"),
                 N_("Administrative Review Law Art. 48"),
-                accepted, calendar.add_working_days(accepted, 7), case.get("copy_sent_on"))
+                accepted,
+                calendar.add_working_days(accepted, 7),
+                case.get("copy_sent_on"),
+            )
             if case.get("copy_sent_on"):
                 sent = case["copy_sent_on"]
-                add("respondent_answer", N_("Respondent's answer and evidence (10 working days)"),
+                add(
+                    "respondent_answer",
+                    N_("Respondent's answer and evidence (10 working days)"),
                     N_("Administrative Review Law Art. 48"),
-                    sent, calendar.add_working_days(sent, 10), case.get("answer_received_on"))
+                    sent,
+                    calendar.add_working_days(sent, 10),
+                    case.get("answer_received_on"),
+                )
             days = 30 if case.get("procedure") == "simple" else 60
             days += case.get("extension_days") or 0
-            add("decision", N_("Review decision"), N_("Administrative Review Law Art. 62"),
-                accepted, calendar.add_calendar_days(accepted, days), concluded)
+            add(
+                "decision",
+                N_("Review decision"),
+                N_("Administrative Review Law Art. 62"),
+                accepted,
+                calendar.add_calendar_days(accepted, days),
+                concluded,
+            )
     elif case.get("kind") == "litigation":
         served = case.get("served_on")
         if served:
-            add("defence", N_("Defence and evidence (15 days from service)"), N_("Administrative Litigation Law Art. 67"),
-                served, calendar.add_calendar_days(served, 15), case.get("defence_filed_on"))
+            add(
+                "defence",
+                N_("Defence and evidence (15 days from service)"),
+                N_("Administrative Litigation Law Art. 67"),
+                served,
+                calendar.add_calendar_days(served, 15),
+                case.get("defence_filed_on"),
+            )
         if case.get("instance", "first") == "first":
             filed = accepted or received
-            add("first_instance_judgment", N_("First-instance judgment (6 months from filing)"),
-                N_("Administrative Litigation Law Art. 81"), filed, calendar.add_months(filed, 6), concluded)
+            add(
+                "first_instance_judgment",
+                N_("First-instance judgment (6 months from filing)"),
+                N_("Administrative Litigation Law Art. 81"),
+                filed,
+                calendar.add_months(filed, 6),
+                concluded,
+            )
             if concluded and case.get("outcome") not in ("withdrawn", "mediated"):
-                add("appeal", N_("Appeal period (15 days from judgment)"), N_("Administrative Litigation Law Art. 85"),
-                    concluded, calendar.add_calendar_days(concluded, 15), None, informational=True)
+                add(
+                    "appeal",
+                    N_("Appeal period (15 days from judgment)"),
+                    N_("Administrative Litigation Law Art. 85"),
+                    concluded,
+                    calendar.add_calendar_days(concluded, 15),
+                    None,
+                    informational=True,
+                )
     return deadlines
 
 
@@ -339,18 +403,38 @@ def search_text(number: str, applicant_names: list[str], unit_name: str, summary
 KIND_TERMS = {"行政复议": "review", "行政诉讼": "litigation"}
 INSTANCE_TERMS = {"一审": "first", "二审": "second"}
 MATTER_TERMS = {
-    "行政处罚": "penalty", "行政强制": "enforcement", "行政征收": "expropriation", "行政许可": "licensing",
-    "政府信息公开": "information_disclosure", "行政不作为": "inaction", "举报投诉处理": "complaint_handling",
-    "行政确认": "confirmation", "其他": "other",
+    "行政处罚": "penalty",
+    "行政强制": "enforcement",
+    "行政征收": "expropriation",
+    "行政许可": "licensing",
+    "政府信息公开": "information_disclosure",
+    "行政不作为": "inaction",
+    "举报投诉处理": "complaint_handling",
+    "行政确认": "confirmation",
+    "其他": "other",
 }
 REVIEW_OUTCOME_TERMS = {
-    "维持": "upheld", "驳回": "rejected", "撤销": "revoked", "变更": "varied", "确认违法": "confirmed_illegal",
-    "确认无效": "confirmed_invalid", "责令履行": "ordered_to_perform", "终止": "terminated", "调解": "mediated",
+    "维持": "upheld",
+    "驳回": "rejected",
+    "撤销": "revoked",
+    "变更": "varied",
+    "确认违法": "confirmed_illegal",
+    "确认无效": "confirmed_invalid",
+    "责令履行": "ordered_to_perform",
+    "终止": "terminated",
+    "调解": "mediated",
 }
 LITIGATION_OUTCOME_TERMS = {
-    "驳回诉讼请求": "claim_rejected", "撤销": "revoked", "变更": "varied", "确认违法": "confirmed_illegal",
-    "确认无效": "confirmed_invalid", "责令履行": "ordered_to_perform", "赔偿": "compensation", "撤诉": "withdrawn",
-    "调解": "mediated", "驳回起诉": "suit_dismissed",
+    "驳回诉讼请求": "claim_rejected",
+    "撤销": "revoked",
+    "变更": "varied",
+    "确认违法": "confirmed_illegal",
+    "确认无效": "confirmed_invalid",
+    "责令履行": "ordered_to_perform",
+    "赔偿": "compensation",
+    "撤诉": "withdrawn",
+    "调解": "mediated",
+    "驳回起诉": "suit_dismissed",
 }
 OUTCOME_TERMS_BY_KIND = {"review": REVIEW_OUTCOME_TERMS, "litigation": LITIGATION_OUTCOME_TERMS}
 
@@ -361,3 +445,46 @@ def term_for(terms: dict[str, str], code: str | None) -> str:
         if value == code:
             return term
     return code or ""
+
+
+# --- how the audit trail names case fields and values -----------------------------------------------------
+
+FIELD_LABELS = {
+    "number": N_("Case number (案号)"),
+    "kind": N_("Type"),
+    "instance": N_("Instance"),
+    "procedure": N_("Procedure"),
+    "respondent_unit_id": N_("Respondent unit"),
+    "applicant_count": N_("Number of applicants"),
+    "applicants": N_("Applicants / plaintiffs"),
+    "matter": N_("Matter"),
+    "summary": N_("Summary"),
+    "status": N_("Status"),
+    "received_on": N_("Received on"),
+    "accepted_on": N_("Accepted / filed on"),
+    "copy_sent_on": N_("Copy sent to respondent on"),
+    "answer_received_on": N_("Answer received on"),
+    "served_on": N_("Complaint served on"),
+    "defence_filed_on": N_("Defence filed on"),
+    "declined_on": N_("Declined on"),
+    "concluded_on": N_("Concluded on"),
+    "outcome": N_("Outcome"),
+    "extension_days": N_("Extension (days)"),
+    "extension_approved_by": N_("Extension approved by"),
+    "extension_approved_on": N_("Extension approved on"),
+}
+#: Coded fields whose stored value is shown by its name.
+FIELD_VALUE_NAMES = {
+    "kind": KINDS,
+    "instance": INSTANCES,
+    "procedure": PROCEDURES,
+    "matter": MATTERS,
+    "status": STATUSES,
+    "outcome": {**REVIEW_OUTCOMES, **LITIGATION_OUTCOMES},
+}
+AUDIT_ACTIONS = {
+    "created": N_("Created"),
+    "updated": N_("Edited"),
+    "imported": N_("Imported from the ledger"),
+    **ACTIONS,
+}

@@ -14,7 +14,7 @@ from casetrack.accounts.models import Unit
 from casetrack.audit import services as audit
 from casetrack.cases import queries, rules
 from casetrack.cases.models import Applicant, Case
-from casetrack.errors import ConflictError, DomainError, NotFound, PermissionDenied
+from casetrack.errors import ConflictError, DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.workdays.rules import WorkCalendar
@@ -24,9 +24,21 @@ log = logging.getLogger(__name__)
 
 #: Fields a person edits directly. Status-bearing fields move only through transitions.
 EDITABLE_FIELDS = (
-    "number", "instance", "procedure", "respondent_unit_id", "applicant_count", "matter", "summary",
-    "received_on", "copy_sent_on", "answer_received_on", "served_on", "defence_filed_on",
-    "extension_days", "extension_approved_by", "extension_approved_on",
+    "number",
+    "instance",
+    "procedure",
+    "respondent_unit_id",
+    "applicant_count",
+    "matter",
+    "summary",
+    "received_on",
+    "copy_sent_on",
+    "answer_received_on",
+    "served_on",
+    "defence_filed_on",
+    "extension_days",
+    "extension_approved_by",
+    "extension_approved_on",
 )
 #: Set by a transition; afterwards they may be corrected but not cleared by an edit.
 STATUS_FIELDS = ("accepted_on", "declined_on", "concluded_on", "outcome")
@@ -56,8 +68,9 @@ def refresh_derived(case: Case, calendar: WorkCalendar | None = None) -> None:
     case.next_deadline_on = deadline.due_on if deadline else None
     case.next_deadline_code = deadline.code if deadline else None
     unit = case.respondent_unit or db.session.get(Unit, case.respondent_unit_id)
-    case.search_text = rules.search_text(case.number, [a.name for a in case.applicants], unit.name if unit else "",
-                                         case.summary)
+    case.search_text = rules.search_text(
+        case.number, [a.name for a in case.applicants], unit.name if unit else "", case.summary
+    )
 
 
 def _snapshot(case: Case) -> dict:
@@ -79,8 +92,10 @@ def _validate(values: dict, today: date, case_id: int | None = None) -> None:
 
 def _set_applicants(case: Case, applicants: list[dict]) -> None:
     current = [(a.name, a.id_number, a.kind) for a in case.applicants]
-    wanted = [(a["name"], a.get("id_number"), a.get("kind") or rules.guess_applicant_kind(a["name"], a.get("id_number")))
-              for a in applicants]
+    wanted = [
+        (a["name"], a.get("id_number"), a.get("kind") or rules.guess_applicant_kind(a["name"], a.get("id_number")))
+        for a in applicants
+    ]
     if current == wanted:
         return
     case.applicants.clear()
@@ -102,21 +117,29 @@ def register_case(data: dict, actor, today: date) -> Case:
         raise CaseInvalid([rules.Problem("applicants", N_("Name at least one applicant."))])
     values["applicant_count"] = max(values.get("applicant_count") or 1, len(applicants))
     _validate(values, today)
-    values["status"] = rules.derive_status(values.get("accepted_on"), values.get("concluded_on"), values.get("declined_on"))
+    values["status"] = rules.derive_status(
+        values.get("accepted_on"), values.get("concluded_on"), values.get("declined_on")
+    )
     case = Case(**{k: v for k, v in values.items() if hasattr(Case, k)}, created_by_id=actor.id if actor else None)
     _set_applicants(case, applicants)
     db.session.add(case)
     db.session.flush()
     refresh_derived(case)
     db.session.flush()
-    audit.record("case", case.id, "created", actor, [(k, None, v) for k, v in _snapshot(case).items() if v not in (None, "")])
+    audit.record(
+        "case", case.id, "created", actor, [(k, None, v) for k, v in _snapshot(case).items() if v not in (None, "")]
+    )
     return case
 
 
 def _check_version(case: Case, expected_version: int | None) -> None:
     if expected_version is not None and int(expected_version) != case.version:
-        raise ConflictError(N_("Someone else saved this case after you opened it. Your changes were not saved: "
-                               "reload the case to see theirs, then make your change again."))
+        raise ConflictError(
+            N_(
+                "Someone else saved this case after you opened it. Your changes were not saved: "
+                "reload the case to see theirs, then make your change again."
+            )
+        )
 
 
 def _flush_or_conflict() -> None:
@@ -124,8 +147,12 @@ def _flush_or_conflict() -> None:
         db.session.flush()
     except StaleDataError as exc:
         db.session.rollback()
-        raise ConflictError(N_("Someone else saved this case after you opened it. Your changes were not saved: "
-                               "reload the case to see theirs, then make your change again.")) from exc
+        raise ConflictError(
+            N_(
+                "Someone else saved this case after you opened it. Your changes were not saved: "
+                "reload the case to see theirs, then make your change again."
+            )
+        ) from exc
 
 
 def update_case(case: Case, data: dict, actor, today: date, expected_version: int | None) -> Case:
@@ -159,14 +186,25 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
     return case
 
 
-def transition(case: Case, action: str, actor, today: date, expected_version: int | None = None,
-               *, on: date | None = None, outcome: str | None = None, reason: str = "") -> Case:
+def transition(
+    case: Case,
+    action: str,
+    actor,
+    today: date,
+    expected_version: int | None = None,
+    *,
+    on: date | None = None,
+    outcome: str | None = None,
+    reason: str = "",
+) -> Case:
     """Move a case through the status machine (cases.rules.TRANSITIONS)."""
     check_can_write(actor, case.respondent_unit_id)
     _check_version(case, expected_version)
     target = rules.next_status(case.status, action)
     if target is None or (actor is not None and action not in rules.allowed_actions(case.status, actor.role)):
-        raise DomainError(N_("A case that is %(status)s cannot be changed that way."), status=rules.STATUSES.get(case.status))
+        raise DomainError(
+            N_("A case that is %(status)s cannot be changed that way."), status=rules.STATUSES.get(case.status)
+        )
     if action in rules.ACTIONS_NEEDING_REASON and not reason.strip():
         raise DomainError(N_("Give a reason; it is kept in the case history."))
     before = _snapshot(case)
@@ -197,14 +235,24 @@ def refresh_open_case_deadlines(batch_size: int = 5000) -> int:
     cases and a person editing a case meanwhile does not get a version conflict from the job."""
     calendar = current_calendar()
     table = Case.__table__
-    columns = [table.c.id, table.c.next_deadline_on, table.c.next_deadline_code,
-               *(table.c[name] for name in rules.DATE_RULE_FIELDS)]
+    columns = [
+        table.c.id,
+        table.c.next_deadline_on,
+        table.c.next_deadline_code,
+        *(table.c[name] for name in rules.DATE_RULE_FIELDS),
+    ]
     changed, last_id = 0, 0
     while True:
-        rows = db.session.execute(
-            select(*columns).where(table.c.status.in_(rules.OPEN_STATUSES), table.c.id > last_id)
-            .order_by(table.c.id).limit(batch_size)
-        ).mappings().all()
+        rows = (
+            db.session.execute(
+                select(*columns)
+                .where(table.c.status.in_(rules.OPEN_STATUSES), table.c.id > last_id)
+                .order_by(table.c.id)
+                .limit(batch_size)
+            )
+            .mappings()
+            .all()
+        )
         if not rows:
             return changed
         updates = []
@@ -215,7 +263,8 @@ def refresh_open_case_deadlines(batch_size: int = 5000) -> int:
                 updates.append({"case_id": row["id"], "due": due, "code": code})
         if updates:
             db.session.execute(
-                update(table).where(table.c.id == bindparam("case_id"))
+                update(table)
+                .where(table.c.id == bindparam("case_id"))
                 .values(next_deadline_on=bindparam("due"), next_deadline_code=bindparam("code")),
                 updates,
             )

@@ -4,7 +4,8 @@ import io
 from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import gettext, lazy_gettext as _l
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from casetrack.accounts import rules as account_rules
@@ -12,7 +13,8 @@ from casetrack.accounts.services import all_units
 from casetrack.audit.services import history
 from casetrack.cases import queries, rules, services
 from casetrack.cases.forms import CaseForm, TransitionForm
-from casetrack.cases.ledger import COLUMNS as LEDGER_COLUMNS, case_row
+from casetrack.cases.ledger import COLUMNS as LEDGER_COLUMNS
+from casetrack.cases.ledger import case_row
 from casetrack.clock import local_today
 from casetrack.errors import ConflictError, DomainError
 from casetrack.extensions import db
@@ -22,9 +24,27 @@ from casetrack.workdays.services import current_calendar
 
 bp = Blueprint("cases", __name__)
 
-FORM_FIELDS = ("kind", "number", "instance", "procedure", "respondent_unit_id", "applicant_count", "matter", "summary",
-               "received_on", "accepted_on", "copy_sent_on", "answer_received_on", "served_on", "defence_filed_on",
-               "concluded_on", "outcome", "extension_days", "extension_approved_by", "extension_approved_on")
+FORM_FIELDS = (
+    "kind",
+    "number",
+    "instance",
+    "procedure",
+    "respondent_unit_id",
+    "applicant_count",
+    "matter",
+    "summary",
+    "received_on",
+    "accepted_on",
+    "copy_sent_on",
+    "answer_received_on",
+    "served_on",
+    "defence_filed_on",
+    "concluded_on",
+    "outcome",
+    "extension_days",
+    "extension_approved_by",
+    "extension_approved_on",
+)
 
 
 def _warning_days() -> int:
@@ -76,8 +96,14 @@ def list_cases():
         flash(problem, "error")
     page = queries.page_of_cases(current_user, filters, local_today(), _warning_days())
     units = all_units() if account_rules.sees_all_units(current_user.role) else []
-    return render_template("cases/list.html", page=page, filters=filters, units=units,
-                           sorts=SORT_LABELS, export_args=filters.as_query_args())
+    return render_template(
+        "cases/list.html",
+        page=page,
+        filters=filters,
+        units=units,
+        sorts=SORT_LABELS,
+        export_args=filters.as_query_args(),
+    )
 
 
 SORT_LABELS = {
@@ -109,20 +135,34 @@ def export_cases():
             code = case.next_deadline_code
             if code and code not in deadline_labels:
                 deadline_labels[code] = _deadline_label(code)
-            yield [*case_row(case), label(rules.STATUSES, case.status), deadline_labels.get(code, ""),
-                   case.next_deadline_on]
+            yield [
+                *case_row(case),
+                label(rules.STATUSES, case.status),
+                deadline_labels.get(code, ""),
+                case.next_deadline_on,
+            ]
 
     buffer = io.BytesIO()
     headers = [c.title for c in LEDGER_COLUMNS] + list(EXPORT_EXTRA_HEADERS)
     write_workbook(buffer, [("案件", headers, rows())])
     buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name=f"cases-{today.isoformat()}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(
+        buffer,
+        as_attachment=True,
+        download_name=f"cases-{today.isoformat()}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
 
 
 def _deadline_label(code: str) -> str:
-    sample = {"kind": "review", "received_on": date(2024, 1, 2), "accepted_on": date(2024, 1, 2),
-              "copy_sent_on": date(2024, 1, 2), "served_on": date(2024, 1, 2), "concluded_on": date(2024, 1, 2)}
+    sample = {
+        "kind": "review",
+        "received_on": date(2024, 1, 2),
+        "accepted_on": date(2024, 1, 2),
+        "copy_sent_on": date(2024, 1, 2),
+        "served_on": date(2024, 1, 2),
+        "concluded_on": date(2024, 1, 2),
+    }
     for kind in ("review", "litigation"):
         for deadline in rules.compute_deadlines({**sample, "kind": kind}, current_calendar()):
             if deadline.code == code:
@@ -195,12 +235,20 @@ def show_case(case_id: int):
     calendar = current_calendar()
     deadlines = rules.compute_deadlines(case.dates(), calendar)
     transition_form = TransitionForm(version=case.version)
-    transition_form.outcome.choices = [("", "—")] + [(c, gettext(n)) for c, n in rules.OUTCOMES_BY_KIND[case.kind].items()]
+    transition_form.outcome.choices = [("", "—")] + [
+        (c, gettext(n)) for c, n in rules.OUTCOMES_BY_KIND[case.kind].items()
+    ]
     can_write = account_rules.can_write_cases(current_user.role)
     return render_template(
-        "cases/detail.html", case=case, deadlines=deadlines, today=today, warning_days=_warning_days(),
-        history=history("case", case.id), actions=rules.allowed_actions(case.status, current_user.role) if can_write else [],
-        transition_form=transition_form, can_write=can_write,
+        "cases/detail.html",
+        case=case,
+        deadlines=deadlines,
+        today=today,
+        warning_days=_warning_days(),
+        history=history("case", case.id),
+        actions=rules.allowed_actions(case.status, current_user.role) if can_write else [],
+        transition_form=transition_form,
+        can_write=can_write,
         show_personal_data=account_rules.can_see_personal_data(current_user.role),
         estimated=any(d.estimated for d in deadlines),
     )
@@ -257,8 +305,16 @@ def transition(case_id: int, action: str):
         flash(gettext("Check the date and try again."), "error")
         return redirect(url_for("cases.show_case", case_id=case.id))
     try:
-        services.transition(case, action, current_user, local_today(), expected_version=form.version.data or None,
-                            on=form.on.data, outcome=form.outcome.data or None, reason=form.reason.data or "")
+        services.transition(
+            case,
+            action,
+            current_user,
+            local_today(),
+            expected_version=form.version.data or None,
+            on=form.on.data,
+            outcome=form.outcome.data or None,
+            reason=form.reason.data or "",
+        )
     except DomainError as error:
         db.session.rollback()
         problems = getattr(error, "problems", None)

@@ -13,6 +13,6 @@ def seed_demo_command():
     result = services.seed(local_today())
     db.session.commit()
     click.echo(f"demo cases created: {result['cases']}" + ("" if result["cases"] else " (demo data already present)"))
-    click.echo("demo users (password for all: %s):" % result["password"])
+    click.echo(f"demo users (password for all: {result['password']}):")
     for username, role, unit in result["users"]:
         click.echo(f"  {username:<10} {role:<9} {unit}")

@@ -19,13 +19,24 @@ from casetrack.cases.services import register_case
 from casetrack.extensions import db
 
 DEPARTMENTS = [
-    ("富阳区人民政府", "district", "区长"), ("区公安分局", "department", "周建国"), ("区市场监管局", "department", "陈立新"),
-    ("区人力社保局", "department", "王海燕"), ("区住建局", "department", "李志强"),
-    ("区综合行政执法局", "department", "孙伟"), ("区自然资源和规划分局", "department", "吴国平"),
-    ("区生态环境分局", "department", "郑晓东"), ("区卫生健康局", "department", "何丽"),
-    ("区交通运输局", "department", "钱永明"), ("富春街道", "town", "冯军"), ("东洲街道", "town", "褚秀英"),
-    ("银湖街道", "town", "卫东"), ("春江街道", "town", "蒋平"), ("鹿山街道", "town", "沈红"), ("新登镇", "town", "韩涛"),
-    ("场口镇", "town", "杨帆"), ("万市镇", "town", "朱磊"),
+    ("富阳区人民政府", "district", "区长"),
+    ("区公安分局", "department", "周建国"),
+    ("区市场监管局", "department", "陈立新"),
+    ("区人力社保局", "department", "王海燕"),
+    ("区住建局", "department", "李志强"),
+    ("区综合行政执法局", "department", "孙伟"),
+    ("区自然资源和规划分局", "department", "吴国平"),
+    ("区生态环境分局", "department", "郑晓东"),
+    ("区卫生健康局", "department", "何丽"),
+    ("区交通运输局", "department", "钱永明"),
+    ("富春街道", "town", "冯军"),
+    ("东洲街道", "town", "褚秀英"),
+    ("银湖街道", "town", "卫东"),
+    ("春江街道", "town", "蒋平"),
+    ("鹿山街道", "town", "沈红"),
+    ("新登镇", "town", "韩涛"),
+    ("场口镇", "town", "杨帆"),
+    ("万市镇", "town", "朱磊"),
 ]
 
 DEMO_USERS = [
@@ -73,8 +84,10 @@ PLAN = [
     CohortPlan("litigation", 2020, 2020, 17, adverse=3, instance="second"),
 ]
 
-NON_ADVERSE = {"review": ["upheld", "upheld", "rejected", "terminated", "mediated"],
-               "litigation": ["claim_rejected", "claim_rejected", "withdrawn", "suit_dismissed", "mediated"]}
+NON_ADVERSE = {
+    "review": ["upheld", "upheld", "rejected", "terminated", "mediated"],
+    "litigation": ["claim_rejected", "claim_rejected", "withdrawn", "suit_dismissed", "mediated"],
+}
 ADVERSE = {"review": sorted(rules.CORRECTED_OUTCOMES), "litigation": sorted(rules.LOST_OUTCOMES)}
 
 
@@ -96,9 +109,16 @@ def _users(units: dict[str, Unit], password: str) -> list[tuple[str, str, str]]:
     for username, role, unit_name, display in DEMO_USERS:
         user = accounts.find_user(username)
         if user is None:
-            accounts.create_user(username, role, password, None, unit=units.get(unit_name),
-                                 email=f"{username}@demo.example.com", display_name=display,
-                                 password_hash=password_hash)
+            accounts.create_user(
+                username,
+                role,
+                password,
+                None,
+                unit=units.get(unit_name),
+                email=f"{username}@demo.example.com",
+                display_name=display,
+                password_hash=password_hash,
+            )
         else:
             user.password_hash = password_hash
             accounts.set_active(user, True, None)
@@ -118,8 +138,14 @@ def _applicants(rng: random.Random) -> tuple[list[dict], int]:
     if rng.random() < 0.12:
         return [{"name": rng.choice(COMPANIES), "id_number": f"91330183MA{rng.randint(10**7, 10**8 - 1)}"}], 1
     count = rng.choice([1] * 9 + [2, 6, 8])
-    people = [{"name": _person(rng), "id_number": f"330183{rng.randint(1950, 2000)}{rng.randint(101, 1228):04d}"
-               f"{rng.randint(100, 999)}{rng.choice('0123456789X')}"} for _ in range(min(count, 3))]
+    people = [
+        {
+            "name": _person(rng),
+            "id_number": f"330183{rng.randint(1950, 2000)}{rng.randint(101, 1228):04d}"
+            f"{rng.randint(100, 999)}{rng.choice('0123456789X')}",
+        }
+        for _ in range(min(count, 3))
+    ]
     return people, count
 
 
@@ -168,13 +194,24 @@ def seed(today: date, rng_seed: int = 2020) -> dict:
             for outcome in outcomes:
                 received, accepted, concluded = _dates(rng, plan)
                 applicants, count = _applicants(rng)
-                register_case({
-                    "kind": plan.kind, "number": next_number(plan.kind, plan.instance, plan.received_year),
-                    "instance": plan.instance, "respondent_unit_id": units[rng.choice(unit_names)].id,
-                    "matter": rng.choice(list(rules.MATTERS)), "applicants": applicants, "applicant_count": count,
-                    "received_on": received, "accepted_on": accepted, "concluded_on": concluded,
-                    "outcome": outcome, "summary": "",
-                }, None, today)
+                register_case(
+                    {
+                        "kind": plan.kind,
+                        "number": next_number(plan.kind, plan.instance, plan.received_year),
+                        "instance": plan.instance,
+                        "respondent_unit_id": units[rng.choice(unit_names)].id,
+                        "matter": rng.choice(list(rules.MATTERS)),
+                        "applicants": applicants,
+                        "applicant_count": count,
+                        "received_on": received,
+                        "accepted_on": accepted,
+                        "concluded_on": concluded,
+                        "outcome": outcome,
+                        "summary": "",
+                    },
+                    None,
+                    today,
+                )
                 created += 1
         created += _current_cases(rng, units, unit_names, today, next_number)
     db.session.flush()
@@ -190,10 +227,14 @@ def _current_cases(rng, units, unit_names, today: date, next_number) -> int:
             received = today - timedelta(days=offset)
             applicants, applicant_count = _applicants(rng)
             data = {
-                "kind": kind, "number": next_number(kind, "first" if kind == "litigation" else None, today.year),
+                "kind": kind,
+                "number": next_number(kind, "first" if kind == "litigation" else None, today.year),
                 "instance": "first" if kind == "litigation" else None,
-                "respondent_unit_id": units[rng.choice(unit_names)].id, "matter": rng.choice(list(rules.MATTERS)),
-                "applicants": applicants, "applicant_count": applicant_count, "received_on": received,
+                "respondent_unit_id": units[rng.choice(unit_names)].id,
+                "matter": rng.choice(list(rules.MATTERS)),
+                "applicants": applicants,
+                "applicant_count": applicant_count,
+                "received_on": received,
                 "summary": "",
             }
             if offset > 5:

@@ -30,10 +30,14 @@ def import_command(path: Path, dry_run: bool):
     db.session.commit() if not dry_run else db.session.rollback()
     created, updated, unchanged = report.totals()
     for entity in report.created:
-        click.echo(f"{entity}: created {report.created[entity]}, updated {report.updated[entity]}, "
-                   f"unchanged {report.unchanged[entity]}, rejected 0")
-    click.echo(f"created {created}, updated {updated}, unchanged {unchanged}, rejected 0"
-               + (" (dry run: nothing written)" if dry_run else ""))
+        click.echo(
+            f"{entity}: created {report.created[entity]}, updated {report.updated[entity]}, "
+            f"unchanged {report.unchanged[entity]}, rejected 0"
+        )
+    click.echo(
+        f"created {created}, updated {updated}, unchanged {unchanged}, rejected 0"
+        + (" (dry run: nothing written)" if dry_run else "")
+    )
     if report.new_units:
         click.echo("new units: " + "、".join(report.new_units))
     if report.ignored:

@@ -49,8 +49,9 @@ class ImportContext:
         actor = self.actor
         if actor is not None and not account_rules.sees_all_units(actor.role):
             if self.units.get(name) != actor.unit_id:
-                self.error(sheet, row, N_("You can only import your own unit's cases; this row names %(unit)s."),
-                           unit=name)
+                self.error(
+                    sheet, row, N_("You can only import your own unit's cases; this row names %(unit)s."), unit=name
+                )
                 return None, False
             return actor.unit_id, True
         if name in self.units:

@@ -5,10 +5,13 @@ from wtforms import HiddenField
 
 
 class UploadForm(FlaskForm):
-    file = FileField(_l("Ledger file"), validators=[
-        FileRequired(_l("Choose a file.")),
-        FileAllowed(["xlsx", "csv"], _l("Only .xlsx workbooks and .csv files can be imported.")),
-    ])
+    file = FileField(
+        _l("Ledger file"),
+        validators=[
+            FileRequired(_l("Choose a file.")),
+            FileAllowed(["xlsx", "csv"], _l("Only .xlsx workbooks and .csv files can be imported.")),
+        ],
+    )
 
 
 class ConfirmImportForm(FlaskForm):

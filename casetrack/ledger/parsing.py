@@ -168,8 +168,18 @@ def parse_choice(cell, choices: dict[str, str], what: str) -> str | None:
     return code
 
 
-YES_NO = {"是": True, "否": False, "yes": True, "no": False, "y": True, "n": False, "true": True, "false": False,
-          "1": True, "0": False}
+YES_NO = {
+    "是": True,
+    "否": False,
+    "yes": True,
+    "no": False,
+    "y": True,
+    "n": False,
+    "true": True,
+    "false": False,
+    "1": True,
+    "0": False,
+}
 
 
 def parse_yes_no(cell) -> bool | None:

@@ -48,22 +48,34 @@ class ImportReport:
         return lines
 
 
-def _match_sheets(sheets: list[RawSheet], specs: dict[str, SheetSpec], report: ImportReport) -> list[tuple[SheetSpec, RawSheet]]:
+def _match_sheets(
+    sheets: list[RawSheet], specs: dict[str, SheetSpec], report: ImportReport
+) -> list[tuple[SheetSpec, RawSheet]]:
     matched: dict[str, tuple[SheetSpec, RawSheet]] = {}
     for sheet in sheets:
-        by_name = [spec for spec in specs.values() if sheet.name in spec.sheet_names or sheet.name.lower() in spec.sheet_names]
+        by_name = [
+            spec for spec in specs.values() if sheet.name in spec.sheet_names or sheet.name.lower() in spec.sheet_names
+        ]
         by_header = [spec for spec in specs.values() if spec.recognises(sheet.header)]
         spec = (by_name or by_header or [None])[0]
         if spec is None:
             report.ignored.append(sheet.name)
             continue
         if spec.entity in matched:
-            report.errors.append(RowError(sheet.name, 1, N_("A second sheet of %(entity)s; put all rows in one sheet."),
-                                          {"entity": spec.sheet_names[0]}))
+            report.errors.append(
+                RowError(
+                    sheet.name,
+                    1,
+                    N_("A second sheet of %(entity)s; put all rows in one sheet."),
+                    {"entity": spec.sheet_names[0]},
+                )
+            )
             continue
         missing = [c.title for c in spec.columns if c.required and c.key not in spec.header_map(sheet.header)]
         if missing:
-            report.errors.append(RowError(sheet.name, 1, N_("Missing columns: %(columns)s."), {"columns": "、".join(missing)}))
+            report.errors.append(
+                RowError(sheet.name, 1, N_("Missing columns: %(columns)s."), {"columns": "、".join(missing)})
+            )
             continue
         known = {h for c in spec.columns for h in c.headers}
         report.ignored.extend(f"{sheet.name}:{title}" for title in sheet.header if title and title not in known)
@@ -71,7 +83,9 @@ def _match_sheets(sheets: list[RawSheet], specs: dict[str, SheetSpec], report: I
     return [matched[entity] for entity in specs if entity in matched]
 
 
-def import_ledger(path: Path, actor, today: date, dry_run: bool = False, original_name: str | None = None) -> ImportReport:
+def import_ledger(
+    path: Path, actor, today: date, dry_run: bool = False, original_name: str | None = None
+) -> ImportReport:
     """Check the whole file, then — only if every row is good and this is not a dry run — write it."""
     if actor is not None and not account_rules.can_write_cases(actor.role):
         raise PermissionDenied(N_("Your role may read cases but not change them."))
@@ -84,8 +98,11 @@ def import_ledger(path: Path, actor, today: date, dry_run: bool = False, origina
     specs = registry()
     matched = _match_sheets(sheets, specs, report)
     if not matched and not report.errors:
-        report.errors.append(RowError(Path(original_name or path).name, 0,
-                                      N_("No sheet in the file is a ledger sheet (案件, 庭审, 调解).")))
+        report.errors.append(
+            RowError(
+                Path(original_name or path).name, 0, N_("No sheet in the file is a ledger sheet (案件, 庭审, 调解).")
+            )
+        )
     if report.errors:
         return report
 
@@ -109,8 +126,12 @@ def import_ledger(path: Path, actor, today: date, dry_run: bool = False, origina
         for _spec, importer in importers:
             importer.apply()
     report.applied = True
-    log.info("ledger import by %s: created %s updated %s", getattr(actor, "username", "system"), report.created,
-             report.updated)
+    log.info(
+        "ledger import by %s: created %s updated %s",
+        getattr(actor, "username", "system"),
+        report.created,
+        report.updated,
+    )
     return report
 
 

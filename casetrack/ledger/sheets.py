@@ -70,7 +70,9 @@ def parse_rows(spec: SheetSpec, header: list[str], rows: list[tuple[int, list]])
             cell = cells[position] if position is not None and position < len(cells) else None
             if is_blank(cell):
                 if column.required:
-                    problems.append((column.title, N_("The required cell %(column)s is empty."), {"column": column.title}))
+                    problems.append(
+                        (column.title, N_("The required cell %(column)s is empty."), {"column": column.title})
+                    )
                 values[column.key] = None
                 continue
             try:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
-import io
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
@@ -38,6 +38,10 @@ def _stored_upload(name: str) -> Path | None:
     return path if path.exists() else None
 
 
+def _sheet_titles() -> dict[str, str]:
+    return {entity: spec.sheet_names[0] for entity, spec in registry().items()}
+
+
 @bp.route("/", methods=["GET", "POST"])
 @roles_required(*WRITERS)
 def upload():
@@ -47,13 +51,19 @@ def upload():
         name = f"u{current_user.id}-{secrets.token_urlsafe(12)}{suffix}"
         path = _upload_dir() / name
         form.file.data.save(path)
-        report = services.import_ledger(path, current_user, local_today(), dry_run=True,
-                                        original_name=form.file.data.filename)
+        report = services.import_ledger(
+            path, current_user, local_today(), dry_run=True, original_name=form.file.data.filename
+        )
         db.session.rollback()
         if not report.ok:
             path.unlink(missing_ok=True)
-        page = render_template("ledger/preview.html", report=report, filename=form.file.data.filename,
-                               confirm=ConfirmImportForm(upload=name))
+        page = render_template(
+            "ledger/preview.html",
+            report=report,
+            filename=form.file.data.filename,
+            confirm=ConfirmImportForm(upload=name),
+            sheet_titles=_sheet_titles(),
+        )
         return page, 200 if report.ok else 400
     for errors in form.errors.values():
         for message in errors:
@@ -79,10 +89,19 @@ def confirm():
     finally:
         path.unlink(missing_ok=True)
     if not report.ok:
-        return render_template("ledger/preview.html", report=report, filename="", confirm=None), 400
+        return render_template(
+            "ledger/preview.html", report=report, filename="", confirm=None, sheet_titles=_sheet_titles()
+        ), 400
     created, updated, unchanged = report.totals()
-    flash(gettext("Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
-                  created=created, updated=updated, unchanged=unchanged), "info")
+    flash(
+        gettext(
+            "Imported: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
+            created=created,
+            updated=updated,
+            unchanged=unchanged,
+        ),
+        "info",
+    )
     return redirect(url_for("cases.list_cases"))
 
 
@@ -92,5 +111,9 @@ def export():
     buffer = io.BytesIO()
     services.export_ledger(buffer, current_user)
     buffer.seek(0)
-    return send_file(buffer, as_attachment=True, download_name=f"ledger-{local_today().isoformat()}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return send_file(
+        buffer,
+        as_attachment=True,
+        download_name=f"ledger-{local_today().isoformat()}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

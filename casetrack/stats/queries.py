@@ -55,5 +55,7 @@ def case_counts(period: Period, unit_id: int | None = None, by_unit: bool = Fals
     if not by_unit:
         return dict(db.session.execute(stmt).mappings().one())
     stmt = stmt.add_columns(Case.respondent_unit_id).group_by(Case.respondent_unit_id)
-    return {row["respondent_unit_id"]: {k: v for k, v in row.items() if k != "respondent_unit_id"}
-            for row in db.session.execute(stmt).mappings()}
+    return {
+        row["respondent_unit_id"]: {k: v for k, v in row.items() if k != "respondent_unit_id"}
+        for row in db.session.execute(stmt).mappings()
+    }

@@ -20,4 +20,6 @@ class HolidayOverride(db.Model):
     is_workday: Mapped[bool] = mapped_column(Boolean)
     #: e.g. "春节" — shown next to deadlines that it moves.
     note: Mapped[str] = mapped_column(String(100), default="")
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now(), onupdate=func.now())
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )

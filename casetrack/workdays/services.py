@@ -49,8 +49,13 @@ def set_override(day: date, is_workday: bool, note: str, actor) -> HolidayOverri
     row.is_workday = is_workday
     row.note = note.strip()
     db.session.flush()
-    audit.record("holiday_override", int(day.strftime("%Y%m%d")), "updated" if before else "created", actor,
-                 audit.diff(before, {"is_workday": is_workday, "note": row.note}))
+    audit.record(
+        "holiday_override",
+        int(day.strftime("%Y%m%d")),
+        "updated" if before else "created",
+        actor,
+        audit.diff(before, {"is_workday": is_workday, "note": row.note}),
+    )
     g.pop("work_calendar", None)
     return row
 
@@ -59,8 +64,13 @@ def delete_override(day: date, actor) -> None:
     row = db.session.get(HolidayOverride, day)
     if row is None:
         raise DomainError(N_("There is no override for that day."))
-    audit.record("holiday_override", int(day.strftime("%Y%m%d")), "deleted", actor,
-                 [("is_workday", row.is_workday, None), ("note", row.note, None)])
+    audit.record(
+        "holiday_override",
+        int(day.strftime("%Y%m%d")),
+        "deleted",
+        actor,
+        [("is_workday", row.is_workday, None), ("note", row.note, None)],
+    )
     db.session.delete(row)
     db.session.flush()
     g.pop("work_calendar", None)

@@ -38,8 +38,13 @@ def overrides():
             flash(gettext("Calendar saved; open cases' deadlines are being recomputed."), "info")
             return redirect(url_for("workdays.overrides"))
     rows = list(db.session.scalars(select(HolidayOverride).order_by(HolidayOverride.day.desc())))
-    return render_template("workdays/overrides.html", form=form, rows=rows, delete_form=DeleteOverrideForm(),
-                           missing_years=services.years_needing_schedule(local_today()))
+    return render_template(
+        "workdays/overrides.html",
+        form=form,
+        rows=rows,
+        delete_form=DeleteOverrideForm(),
+        missing_years=services.years_needing_schedule(local_today()),
+    )
 
 
 @bp.route("/delete", methods=["POST"])

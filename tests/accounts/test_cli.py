@@ -10,7 +10,9 @@ def test_users_create_makes_a_unit_user_and_refuses_a_unit_user_without_unit(app
     factories.unit(name="新登镇")
     db.session.commit()
     runner = app.test_cli_runner()
-    ok = runner.invoke(args=["users", "create", "xd", "--role", "unit", "--unit", "新登镇", "--password", "Xindeng-2026"])
+    ok = runner.invoke(
+        args=["users", "create", "xd", "--role", "unit", "--unit", "新登镇", "--password", "Xindeng-2026"]
+    )
     assert ok.exit_code == 0, ok.output
     assert db.session.scalar(select(User).where(User.username == "xd")).unit.name == "新登镇"
     refused = runner.invoke(args=["users", "create", "nounit", "--role", "unit", "--password", "Xindeng-2026"])

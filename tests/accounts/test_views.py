@@ -84,8 +84,9 @@ def test_login_does_not_redirect_to_another_site(factories, client):
     factories.user(username="clerk")
     db.session.commit()
     token = csrf_token(client)
-    response = client.post("/login?next=//evil.example/x", data={"username": "clerk", "password": "Password-123",
-                                                               "csrf_token": token})
+    response = client.post(
+        "/login?next=//evil.example/x", data={"username": "clerk", "password": "Password-123", "csrf_token": token}
+    )
     assert response.headers["Location"] == "/cases" or response.headers["Location"].endswith("/")
 
 
@@ -93,20 +94,31 @@ def test_admin_creates_a_unit_user_who_then_logs_in(login_as, factories, app):
     admin = login_as("admin")
     unit = factories.unit(name="富春街道")
     db.session.commit()
-    response = admin.post("/admin/users/new", data={"username": "liaison", "display_name": "联络员", "role": "unit",
-                                                    "unit_id": unit.id, "email": "liaison@fuyang.gov.cn",
-                                                    "password": "Liaison-2026"})
+    response = admin.post(
+        "/admin/users/new",
+        data={
+            "username": "liaison",
+            "display_name": "联络员",
+            "role": "unit",
+            "unit_id": unit.id,
+            "email": "liaison@fuyang.gov.cn",
+            "password": "Liaison-2026",
+        },
+    )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.username == "liaison"))
     assert user.unit.name == "富春街道"
     assert user.password_hash.startswith("$argon2")
-    assert db.session.scalar(select(AuditEntry).where(AuditEntry.entity_type == "user", AuditEntry.entity_id == user.id))
+    assert db.session.scalar(
+        select(AuditEntry).where(AuditEntry.entity_type == "user", AuditEntry.entity_id == user.id)
+    )
 
 
 def test_admin_cannot_create_a_unit_user_without_a_unit(login_as):
     admin = login_as("admin")
-    response = admin.post("/admin/users/new", data={"username": "liaison", "role": "unit", "unit_id": 0,
-                                                    "password": "Liaison-2026"})
+    response = admin.post(
+        "/admin/users/new", data={"username": "liaison", "role": "unit", "unit_id": 0, "password": "Liaison-2026"}
+    )
     assert response.status_code == 200
     assert "必须属于一个单位" in response.get_data(as_text=True)
     assert db.session.scalar(select(User).where(User.username == "liaison")) is None
@@ -114,7 +126,9 @@ def test_admin_cannot_create_a_unit_user_without_a_unit(login_as):
 
 def test_a_weak_password_is_refused(login_as):
     admin = login_as("admin")
-    admin.post("/admin/users/new", data={"username": "weak", "role": "mediator", "unit_id": 0, "password": "12345678901"})
+    admin.post(
+        "/admin/users/new", data={"username": "weak", "role": "mediator", "unit_id": 0, "password": "12345678901"}
+    )
     assert db.session.scalar(select(User).where(User.username == "weak")) is None
 
 
@@ -125,8 +139,10 @@ def test_admin_deactivates_and_resets_a_user(login_as, factories):
     admin.post(f"/admin/users/{clerk.id}/active")
     db.session.refresh(clerk)
     assert not clerk.active
-    admin.post(f"/admin/users/{clerk.id}", data={"username": "clerk", "role": "mediator", "unit_id": 0,
-                                                 "password": "Brand-new-42"})
+    admin.post(
+        f"/admin/users/{clerk.id}",
+        data={"username": "clerk", "role": "mediator", "unit_id": 0, "password": "Brand-new-42"},
+    )
     db.session.refresh(clerk)
     from casetrack.accounts.services import password_matches
 
@@ -144,5 +160,9 @@ def test_admin_manages_units_with_unique_names(login_as, factories):
     db.session.commit()
     response = admin.post("/admin/units/new", data={"name": "区公安分局", "kind": "department", "active": "y"})
     assert "已存在" in response.get_data(as_text=True)
-    assert admin.post("/admin/units/new", data={"name": "新登镇", "kind": "town", "head_name": "韩涛",
-                                                "active": "y"}).status_code == 302
+    assert (
+        admin.post(
+            "/admin/units/new", data={"name": "新登镇", "kind": "town", "head_name": "韩涛", "active": "y"}
+        ).status_code
+        == 302
+    )

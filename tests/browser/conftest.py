@@ -21,13 +21,20 @@ from casetrack.extensions import db
 from tests.conftest import _delete_everything, make_app, service_missing
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 #: Generous for a cold Chromium, short enough that a wrong selector fails the test quickly.
 TIMEOUT_MS = 10_000
 
 
 # --- the live server -----------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
@@ -109,6 +116,7 @@ def yesterday(today) -> date:
 
 
 # --- the browser ---------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def browser():

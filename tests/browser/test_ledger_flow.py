@@ -33,16 +33,18 @@ def upload(page, path) -> None:
         main_form_submit(page, "main form[enctype='multipart/form-data']").click()
 
 
-def test_bad_ledger_imports_nothing_and_a_good_one_imports_after_confirming(page, in_app, factories, today, tmp_path):
+def test_bad_ledger_imports_nothing_then_a_good_one_imports_on_confirm(page, in_app, factories, yesterday, tmp_path):
     with in_app():
         clerk = factories.user(role="mediator")
         username = clerk.username
-    received = today.replace(day=1) if today.day > 1 else today
 
-    bad = ledger_file(tmp_path / "bad.xlsx", [
-        ["富政复〔2026〕901号", "行政复议", "富阳区城市管理局", "周八", received],
-        ["富政复〔2026〕902号", "行政裁决", "富阳区城市管理局", "吴九", received],
-    ])
+    bad = ledger_file(
+        tmp_path / "bad.xlsx",
+        [
+            ["富政复〔2026〕901号", "行政复议", "富阳区城市管理局", "周八", yesterday],
+            ["富政复〔2026〕902号", "行政裁决", "富阳区城市管理局", "吴九", yesterday],
+        ],
+    )
     login(page, username)
     upload(page, bad)
     expect(page.locator("main h2.error")).to_contain_text("未导入任何数据：1行有误")
@@ -55,11 +57,14 @@ def test_bad_ledger_imports_nothing_and_a_good_one_imports_after_confirming(page
     page.goto("/cases")
     assert case_numbers_listed(page) == []
 
-    good = ledger_file(tmp_path / "good.xlsx", [
-        ["富政复〔2026〕901号", "行政复议", "富阳区城市管理局", "周八", received],
-        ["富政复〔2026〕902号", "行政复议", "富阳区城市管理局", "吴九", received],
-        ["（2026）浙0111行初3号", "行政诉讼", "富阳区人民政府", "郑十", received],
-    ])
+    good = ledger_file(
+        tmp_path / "good.xlsx",
+        [
+            ["富政复〔2026〕901号", "行政复议", "富阳区城市管理局", "周八", yesterday],
+            ["富政复〔2026〕902号", "行政复议", "富阳区城市管理局", "吴九", yesterday],
+            ["（2026）浙0111行初3号", "行政诉讼", "富阳区人民政府", "郑十", yesterday],
+        ],
+    )
     upload(page, good)
     expect(page.locator("table.import-errors")).to_have_count(0)
     expect(page.locator("main h2")).to_contain_text("文件检查通过，尚未写入任何数据")
@@ -71,9 +76,10 @@ def test_bad_ledger_imports_nothing_and_a_good_one_imports_after_confirming(page
     expect(cases_row.locator("td.num.updated")).to_have_text("0")
     expect(page.locator("main")).to_contain_text("将新建以下单位：")
     expect(page.locator("main")).to_contain_text("富阳区城市管理局")
-    page.goto("/cases")  # the preview wrote nothing
-    assert case_numbers_listed(page) == []
-    page.go_back()
+    other_tab = page.context.new_page()  # same login; the preview stays open in the first tab
+    other_tab.goto("/cases")
+    assert case_numbers_listed(other_tab) == [], "the preview alone must write nothing"
+    other_tab.close()
     confirm = page.locator("form[action='/ledger/confirm'] button[type=submit]")
     expect(confirm).to_have_text("确认导入")
     with page.expect_navigation():
@@ -81,4 +87,5 @@ def test_bad_ledger_imports_nothing_and_a_good_one_imports_after_confirming(page
 
     expect(page).to_have_url(re.compile(r"/cases$"))
     expect(page.locator(".flash.info")).to_contain_text("导入完成：新增3条，更新0条，未变化0条")
-    assert sorted(case_numbers_listed(page)) == sorted(["富政复〔2026〕901号", "富政复〔2026〕902号", "（2026）浙0111行初3号"])
+    imported = ["富政复〔2026〕901号", "富政复〔2026〕902号", "（2026）浙0111行初3号"]
+    assert sorted(case_numbers_listed(page)) == sorted(imported)

@@ -9,8 +9,15 @@ TODAY = date(2026, 11, 26)
 
 
 def valid(**changes):
-    values = {"kind": "review", "number": "富政复〔2026〕1号", "respondent_unit_id": 1, "matter": "penalty",
-              "instance": None, "applicant_count": 1, "received_on": date(2026, 3, 2)}
+    values = {
+        "kind": "review",
+        "number": "富政复〔2026〕1号",
+        "respondent_unit_id": 1,
+        "matter": "penalty",
+        "instance": None,
+        "applicant_count": 1,
+        "received_on": date(2026, 3, 2),
+    }
     values.update(changes)
     return values
 
@@ -23,11 +30,18 @@ def test_a_complete_case_has_no_problems():
     assert rules.validate_case(valid(), TODAY) == []
 
 
-@pytest.mark.parametrize("kind, outcome", [("review", "withdrawn"), ("review", "compensation"), ("litigation", "upheld"),
-                                           ("litigation", "terminated")])
+@pytest.mark.parametrize(
+    "kind, outcome",
+    [("review", "withdrawn"), ("review", "compensation"), ("litigation", "upheld"), ("litigation", "terminated")],
+)
 def test_an_outcome_of_the_other_kind_is_refused(kind, outcome):
-    values = valid(kind=kind, instance="first" if kind == "litigation" else None, accepted_on=date(2026, 3, 3),
-                   concluded_on=date(2026, 4, 1), outcome=outcome)
+    values = valid(
+        kind=kind,
+        instance="first" if kind == "litigation" else None,
+        accepted_on=date(2026, 3, 3),
+        concluded_on=date(2026, 4, 1),
+        outcome=outcome,
+    )
     assert "outcome" in fields(rules.validate_case(values, TODAY))
 
 
@@ -37,8 +51,9 @@ def test_an_outcome_needs_a_conclusion_date_and_a_conclusion_needs_an_outcome():
 
 
 def test_concluding_before_receiving_or_accepting_is_refused():
-    problems = rules.validate_case(valid(accepted_on=date(2026, 3, 10), concluded_on=date(2026, 3, 5), outcome="upheld"),
-                                   TODAY)
+    problems = rules.validate_case(
+        valid(accepted_on=date(2026, 3, 10), concluded_on=date(2026, 3, 5), outcome="upheld"), TODAY
+    )
     assert "concluded_on" in fields(problems)
     assert "concluded_on" in fields(rules.validate_case(valid(concluded_on=date(2026, 2, 1), outcome="upheld"), TODAY))
 
@@ -103,7 +118,9 @@ def test_review_received_right_before_the_spring_festival_gets_its_admission_dea
 
 def test_review_decision_is_due_60_days_after_acceptance_30_under_simple_procedure_plus_extension():
     base = {"kind": "review", "received_on": date(2026, 3, 2), "accepted_on": date(2026, 3, 4)}
-    assert by_code(rules.compute_deadlines(base, calendar()))["decision"].due_on == date(2026, 5, 6)  # 3 May is Sunday holiday → 6 May
+    assert by_code(rules.compute_deadlines(base, calendar()))["decision"].due_on == date(
+        2026, 5, 6
+    )  # 3 May is Sunday holiday → 6 May
     simple = by_code(rules.compute_deadlines({**base, "procedure": "simple"}, calendar()))["decision"]
     assert simple.due_on == date(2026, 4, 3)
     extended = by_code(rules.compute_deadlines({**base, "extension_days": 30}, calendar()))["decision"]
@@ -111,9 +128,17 @@ def test_review_decision_is_due_60_days_after_acceptance_30_under_simple_procedu
 
 
 def test_copy_and_answer_periods_count_working_days():
-    deadlines = by_code(rules.compute_deadlines({"kind": "review", "received_on": date(2026, 9, 24),
-                                                 "accepted_on": date(2026, 9, 25), "copy_sent_on": date(2026, 9, 28)},
-                                                calendar()))
+    deadlines = by_code(
+        rules.compute_deadlines(
+            {
+                "kind": "review",
+                "received_on": date(2026, 9, 24),
+                "accepted_on": date(2026, 9, 25),
+                "copy_sent_on": date(2026, 9, 28),
+            },
+            calendar(),
+        )
+    )
     # The National Day holiday (1–7 Oct 2026) lies inside the 10 working days, so the answer is due after it.
     copy = deadlines["copy_to_respondent"]
     assert copy.done_on == date(2026, 9, 28) and copy.state(date(2026, 9, 29), 7) == "done"
@@ -121,19 +146,28 @@ def test_copy_and_answer_periods_count_working_days():
 
 
 def test_litigation_defence_first_instance_and_appeal_periods():
-    case = {"kind": "litigation", "instance": "first", "received_on": date(2026, 1, 5), "accepted_on": date(2026, 1, 6),
-            "served_on": date(2026, 1, 8)}
+    case = {
+        "kind": "litigation",
+        "instance": "first",
+        "received_on": date(2026, 1, 5),
+        "accepted_on": date(2026, 1, 6),
+        "served_on": date(2026, 1, 8),
+    }
     deadlines = by_code(rules.compute_deadlines(case, calendar()))
     assert deadlines["defence"].due_on == date(2026, 1, 23)
     assert deadlines["first_instance_judgment"].due_on == date(2026, 7, 6)
-    concluded = by_code(rules.compute_deadlines({**case, "concluded_on": date(2026, 5, 11), "outcome": "claim_rejected"},
-                                                calendar()))
+    concluded = by_code(
+        rules.compute_deadlines({**case, "concluded_on": date(2026, 5, 11), "outcome": "claim_rejected"}, calendar())
+    )
     assert concluded["appeal"].due_on == date(2026, 5, 26) and concluded["appeal"].informational
 
 
 def test_second_instance_has_no_first_instance_deadline():
-    deadlines = by_code(rules.compute_deadlines({"kind": "litigation", "instance": "second",
-                                                 "received_on": date(2026, 1, 5)}, calendar()))
+    deadlines = by_code(
+        rules.compute_deadlines(
+            {"kind": "litigation", "instance": "second", "received_on": date(2026, 1, 5)}, calendar()
+        )
+    )
     assert "first_instance_judgment" not in deadlines
 
 

@@ -15,9 +15,16 @@ TODAY = local_today()
 
 
 def case_data(unit, **changes):
-    data = {"kind": "review", "number": "富政复〔2026〕7号", "respondent_unit_id": unit.id, "matter": "penalty",
-            "applicants": [{"name": "张三", "id_number": "330183199001011234"}], "applicant_count": 1,
-            "received_on": TODAY - timedelta(days=3), "summary": "拆除违建"}
+    data = {
+        "kind": "review",
+        "number": "富政复〔2026〕7号",
+        "respondent_unit_id": unit.id,
+        "matter": "penalty",
+        "applicants": [{"name": "张三", "id_number": "330183199001011234"}],
+        "applicant_count": 1,
+        "received_on": TODAY - timedelta(days=3),
+        "summary": "拆除违建",
+    }
     data.update(changes)
     return data
 
@@ -65,7 +72,9 @@ def test_an_edit_records_each_changed_field_before_and_after(factories):
     clerk, unit = factories.user(role="mediator"), factories.unit()
     case = services.register_case(case_data(unit), clerk, TODAY)
     db.session.commit()
-    services.update_case(case, {"matter": "licensing", "summary": "新的摘要"}, clerk, TODAY, expected_version=case.version)
+    services.update_case(
+        case, {"matter": "licensing", "summary": "新的摘要"}, clerk, TODAY, expected_version=case.version
+    )
     db.session.commit()
     changed = {e.field: (e.before, e.after) for e in entries(case, "updated")}
     assert changed == {"matter": ("penalty", "licensing"), "summary": ("拆除违建", "新的摘要")}
@@ -121,8 +130,9 @@ def test_concluding_with_an_outcome_of_the_other_kind_is_refused(factories):
 
 def test_only_legal_may_reopen_a_concluded_case(factories):
     clerk, legal, unit = factories.user(role="mediator"), factories.user(role="legal"), factories.unit()
-    case = services.register_case(case_data(unit, accepted_on=TODAY - timedelta(days=2), concluded_on=TODAY,
-                                            outcome="upheld"), clerk, TODAY)
+    case = services.register_case(
+        case_data(unit, accepted_on=TODAY - timedelta(days=2), concluded_on=TODAY, outcome="upheld"), clerk, TODAY
+    )
     with pytest.raises(DomainError):
         services.transition(case, "reopen", clerk, TODAY, reason="法院发回")
     services.transition(case, "reopen", legal, TODAY, reason="法院发回")
@@ -131,8 +141,9 @@ def test_only_legal_may_reopen_a_concluded_case(factories):
 
 def test_an_edit_cannot_clear_a_recorded_conclusion(factories):
     clerk, unit = factories.user(role="mediator"), factories.unit()
-    case = services.register_case(case_data(unit, accepted_on=TODAY - timedelta(days=2), concluded_on=TODAY,
-                                            outcome="upheld"), clerk, TODAY)
+    case = services.register_case(
+        case_data(unit, accepted_on=TODAY - timedelta(days=2), concluded_on=TODAY, outcome="upheld"), clerk, TODAY
+    )
     with pytest.raises(DomainError):
         services.update_case(case, {"concluded_on": None}, clerk, TODAY, expected_version=case.version)
 

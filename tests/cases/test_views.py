@@ -74,11 +74,21 @@ def test_a_clerk_registers_a_case_and_lands_on_it_with_its_deadlines(login_as, f
     unit = factories.unit(name="区市场监管局")
     db.session.commit()
     client = login_as("mediator")
-    response = client.post("/cases/new", data={
-        "kind": "review", "number": "富政复〔2026〕88号", "instance": "first", "procedure": "normal",
-        "respondent_unit_id": unit.id, "applicants": "李四 330183198505051234", "applicant_count": 1,
-        "matter": "penalty", "received_on": (TODAY - timedelta(days=1)).isoformat(), "outcome": "",
-    })
+    response = client.post(
+        "/cases/new",
+        data={
+            "kind": "review",
+            "number": "富政复〔2026〕88号",
+            "instance": "first",
+            "procedure": "normal",
+            "respondent_unit_id": unit.id,
+            "applicants": "李四 330183198505051234",
+            "applicant_count": 1,
+            "matter": "penalty",
+            "received_on": (TODAY - timedelta(days=1)).isoformat(),
+            "outcome": "",
+        },
+    )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "富政复〔2026〕88号" in page and "区市场监管局" in page
@@ -89,11 +99,21 @@ def test_an_invalid_case_form_shows_each_problem_and_saves_nothing(login_as, fac
     unit = factories.unit()
     db.session.commit()
     client = login_as("mediator")
-    response = client.post("/cases/new", data={
-        "kind": "review", "number": "X-1", "respondent_unit_id": unit.id, "applicants": "李四", "matter": "penalty",
-        "received_on": TODAY.isoformat(), "concluded_on": TODAY.isoformat(), "outcome": "compensation",
-        "procedure": "normal", "instance": "first",
-    })
+    response = client.post(
+        "/cases/new",
+        data={
+            "kind": "review",
+            "number": "X-1",
+            "respondent_unit_id": unit.id,
+            "applicants": "李四",
+            "matter": "penalty",
+            "received_on": TODAY.isoformat(),
+            "concluded_on": TODAY.isoformat(),
+            "outcome": "compensation",
+            "procedure": "normal",
+            "instance": "first",
+        },
+    )
     assert response.status_code == 400
     assert "不适用" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Case.id))) == 0
@@ -110,9 +130,18 @@ def test_a_leader_reads_but_cannot_register_or_edit(login_as, two_units):
 def test_saving_an_edit_made_on_a_stale_page_is_refused_with_a_message(login_as, two_units):
     case = two_units["mine"]
     first, second = login_as("mediator"), login_as("legal")
-    form = {"number": case.number, "respondent_unit_id": case.respondent_unit_id, "applicants": "王秀英",
-            "applicant_count": 1, "matter": "penalty", "received_on": case.received_on.isoformat(),
-            "procedure": "normal", "instance": "first", "version": case.version, "outcome": ""}
+    form = {
+        "number": case.number,
+        "respondent_unit_id": case.respondent_unit_id,
+        "applicants": "王秀英",
+        "applicant_count": 1,
+        "matter": "penalty",
+        "received_on": case.received_on.isoformat(),
+        "procedure": "normal",
+        "instance": "first",
+        "version": case.version,
+        "outcome": "",
+    }
     assert first.post(f"/cases/{case.id}/edit", data={**form, "summary": "甲的修改"}).status_code == 302
     response = second.post(f"/cases/{case.id}/edit", data={**form, "summary": "乙的修改"})
     assert response.status_code == 409
@@ -126,7 +155,8 @@ def test_the_case_page_shows_its_history(login_as, two_units):
     client = login_as("mediator")
     client.post(f"/cases/{case.id}/accept", data={"on": TODAY.isoformat(), "version": case.version})
     page = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "accept" in page and "accepted" in page and client.user.label in page
+    history = page.split("操作记录")[1]
+    assert "受理" in history and "已收案" in history and "已受理" in history and client.user.label in history
 
 
 def test_the_overdue_filter_finds_cases_past_their_deadline(login_as, factories):

@@ -37,7 +37,9 @@ def test_seed_demo_reproduces_the_2020_review_and_litigation_figures_and_every_r
     assert round(100 * now["review_corrected"] / now["review_concluded"], 2) == review["correction_rate_pct"]
     assert (now["litigation_new"], before["litigation_new"]) == (litigation["new"], litigation["new_prev"])
     assert (now["litigation_concluded"], now["litigation_lost"]) == (litigation["concluded"], litigation["lost"])
-    assert round(100 * before["litigation_lost"] / before["litigation_concluded"], 2) == litigation["loss_rate_prev_pct"]
+    assert (
+        round(100 * before["litigation_lost"] / before["litigation_concluded"], 2) == litigation["loss_rate_prev_pct"]
+    )
 
     password = re.search(r"password for all: (\S+)\)", output).group(1)
     roles = {user.role for user in db.session.scalars(select(User))}
@@ -54,4 +56,6 @@ def test_seed_demo_twice_adds_nothing_and_renews_the_password(app):
     cases = db.session.scalar(select(func.count(Case.id)))
     second = seeded(app)
     assert db.session.scalar(select(func.count(Case.id))) == cases
-    assert re.search(r"password for all: (\S+)\)", first).group(1) != re.search(r"password for all: (\S+)\)", second).group(1)
+    assert re.search(r"password for all: (\S+)\)", first).group(1) != re.search(
+        r"password for all: (\S+)\)", second
+    ).group(1)

@@ -13,11 +13,34 @@ from casetrack.ledger.services import export_ledger, import_ledger
 
 TODAY = date(2026, 11, 26)
 pytestmark = pytest.mark.usefixtures("app")
-HEADER = ["案号", "类型", "审级", "被申请人/被告", "申请人/原告", "申请人数", "案由", "收案日期", "受理日期", "审结日期", "结果"]
+HEADER = [
+    "案号",
+    "类型",
+    "审级",
+    "被申请人/被告",
+    "申请人/原告",
+    "申请人数",
+    "案由",
+    "收案日期",
+    "受理日期",
+    "审结日期",
+    "结果",
+]
 
 
-def row(number="富政复〔2020〕1号", kind="行政复议", instance="", unit="区公安分局", applicant="张三", count=1,
-        matter="行政处罚", received="2020-03-05", accepted="2020-03-09", concluded="2020-04-20", outcome="维持"):
+def row(
+    number="富政复〔2020〕1号",
+    kind="行政复议",
+    instance="",
+    unit="区公安分局",
+    applicant="张三",
+    count=1,
+    matter="行政处罚",
+    received="2020-03-05",
+    accepted="2020-03-09",
+    concluded="2020-04-20",
+    outcome="维持",
+):
     return [number, kind, instance, unit, applicant, count, matter, received, accepted, concluded, outcome]
 
 
@@ -41,14 +64,21 @@ def messages(report) -> dict[int, str]:
 
 
 def test_a_good_file_creates_cases_and_reports_new_units(tmp_path):
-    path = xlsx(tmp_path / "ok.xlsx", [row(), row(number="(2020)浙0111行初1号", kind="行政诉讼", instance="一审",
-                                               unit="新登镇", outcome="驳回诉讼请求")])
+    path = xlsx(
+        tmp_path / "ok.xlsx",
+        [
+            row(),
+            row(number="(2020)浙0111行初1号", kind="行政诉讼", instance="一审", unit="新登镇", outcome="驳回诉讼请求"),
+        ],
+    )
     report = import_ledger(path, None, TODAY)
     db.session.commit()
     assert report.ok and report.created == {"cases": 2}
     assert set(report.new_units) == {"区公安分局", "新登镇"}
     litigation = db.session.scalar(select(Case).where(Case.kind == "litigation"))
-    assert litigation.instance == "first" and litigation.status == "concluded" and litigation.outcome == "claim_rejected"
+    assert (
+        litigation.instance == "first" and litigation.status == "concluded" and litigation.outcome == "claim_rejected"
+    )
     assert litigation.respondent_unit.name == "新登镇" and litigation.applicants[0].name == "张三"
 
 
@@ -73,16 +103,22 @@ def test_a_changed_row_updates_the_case_matched_on_kind_and_number_with_an_audit
     assert report.updated == {"cases": 1} and count() == 1
     case = db.session.scalar(select(Case))
     assert case.status == "concluded" and case.is_corrected and case.version == 2
-    changed = {e.field for e in db.session.scalars(select(AuditEntry).where(AuditEntry.action == "imported",
-                                                                           AuditEntry.field.is_not(None)))}
+    changed = {
+        e.field
+        for e in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "imported", AuditEntry.field.is_not(None))
+        )
+    }
     assert {"concluded_on", "outcome", "status"} <= changed
 
 
-@pytest.mark.parametrize("spelling", ["2020-03-05", "2020/3/5", "2020年3月5日", datetime(2020, 3, 5), 43895,
-                                      "2020-03-05 00:00:00"])
+@pytest.mark.parametrize(
+    "spelling", ["2020-03-05", "2020/3/5", "2020年3月5日", datetime(2020, 3, 5), 43895, "2020-03-05 00:00:00"]
+)
 def test_every_date_spelling_is_read(tmp_path, spelling):
-    report = import_ledger(xlsx(tmp_path / "d.xlsx", [row(received=spelling, accepted="", concluded="", outcome="")]),
-                           None, TODAY)
+    report = import_ledger(
+        xlsx(tmp_path / "d.xlsx", [row(received=spelling, accepted="", concluded="", outcome="")]), None, TODAY
+    )
     db.session.commit()
     assert report.ok, report.error_lines()
     assert db.session.scalar(select(Case.received_on)) == date(2020, 3, 5)
@@ -90,14 +126,16 @@ def test_every_date_spelling_is_read(tmp_path, spelling):
 
 def test_a_file_with_any_bad_row_imports_nothing_and_lists_every_bad_row(tmp_path):
     rows = [
-        row(number="好1号"),                                                   # row 2: good
-        row(number="坏2号", kind="行政裁决"),                                    # row 3: unknown kind
-        row(number="坏3号", outcome="赔偿"),                                     # row 4: litigation outcome on a review
-        row(number="坏4号", received="2020-05-01", accepted="", concluded="2020-04-01"),  # row 5: concluded before received
-        row(number="好1号"),                                                   # row 6: duplicate number
-        row(number="坏6号", unit=""),                                          # row 7: empty required cell
-        row(number="坏7号", received="去年三月"),                                # row 8: garbage date
-        row(number="坏8号", received="2020-02-30"),                             # row 9: impossible date
+        row(number="好1号"),  # row 2: good
+        row(number="坏2号", kind="行政裁决"),  # row 3: unknown kind
+        row(number="坏3号", outcome="赔偿"),  # row 4: litigation outcome on a review
+        row(
+            number="坏4号", received="2020-05-01", accepted="", concluded="2020-04-01"
+        ),  # row 5: concluded before received
+        row(number="好1号"),  # row 6: duplicate number
+        row(number="坏6号", unit=""),  # row 7: empty required cell
+        row(number="坏7号", received="去年三月"),  # row 8: garbage date
+        row(number="坏8号", received="2020-02-30"),  # row 9: impossible date
     ]
     report = import_ledger(xlsx(tmp_path / "bad.xlsx", rows), None, TODAY)
     db.session.rollback()
@@ -141,8 +179,11 @@ def test_csv_with_bom_and_english_headers_is_recognised_by_its_header(tmp_path):
 
 def test_a_gbk_csv_saved_by_chinese_excel_is_read(tmp_path):
     path = tmp_path / "gbk.csv"
-    path.write_bytes(("案号,类型,被申请人/被告,申请人/原告,收案日期\n富政复1号,行政复议,区住建局,王五,2020年6月1日\n")
-                     .encode("gb18030"))
+    path.write_bytes(
+        ("案号,类型,被申请人/被告,申请人/原告,收案日期\n富政复1号,行政复议,区住建局,王五,2020年6月1日\n").encode(
+            "gb18030"
+        )
+    )
     report = import_ledger(path, None, TODAY)
     assert report.ok and report.created == {"cases": 1}
 
@@ -160,8 +201,9 @@ def test_a_unit_liaison_cannot_import_another_units_case(tmp_path, factories):
     liaison = factories.user(role="unit", unit=factories.unit(name="富春街道"))
     factories.unit(name="东洲街道")
     db.session.commit()
-    report = import_ledger(xlsx(tmp_path / "u.xlsx", [row(unit="富春街道"), row(number="2号", unit="东洲街道")]), liaison,
-                           TODAY)
+    report = import_ledger(
+        xlsx(tmp_path / "u.xlsx", [row(unit="富春街道"), row(number="2号", unit="东洲街道")]), liaison, TODAY
+    )
     db.session.rollback()
     assert {e.row for e in report.errors} == {3}
     assert "只能导入本单位" in " ".join(report.error_lines())
@@ -178,8 +220,23 @@ def test_a_unit_liaison_cannot_overwrite_another_units_case_through_its_number(t
 
 
 def test_export_writes_the_import_format_and_reimporting_it_changes_nothing(tmp_path):
-    import_ledger(xlsx(tmp_path / "in.xlsx", [row(), row(number="(2020)浙0111行初9号", kind="行政诉讼", instance="二审",
-                                                        outcome="撤诉", applicant="甲公司、乙")]), None, TODAY)
+    import_ledger(
+        xlsx(
+            tmp_path / "in.xlsx",
+            [
+                row(),
+                row(
+                    number="(2020)浙0111行初9号",
+                    kind="行政诉讼",
+                    instance="二审",
+                    outcome="撤诉",
+                    applicant="甲公司、乙",
+                ),
+            ],
+        ),
+        None,
+        TODAY,
+    )
     db.session.commit()
     out = tmp_path / "out.xlsx"
     assert export_ledger(out, None)["案件"] == 2
@@ -211,7 +268,8 @@ def test_upload_page_previews_then_imports_on_confirmation(tmp_path, login_as):
     import re
 
     upload = re.search(r'name="upload" type="hidden" value="([^"]+)"', page) or re.search(
-        r'id="upload" name="upload" type="hidden" value="([^"]+)"', page)
+        r'id="upload" name="upload" type="hidden" value="([^"]+)"', page
+    )
     assert upload, page
     assert client.post("/ledger/confirm", data={"upload": upload.group(1)}).status_code == 302
     assert count() == 1

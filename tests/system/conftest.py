@@ -28,15 +28,34 @@ def redis_client():
 def celery_worker(app, redis_client, tmp_path_factory):
     """A real `celery worker` process on the real Redis broker, using the same database as the test."""
     log = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {**os.environ, "CASETRACK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "CASETRACK_BROKER_URL": REDIS_URL, "CASETRACK_SECRET_KEY": "test-secret"}
+    env = {
+        **os.environ,
+        "CASETRACK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "CASETRACK_BROKER_URL": REDIS_URL,
+        "CASETRACK_SECRET_KEY": "test-secret",
+    }
     with log.open("w") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "worker", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "worker",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
         )
-    client = Celery(broker=REDIS_URL, backend=REDIS_URL)
+    # Not the current app: the eager app under test must keep running tasks inline for every other test.
+    client = Celery(broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
     client.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -36,8 +36,18 @@ def test_the_worker_answers_the_health_task(celery_worker, factories):
 def test_the_worker_moves_deadlines_after_the_holiday_calendar_changes(celery_worker, factories):
     admin, unit = factories.user(role="admin"), factories.unit()
     today = local_today()
-    case = register_case({"kind": "review", "number": "W-1", "respondent_unit_id": unit.id, "matter": "other",
-                          "applicants": [{"name": "张三"}], "received_on": today - timedelta(days=1)}, admin, today)
+    case = register_case(
+        {
+            "kind": "review",
+            "number": "W-1",
+            "respondent_unit_id": unit.id,
+            "matter": "other",
+            "applicants": [{"name": "张三"}],
+            "received_on": today - timedelta(days=1),
+        },
+        admin,
+        today,
+    )
     db.session.commit()
     due = case.next_deadline_on
     set_override(due, False, "临时调整", admin)
