@@ -65,11 +65,24 @@ def register_blueprints(app: Flask) -> None:
     from casetrack.accounts.views import admin_bp
     from casetrack.accounts.views import bp as accounts_bp
     from casetrack.cases.views import bp as cases_bp
+    from casetrack.hearings.views import bp as hearings_bp
     from casetrack.ledger.views import bp as ledger_bp
+    from casetrack.mediation.views import bp as mediation_bp
+    from casetrack.notifications.views import bp as notifications_bp
     from casetrack.system.views import bp as system_bp
     from casetrack.workdays.views import bp as workdays_bp
 
-    for blueprint in (system_bp, accounts_bp, admin_bp, cases_bp, ledger_bp, workdays_bp):
+    for blueprint in (
+        system_bp,
+        accounts_bp,
+        admin_bp,
+        cases_bp,
+        hearings_bp,
+        mediation_bp,
+        notifications_bp,
+        ledger_bp,
+        workdays_bp,
+    ):
         app.register_blueprint(blueprint)
 
 
@@ -78,8 +91,9 @@ def register_commands(app: Flask) -> None:
     from casetrack.cases.cli import cases_cli
     from casetrack.demo.cli import seed_demo_command
     from casetrack.ledger.cli import ledger_cli
+    from casetrack.notifications.cli import reminders_command
 
-    for command in (users_cli, ledger_cli, seed_demo_command, cases_cli):
+    for command in (users_cli, ledger_cli, seed_demo_command, cases_cli, reminders_command):
         app.cli.add_command(command)
 
 

@@ -37,4 +37,8 @@ def beat_schedule() -> dict:
             "task": "cases.refresh_deadlines",
             "schedule": crontab(hour=0, minute=30),
         },
+        "daily-reminders": {
+            "task": "notifications.daily_reminders",
+            "schedule": crontab(hour=7, minute=30),
+        },
     }

@@ -3,4 +3,7 @@
 from casetrack.accounts.models import ApiToken, Unit, User  # noqa: F401
 from casetrack.audit.models import AuditEntry  # noqa: F401
 from casetrack.cases.models import Applicant, Case  # noqa: F401
+from casetrack.hearings.models import Hearing  # noqa: F401
+from casetrack.mediation.models import Mediation, MediationSession  # noqa: F401
+from casetrack.notifications.models import Notification  # noqa: F401
 from casetrack.workdays.models import HolidayOverride  # noqa: F401

@@ -29,6 +29,9 @@ DEFAULTS: dict[str, object] = {
     "SMTP_PASSWORD": "",
     "SMTP_SENDER": "casetrack@localhost",
     "SMTP_STARTTLS": False,
+    "SMTP_TIMEOUT": 30,
+    #: Where people reach the app: links in e-mails point here.
+    "BASE_URL": "http://127.0.0.1:5000",
     "DEFAULT_LOCALE": "zh_Hans_CN",
     "TIMEZONE": "Asia/Shanghai",
     "PER_PAGE": 50,

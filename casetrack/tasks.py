@@ -1,4 +1,5 @@
 """Every Celery task module, imported once so a worker knows every task name."""
 
 from casetrack.cases import tasks as case_tasks  # noqa: F401
+from casetrack.notifications import tasks as notification_tasks  # noqa: F401
 from casetrack.system import tasks as system_tasks  # noqa: F401

@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from datetime import date
 from functools import wraps
+from urllib.parse import urlparse
 
-from flask import Flask, abort, request, url_for
+from flask import Flask, abort, has_request_context, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user, login_required
 
 from casetrack.accounts import rules as account_rules
 from casetrack.cases import rules as case_rules
 from casetrack.clock import local_today
+from casetrack.hearings import rules as hearing_rules
 from casetrack.i18n import LOCALES
+from casetrack.mediation import rules as mediation_rules
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only same-site paths: an attacker's link must not bounce a user to their own site."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
+        return target
+    return fallback
 
 
 def roles_required(*roles: str):
@@ -71,6 +81,12 @@ def audit_value(entry, value: str | None) -> str:
     if entry.entity_type == "case":
         if entry.field in case_rules.FIELD_VALUE_NAMES:
             return label(case_rules.FIELD_VALUE_NAMES[entry.field], value)
+        if entry.field == "handler_id" and value.isdigit():
+            from casetrack.accounts.models import User
+            from casetrack.extensions import db
+
+            user = db.session.get(User, int(value))
+            return user.label if user else value
         if entry.field == "respondent_unit_id" and value.isdigit():
             from casetrack.accounts.models import Unit
             from casetrack.extensions import db
@@ -91,15 +107,28 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+def _signed_in() -> bool:
+    # Templates also render outside requests (e-mail digests), where there is no user at all.
+    return has_request_context() and current_user.is_authenticated
+
+
 def register_template_globals(app: Flask) -> None:
     @app.context_processor
     def calendar_warning():
         # Only admins can act on it: a year with no holiday schedule means deadlines are weekend-only guesses.
-        if current_user.is_authenticated and current_user.role == "admin" and request.blueprint != "workdays":
+        if _signed_in() and current_user.role == "admin" and request.blueprint != "workdays":
             from casetrack.workdays.services import years_needing_schedule
 
             return {"calendar_missing_years": years_needing_schedule(local_today())}
         return {"calendar_missing_years": []}
+
+    @app.context_processor
+    def unread_reminders():
+        if _signed_in():
+            from casetrack.notifications.services import unread_count
+
+            return {"unread_reminders": unread_count(current_user.id)}
+        return {"unread_reminders": 0}
 
     app.jinja_env.globals.update(
         label=label,
@@ -108,6 +137,8 @@ def register_template_globals(app: Flask) -> None:
         audit_action=audit_action,
         get_locale=get_locale,
         case_rules=case_rules,
+        hearing_rules=hearing_rules,
+        mediation_rules=mediation_rules,
         account_rules=account_rules,
         locales=LOCALES,
         url_with=url_with,

@@ -183,3 +183,55 @@ def factories(app):
     from tests import factories as module
 
     return module
+
+
+class RecordingSMTPHandler:
+    """An aiosmtpd handler that keeps every message and can refuse the next N with a temporary error."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self.refuse = 0
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        with self._lock:
+            if self.refuse > 0:
+                self.refuse -= 1
+                return "451 Requested action aborted: try again later"
+            self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+    def clear(self):
+        with self._lock:
+            self.messages.clear()
+            self.refuse = 0
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free local port for the whole session."""
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingSMTPHandler()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.port = port
+    yield handler
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(app, smtp_server):
+    """Point the app at the test SMTP server; yields the handler with an empty message list."""
+    smtp_server.clear()
+    previous = app.config["CASETRACK_SMTP_HOST"], app.config["CASETRACK_SMTP_PORT"]
+    app.config["CASETRACK_SMTP_HOST"], app.config["CASETRACK_SMTP_PORT"] = "127.0.0.1", smtp_server.port
+    yield smtp_server
+    app.config["CASETRACK_SMTP_HOST"], app.config["CASETRACK_SMTP_PORT"] = previous

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from urllib.parse import urlparse
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
@@ -12,17 +10,14 @@ from casetrack.audit.services import history
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.i18n import LOCALES
-from casetrack.web import roles_required
+from casetrack.web import roles_required, safe_next
 
 bp = Blueprint("accounts", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _safe_next(target: str | None) -> str:
-    # Only same-site paths: an attacker's link must not bounce a fresh login to their own site.
-    if target and target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc:
-        return target
-    return url_for("cases.index")
+    return safe_next(target, url_for("cases.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -17,6 +17,7 @@ class CaseForm(FlaskForm):
     instance = SelectField(_l("Instance"), choices=_choices(rules.INSTANCES), default="first")
     procedure = SelectField(_l("Procedure"), choices=_choices(rules.PROCEDURES), default="normal")
     respondent_unit_id = SelectField(_l("Respondent unit"), coerce=int, choices=[])
+    handler_id = SelectField(_l("Handler"), coerce=int, choices=[], validate_choice=False)
     applicants = TextAreaField(
         _l("Applicants / plaintiffs"),
         validators=[DataRequired(), Length(max=4000)],

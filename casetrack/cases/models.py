@@ -83,8 +83,11 @@ class Case(db.Model):
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: 承办人: the staff member who handles the case and receives its deadline reminders.
+    handler_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
     respondent_unit = relationship("Unit", lazy="joined")
+    handler = relationship("User", foreign_keys=[handler_id])
     applicants: Mapped[list[Applicant]] = relationship(
         back_populates="case", order_by="Applicant.position", cascade="all, delete-orphan"
     )

@@ -244,6 +244,17 @@ class Deadline:
         return "pending"
 
 
+#: Every deadline code with its name, for lists and reminders that show a deadline without computing it.
+DEADLINE_LABELS = {
+    "admission": N_("Decide on admission (5 working days)"),
+    "copy_to_respondent": N_("Send the application to the respondent (7 working days)"),
+    "respondent_answer": N_("Respondent's answer and evidence (10 working days)"),
+    "decision": N_("Review decision"),
+    "defence": N_("Defence and evidence (15 days from service)"),
+    "first_instance_judgment": N_("First-instance judgment (6 months from filing)"),
+    "appeal": N_("Appeal period (15 days from judgment)"),
+}
+
 #: The case fields compute_deadlines reads.
 DATE_RULE_FIELDS = (
     "kind",
@@ -269,17 +280,15 @@ def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
     closed_without_decision = case.get("declined_on")
     closed = bool(concluded or closed_without_decision)
 
-    def add(code, label, basis, start, due, done, informational=False):
+    def add(code, basis, start, due, done, informational=False):
         estimated = calendar.is_estimate(start, due)
-        deadlines.append(Deadline(code, label, basis, due, done, estimated, informational, closed))
+        deadlines.append(Deadline(code, DEADLINE_LABELS[code], basis, due, done, estimated, informational, closed))
 
     if received is None:
         return deadlines
-
     if case.get("kind") == "review":
         add(
             "admission",
-            N_("Decide on admission (5 working days)"),
             N_("Administrative Review Law Art. 30"),
             received,
             calendar.add_working_days(received, 5),
@@ -288,7 +297,6 @@ def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
         if accepted:
             add(
                 "copy_to_respondent",
-                N_("Send the application to the respondent (7 working days)"),
                 N_("Administrative Review Law Art. 48"),
                 accepted,
                 calendar.add_working_days(accepted, 7),
@@ -298,17 +306,14 @@ def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
                 sent = case["copy_sent_on"]
                 add(
                     "respondent_answer",
-                    N_("Respondent's answer and evidence (10 working days)"),
                     N_("Administrative Review Law Art. 48"),
                     sent,
                     calendar.add_working_days(sent, 10),
                     case.get("answer_received_on"),
                 )
-            days = 30 if case.get("procedure") == "simple" else 60
-            days += case.get("extension_days") or 0
+            days = (30 if case.get("procedure") == "simple" else 60) + (case.get("extension_days") or 0)
             add(
                 "decision",
-                N_("Review decision"),
                 N_("Administrative Review Law Art. 62"),
                 accepted,
                 calendar.add_calendar_days(accepted, days),
@@ -319,7 +324,6 @@ def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
         if served:
             add(
                 "defence",
-                N_("Defence and evidence (15 days from service)"),
                 N_("Administrative Litigation Law Art. 67"),
                 served,
                 calendar.add_calendar_days(served, 15),
@@ -329,7 +333,6 @@ def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
             filed = accepted or received
             add(
                 "first_instance_judgment",
-                N_("First-instance judgment (6 months from filing)"),
                 N_("Administrative Litigation Law Art. 81"),
                 filed,
                 calendar.add_months(filed, 6),
@@ -338,7 +341,6 @@ def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
             if concluded and case.get("outcome") not in ("withdrawn", "mediated"):
                 add(
                     "appeal",
-                    N_("Appeal period (15 days from judgment)"),
                     N_("Administrative Litigation Law Art. 85"),
                     concluded,
                     calendar.add_calendar_days(concluded, 15),
@@ -450,6 +452,7 @@ def term_for(terms: dict[str, str], code: str | None) -> str:
 # --- how the audit trail names case fields and values -----------------------------------------------------
 
 FIELD_LABELS = {
+    "handler_id": N_("Handler"),
     "number": N_("Case number (案号)"),
     "kind": N_("Type"),
     "instance": N_("Instance"),

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 #: Fields a person edits directly. Status-bearing fields move only through transitions.
 EDITABLE_FIELDS = (
+    "handler_id",
     "number",
     "instance",
     "procedure",
@@ -40,6 +41,8 @@ EDITABLE_FIELDS = (
     "extension_approved_by",
     "extension_approved_on",
 )
+#: Staff who handle cases (承办人) and so receive their deadline reminders.
+HANDLER_ROLES = frozenset({"mediator", "legal", "admin"})
 #: Set by a transition; afterwards they may be corrected but not cleared by an edit.
 STATUS_FIELDS = ("accepted_on", "declined_on", "concluded_on", "outcome")
 
@@ -120,6 +123,8 @@ def register_case(data: dict, actor, today: date) -> Case:
     values["status"] = rules.derive_status(
         values.get("accepted_on"), values.get("concluded_on"), values.get("declined_on")
     )
+    if not values.get("handler_id") and actor is not None and actor.role in HANDLER_ROLES:
+        values["handler_id"] = actor.id
     case = Case(**{k: v for k, v in values.items() if hasattr(Case, k)}, created_by_id=actor.id if actor else None)
     _set_applicants(case, applicants)
     db.session.add(case)

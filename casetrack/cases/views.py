@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from casetrack.accounts import rules as account_rules
+from casetrack.accounts.models import User
 from casetrack.accounts.services import all_units
 from casetrack.audit.services import history
 from casetrack.cases import queries, rules, services
@@ -18,13 +19,17 @@ from casetrack.cases.ledger import case_row
 from casetrack.clock import local_today
 from casetrack.errors import ConflictError, DomainError
 from casetrack.extensions import db
+from casetrack.hearings.forms import ScheduleForm
+from casetrack.hearings.queries import hearings_of_case
 from casetrack.ledger.workbook import write_workbook
+from casetrack.mediation.queries import mediations_of_case
 from casetrack.web import label, parse_date_arg, parse_int_arg
 from casetrack.workdays.services import current_calendar
 
 bp = Blueprint("cases", __name__)
 
 FORM_FIELDS = (
+    "handler_id",
     "kind",
     "number",
     "instance",
@@ -128,17 +133,13 @@ def export_cases():
     today = local_today()
     limit = current_app.config["CASETRACK_EXPORT_MAX_ROWS"]
     cases = queries.iter_cases(current_user, filters, today, _warning_days(), limit)
-    deadline_labels = {}
 
     def rows():
         for case in cases:
-            code = case.next_deadline_code
-            if code and code not in deadline_labels:
-                deadline_labels[code] = _deadline_label(code)
             yield [
                 *case_row(case),
                 label(rules.STATUSES, case.status),
-                deadline_labels.get(code, ""),
+                label(rules.DEADLINE_LABELS, case.next_deadline_code),
                 case.next_deadline_on,
             ]
 
@@ -154,20 +155,11 @@ def export_cases():
     )
 
 
-def _deadline_label(code: str) -> str:
-    sample = {
-        "kind": "review",
-        "received_on": date(2024, 1, 2),
-        "accepted_on": date(2024, 1, 2),
-        "copy_sent_on": date(2024, 1, 2),
-        "served_on": date(2024, 1, 2),
-        "concluded_on": date(2024, 1, 2),
-    }
-    for kind in ("review", "litigation"):
-        for deadline in rules.compute_deadlines({**sample, "kind": kind}, current_calendar()):
-            if deadline.code == code:
-                return gettext(deadline.label)
-    return code
+def _handler_choices():
+    staff = db.session.scalars(
+        select(User).where(User.role.in_(services.HANDLER_ROLES), User.active.is_(True)).order_by(User.display_name)
+    )
+    return [(0, "—")] + [(user.id, user.label) for user in staff]
 
 
 def _outcome_choices():
@@ -183,6 +175,7 @@ def _form_data(form: CaseForm) -> dict:
     data["outcome"] = data["outcome"] or None
     data["applicant_count"] = data["applicant_count"] or 1
     data["applicants"] = rules.parse_applicant_lines(form.applicants.data or "")
+    data["handler_id"] = data["handler_id"] or None
     if data["kind"] != "review":
         data["procedure"] = "normal"
     for name in ("extension_approved_by",):
@@ -211,9 +204,11 @@ def new_case():
     services.check_can_write(current_user, current_user.unit_id if current_user.role == "unit" else None)
     form = CaseForm()
     form.respondent_unit_id.choices = _unit_choices_for(current_user)
+    form.handler_id.choices = _handler_choices()
     form.outcome.choices = _outcome_choices()
     if request.method == "GET":
         form.received_on.data = local_today()
+        form.handler_id.data = current_user.id if current_user.role in services.HANDLER_ROLES else 0
     if form.validate_on_submit():
         try:
             case = services.register_case(_form_data(form), current_user, local_today())
@@ -251,6 +246,9 @@ def show_case(case_id: int):
         can_write=can_write,
         show_personal_data=account_rules.can_see_personal_data(current_user.role),
         estimated=any(d.estimated for d in deadlines),
+        hearings=hearings_of_case(case.id) if case.kind == "litigation" else [],
+        schedule_form=ScheduleForm(),
+        mediations=mediations_of_case(case.id),
     )
 
 
@@ -260,8 +258,10 @@ def edit_case(case_id: int):
     case = services.get_case_for_edit(current_user, case_id)
     form = CaseForm(obj=case if request.method == "GET" else None)
     form.respondent_unit_id.choices = _unit_choices_for(current_user)
+    form.handler_id.choices = _handler_choices()
     form.outcome.choices = _outcome_choices()
     if request.method == "GET":
+        form.handler_id.data = case.handler_id or 0
         form.applicants.data = "\n".join(f"{a.name} {a.id_number or ''}".strip() for a in case.applicants)
         form.version.data = case.version
         form.outcome.data = case.outcome or ""

@@ -17,6 +17,7 @@ from casetrack.cases import rules
 from casetrack.cases.models import Case
 from casetrack.cases.services import register_case
 from casetrack.extensions import db
+from casetrack.mediation import rules as mediation_rules
 
 DEPARTMENTS = [
     ("富阳区人民政府", "district", "区长"),
@@ -214,6 +215,11 @@ def seed(today: date, rng_seed: int = 2020) -> dict:
                 )
                 created += 1
         created += _current_cases(rng, units, unit_names, today, next_number)
+        db.session.flush()
+        staff = {username: accounts.find_user(username) for username in ("tiaojie", "sifaju")}
+        _assign_handlers(rng, staff)
+        _hearings(rng, today, staff["sifaju"])
+        _mediations(rng, units, unit_names, today, staff["tiaojie"])
     db.session.flush()
     return {"users": users, "password": password, "cases": created}
 
@@ -244,3 +250,111 @@ def _current_cases(rng, units, unit_names, today: date, next_number) -> int:
             register_case(data, None, today)
             count += 1
     return count
+
+
+def _assign_handlers(rng: random.Random, staff: dict) -> None:
+    for case in db.session.scalars(select(Case).where(Case.handler_id.is_(None))):
+        case.handler_id = staff["sifaju" if case.kind == "litigation" and rng.random() < 0.5 else "tiaojie"].id
+
+
+#: 2020: 85 litigation cases had a hearing, a head appeared at 83 of them (2 absences with approved reasons).
+HEARING_PLAN = {2019: (72, 61), 2020: (85, 83)}
+COURTS = ["杭州市富阳区人民法院", "杭州市中级人民法院", "杭州铁路运输法院"]
+
+
+def _hearing_day(rng: random.Random, case: Case, year: int) -> date | None:
+    start = max(case.received_on + timedelta(days=20), date(year, 1, 2))
+    end = min(case.concluded_on - timedelta(days=3) if case.concluded_on else date(year, 12, 28), date(year, 12, 28))
+    return _random_day(rng, start, end) if start <= end else None
+
+
+def _hearings(rng: random.Random, today: date, approver) -> None:
+    from casetrack.hearings.models import Hearing
+
+    litigation = list(db.session.scalars(select(Case).where(Case.kind == "litigation").order_by(Case.id)))
+    for year, (required, appeared) in HEARING_PLAN.items():
+        candidates = [(case, day) for case in litigation if (day := _hearing_day(rng, case, year))]
+        chosen = rng.sample(candidates, required)
+        for index, (case, day) in enumerate(chosen):
+            attended = index < appeared
+            unit = case.respondent_unit
+            hearings = [
+                Hearing(case=case, held_on=day, court=rng.choice(COURTS), courtroom=f"第{rng.randint(1, 9)}法庭")
+            ]
+            second = day + timedelta(days=14)
+            if attended and rng.random() < 0.15 and second.year == year and (case.concluded_on or second) >= second:
+                # A second hearing the head missed: the case still counts as appeared (one attended hearing is enough).
+                hearings.append(Hearing(case=case, held_on=second, court=hearings[0].court))
+            for number, hearing in enumerate(hearings):
+                if attended and number == 0:
+                    hearing.principal_name, hearing.principal_title = (
+                        unit.head_name or "负责人",
+                        rng.choice(["main", "main", "deputy"]),
+                    )
+                    hearing.appeared, hearing.spoke = True, rng.random() < 0.9
+                else:
+                    hearing.appeared, hearing.absence_reason = (
+                        False,
+                        "参加市委重要会议，已委托分管负责人以外的工作人员出庭",
+                    )
+                    hearing.absence_approved_by_id = approver.id
+                db.session.add(hearing)
+    # Upcoming hearings of open cases: some still without a named head, so the reminder has work to do.
+    open_cases = [case for case in litigation if case.is_open and case.received_on > today - timedelta(days=60)]
+    for offset, case in zip((1, 3, 5, 9, 12, 20), open_cases, strict=False):
+        hearing = Hearing(case=case, held_on=today + timedelta(days=offset), court=COURTS[0], courtroom="第3法庭")
+        if offset > 5:
+            hearing.principal_name, hearing.principal_title = case.respondent_unit.head_name, "main"
+        db.session.add(hearing)
+
+
+#: 2020: 39 mediations concluded (36 succeeded, 3 failed) and 4 withdrawn, which the rate does not count.
+MEDIATION_PLAN = {2019: (30, 24, 2), 2020: (39, 36, 4)}
+
+
+def _mediations(rng: random.Random, units, unit_names, today: date, mediator) -> None:
+    from casetrack.mediation.models import Mediation, MediationSession
+
+    counter = 0
+    for year, (concluded, succeeded, withdrawn) in MEDIATION_PLAN.items():
+        results = ["succeeded"] * succeeded + ["failed"] * (concluded - succeeded) + ["withdrawn"] * withdrawn
+        rng.shuffle(results)
+        for result in results:
+            counter += 1
+            received = _random_day(rng, date(year, 1, 3), date(year, 10, 31))
+            closed = min(received + timedelta(days=rng.randint(10, 50)), date(year, 12, 30))
+            mediation = Mediation(
+                number=f"富调〔{year}〕{counter}号",
+                source=rng.choice(list(mediation_rules.SOURCES)),
+                respondent_unit_id=units[rng.choice(unit_names)].id,
+                mediator_id=mediator.id,
+                parties=_person(rng),
+                subject="征地补偿争议" if rng.random() < 0.5 else "行政处罚异议",
+                received_on=received,
+                status=result,
+                concluded_on=closed,
+                last_activity_on=closed,
+                agreement_summary="双方达成和解，申请人撤回申请" if result == "succeeded" else None,
+            )
+            mediation.sessions.append(
+                MediationSession(
+                    held_on=received + timedelta(days=5), participants="双方当事人", notes="首次调解，听取双方意见"
+                )
+            )
+            db.session.add(mediation)
+    # Open mediations now: one idle for over a month, so the work list and reminder show it.
+    for number, days_ago in enumerate((3, 12, 45), start=1):
+        received = today - timedelta(days=days_ago)
+        db.session.add(
+            Mediation(
+                number=f"富调〔{today.year}〕{number}号",
+                source="pre_filing",
+                respondent_unit_id=units[rng.choice(unit_names)].id,
+                mediator_id=mediator.id,
+                parties=_person(rng),
+                subject="房屋征收补偿",
+                received_on=received,
+                status="open",
+                last_activity_on=received,
+            )
+        )

@@ -87,6 +87,8 @@ def parse_rows(spec: SheetSpec, header: list[str], rows: list[tuple[int, list]])
 def registry() -> dict[str, SheetSpec]:
     """Every sheet the ledger knows, in import order. Domains contribute their own spec."""
     from casetrack.cases.ledger import CASE_SHEET
+    from casetrack.hearings.ledger import HEARING_SHEET
+    from casetrack.mediation.ledger import MEDIATION_SHEET
 
-    specs = [CASE_SHEET]
+    specs = [CASE_SHEET, HEARING_SHEET, MEDIATION_SHEET]
     return {spec.entity: spec for spec in specs}

@@ -59,3 +59,60 @@ def case_counts(period: Period, unit_id: int | None = None, by_unit: bool = Fals
         row["respondent_unit_id"]: {k: v for k, v in row.items() if k != "respondent_unit_id"}
         for row in db.session.execute(stmt).mappings()
     }
+
+
+def appearance_counts(period: Period, unit_id: int | None = None, by_unit: bool = False):
+    """appearance.required: litigation cases with at least one hearing in the period (any instance — a second
+    instance is its own case); appearance.appeared: of those, a head appeared at one or more of those hearings."""
+    from casetrack.hearings.models import Hearing
+
+    in_period = Hearing.held_on.between(period.start, period.end)
+    per_case = (
+        select(
+            Hearing.case_id.label("case_id"),
+            func.max(case((Hearing.appeared.is_(True), 1), else_=0)).label("appeared"),
+        )
+        .where(in_period)
+        .group_by(Hearing.case_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            func.count(per_case.c.case_id).label("appearance_required"),
+            func.coalesce(func.sum(per_case.c.appeared), 0).label("appearance_appeared"),
+        )
+        .select_from(per_case.join(Case, Case.id == per_case.c.case_id))
+        .where(Case.kind == "litigation")
+    )
+    if unit_id is not None:
+        stmt = stmt.where(Case.respondent_unit_id == unit_id)
+    if not by_unit:
+        return dict(db.session.execute(stmt).mappings().one())
+    stmt = stmt.add_columns(Case.respondent_unit_id).group_by(Case.respondent_unit_id)
+    return {
+        row["respondent_unit_id"]: {k: v for k, v in row.items() if k != "respondent_unit_id"}
+        for row in db.session.execute(stmt).mappings()
+    }
+
+
+def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool = False):
+    """mediation.concluded: succeeded or failed with concluded_on in the period (withdrawn ones do not count);
+    mediation.succeeded: of those, succeeded."""
+    from casetrack.mediation.models import Mediation
+
+    concluded = and_(
+        Mediation.status.in_(("succeeded", "failed")), Mediation.concluded_on.between(period.start, period.end)
+    )
+    stmt = select(
+        func.count(Mediation.id).label("mediation_concluded"),
+        _count(Mediation.status == "succeeded").label("mediation_succeeded"),
+    ).where(concluded)
+    if unit_id is not None:
+        stmt = stmt.where(Mediation.respondent_unit_id == unit_id)
+    if not by_unit:
+        return dict(db.session.execute(stmt).mappings().one())
+    stmt = stmt.add_columns(Mediation.respondent_unit_id).group_by(Mediation.respondent_unit_id)
+    return {
+        row["respondent_unit_id"]: {k: v for k, v in row.items() if k != "respondent_unit_id"}
+        for row in db.session.execute(stmt).mappings()
+    }

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from casetrack.accounts.models import User
 from casetrack.cases.models import Case
 from casetrack.extensions import db
-from casetrack.stats.queries import Period, case_counts
+from casetrack.stats.queries import Period, appearance_counts, case_counts, mediation_counts
+from casetrack.stats.rules import rate_pct
 from tests.conftest import SHARED
 
 EXAMPLE_PATH = SHARED / "data" / "fuyang-2020.json"
@@ -40,6 +41,19 @@ def test_seed_demo_reproduces_the_2020_review_and_litigation_figures_and_every_r
     assert (
         round(100 * before["litigation_lost"] / before["litigation_concluded"], 2) == litigation["loss_rate_prev_pct"]
     )
+    appearance, mediation = appearance_counts(Period.year(2020)), mediation_counts(Period.year(2020))
+    expected = example["appearance"]
+    assert (appearance["appearance_required"], appearance["appearance_appeared"]) == (
+        expected["required"],
+        expected["appeared"],
+    )
+    assert rate_pct(appearance["appearance_appeared"], appearance["appearance_required"]) == expected["rate_pct"]
+    expected = example["mediation"]
+    assert (mediation["mediation_concluded"], mediation["mediation_succeeded"]) == (
+        expected["concluded"],
+        expected["succeeded"],
+    )
+    assert rate_pct(mediation["mediation_succeeded"], mediation["mediation_concluded"]) == expected["success_rate_pct"]
 
     password = re.search(r"password for all: (\S+)\)", output).group(1)
     roles = {user.role for user in db.session.scalars(select(User))}

@@ -25,7 +25,7 @@ def redis_client():
 
 
 @pytest.fixture(scope="session")
-def celery_worker(app, redis_client, tmp_path_factory):
+def celery_worker(app, redis_client, smtp_server, tmp_path_factory):
     """A real `celery worker` process on the real Redis broker, using the same database as the test."""
     log = tmp_path_factory.mktemp("worker") / "worker.log"
     env = {
@@ -33,6 +33,8 @@ def celery_worker(app, redis_client, tmp_path_factory):
         "CASETRACK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "CASETRACK_BROKER_URL": REDIS_URL,
         "CASETRACK_SECRET_KEY": "test-secret",
+        "CASETRACK_SMTP_HOST": "127.0.0.1",
+        "CASETRACK_SMTP_PORT": str(smtp_server.port),
     }
     with log.open("w") as handle:
         process = subprocess.Popen(

@@ -1,0 +1,34 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, Length, Optional
+
+from casetrack.hearings.rules import PRINCIPAL_TITLES
+
+
+def _titles():
+    return [("", "—")] + [(code, _l(name)) for code, name in PRINCIPAL_TITLES.items()]
+
+
+class ScheduleForm(FlaskForm):
+    held_on = DateField(_l("Hearing date"), validators=[DataRequired()])
+    starts_at = TimeField(_l("Time"), validators=[Optional()])
+    court = StringField(_l("Court"), validators=[DataRequired(), Length(max=100)])
+    courtroom = StringField(_l("Courtroom"), validators=[Optional(), Length(max=50)])
+
+
+class PrincipalForm(FlaskForm):
+    principal_name = StringField(_l("Head who will appear"), validators=[DataRequired(), Length(max=50)])
+    principal_title = SelectField(_l("Title"), choices=_titles(), validate_choice=False)
+    version = HiddenField()
+
+
+class AppearanceForm(FlaskForm):
+    appeared = RadioField(
+        _l("Did a head appear?"), choices=[("yes", _l("Yes")), ("no", _l("No"))], validate_choice=False
+    )
+    principal_name = StringField(_l("Head who appeared"), validators=[Optional(), Length(max=50)])
+    principal_title = SelectField(_l("Title"), choices=_titles(), validate_choice=False)
+    spoke = BooleanField(_l("The head spoke in court (出声)"))
+    absence_reason = TextAreaField(_l("Reason no head appeared"), validators=[Optional(), Length(max=2000)])
+    version = HiddenField()

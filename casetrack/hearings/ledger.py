@@ -1,0 +1,226 @@
+"""The 庭审 sheet of the ledger: hearings matched on (案号, 开庭日期)."""
+
+from __future__ import annotations
+
+from sqlalchemy import bindparam, insert, select, tuple_, update
+
+from casetrack.audit import services as audit
+from casetrack.cases.models import Case
+from casetrack.cases.queries import scoped
+from casetrack.extensions import db
+from casetrack.hearings import rules
+from casetrack.hearings.models import Hearing
+from casetrack.i18n import N_
+from casetrack.ledger.context import ImportContext
+from casetrack.ledger.lookups import cases_by_number
+from casetrack.ledger.parsing import parse_choice, parse_date, parse_text, parse_yes_no
+from casetrack.ledger.sheets import Column, ParsedRow, SheetSpec
+
+COMPARED = ("appeared", "principal_name", "principal_title", "spoke")
+
+
+def _title(cell):
+    return parse_choice(cell, {**rules.PRINCIPAL_TITLE_TERMS, **{k: k for k in rules.PRINCIPAL_TITLES}}, "职务")
+
+
+COLUMNS = (
+    Column("case_number", ("案号", "case_number"), parse_text, required=True),
+    Column("held_on", ("开庭日期", "hearing_date"), parse_date, required=True),
+    Column("appeared", ("负责人出庭", "principal_appeared"), parse_yes_no),
+    Column("principal_name", ("出庭负责人", "principal_name"), parse_text),
+    Column("principal_title", ("职务", "principal_title"), _title),
+    Column("spoke", ("出声", "spoke"), parse_yes_no),
+    Column("court", ("法院", "court"), parse_text),
+)
+
+
+class HearingSheetImporter:
+    def __init__(self, context: ImportContext):
+        self.context = context
+        self.creations: list[dict] = []
+        self.updates: list[dict] = []
+        self.created = self.updated = self.unchanged = 0
+        self._pending_case_numbers: list[tuple[int, str]] = []
+
+    def plan(self, sheet: str, rows: list[ParsedRow]) -> None:
+        context = self.context
+        numbers = {row.values["case_number"] for row in rows if row.values["case_number"]}
+        visible = cases_by_number(numbers, context.actor)
+        seen: dict[tuple, int] = {}
+        keyed = []
+        for parsed in rows:
+            values = parsed.values
+            for column, message, params in parsed.problems:
+                context.error(sheet, parsed.number, message, column, **params)
+            if parsed.problems:
+                continue
+            number, held_on = values["case_number"], values["held_on"]
+            litigation = [c for c in visible.get(number, []) if c["kind"] == "litigation"]
+            in_file = ("litigation", number) in context.case_keys_in_file
+            if not litigation and not in_file:
+                message = (
+                    N_("Case %(number)s is not a litigation case; only litigation cases have hearings.")
+                    if visible.get(number)
+                    else N_("There is no case with the number %(number)s.")
+                )
+                context.error(sheet, parsed.number, message, "案号", number=number)
+                continue
+            if (number, held_on) in seen:
+                context.error(
+                    sheet,
+                    parsed.number,
+                    N_("This hearing appears again (first in row %(first)s)."),
+                    "开庭日期",
+                    first=seen[(number, held_on)],
+                )
+                continue
+            seen[(number, held_on)] = parsed.number
+            if values["appeared"] is not None and held_on > context.today:
+                context.error(
+                    sheet,
+                    parsed.number,
+                    N_("Appearance can be recorded only on or after the hearing date."),
+                    "负责人出庭",
+                )
+                continue
+            if values["appeared"] and not values["principal_name"]:
+                context.error(sheet, parsed.number, N_("Name the head who appeared."), "出庭负责人")
+                continue
+            case = litigation[0] if litigation else None
+            if case and held_on < case["received_on"]:
+                context.error(sheet, parsed.number, N_("The date is before the date received."), "开庭日期")
+                continue
+            keyed.append((parsed, case))
+        if context.errors:
+            return
+        existing = self._existing([(case["id"], parsed.values["held_on"]) for parsed, case in keyed if case])
+        for parsed, case in keyed:
+            values = parsed.values
+            record = {
+                "held_on": values["held_on"],
+                "appeared": values["appeared"],
+                "principal_name": values["principal_name"] or None,
+                "principal_title": values["principal_title"],
+                "spoke": values["spoke"] if values["appeared"] else None,
+            }
+            current = existing.get((case["id"], values["held_on"])) if case else None
+            if current is None:
+                self.created += 1
+                self.creations.append(
+                    {
+                        **record,
+                        "court": values["court"] or "",
+                        "courtroom": "",
+                        "version": 1,
+                        "case_id": case["id"] if case else None,
+                        "_number": values["case_number"],
+                    }
+                )
+            elif any(current[name] != record[name] for name in COMPARED):
+                self.updated += 1
+                self.updates.append(
+                    {
+                        **record,
+                        "hearing_id": current["id"],
+                        "new_version": current["version"] + 1,
+                        "_case_id": case["id"],
+                        "_before": current,
+                    }
+                )
+            else:
+                self.unchanged += 1
+
+    @staticmethod
+    def _existing(keys: list[tuple[int, object]]) -> dict[tuple, dict]:
+        table = Hearing.__table__
+        found = {}
+        for start in range(0, len(keys), 500):
+            stmt = select(table).where(tuple_(table.c.case_id, table.c.held_on).in_(keys[start : start + 500]))
+            for row in db.session.execute(stmt).mappings():
+                found[(row["case_id"], row["held_on"])] = dict(row)
+        return found
+
+    def apply(self) -> None:
+        actor_id = self.context.actor.id if self.context.actor is not None else None
+        unresolved = {row["_number"] for row in self.creations if row["case_id"] is None}
+        if unresolved:
+            # Cases created by this same file's 案件 sheet: they exist now.
+            ids = dict(
+                db.session.execute(
+                    scoped(select(Case.number, Case.id), self.context.actor).where(
+                        Case.kind == "litigation", Case.number.in_(unresolved)
+                    )
+                ).all()
+            )
+            for row in self.creations:
+                row["case_id"] = row["case_id"] or ids[row["_number"]]
+        table = Hearing.__table__
+        if self.creations:
+            db.session.execute(
+                insert(table), [{k: v for k, v in row.items() if not k.startswith("_")} for row in self.creations]
+            )
+        if self.updates:
+            fields = ("appeared", "principal_name", "principal_title", "spoke")
+            db.session.execute(
+                update(table)
+                .where(table.c.id == bindparam("hearing_id"))
+                .values(version=bindparam("new_version"), **{name: bindparam(name) for name in fields}),
+                [{k: v for k, v in row.items() if not k.startswith("_") and k != "held_on"} for row in self.updates],
+            )
+        audit.record_many(
+            [
+                {
+                    "entity_type": "case",
+                    "entity_id": row["case_id"],
+                    "action": "hearing_imported",
+                    "field": "hearing",
+                    "before": None,
+                    "after": str(row["held_on"]),
+                    "actor_id": actor_id,
+                    "comment": "ledger import",
+                }
+                for row in self.creations
+            ]
+            + [
+                {
+                    "entity_type": "case",
+                    "entity_id": row["_case_id"],
+                    "action": "hearing_imported",
+                    "field": name,
+                    "before": row["_before"][name],
+                    "after": row[name],
+                    "actor_id": actor_id,
+                    "comment": str(row["held_on"]),
+                }
+                for row in self.updates
+                for name in COMPARED
+                if row["_before"][name] != row[name]
+            ]
+        )
+        db.session.flush()
+
+
+def export_rows(actor):
+    stmt = scoped(select(Hearing, Case.number).join(Case, Case.id == Hearing.case_id), actor).order_by(
+        Hearing.held_on, Hearing.id
+    )
+    for hearing, number in db.session.execute(stmt.execution_options(yield_per=2000)):
+        yield [
+            number,
+            hearing.held_on,
+            {True: "是", False: "否"}.get(hearing.appeared, ""),
+            hearing.principal_name or "",
+            next((term for term, code in rules.PRINCIPAL_TITLE_TERMS.items() if code == hearing.principal_title), ""),
+            {True: "是", False: "否"}.get(hearing.spoke, ""),
+            hearing.court,
+        ]
+
+
+HEARING_SHEET = SheetSpec(
+    entity="hearings",
+    sheet_names=("庭审", "hearings"),
+    columns=COLUMNS,
+    importer=HearingSheetImporter,
+    exporter=export_rows,
+    after=("cases",),
+)

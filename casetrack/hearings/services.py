@@ -1,0 +1,122 @@
+"""Verbs on hearings: schedule, name the head who will appear, record the appearance, approve an absence."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from casetrack.audit import services as audit
+from casetrack.cases.models import Case
+from casetrack.cases.services import check_can_write
+from casetrack.errors import ConflictError, DomainError, PermissionDenied
+from casetrack.extensions import db
+from casetrack.hearings import rules
+from casetrack.hearings.models import Hearing
+from casetrack.i18n import N_
+
+_CONFLICT = N_("Someone else changed this hearing after you opened it. Reload the page and try again.")
+
+
+def _raise_first(problems: list[str]) -> None:
+    if problems:
+        raise DomainError(problems[0])
+
+
+def _check_version(hearing: Hearing, expected_version) -> None:
+    if expected_version not in (None, "") and int(expected_version) != hearing.version:
+        raise ConflictError(_CONFLICT)
+
+
+def _flush() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise ConflictError(_CONFLICT) from exc
+
+
+def schedule_hearing(
+    case: Case, actor, *, held_on: date | None, court: str, courtroom: str = "", starts_at=None
+) -> Hearing:
+    check_can_write(actor, case.respondent_unit_id)
+    _raise_first(rules.schedule_problems(case.kind, held_on, court))
+    hearing = Hearing(case=case, held_on=held_on, court=court.strip(), courtroom=courtroom.strip(), starts_at=starts_at)
+    db.session.add(hearing)
+    db.session.flush()
+    audit.record("case", case.id, "hearing_scheduled", actor, [("hearing", None, f"{held_on} {hearing.court}")])
+    return hearing
+
+
+def name_principal(hearing: Hearing, actor, *, name: str, title: str, expected_version=None) -> Hearing:
+    check_can_write(actor, hearing.case.respondent_unit_id)
+    _check_version(hearing, expected_version)
+    _raise_first(rules.principal_problems(name, title))
+    before = (hearing.principal_name, hearing.principal_title)
+    hearing.principal_name, hearing.principal_title = name.strip(), title
+    hearing.principal_named_at = datetime.now(UTC)
+    audit.record(
+        "case",
+        hearing.case_id,
+        "principal_named",
+        actor,
+        [("principal", " ".join(filter(None, before)) or None, f"{name.strip()} {title}")],
+        comment=str(hearing.held_on),
+    )
+    _flush()
+    return hearing
+
+
+def record_appearance(
+    hearing: Hearing,
+    actor,
+    today: date,
+    *,
+    appeared: bool | None,
+    name: str = "",
+    title: str | None = None,
+    spoke: bool | None = None,
+    absence_reason: str = "",
+    expected_version=None,
+) -> Hearing:
+    check_can_write(actor, hearing.case.respondent_unit_id)
+    _check_version(hearing, expected_version)
+    _raise_first(rules.appearance_problems(hearing.held_on, today, appeared, name, title, absence_reason))
+    before = {
+        "appeared": hearing.appeared,
+        "principal_name": hearing.principal_name,
+        "spoke": hearing.spoke,
+        "absence_reason": hearing.absence_reason,
+    }
+    hearing.appeared = appeared
+    if appeared:
+        hearing.principal_name, hearing.principal_title, hearing.spoke = name.strip(), title, bool(spoke)
+        hearing.absence_reason = None
+    else:
+        hearing.spoke, hearing.absence_reason = None, absence_reason.strip()
+    # A changed record needs approving again; an approval never carries over to a different reason.
+    hearing.absence_approved_by_id = hearing.absence_approved_at = None
+    hearing.recorded_at = datetime.now(UTC)
+    after = {
+        "appeared": hearing.appeared,
+        "principal_name": hearing.principal_name,
+        "spoke": hearing.spoke,
+        "absence_reason": hearing.absence_reason,
+    }
+    audit.record(
+        "case", hearing.case_id, "appearance_recorded", actor, audit.diff(before, after), comment=str(hearing.held_on)
+    )
+    _flush()
+    return hearing
+
+
+def approve_absence(hearing: Hearing, actor) -> Hearing:
+    if actor is not None and actor.role not in ("legal", "admin"):
+        raise PermissionDenied(N_("Only the legal bureau approves a head's absence."))
+    if hearing.appeared is not False:
+        raise DomainError(N_("There is no absence to approve for this hearing."))
+    hearing.absence_approved_by_id = actor.id if actor else None
+    hearing.absence_approved_at = datetime.now(UTC)
+    audit.record("case", hearing.case_id, "absence_approved", actor, comment=hearing.absence_reason)
+    _flush()
+    return hearing

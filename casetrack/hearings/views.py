@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from casetrack.accounts import rules as account_rules
+from casetrack.accounts.forms import ConfirmForm
+from casetrack.accounts.services import all_units
+from casetrack.cases.queries import get_visible_case
+from casetrack.clock import local_today
+from casetrack.errors import DomainError
+from casetrack.extensions import db
+from casetrack.hearings import queries, rules, services
+from casetrack.hearings.forms import AppearanceForm, PrincipalForm, ScheduleForm
+from casetrack.stats import queries as figures
+from casetrack.stats.rules import rate_pct
+from casetrack.web import parse_date_arg, parse_int_arg, safe_next
+
+bp = Blueprint("hearings", __name__, url_prefix="/hearings")
+
+
+@bp.route("/calendar")
+@login_required
+def calendar():
+    view = request.args.get("view", "week") if request.args.get("view") in ("week", "month") else "week"
+    start, problem = parse_date_arg("start")
+    if problem:
+        flash(problem, "error")
+    anchor = start or local_today()
+    if view == "week":
+        first = anchor - timedelta(days=anchor.weekday())
+        last = first + timedelta(days=6)
+        previous, following = first - timedelta(days=7), first + timedelta(days=7)
+    else:
+        first = anchor.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        last = following - timedelta(days=1)
+        previous = (first - timedelta(days=1)).replace(day=1)
+    unit_raw = request.args.get("unit_id", "")
+    unit_id = int(unit_raw) if unit_raw.isdigit() else None
+    hearings = queries.hearings_between(current_user, first, last, unit_id)
+    by_day: dict[date, list] = {}
+    for hearing in hearings:
+        by_day.setdefault(hearing.held_on, []).append(hearing)
+    # Month view shows whole weeks, Monday first, as a wall calendar does.
+    grid_start = first - timedelta(days=first.weekday())
+    grid_end = last + timedelta(days=6 - last.weekday())
+    days = [grid_start + timedelta(days=n) for n in range((grid_end - grid_start).days + 1)]
+    units = all_units() if account_rules.sees_all_units(current_user.role) else []
+    return render_template(
+        "hearings/calendar.html",
+        view=view,
+        first=first,
+        last=last,
+        days=days,
+        by_day=by_day,
+        previous=previous,
+        following=following,
+        units=units,
+        unit_id=unit_id,
+        count=len(hearings),
+        today=local_today(),
+    )
+
+
+@bp.route("/appearance")
+@login_required
+def appearance():
+    today = local_today()
+    year = parse_int_arg("year", today.year, minimum=2000, maximum=today.year + 1)
+    month = parse_int_arg("month", 0, minimum=0, maximum=12)
+    period = figures.Period.month(year, month) if month else figures.Period.year(year)
+    unit_id = None if account_rules.sees_all_units(current_user.role) else current_user.unit_id
+    district = figures.appearance_counts(period, unit_id=unit_id)
+    per_unit = figures.appearance_counts(period, by_unit=True)
+    units = {unit.id: unit for unit in all_units()}
+    rows = sorted(
+        (
+            (units[uid], counts, rate_pct(counts["appearance_appeared"], counts["appearance_required"]))
+            for uid, counts in per_unit.items()
+            if unit_id is None or uid == unit_id
+        ),
+        key=lambda row: (row[2] if row[2] is not None else 101, row[0].name),
+    )
+    return render_template(
+        "hearings/appearance.html",
+        year=year,
+        month=month,
+        district=district,
+        rows=rows,
+        district_rate=rate_pct(district["appearance_appeared"], district["appearance_required"]),
+        pending=queries.absences_awaiting_approval(current_user),
+        confirm=ConfirmForm(),
+    )
+
+
+@bp.route("/new/<int:case_id>", methods=["POST"])
+@login_required
+def schedule(case_id: int):
+    case = get_visible_case(current_user, case_id)
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        flash(gettext("Give the hearing date and the court."), "error")
+        return redirect(url_for("cases.show_case", case_id=case.id))
+    try:
+        hearing = services.schedule_hearing(
+            case,
+            current_user,
+            held_on=form.held_on.data,
+            court=form.court.data,
+            courtroom=form.courtroom.data or "",
+            starts_at=form.starts_at.data,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.translated(), "error")
+        return redirect(url_for("cases.show_case", case_id=case.id))
+    db.session.commit()
+    flash(gettext("Hearing on %(day)s scheduled.", day=hearing.held_on.isoformat()), "info")
+    return redirect(url_for("hearings.show", hearing_id=hearing.id))
+
+
+@bp.route("/<int:hearing_id>")
+@login_required
+def show(hearing_id: int):
+    hearing = queries.get_visible_hearing(current_user, hearing_id)
+    today = local_today()
+    principal_form = PrincipalForm(obj=hearing)
+    appearance_form = AppearanceForm(obj=hearing)
+    appearance_form.appeared.data = {True: "yes", False: "no"}.get(hearing.appeared)
+    can_write = account_rules.can_write_cases(current_user.role) and (
+        account_rules.sees_all_units(current_user.role) or hearing.case.respondent_unit_id == current_user.unit_id
+    )
+    return render_template(
+        "hearings/detail.html",
+        hearing=hearing,
+        principal_form=principal_form,
+        appearance_form=appearance_form,
+        can_write=can_write,
+        can_record=can_write and hearing.held_on <= today,
+        confirm=ConfirmForm(),
+        state=rules.appearance_state(hearing.appeared, hearing.absence_approved),
+        can_approve=current_user.role in ("legal", "admin")
+        and hearing.appeared is False
+        and not hearing.absence_approved,
+    )
+
+
+@bp.route("/<int:hearing_id>/principal", methods=["POST"])
+@login_required
+def principal(hearing_id: int):
+    hearing = queries.get_visible_hearing(current_user, hearing_id)
+    form = PrincipalForm()
+    form.validate_on_submit() or abort(400)
+    try:
+        services.name_principal(
+            hearing,
+            current_user,
+            name=form.principal_name.data or "",
+            title=form.principal_title.data,
+            expected_version=form.version.data,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.translated(), "error")
+    else:
+        db.session.commit()
+        flash(gettext("The head who will appear is recorded."), "info")
+    return redirect(url_for("hearings.show", hearing_id=hearing_id))
+
+
+@bp.route("/<int:hearing_id>/appearance", methods=["POST"])
+@login_required
+def record(hearing_id: int):
+    hearing = queries.get_visible_hearing(current_user, hearing_id)
+    form = AppearanceForm()
+    form.validate_on_submit() or abort(400)
+    appeared = {"yes": True, "no": False}.get(form.appeared.data)
+    try:
+        services.record_appearance(
+            hearing,
+            current_user,
+            local_today(),
+            appeared=appeared,
+            name=form.principal_name.data or "",
+            title=form.principal_title.data or None,
+            spoke=form.spoke.data,
+            absence_reason=form.absence_reason.data or "",
+            expected_version=form.version.data,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.translated(), "error")
+        return redirect(url_for("hearings.show", hearing_id=hearing_id))
+    db.session.commit()
+    flash(gettext("The appearance is recorded."), "info")
+    return redirect(url_for("hearings.show", hearing_id=hearing_id))
+
+
+@bp.route("/<int:hearing_id>/approve", methods=["POST"])
+@login_required
+def approve(hearing_id: int):
+    hearing = queries.get_visible_hearing(current_user, hearing_id)
+    ConfirmForm().validate_on_submit() or abort(400)
+    try:
+        services.approve_absence(hearing, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.translated(), "error")
+    else:
+        db.session.commit()
+        flash(gettext("The reason for the absence is approved."), "info")
+    return redirect(safe_next(request.form.get("next"), url_for("hearings.show", hearing_id=hearing_id)))

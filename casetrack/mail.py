@@ -1,0 +1,56 @@
+"""Sending e-mail over the configured SMTP server. Callers record what was sent; this only delivers."""
+
+from __future__ import annotations
+
+import smtplib
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+
+
+@dataclass
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str = "application/octet-stream"
+
+
+@dataclass
+class Mail:
+    to: str
+    subject: str
+    text: str
+    html: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+def build_message(mail: Mail, sender: str) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Date"] = formatdate(localtime=True)
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] or "casetrack")
+    message.set_content(mail.text)
+    if mail.html:
+        message.add_alternative(mail.html, subtype="html")
+    for attachment in mail.attachments:
+        maintype, subtype = attachment.mimetype.split("/", 1)
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
+    return message
+
+
+def send(mail: Mail) -> None:
+    """Deliver one message or raise (smtplib.SMTPException, OSError) so the caller's job can retry."""
+    config = current_app.config
+    message = build_message(mail, config["CASETRACK_SMTP_SENDER"])
+    with smtplib.SMTP(
+        config["CASETRACK_SMTP_HOST"], config["CASETRACK_SMTP_PORT"], timeout=config["CASETRACK_SMTP_TIMEOUT"]
+    ) as smtp:
+        if config["CASETRACK_SMTP_STARTTLS"]:
+            smtp.starttls()
+        if config["CASETRACK_SMTP_USER"]:
+            smtp.login(config["CASETRACK_SMTP_USER"], config["CASETRACK_SMTP_PASSWORD"])
+        smtp.send_message(message)

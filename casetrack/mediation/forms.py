@@ -1,0 +1,43 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from casetrack.mediation.rules import SOURCES
+
+
+class MediationForm(FlaskForm):
+    number = StringField(_l("Mediation number"), validators=[DataRequired(), Length(max=64)])
+    case_number = StringField(
+        _l("Linked case number (empty for a pre-filing dispute)"), validators=[Optional(), Length(max=64)]
+    )
+    respondent_unit_id = SelectField(_l("Respondent unit"), coerce=int, choices=[])
+    source = SelectField(_l("Source"), choices=[(code, _l(name)) for code, name in SOURCES.items()])
+    mediator_id = SelectField(_l("Mediator"), coerce=int, choices=[])
+    parties = TextAreaField(_l("Parties"), validators=[DataRequired(), Length(max=2000)])
+    subject = TextAreaField(_l("What the dispute is about"), validators=[Optional(), Length(max=5000)])
+    received_on = DateField(_l("Received on"), validators=[DataRequired()])
+
+
+class SessionForm(FlaskForm):
+    held_on = DateField(_l("Session date"), validators=[DataRequired()])
+    participants = StringField(_l("Participants"), validators=[Optional(), Length(max=500)])
+    notes = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=5000)])
+
+
+class CloseForm(FlaskForm):
+    result = SelectField(
+        _l("Result"),
+        choices=[
+            ("succeeded", _l("Succeeded")),
+            ("failed", _l("Failed")),
+            ("withdrawn", _l("Withdrawn from mediation")),
+        ],
+    )
+    concluded_on = DateField(_l("Concluded on"), validators=[DataRequired()])
+    agreement = TextAreaField(_l("Agreement reached"), validators=[Optional(), Length(max=5000)])
+    version = HiddenField()
+
+
+class ConcludeCaseForm(FlaskForm):
+    outcome = SelectField(_l("Conclude the case as"), choices=[], validate_choice=False)

@@ -1,0 +1,75 @@
+"""Mediation (调解) rules as pure functions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from casetrack.i18n import N_
+
+SOURCES = {
+    "pre_filing": N_("Before filing"),
+    "during_review": N_("During review"),
+    "during_litigation": N_("During litigation"),
+    "court_entrusted": N_("Entrusted by the court"),
+}
+SOURCE_TERMS = {
+    "诉前": "pre_filing",
+    "复议中": "during_review",
+    "诉讼中": "during_litigation",
+    "法院委托": "court_entrusted",
+}
+
+STATUSES = {
+    "open": N_("In progress"),
+    "succeeded": N_("Succeeded"),
+    "failed": N_("Failed"),
+    "withdrawn": N_("Withdrawn from mediation"),
+}
+RESULT_TERMS = {"成功": "succeeded", "不成功": "failed", "失败": "failed", "撤回": "withdrawn"}
+CLOSED_STATUSES = frozenset({"succeeded", "failed", "withdrawn"})
+#: Only these count in the success rate (SPEC section 3): withdrawn ones are not concluded.
+COUNTED_STATUSES = frozenset({"succeeded", "failed"})
+
+#: Days without a session after which an open mediation is "idle" and its mediator is reminded.
+IDLE_DAYS = 30
+
+#: What a succeeded mediation may conclude its linked case as.
+CASE_OUTCOMES_AFTER_SUCCESS = {"review": ("terminated", "mediated"), "litigation": ("withdrawn", "mediated")}
+
+
+def source_for_case_kind(kind: str | None) -> str:
+    return {"review": "during_review", "litigation": "during_litigation"}.get(kind or "", "pre_filing")
+
+
+def close_problems(
+    status: str, result: str, concluded_on: date | None, received_on: date, today: date, agreement: str
+) -> list[str]:
+    if status != "open":
+        return [N_("This mediation is already closed.")]
+    if result not in CLOSED_STATUSES:
+        return [N_("Choose how the mediation ended.")]
+    if concluded_on is None:
+        return [N_("Give the date.")]
+    if concluded_on > today:
+        return [N_("The date is in the future.")]
+    if concluded_on < received_on:
+        return [N_("The date is before the date received.")]
+    if result == "succeeded" and not agreement.strip():
+        return [N_("Summarise the agreement reached.")]
+    return []
+
+
+def session_problems(held_on: date | None, received_on: date, today: date, notes: str) -> list[str]:
+    if held_on is None:
+        return [N_("Give the date.")]
+    if held_on > today:
+        return [N_("The date is in the future.")]
+    if held_on < received_on:
+        return [N_("The date is before the date received.")]
+    if not notes.strip():
+        return [N_("Write what happened in the session.")]
+    return []
+
+
+def is_idle(status: str, last_activity_on: date, today: date) -> bool:
+    return status == "open" and (today - last_activity_on).days >= IDLE_DAYS

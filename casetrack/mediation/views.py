@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from casetrack.accounts import rules as account_rules
+from casetrack.accounts.models import User
+from casetrack.accounts.services import all_units
+from casetrack.cases import rules as case_rules
+from casetrack.cases.models import Case
+from casetrack.cases.queries import get_visible_case, scoped
+from casetrack.clock import local_today
+from casetrack.errors import DomainError
+from casetrack.extensions import db
+from casetrack.ledger.workbook import write_workbook
+from casetrack.mediation import queries, rules, services
+from casetrack.mediation.forms import CloseForm, ConcludeCaseForm, MediationForm, SessionForm
+from casetrack.stats import queries as figures
+from casetrack.stats.rules import rate_pct
+from casetrack.web import label, parse_date_arg, parse_int_arg, roles_required
+
+bp = Blueprint("mediation", __name__, url_prefix="/mediations")
+WRITERS = tuple(services.MEDIATION_WRITERS)
+
+
+def _filters() -> queries.MediationFilters:
+    args = request.args
+    filters = queries.MediationFilters(
+        q=args.get("q", "").strip()[:100],
+        status=args.get("status", "") if args.get("status") in rules.STATUSES else "",
+        source=args.get("source", "") if args.get("source") in rules.SOURCES else "",
+        idle=args.get("idle") == "1",
+        page=parse_int_arg("page", 1, maximum=100_000),
+        per_page=parse_int_arg("per_page", current_app.config["CASETRACK_PER_PAGE"], maximum=200),
+    )
+    for name in ("unit_id", "mediator_id"):
+        raw = args.get(name, "")
+        setattr(filters, name, int(raw) if raw.isdigit() else None)
+    for name in ("received_from", "received_to", "concluded_from", "concluded_to"):
+        value, problem = parse_date_arg(name)
+        setattr(filters, name, value)
+        if problem:
+            filters.problems.append(problem)
+    return filters
+
+
+def _mediators():
+    return list(
+        db.session.scalars(
+            select(User).where(User.role.in_(WRITERS), User.active.is_(True)).order_by(User.display_name)
+        )
+    )
+
+
+@bp.route("/")
+@login_required
+def index():
+    filters = _filters()
+    for problem in filters.problems:
+        flash(problem, "error")
+    today = local_today()
+    page = queries.page_of_mediations(current_user, filters, today)
+    year = parse_int_arg("year", today.year, minimum=2000, maximum=today.year + 1)
+    unit_id = None if account_rules.sees_all_units(current_user.role) else current_user.unit_id
+    counts = figures.mediation_counts(figures.Period.year(year), unit_id=unit_id)
+    return render_template(
+        "mediation/list.html",
+        page=page,
+        filters=filters,
+        today=today,
+        year=year,
+        counts=counts,
+        success_rate=rate_pct(counts["mediation_succeeded"], counts["mediation_concluded"]),
+        units=all_units() if account_rules.sees_all_units(current_user.role) else [],
+        mediators=_mediators(),
+        export_args=filters.as_query_args(),
+    )
+
+
+@bp.route("/export.xlsx")
+@login_required
+def export():
+    filters = _filters()
+    rows_iter = queries.iter_mediations(
+        current_user, filters, local_today(), current_app.config["CASETRACK_EXPORT_MAX_ROWS"]
+    )
+    from casetrack.mediation.ledger import COLUMNS, mediation_row
+
+    def rows():
+        for mediation in rows_iter:
+            yield [
+                *mediation_row(mediation),
+                mediation.mediator.label if mediation.mediator else "",
+                mediation.last_activity_on,
+            ]
+
+    buffer = io.BytesIO()
+    write_workbook(buffer, [("调解", [c.title for c in COLUMNS] + ["调解员", "最近活动日期"], rows())])
+    buffer.seek(0)
+    return send_file(
+        buffer,
+        as_attachment=True,
+        download_name=f"mediations-{local_today().isoformat()}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+@bp.route("/mine")
+@roles_required(*WRITERS)
+def mine():
+    return render_template("mediation/mine.html", mediations=queries.work_list(current_user.id), today=local_today())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*WRITERS)
+def new():
+    form = MediationForm()
+    form.respondent_unit_id.choices = [(0, "—")] + [(u.id, u.name) for u in all_units(active_only=True)]
+    form.mediator_id.choices = [(0, "—")] + [(u.id, u.label) for u in _mediators()]
+    linked = None
+    case_id = request.args.get("case_id", "")
+    if case_id.isdigit():
+        linked = get_visible_case(current_user, int(case_id))
+    if request.method == "GET":
+        form.received_on.data = local_today()
+        form.mediator_id.data = current_user.id if current_user.role == "mediator" else 0
+        if linked is not None:
+            form.case_number.data = linked.number
+            form.respondent_unit_id.data = linked.respondent_unit_id
+            form.source.data = rules.source_for_case_kind(linked.kind)
+            form.parties.data = "、".join(a.name for a in linked.applicants)
+    if form.validate_on_submit():
+        case = None
+        if form.case_number.data:
+            matches = list(
+                db.session.scalars(
+                    scoped(select(Case).where(Case.number == form.case_number.data.strip()), current_user)
+                )
+            )
+            if len(matches) != 1:
+                flash(gettext("No case has the number %(number)s.", number=form.case_number.data), "error")
+                return render_template("mediation/form.html", form=form), 400
+            case = matches[0]
+        try:
+            mediation = services.register_mediation(
+                {
+                    "number": form.number.data,
+                    "case": case,
+                    "respondent_unit_id": form.respondent_unit_id.data or None,
+                    "source": form.source.data,
+                    "mediator_id": form.mediator_id.data or None,
+                    "parties": form.parties.data,
+                    "subject": form.subject.data,
+                    "received_on": form.received_on.data,
+                },
+                current_user,
+                local_today(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.translated(), "error")
+            return render_template("mediation/form.html", form=form), 400
+        db.session.commit()
+        flash(gettext("Mediation %(number)s registered.", number=mediation.number), "info")
+        return redirect(url_for("mediation.show", mediation_id=mediation.id))
+    return render_template("mediation/form.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/<int:mediation_id>")
+@login_required
+def show(mediation_id: int):
+    mediation = queries.get_visible_mediation(current_user, mediation_id)
+    today = local_today()
+    close_form = CloseForm(version=mediation.version)
+    close_form.concluded_on.data = today
+    conclude_form = ConcludeCaseForm()
+    if mediation.case is not None:
+        conclude_form.outcome.choices = [
+            (code, label(case_rules.OUTCOMES_BY_KIND[mediation.case.kind], code))
+            for code in rules.CASE_OUTCOMES_AFTER_SUCCESS[mediation.case.kind]
+        ]
+    session_form = SessionForm()
+    session_form.held_on.data = today
+    from casetrack.audit.services import history
+
+    return render_template(
+        "mediation/detail.html",
+        mediation=mediation,
+        session_form=session_form,
+        close_form=close_form,
+        conclude_form=conclude_form,
+        can_write=current_user.role in WRITERS,
+        today=today,
+        idle=rules.is_idle(mediation.status, mediation.last_activity_on, today),
+        offer_conclusion=current_user.role in WRITERS and services.can_conclude_linked_case(mediation),
+        history=history("mediation", mediation.id),
+    )
+
+
+@bp.route("/<int:mediation_id>/sessions", methods=["POST"])
+@roles_required(*WRITERS)
+def add_session(mediation_id: int):
+    mediation = queries.get_visible_mediation(current_user, mediation_id)
+    form = SessionForm()
+    if not form.validate_on_submit():
+        flash(gettext("Give the session date and what happened."), "error")
+        return redirect(url_for("mediation.show", mediation_id=mediation_id))
+    try:
+        services.add_session(
+            mediation,
+            current_user,
+            local_today(),
+            held_on=form.held_on.data,
+            participants=form.participants.data or "",
+            notes=form.notes.data,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.translated(), "error")
+    else:
+        db.session.commit()
+        flash(gettext("Session recorded."), "info")
+    return redirect(url_for("mediation.show", mediation_id=mediation_id))
+
+
+@bp.route("/<int:mediation_id>/close", methods=["POST"])
+@roles_required(*WRITERS)
+def close(mediation_id: int):
+    mediation = queries.get_visible_mediation(current_user, mediation_id)
+    form = CloseForm()
+    if not form.validate_on_submit():
+        flash(gettext("Choose how the mediation ended and give the date."), "error")
+        return redirect(url_for("mediation.show", mediation_id=mediation_id))
+    try:
+        services.close_mediation(
+            mediation,
+            current_user,
+            local_today(),
+            result=form.result.data,
+            concluded_on=form.concluded_on.data,
+            agreement=form.agreement.data or "",
+            expected_version=form.version.data,
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.translated(), "error")
+    else:
+        db.session.commit()
+        flash(gettext("Mediation closed: %(result)s.", result=label(rules.STATUSES, mediation.status)), "info")
+    return redirect(url_for("mediation.show", mediation_id=mediation_id))
+
+
+@bp.route("/<int:mediation_id>/conclude-case", methods=["POST"])
+@roles_required(*WRITERS)
+def conclude_case(mediation_id: int):
+    mediation = queries.get_visible_mediation(current_user, mediation_id)
+    form = ConcludeCaseForm()
+    form.validate_on_submit() or abort(400)
+    try:
+        case = services.conclude_linked_case(mediation, current_user, local_today(), outcome=form.outcome.data)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.translated(), "error")
+        return redirect(url_for("mediation.show", mediation_id=mediation_id))
+    db.session.commit()
+    flash(gettext("Case %(number)s concluded.", number=case.number), "info")
+    return redirect(url_for("cases.show_case", case_id=case.id))

@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from casetrack.extensions import db
+
+
+class Notification(db.Model):
+    """An in-app reminder for one user. (user, event, day) is unique: a reminder is made once a day at most."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("user_id", "event_key", "on_day"),
+        Index("ix_notifications_user_unread", "user_id", "read_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    #: case_deadline | hearing_principal | mediation_idle | …
+    kind: Mapped[str] = mapped_column(String(32))
+    #: What the reminder is about, e.g. "case-deadline:12:decision:2026-12-01"; with on_day, the dedup key.
+    event_key: Mapped[str] = mapped_column(String(160))
+    on_day: Mapped[date] = mapped_column(Date)
+    #: msgid and its parameters, translated when shown so each reader gets their own language.
+    message: Mapped[str] = mapped_column(String(255))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    url: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Set once the daily digest carrying it was accepted by the mail server: never mailed twice.
+    emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user = relationship("User")

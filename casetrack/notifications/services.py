@@ -1,0 +1,289 @@
+"""The daily reminders: find what needs attention, make one in-app notification per person, event and day, and
+send each person one digest e-mail. Running it twice on a day adds nothing and sends nothing twice."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext
+from sqlalchemy import func, insert, select, update
+
+from casetrack import mail
+from casetrack.accounts.models import User
+from casetrack.cases import rules as case_rules
+from casetrack.cases.models import Case
+from casetrack.extensions import db
+from casetrack.hearings import rules as hearing_rules
+from casetrack.hearings.models import Hearing
+from casetrack.i18n import N_
+from casetrack.mediation import rules as mediation_rules
+from casetrack.mediation.models import Mediation
+from casetrack.notifications.models import Notification
+
+log = logging.getLogger(__name__)
+_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Reminder:
+    user_id: int
+    kind: str
+    event_key: str
+    message: str
+    params: dict
+    url: str
+
+
+def _liaisons_by_unit(unit_ids: set[int]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = defaultdict(list)
+    ids = list(unit_ids)
+    for start in range(0, len(ids), _CHUNK):
+        stmt = select(User.unit_id, User.id).where(
+            User.role == "unit", User.active.is_(True), User.unit_id.in_(ids[start : start + _CHUNK])
+        )
+        for unit_id, user_id in db.session.execute(stmt):
+            found[unit_id].append(user_id)
+    return found
+
+
+def _active_user_ids() -> set[int]:
+    return set(db.session.scalars(select(User.id).where(User.active.is_(True))))
+
+
+def deadline_reminders(today: date, warning_days: int) -> list[Reminder]:
+    """Open cases whose next statutory deadline is within ``warning_days`` or past: to the case handler (or
+    whoever registered it) and, for litigation, the respondent unit's liaisons who file the defence."""
+    rows = db.session.execute(
+        select(
+            Case.id,
+            Case.number,
+            Case.kind,
+            Case.respondent_unit_id,
+            Case.handler_id,
+            Case.created_by_id,
+            Case.next_deadline_on,
+            Case.next_deadline_code,
+        ).where(Case.is_open, Case.next_deadline_on <= today + timedelta(days=warning_days))
+    ).all()
+    liaisons = _liaisons_by_unit({row.respondent_unit_id for row in rows if row.kind == "litigation"})
+    active = _active_user_ids()
+    reminders = []
+    for row in rows:
+        recipients = {row.handler_id or row.created_by_id}
+        if row.kind == "litigation":
+            recipients.update(liaisons.get(row.respondent_unit_id, ()))
+        overdue = row.next_deadline_on < today
+        message = (
+            N_("Case %(number)s: %(deadline)s was due on %(due)s and is overdue.")
+            if overdue
+            else N_("Case %(number)s: %(deadline)s is due on %(due)s.")
+        )
+        params = {
+            "number": row.number,
+            "deadline_code": row.next_deadline_code,
+            "due": row.next_deadline_on.isoformat(),
+        }
+        key = f"case-deadline:{row.id}:{row.next_deadline_code}:{row.next_deadline_on.isoformat()}"
+        for user_id in recipients & active:
+            reminders.append(Reminder(user_id, "case_deadline", key, message, params, f"/cases/{row.id}"))
+    return reminders
+
+
+def hearing_reminders(today: date) -> list[Reminder]:
+    """Hearings in the next 7 days with no head named yet: to the unit's liaisons and the case handler."""
+    horizon = today + timedelta(days=hearing_rules.NAME_PRINCIPAL_DAYS_AHEAD)
+    rows = db.session.execute(
+        select(
+            Hearing.id,
+            Hearing.held_on,
+            Hearing.court,
+            Case.id.label("case_id"),
+            Case.number,
+            Case.respondent_unit_id,
+            Case.handler_id,
+            Case.created_by_id,
+        )
+        .join(Case, Case.id == Hearing.case_id)
+        .where(Hearing.held_on.between(today, horizon), Hearing.principal_name.is_(None))
+    ).all()
+    liaisons = _liaisons_by_unit({row.respondent_unit_id for row in rows})
+    active = _active_user_ids()
+    reminders = []
+    for row in rows:
+        recipients = set(liaisons.get(row.respondent_unit_id, ())) | {row.handler_id or row.created_by_id}
+        params = {"number": row.number, "day": row.held_on.isoformat(), "court": row.court}
+        for user_id in recipients & active:
+            reminders.append(
+                Reminder(
+                    user_id,
+                    "hearing_principal",
+                    f"hearing-principal:{row.id}",
+                    N_("Case %(number)s: hearing on %(day)s at %(court)s — name the head who will appear."),
+                    params,
+                    f"/hearings/{row.id}",
+                )
+            )
+    return reminders
+
+
+def mediation_reminders(today: date) -> list[Reminder]:
+    """Open mediations with no session for 30 days: to their mediator."""
+    cutoff = today - timedelta(days=mediation_rules.IDLE_DAYS)
+    rows = db.session.execute(
+        select(Mediation.id, Mediation.number, Mediation.mediator_id, Mediation.last_activity_on)
+        .join(User, User.id == Mediation.mediator_id)
+        .where(Mediation.status == "open", Mediation.last_activity_on <= cutoff, User.active.is_(True))
+    ).all()
+    return [
+        Reminder(
+            row.mediator_id,
+            "mediation_idle",
+            f"mediation-idle:{row.id}",
+            N_("Mediation %(number)s has had no session since %(day)s."),
+            {"number": row.number, "day": row.last_activity_on.isoformat()},
+            f"/mediations/{row.id}",
+        )
+        for row in rows
+    ]
+
+
+def collect_reminders(today: date) -> list[Reminder]:
+    warning_days = current_app.config["CASETRACK_DEADLINE_WARNING_DAYS"]
+    return deadline_reminders(today, warning_days) + hearing_reminders(today) + mediation_reminders(today)
+
+
+def create_notifications(reminders: list[Reminder], today: date) -> int:
+    """Store the reminders not already stored today; returns how many are new."""
+    existing = set(
+        db.session.execute(
+            select(Notification.user_id, Notification.event_key).where(Notification.on_day == today)
+        ).all()
+    )
+    fresh, seen = [], set()
+    for reminder in reminders:
+        key = (reminder.user_id, reminder.event_key)
+        if key in existing or key in seen:
+            continue
+        seen.add(key)
+        fresh.append(
+            {
+                "user_id": reminder.user_id,
+                "kind": reminder.kind,
+                "event_key": reminder.event_key,
+                "on_day": today,
+                "message": reminder.message,
+                "params": reminder.params,
+                "url": reminder.url,
+            }
+        )
+    for start in range(0, len(fresh), _CHUNK):
+        db.session.execute(insert(Notification), fresh[start : start + _CHUNK])
+    db.session.flush()
+    return len(fresh)
+
+
+def render_message(notification: Notification) -> str:
+    params = dict(notification.params or {})
+    if "deadline_code" in params:
+        params["deadline"] = gettext(case_rules.DEADLINE_LABELS.get(params.pop("deadline_code"), ""))
+    return gettext(notification.message, **params)
+
+
+def send_digests(today: date) -> tuple[int, int]:
+    """One e-mail per person with today's reminders not yet mailed. Each accepted send is committed at once, so
+    a failure part-way leaves the rest for the retry and nobody gets the same reminders twice.
+    Returns (sent, failed)."""
+    user_ids = list(
+        db.session.scalars(
+            select(Notification.user_id)
+            .join(User, User.id == Notification.user_id)
+            .where(
+                Notification.on_day == today,
+                Notification.emailed_at.is_(None),
+                User.email.is_not(None),
+                User.email != "",
+                User.active.is_(True),
+            )
+            .distinct()
+        )
+    )
+    sent = failed = 0
+    base_url = current_app.config["CASETRACK_BASE_URL"].rstrip("/")
+    for user_id in user_ids:
+        user = db.session.get(User, user_id)
+        notifications = list(
+            db.session.scalars(
+                select(Notification)
+                .where(Notification.user_id == user_id, Notification.on_day == today, Notification.emailed_at.is_(None))
+                .order_by(Notification.id)
+            )
+        )
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            items = [(render_message(n), base_url + n.url) for n in notifications]
+            subject = gettext(
+                "casetrack reminders for %(day)s: %(count)s items", day=today.isoformat(), count=len(items)
+            )
+            text = render_template("notifications/digest.txt", user=user, items=items, day=today, base_url=base_url)
+            html = render_template("notifications/digest.html", user=user, items=items, day=today, base_url=base_url)
+        try:
+            mail.send(mail.Mail(to=user.email, subject=subject, text=text, html=html))
+        except Exception:
+            log.exception("reminder digest to %s failed", user.username)
+            failed += 1
+            db.session.rollback()
+            continue
+        db.session.execute(
+            update(Notification)
+            .where(Notification.id.in_([n.id for n in notifications]))
+            .values(emailed_at=datetime.now(UTC))
+        )
+        db.session.commit()
+        sent += 1
+    return sent, failed
+
+
+class DigestDeliveryFailed(RuntimeError):
+    pass
+
+
+def run_daily_reminders(today: date) -> dict:
+    """The 07:30 job: notifications first (committed), then the e-mails. Raises if any e-mail failed, so the task
+    is retried; the retry finds the notifications already there and mails only what was not sent."""
+    created = create_notifications(collect_reminders(today), today)
+    db.session.commit()
+    sent, failed = send_digests(today)
+    result = {"created": created, "emails_sent": sent, "emails_failed": failed}
+    log.info("daily reminders %s: %s", today, result)
+    if failed:
+        raise DigestDeliveryFailed(result)
+    return result
+
+
+# --- a person's notifications ---------------------------------------------------------------------------------
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
+
+
+def notifications_for(user_id: int, limit: int = 200) -> list[Notification]:
+    stmt = (
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.read_at.is_not(None), Notification.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def mark_read(user_id: int, notification_id: int | None = None) -> int:
+    stmt = update(Notification).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        stmt = stmt.where(Notification.id == notification_id)
+    return db.session.execute(stmt.values(read_at=datetime.now(UTC))).rowcount

@@ -1,0 +1,130 @@
+"""The SPEC section 3 definitions on edge cases, counted by the SQL in stats.queries."""
+
+from datetime import date
+
+import pytest
+
+from casetrack.extensions import db
+from casetrack.hearings.models import Hearing
+from casetrack.mediation.models import Mediation
+from casetrack.stats.queries import Period, appearance_counts, case_counts, mediation_counts
+
+pytestmark = pytest.mark.usefixtures("app")
+YEAR = Period.year(2020)
+
+
+def hearing(case, day, appeared):
+    db.session.add(
+        Hearing(
+            case=case,
+            held_on=day,
+            court="法院",
+            appeared=appeared,
+            principal_name="王" if appeared else None,
+            principal_title="main" if appeared else None,
+            absence_reason=None if appeared else "出差",
+        )
+    )
+
+
+def litigation(factories, unit, number, instance="first", **kw):
+    return factories.case(kind="litigation", instance=instance, number=number, respondent_unit=unit, **kw)
+
+
+def test_several_hearings_one_attended_count_once_as_appeared(factories):
+    unit = factories.unit()
+    case = litigation(factories, unit, "L1")
+    hearing(case, date(2020, 3, 1), False)
+    hearing(case, date(2020, 4, 1), True)
+    hearing(case, date(2020, 5, 1), False)
+    db.session.flush()
+    assert appearance_counts(YEAR) == {"appearance_required": 1, "appearance_appeared": 1}
+
+
+def test_a_hearing_in_the_prior_year_does_not_count(factories):
+    unit = factories.unit()
+    case = litigation(factories, unit, "L1", received_on=date(2019, 3, 1))
+    hearing(case, date(2019, 12, 30), True)
+    hearing(case, date(2020, 1, 10), False)
+    db.session.flush()
+    assert appearance_counts(YEAR) == {"appearance_required": 1, "appearance_appeared": 0}
+    assert appearance_counts(Period.year(2019)) == {"appearance_required": 1, "appearance_appeared": 1}
+
+
+def test_a_second_instance_case_counts_as_its_own_case(factories):
+    unit = factories.unit()
+    first, second = litigation(factories, unit, "一审1"), litigation(factories, unit, "二审1", instance="second")
+    hearing(first, date(2020, 3, 1), True)
+    hearing(second, date(2020, 9, 1), False)
+    db.session.flush()
+    assert appearance_counts(YEAR) == {"appearance_required": 2, "appearance_appeared": 1}
+    by_unit = appearance_counts(YEAR, by_unit=True)
+    assert by_unit[unit.id] == {"appearance_required": 2, "appearance_appeared": 1}
+
+
+def mediation(unit, number, status, concluded_on=None):
+    received = date(2020, 1, 5)
+    db.session.add(
+        Mediation(
+            number=number,
+            respondent_unit_id=unit.id,
+            source="pre_filing",
+            received_on=received,
+            status=status,
+            concluded_on=concluded_on,
+            last_activity_on=received,
+        )
+    )
+
+
+def test_withdrawn_and_open_mediations_are_not_concluded(factories):
+    unit = factories.unit()
+    mediation(unit, "M1", "succeeded", date(2020, 5, 1))
+    mediation(unit, "M2", "failed", date(2020, 6, 1))
+    mediation(unit, "M3", "withdrawn", date(2020, 6, 1))
+    mediation(unit, "M4", "open")
+    mediation(unit, "M5", "succeeded", date(2021, 1, 2))
+    db.session.flush()
+    assert mediation_counts(YEAR) == {"mediation_concluded": 2, "mediation_succeeded": 1}
+
+
+def test_second_instance_cases_are_outside_litigation_new_and_loss(factories):
+    unit = factories.unit()
+    litigation(
+        factories,
+        unit,
+        "一审",
+        received_on=date(2020, 2, 1),
+        accepted_on=date(2020, 2, 2),
+        concluded_on=date(2020, 6, 1),
+        outcome="revoked",
+    )
+    litigation(
+        factories,
+        unit,
+        "二审",
+        instance="second",
+        received_on=date(2020, 7, 1),
+        accepted_on=date(2020, 7, 2),
+        concluded_on=date(2020, 9, 1),
+        outcome="revoked",
+    )
+    db.session.flush()
+    counts = case_counts(YEAR)
+    assert (counts["litigation_new"], counts["litigation_concluded"], counts["litigation_lost"]) == (1, 1, 1)
+
+
+def test_a_case_received_in_one_year_and_concluded_in_the_next_counts_in_each_for_its_own_event(factories):
+    unit = factories.unit()
+    factories.case(
+        number="跨年",
+        respondent_unit=unit,
+        received_on=date(2019, 12, 20),
+        accepted_on=date(2019, 12, 23),
+        concluded_on=date(2020, 2, 1),
+        outcome="revoked",
+    )
+    db.session.flush()
+    assert case_counts(Period.year(2019))["review_new"] == 1 and case_counts(Period.year(2019))["review_concluded"] == 0
+    now = case_counts(YEAR)
+    assert (now["review_new"], now["review_concluded"], now["review_corrected"]) == (0, 1, 1)

@@ -1,0 +1,24 @@
+from casetrack.stats.rules import change_pct, change_pp, rate_pct, round_half_up
+
+
+def test_rates_round_half_up_at_exactly_half_a_hundredth():
+    assert round_half_up(0.125) == 0.13  # float rounding would give 0.12
+    assert rate_pct(1, 8) == 12.5
+    assert rate_pct(1, 200) == 0.5
+    assert rate_pct(1, 16) == 6.25
+    assert rate_pct(1, 32) == 3.13  # 3.125 → 3.13, not banker's 3.12
+
+
+def test_a_zero_denominator_is_no_figure_not_zero():
+    assert rate_pct(0, 0) is None
+    assert change_pct(5, 0) is None
+    assert change_pp(None, 10.0) is None
+
+
+def test_the_seed_reports_own_figures():
+    assert rate_pct(9, 105) == 8.57
+    assert rate_pct(83, 85) == 97.65
+    assert rate_pct(36, 39) == 92.31
+    assert change_pct(94, 118) == -20.34
+    assert change_pct(111, 130) == -14.62
+    assert change_pp(rate_pct(11, 124), rate_pct(37, 143)) == -17.0
