@@ -97,6 +97,9 @@ class CaseSheetImporter:
             first_row_of[key] = parsed.number
             candidates.append(parsed)
         context.case_keys_in_file.update(first_row_of)
+        context.case_units_in_file.update(
+            {(p.values["kind"], p.values["number"]): p.values["respondent"] for p in candidates}
+        )
         existing = self._load_existing(list(first_row_of))
         for parsed in candidates:
             self._plan_row(sheet, parsed, existing.get((parsed.values["kind"], parsed.values["number"])))
@@ -231,6 +234,7 @@ class CaseSheetImporter:
             values["search_text"] = rules.search_text(
                 values["number"], item.applicant_names, item.unit_name, existing.get("summary", "")
             )
+            values["search_grams"] = rules.search_bigrams(values["search_text"])
             if item.existing is None:
                 creations.append({**values, "summary": "", "version": 1, "created_by_id": actor_id})
             else:

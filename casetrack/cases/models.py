@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, func
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, func
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -75,6 +76,8 @@ class Case(db.Model):
     next_deadline_code: Mapped[str | None] = mapped_column(String(32))
     #: Lower-cased number, applicants, unit and summary: what free-text search matches.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    #: cases.rules.search_bigrams of search_text; GIN-indexed on PostgreSQL for two-character searches.
+    search_grams: Mapped[list[str] | None] = mapped_column(ARRAY(Text).with_variant(JSON(), "sqlite"))
 
     #: Optimistic lock: a save carrying an older version is refused instead of overwriting.
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

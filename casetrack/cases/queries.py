@@ -6,8 +6,10 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import selectinload
 
 from casetrack.accounts import rules as account_rules
+from casetrack.cases import rules
 from casetrack.cases.models import Applicant, Case
 from casetrack.errors import NotFound
 from casetrack.extensions import db
@@ -69,17 +71,26 @@ class CaseFilters:
         return args
 
 
+def _two_character_prefilter(stmt: Select, needle: str) -> Select:
+    """On PostgreSQL, narrow a two-character Chinese search through the bigram index first: the trigram index
+    behind LIKE needs three characters, and without it a name search scans every case."""
+    grams = rules.search_bigrams(needle)
+    if len(needle) == 2 and grams and db.session.get_bind().dialect.name == "postgresql":
+        return stmt.where(Case.search_grams.contains(grams))
+    return stmt
+
+
 def filtered(actor, filters: CaseFilters, today: date, warning_days: int) -> Select:
     stmt = scoped(select(Case), actor)
     if filters.q:
-        stmt = stmt.where(Case.search_text.contains(filters.q.strip().lower(), autoescape=True))
+        needle = filters.q.strip().lower()
+        stmt = _two_character_prefilter(stmt, needle).where(Case.search_text.contains(needle, autoescape=True))
     if filters.number:
         stmt = stmt.where(Case.number.contains(filters.number.strip(), autoescape=True))
     if filters.applicant:
-        stmt = stmt.where(
-            exists().where(
-                Applicant.case_id == Case.id, Applicant.name.contains(filters.applicant.strip(), autoescape=True)
-            )
+        needle = filters.applicant.strip()
+        stmt = _two_character_prefilter(stmt, needle.lower()).where(
+            exists().where(Applicant.case_id == Case.id, Applicant.name.contains(needle, autoescape=True))
         )
     for name in ("kind", "instance", "status", "matter"):
         value = getattr(filters, name)
@@ -112,23 +123,46 @@ class Page:
     total: int
     page: int
     per_page: int
+    #: The total is a floor: counting stopped there, because an exact count of a million rows costs more than
+    #: the page itself and nobody pages that far.
+    total_capped: bool = False
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages or (self.total_capped and len(self.items) == self.per_page)
 
-def page_of_cases(actor, filters: CaseFilters, today: date, warning_days: int) -> Page:
+
+#: Lists count matching cases exactly up to this many, then say "more than".
+COUNT_CAP = 10_000
+
+
+def count_matching(stmt: Select, cap: int | None) -> tuple[int, bool]:
+    """(count, capped) of a filtered SELECT over cases, stopping at ``cap`` rows when one is given."""
+    ids = stmt.with_only_columns(Case.id).order_by(None)
+    if cap is None:
+        return db.session.scalar(select(func.count()).select_from(ids.subquery())), False
+    total = db.session.scalar(select(func.count()).select_from(ids.limit(cap + 1).subquery()))
+    return min(total, cap), total > cap
+
+
+def page_of_cases(
+    actor, filters: CaseFilters, today: date, warning_days: int, count_cap: int | None = COUNT_CAP
+) -> Page:
     stmt = filtered(actor, filters, today, warning_days)
-    total = db.session.scalar(stmt.with_only_columns(func.count(Case.id)).order_by(None))
-    ordered = stmt.order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))
+    total, capped = count_matching(stmt, count_cap)
+    ordered = stmt.order_by(*SORTS.get(filters.sort, SORTS["received_desc"])).options(selectinload(Case.applicants))
     items = list(db.session.scalars(ordered.limit(filters.per_page).offset((filters.page - 1) * filters.per_page)))
-    return Page(items, total, filters.page, filters.per_page)
+    return Page(items, total, filters.page, filters.per_page, capped)
 
 
 def iter_cases(actor, filters: CaseFilters, today: date, warning_days: int, limit: int):
     """The filtered cases in list order, streamed in batches: for exports."""
     stmt = filtered(actor, filters, today, warning_days).order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))
+    stmt = stmt.options(selectinload(Case.applicants))
     return db.session.scalars(stmt.limit(limit).execution_options(yield_per=1000))
 
 

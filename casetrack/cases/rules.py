@@ -396,6 +396,20 @@ def parse_applicant_lines(text: str) -> list[dict]:
     return applicants
 
 
+def search_bigrams(text: str) -> list[str]:
+    """The distinct two-character pieces of ``text`` that hold a Chinese (non-ASCII) character.
+
+    PostgreSQL's trigram index cannot serve a two-character search, and most Chinese names are two or three
+    characters; a GIN index over these pieces can."""
+    grams = set()
+    for token in text.lower().split():
+        for start in range(len(token) - 1):
+            gram = token[start : start + 2]
+            if not gram.isascii():
+                grams.add(gram)
+    return sorted(grams)
+
+
 def search_text(number: str, applicant_names: list[str], unit_name: str, summary: str) -> str:
     return " ".join([number, *applicant_names, unit_name, summary or ""]).lower()
 

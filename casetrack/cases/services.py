@@ -71,9 +71,10 @@ def refresh_derived(case: Case, calendar: WorkCalendar | None = None) -> None:
     case.next_deadline_on = deadline.due_on if deadline else None
     case.next_deadline_code = deadline.code if deadline else None
     unit = case.respondent_unit or db.session.get(Unit, case.respondent_unit_id)
-    case.search_text = rules.search_text(
+    case.search_text = text = rules.search_text(
         case.number, [a.name for a in case.applicants], unit.name if unit else "", case.summary
     )
+    case.search_grams = rules.search_bigrams(text)
 
 
 def _snapshot(case: Case) -> dict:

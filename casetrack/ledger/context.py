@@ -33,6 +33,8 @@ class ImportContext:
     new_units: list[str] = field(default_factory=list)
     #: (kind, number) of cases the file itself brings, so later sheets may refer to them.
     case_keys_in_file: set = field(default_factory=set)
+    #: (kind, number) → respondent unit name, for those cases: a mediation row may link to one.
+    case_units_in_file: dict = field(default_factory=dict)
     _units: dict[str, int] | None = None
 
     def error(self, sheet: str, row: int, message: str, at_column: str = "", **params) -> None:
@@ -64,6 +66,8 @@ class ImportContext:
         from casetrack.audit import services as audit
 
         for name in self.new_units:
+            if name in self.units:  # made already by an earlier sheet of the same file
+                continue
             unit = Unit(name=name, kind="town" if name.endswith(("镇", "街道", "乡")) else "department")
             db.session.add(unit)
             db.session.flush()

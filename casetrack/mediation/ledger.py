@@ -88,6 +88,12 @@ class MediationSheetImporter:
                     continue
                 case = matches[0] if matches else None
             unit_name = values["respondent"]
+            if case is None and values["case_number"]:
+                unit_name = next(
+                    name
+                    for (kind, number), name in context.case_units_in_file.items()
+                    if number == values["case_number"]
+                )
             unit_id = case["respondent_unit_id"] if case else None
             if unit_id is None:
                 if not unit_name:
