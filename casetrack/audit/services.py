@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from casetrack.audit.models import AuditEntry
+from casetrack.bulk import insert_rows
 from casetrack.extensions import db
 
 
@@ -41,10 +42,14 @@ def record(entity_type: str, entity_id: int, action: str, actor, changes: Iterab
 
 def record_many(rows: list[dict]) -> None:
     """Bulk form for imports: each row has entity_type, entity_id, action, field, before, after, actor_id."""
-    if rows:
-        db.session.execute(
-            insert(AuditEntry), [{**r, "before": _text(r.get("before")), "after": _text(r.get("after"))} for r in rows]
-        )
+    keys = ("entity_type", "entity_id", "action", "field", "actor_id", "comment")
+    insert_rows(
+        AuditEntry.__table__,
+        [
+            {**{k: r.get(k) for k in keys}, "before": _text(r.get("before")), "after": _text(r.get("after"))}
+            for r in rows
+        ],
+    )
 
 
 def history(entity_type: str, entity_id: int) -> list[AuditEntry]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, insert, select, tuple_, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import selectinload
 
+from casetrack.bulk import among, ids_by_number, insert_rows
 from casetrack.cases import rules
 from casetrack.cases.models import Applicant, Case
 from casetrack.cases.queries import scoped
@@ -27,7 +28,7 @@ LEDGER_FIELDS = (
     "concluded_on",
     "outcome",
 )
-_LOOKUP_CHUNK = 500
+_LOOKUP_CHUNK = 5000
 
 
 def _kind(cell):
@@ -107,11 +108,13 @@ class CaseSheetImporter:
     def _load_existing(self, keys: list[tuple[str, str]]) -> dict[tuple, dict]:
         table = Case.__table__
         found: dict[tuple, dict] = {}
-        for start in range(0, len(keys), _LOOKUP_CHUNK):
-            chunk = keys[start : start + _LOOKUP_CHUNK]
-            stmt = select(table).where(tuple_(table.c.kind, table.c.number).in_(chunk))
+        wanted = set(keys)
+        numbers = sorted({number for _, number in keys})
+        for start in range(0, len(numbers), _LOOKUP_CHUNK):
+            stmt = select(table).where(among(table.c.number, numbers[start : start + _LOOKUP_CHUNK]))
             for row in db.session.execute(stmt).mappings():
-                found[(row["kind"], row["number"])] = dict(row)
+                if (row["kind"], row["number"]) in wanted:
+                    found[(row["kind"], row["number"])] = dict(row)
         if found:
             ids = {row["id"]: key for key, row in found.items()}
             names: dict[int, list[str]] = {}
@@ -119,7 +122,7 @@ class CaseSheetImporter:
             for start in range(0, len(id_list), _LOOKUP_CHUNK):
                 stmt = (
                     select(Applicant.case_id, Applicant.name)
-                    .where(Applicant.case_id.in_(id_list[start : start + _LOOKUP_CHUNK]))
+                    .where(among(Applicant.case_id, id_list[start : start + _LOOKUP_CHUNK]))
                     .order_by(Applicant.case_id, Applicant.position)
                 )
                 for case_id, name in db.session.execute(stmt):
@@ -276,7 +279,7 @@ class CaseSheetImporter:
                 delete(Applicant.__table__).where(Applicant.__table__.c.case_id.in_(replaced_applicants))
             )
         if applicant_rows:
-            db.session.execute(insert(Applicant.__table__), applicant_rows)
+            insert_rows(Applicant.__table__, applicant_rows)
         from casetrack.audit import services as audit
 
         audit.record_many(audit_rows)
@@ -284,19 +287,10 @@ class CaseSheetImporter:
 
     def _insert_cases(self, creations: list[dict]) -> list[tuple]:
         table = Case.__table__
-        db.session.execute(insert(table), creations)
-        keys = [(row["kind"], row["number"]) for row in creations]
-        found = []
-        for start in range(0, len(keys), _LOOKUP_CHUNK):
-            chunk = keys[start : start + _LOOKUP_CHUNK]
-            found.extend(
-                db.session.execute(
-                    select(table.c.id, table.c.kind, table.c.number).where(
-                        tuple_(table.c.kind, table.c.number).in_(chunk)
-                    )
-                ).all()
-            )
-        return found
+        insert_rows(table, creations)
+        wanted = {(row["kind"], row["number"]) for row in creations}
+        ids = ids_by_number(table, table.c.kind, sorted({row["number"] for row in creations}))
+        return [(case_id, kind, number) for (kind, number), case_id in ids.items() if (kind, number) in wanted]
 
 
 def _audit(case_id, action, field, before, after, actor_id) -> dict:

@@ -401,13 +401,13 @@ def search_bigrams(text: str) -> list[str]:
 
     PostgreSQL's trigram index cannot serve a two-character search, and most Chinese names are two or three
     characters; a GIN index over these pieces can."""
-    grams = set()
-    for token in text.lower().split():
-        for start in range(len(token) - 1):
-            gram = token[start : start + 2]
-            if not gram.isascii():
-                grams.add(gram)
-    return sorted(grams)
+    grams = {
+        token[start : start + 2]
+        for token in text.lower().split()
+        if not token.isascii()
+        for start in range(len(token) - 1)
+    }
+    return sorted(gram for gram in grams if not gram.isascii())
 
 
 def search_text(number: str, applicant_names: list[str], unit_name: str, summary: str) -> str:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, select, tuple_, update
+from sqlalchemy import bindparam, select, tuple_, update
 
 from casetrack.audit import services as audit
+from casetrack.bulk import insert_rows
 from casetrack.cases.models import Case
 from casetrack.cases.queries import scoped
 from casetrack.extensions import db
@@ -156,9 +157,7 @@ class HearingSheetImporter:
                 row["case_id"] = row["case_id"] or ids[row["_number"]]
         table = Hearing.__table__
         if self.creations:
-            db.session.execute(
-                insert(table), [{k: v for k, v in row.items() if not k.startswith("_")} for row in self.creations]
-            )
+            insert_rows(table, [{k: v for k, v in row.items() if not k.startswith("_")} for row in self.creations])
         if self.updates:
             fields = ("appeared", "principal_name", "principal_title", "spoke")
             db.session.execute(

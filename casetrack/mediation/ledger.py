@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 
 from casetrack.audit import services as audit
+from casetrack.bulk import insert_rows
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
@@ -206,7 +207,7 @@ class MediationSheetImporter:
                     if current[name] != record[name]
                 ]
         if creations:
-            db.session.execute(insert(table), creations)
+            insert_rows(table, creations)
             ids = dict(
                 db.session.execute(
                     select(table.c.number, table.c.id).where(table.c.number.in_([row["number"] for row in creations]))

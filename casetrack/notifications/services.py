@@ -10,10 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from casetrack import mail
 from casetrack.accounts.models import User
+from casetrack.bulk import insert_rows
 from casetrack.cases import rules as case_rules
 from casetrack.cases.models import Case
 from casetrack.extensions import db
@@ -180,8 +181,7 @@ def create_notifications(reminders: list[Reminder], today: date) -> int:
                 "url": reminder.url,
             }
         )
-    for start in range(0, len(fresh), _CHUNK):
-        db.session.execute(insert(Notification), fresh[start : start + _CHUNK])
+    insert_rows(Notification.__table__, fresh)
     db.session.flush()
     return len(fresh)
 

