@@ -45,6 +45,15 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
+# Indexes created by raw SQL for PostgreSQL only (trigram and array GIN indexes for search); the models
+# cannot describe them portably, so comparisons must not report them as missing from the models.
+POSTGRESQL_ONLY_INDEXES = {"ix_cases_search_trgm", "ix_applicants_name_trgm", "ix_cases_search_grams"}
+
+
+def include_object(object_, name, type_, reflected, compare_to):
+    return not (type_ == "index" and name in POSTGRESQL_ONLY_INDEXES)
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -93,6 +102,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_object", include_object)
 
     connectable = get_engine()
 

@@ -23,7 +23,7 @@ class Case(db.Model):
         Index("ix_cases_kind_received", "kind", "received_on", "id"),
         Index("ix_cases_status_received", "status", "received_on", "id"),
         Index("ix_cases_concluded", "concluded_on", "kind"),
-        Index("ix_cases_next_deadline", "next_deadline_on"),
+        Index("ix_cases_next_deadline", "next_deadline_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -56,6 +56,11 @@ def _warning_days() -> int:
     return current_app.config["CASETRACK_DEADLINE_WARNING_DAYS"]
 
 
+def _default_sort(deadline_filter: str | None) -> str:
+    # Someone asking for overdue or due-soon cases wants the most urgent first.
+    return "deadline" if deadline_filter in {"overdue", "due_soon", "attention"} else "received_desc"
+
+
 def _filters_from_request() -> queries.CaseFilters:
     args = request.args
     filters = queries.CaseFilters(
@@ -67,7 +72,7 @@ def _filters_from_request() -> queries.CaseFilters:
         status=args.get("status", "") if args.get("status") in {*rules.STATUSES, "open"} else "",
         matter=args.get("matter", "") if args.get("matter") in rules.MATTERS else "",
         deadline=args.get("deadline", "") if args.get("deadline") in {"overdue", "due_soon", "attention"} else "",
-        sort=args.get("sort", "received_desc") if args.get("sort") in queries.SORTS else "received_desc",
+        sort=args.get("sort") if args.get("sort") in queries.SORTS else _default_sort(args.get("deadline")),
         page=parse_int_arg("page", 1, maximum=100_000),
         per_page=parse_int_arg("per_page", current_app.config["CASETRACK_PER_PAGE"], maximum=200),
     )

@@ -40,10 +40,20 @@ def test_cases_hearings_and_mediations_of_one_file_import_together_and_reimport_
     path = workbook(
         tmp_path / "all.xlsx",
         案件=(CASES, [LITIGATION]),
-        庭审=(HEARINGS, [["(2020)浙0111行初1号", "2020-03-02", "是", "周建国", "主要负责人", "是"],
-                         ["(2020)浙0111行初1号", "2020/4/8", "否", "", "", ""]]),
-        调解=(MEDIATIONS, [["富调1号", "(2020)浙0111行初1号", "", "诉讼中", "2020-02-01", "2020-03-01", "成功"],
-                         ["富调2号", "", "新登镇", "诉前", "2020-05-01", "", ""]]),
+        庭审=(
+            HEARINGS,
+            [
+                ["(2020)浙0111行初1号", "2020-03-02", "是", "周建国", "主要负责人", "是"],
+                ["(2020)浙0111行初1号", "2020/4/8", "否", "", "", ""],
+            ],
+        ),
+        调解=(
+            MEDIATIONS,
+            [
+                ["富调1号", "(2020)浙0111行初1号", "", "诉讼中", "2020-02-01", "2020-03-01", "成功"],
+                ["富调2号", "", "新登镇", "诉前", "2020-05-01", "", ""],
+            ],
+        ),
     )
     report = import_ledger(path, None, TODAY)
     db.session.commit()
@@ -64,30 +74,45 @@ def test_cases_hearings_and_mediations_of_one_file_import_together_and_reimport_
 
 
 def test_bad_hearing_and_mediation_rows_are_each_reported_and_nothing_is_written(tmp_path):
-    db.session.add(Case(kind="review", number="富政复1号", respondent_unit_id=_unit("区住建局"), matter="other",
-                        received_on=date(2020, 1, 2), status="received", search_text=""))
+    db.session.add(
+        Case(
+            kind="review",
+            number="富政复1号",
+            respondent_unit_id=_unit("区住建局"),
+            matter="other",
+            received_on=date(2020, 1, 2),
+            status="received",
+            search_text="",
+        )
+    )
     db.session.commit()
     path = workbook(
         tmp_path / "bad.xlsx",
         案件=(CASES, [LITIGATION]),
-        庭审=(HEARINGS, [
-            ["(2020)浙0111行初1号", "2020-03-02", "是", "周建国", "主要负责人", "是"],   # row 2 good
-            ["(2099)不存在1号", "2020-03-02", "是", "某人", "主要负责人", "是"],        # row 3 unknown case
-            ["富政复1号", "2020-03-02", "", "", "", ""],                              # row 4 a review case
-            ["(2020)浙0111行初1号", "2020-03-02", "否", "", "", ""],                   # row 5 duplicate hearing
-            ["(2020)浙0111行初1号", "2020-05-02", "也许", "", "", ""],                 # row 6 not 是/否
-            ["(2020)浙0111行初1号", "2020-06-02", "是", "", "", ""],                   # row 7 appeared, no name
-            ["(2020)浙0111行初1号", "2099-01-01", "是", "周建国", "主要负责人", "是"],  # row 8 future
-        ]),
-        调解=(MEDIATIONS, [
-            ["富调1号", "", "新登镇", "诉前", "2020-05-01", "2020-06-01", "成功"],      # row 2 good
-            ["富调1号", "", "新登镇", "诉前", "2020-05-01", "", ""],                   # row 3 duplicate number
-            ["富调3号", "(2099)不存在1号", "", "", "2020-05-01", "", ""],              # row 4 unknown case
-            ["富调4号", "", "新登镇", "路边", "2020-05-01", "", ""],                   # row 5 unknown source
-            ["富调5号", "", "新登镇", "诉前", "2020-05-01", "", "成功"],                # row 6 result without date
-            ["富调6号", "", "新登镇", "诉前", "2020-05-01", "2020-04-01", "不成功"],  # row 7 ends before it began
-            ["富调7号", "", "", "诉前", "2020-05-01", "", ""],                         # row 8 no unit
-        ]),
+        庭审=(
+            HEARINGS,
+            [
+                ["(2020)浙0111行初1号", "2020-03-02", "是", "周建国", "主要负责人", "是"],  # row 2 good
+                ["(2099)不存在1号", "2020-03-02", "是", "某人", "主要负责人", "是"],  # row 3 unknown case
+                ["富政复1号", "2020-03-02", "", "", "", ""],  # row 4 a review case
+                ["(2020)浙0111行初1号", "2020-03-02", "否", "", "", ""],  # row 5 duplicate hearing
+                ["(2020)浙0111行初1号", "2020-05-02", "也许", "", "", ""],  # row 6 not 是/否
+                ["(2020)浙0111行初1号", "2020-06-02", "是", "", "", ""],  # row 7 appeared, no name
+                ["(2020)浙0111行初1号", "2099-01-01", "是", "周建国", "主要负责人", "是"],  # row 8 future
+            ],
+        ),
+        调解=(
+            MEDIATIONS,
+            [
+                ["富调1号", "", "新登镇", "诉前", "2020-05-01", "2020-06-01", "成功"],  # row 2 good
+                ["富调1号", "", "新登镇", "诉前", "2020-05-01", "", ""],  # row 3 duplicate number
+                ["富调3号", "(2099)不存在1号", "", "", "2020-05-01", "", ""],  # row 4 unknown case
+                ["富调4号", "", "新登镇", "路边", "2020-05-01", "", ""],  # row 5 unknown source
+                ["富调5号", "", "新登镇", "诉前", "2020-05-01", "", "成功"],  # row 6 result without date
+                ["富调6号", "", "新登镇", "诉前", "2020-05-01", "2020-04-01", "不成功"],  # row 7 ends before it began
+                ["富调7号", "", "", "诉前", "2020-05-01", "", ""],  # row 8 no unit
+            ],
+        ),
     )
     report = import_ledger(path, None, TODAY)
     db.session.rollback()
@@ -113,8 +138,10 @@ def test_a_hearing_csv_is_recognised_by_its_header(tmp_path):
     import_ledger(workbook(tmp_path / "c.xlsx", 案件=(CASES, [LITIGATION])), None, TODAY)
     db.session.commit()
     path = tmp_path / "hearings.csv"
-    path.write_text("案号,开庭日期,负责人出庭,出庭负责人,职务,出声\n(2020)浙0111行初1号,2020年3月2日,是,周建国,分管负责人,否\n",
-                    encoding="utf-8-sig")
+    path.write_text(
+        "案号,开庭日期,负责人出庭,出庭负责人,职务,出声\n(2020)浙0111行初1号,2020年3月2日,是,周建国,分管负责人,否\n",
+        encoding="utf-8-sig",
+    )
     report = import_ledger(path, None, TODAY)
     db.session.commit()
     assert report.ok and report.created["hearings"] == 1
@@ -122,11 +149,16 @@ def test_a_hearing_csv_is_recognised_by_its_header(tmp_path):
 
 
 def test_the_exported_ledger_has_all_three_sheets_and_reimports_unchanged(tmp_path):
-    import_ledger(workbook(
-        tmp_path / "in.xlsx", 案件=(CASES, [LITIGATION]),
-        庭审=(HEARINGS, [["(2020)浙0111行初1号", "2020-03-02", "是", "周建国", "主要负责人", "是"]]),
-        调解=(MEDIATIONS, [["富调1号", "(2020)浙0111行初1号", "", "诉讼中", "2020-02-01", "2020-03-01", "撤回"]]),
-    ), None, TODAY)
+    import_ledger(
+        workbook(
+            tmp_path / "in.xlsx",
+            案件=(CASES, [LITIGATION]),
+            庭审=(HEARINGS, [["(2020)浙0111行初1号", "2020-03-02", "是", "周建国", "主要负责人", "是"]]),
+            调解=(MEDIATIONS, [["富调1号", "(2020)浙0111行初1号", "", "诉讼中", "2020-02-01", "2020-03-01", "撤回"]]),
+        ),
+        None,
+        TODAY,
+    )
     db.session.commit()
     out = tmp_path / "out.xlsx"
     assert export_ledger(out, None) == {"案件": 1, "庭审": 1, "调解": 1}
