@@ -65,10 +65,13 @@ def index():
     today = local_today()
     page = queries.page_of_mediations(current_user, filters, today)
     year = parse_int_arg("year", today.year, minimum=2000, maximum=today.year + 1)
+    month = parse_int_arg("month", 0, minimum=0, maximum=12)
+    period = figures.Period.month(year, month) if month else figures.Period.year(year)
     unit_id = None if account_rules.sees_all_units(current_user.role) else current_user.unit_id
-    counts = figures.mediation_counts(figures.Period.year(year), unit_id=unit_id)
+    counts = figures.mediation_counts(period, unit_id=unit_id)
     return render_template(
         "mediation/list.html",
+        month=month,
         page=page,
         filters=filters,
         today=today,
