@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from functools import wraps
 from urllib.parse import urlparse
 
-from flask import Flask, abort, has_request_context, request, url_for
+from flask import Flask, abort, has_request_context, request, send_file, url_for
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user, login_required
 
@@ -98,6 +99,28 @@ def audit_value(entry, value: str | None) -> str:
 
 def audit_action(entry) -> str:
     return label(case_rules.AUDIT_ACTIONS, entry.action) if entry.action in case_rules.AUDIT_ACTIONS else entry.action
+
+
+def xlsx_download(write, name: str):
+    """Send a workbook made by ``write(file)`` as today's ``name-YYYY-MM-DD.xlsx``."""
+    buffer = io.BytesIO()
+    write(buffer)
+    buffer.seek(0)
+    return send_file(
+        buffer,
+        as_attachment=True,
+        download_name=f"{name}-{local_today().isoformat()}.xlsx",
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def read_date_filters(filters, names=("received_from", "received_to", "concluded_from", "concluded_to")) -> None:
+    """Set the date-range filters from the query string; a bad date is explained in ``filters.problems``."""
+    for name in names:
+        value, problem = parse_date_arg(name)
+        setattr(filters, name, value)
+        if problem:
+            filters.problems.append(problem)
 
 
 def url_with(**changes) -> str:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
-from casetrack.accounts import rules as account_rules
+from casetrack.accounts.queries import restrict_to_actor_unit
 from casetrack.cases import rules
 from casetrack.cases.models import Applicant, Case
 from casetrack.errors import NotFound
@@ -25,10 +25,8 @@ SORTS = {
 
 
 def scoped(stmt: Select, actor) -> Select:
-    """Restrict a SELECT over cases to what the actor may see: a unit liaison only its own unit."""
-    if actor is None or account_rules.sees_all_units(actor.role):
-        return stmt
-    return stmt.where(Case.respondent_unit_id == (actor.unit_id or -1))
+    """Restrict a SELECT over cases (or joined to cases) to what the actor may see."""
+    return restrict_to_actor_unit(stmt, actor, Case.respondent_unit_id)
 
 
 def get_visible_case(actor, case_id: int) -> Case:

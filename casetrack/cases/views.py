@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -23,7 +21,7 @@ from casetrack.hearings.forms import ScheduleForm
 from casetrack.hearings.queries import hearings_of_case
 from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation.queries import mediations_of_case
-from casetrack.web import label, parse_date_arg, parse_int_arg
+from casetrack.web import label, parse_int_arg, read_date_filters, xlsx_download
 from casetrack.workdays.services import current_calendar
 
 bp = Blueprint("cases", __name__)
@@ -78,11 +76,7 @@ def _filters_from_request() -> queries.CaseFilters:
     )
     unit_raw = args.get("unit_id", "")
     filters.unit_id = int(unit_raw) if unit_raw.isdigit() else None
-    for name in ("received_from", "received_to", "concluded_from", "concluded_to"):
-        value, problem = parse_date_arg(name)
-        setattr(filters, name, value)
-        if problem:
-            filters.problems.append(problem)
+    read_date_filters(filters)
     return filters
 
 
@@ -148,16 +142,8 @@ def export_cases():
                 case.next_deadline_on,
             ]
 
-    buffer = io.BytesIO()
     headers = [c.title for c in LEDGER_COLUMNS] + list(EXPORT_EXTRA_HEADERS)
-    write_workbook(buffer, [("案件", headers, rows())])
-    buffer.seek(0)
-    return send_file(
-        buffer,
-        as_attachment=True,
-        download_name=f"cases-{today.isoformat()}.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_download(lambda file: write_workbook(file, [("案件", headers, rows())]), "cases")
 
 
 def _handler_choices():

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, send_file, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -16,7 +15,7 @@ from casetrack.extensions import db
 from casetrack.ledger import services
 from casetrack.ledger.forms import ConfirmImportForm, UploadForm
 from casetrack.ledger.sheets import registry
-from casetrack.web import roles_required
+from casetrack.web import roles_required, xlsx_download
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 WRITERS = ("mediator", "legal", "unit", "admin")
@@ -108,12 +107,4 @@ def confirm():
 @bp.route("/export.xlsx")
 @roles_required("mediator", "legal", "unit", "leader", "admin")
 def export():
-    buffer = io.BytesIO()
-    services.export_ledger(buffer, current_user)
-    buffer.seek(0)
-    return send_file(
-        buffer,
-        as_attachment=True,
-        download_name=f"ledger-{local_today().isoformat()}.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    return xlsx_download(lambda file: services.export_ledger(file, current_user), "ledger")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, func, or_, select
 
-from casetrack.accounts import rules as account_rules
+from casetrack.accounts.queries import restrict_to_actor_unit
 from casetrack.cases.queries import Page
 from casetrack.errors import NotFound
 from casetrack.extensions import db
@@ -17,9 +17,7 @@ from casetrack.mediation.models import Mediation
 
 
 def scoped(stmt: Select, actor) -> Select:
-    if actor is None or account_rules.sees_all_units(actor.role):
-        return stmt
-    return stmt.where(Mediation.respondent_unit_id == (actor.unit_id or -1))
+    return restrict_to_actor_unit(stmt, actor, Mediation.respondent_unit_id)
 
 
 def get_visible_mediation(actor, mediation_id: int) -> Mediation:

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-import io
-
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -21,7 +19,7 @@ from casetrack.mediation import queries, rules, services
 from casetrack.mediation.forms import CloseForm, ConcludeCaseForm, MediationForm, SessionForm
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
-from casetrack.web import label, parse_date_arg, parse_int_arg, roles_required
+from casetrack.web import label, parse_int_arg, read_date_filters, roles_required, xlsx_download
 
 bp = Blueprint("mediation", __name__, url_prefix="/mediations")
 WRITERS = tuple(services.MEDIATION_WRITERS)
@@ -40,11 +38,7 @@ def _filters() -> queries.MediationFilters:
     for name in ("unit_id", "mediator_id"):
         raw = args.get(name, "")
         setattr(filters, name, int(raw) if raw.isdigit() else None)
-    for name in ("received_from", "received_to", "concluded_from", "concluded_to"):
-        value, problem = parse_date_arg(name)
-        setattr(filters, name, value)
-        if problem:
-            filters.problems.append(problem)
+    read_date_filters(filters)
     return filters
 
 
@@ -101,15 +95,8 @@ def export():
                 mediation.last_activity_on,
             ]
 
-    buffer = io.BytesIO()
-    write_workbook(buffer, [("调解", [c.title for c in COLUMNS] + ["调解员", "最近活动日期"], rows())])
-    buffer.seek(0)
-    return send_file(
-        buffer,
-        as_attachment=True,
-        download_name=f"mediations-{local_today().isoformat()}.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    headers = [c.title for c in COLUMNS] + ["调解员", "最近活动日期"]
+    return xlsx_download(lambda file: write_workbook(file, [("调解", headers, rows())]), "mediations")
 
 
 @bp.route("/mine")

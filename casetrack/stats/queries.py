@@ -29,6 +29,18 @@ class Period:
         return cls(date(year, month, 1), date.fromordinal(following.toordinal() - 1))
 
 
+def _district_or_units(stmt, unit_column, unit_id: int | None, by_unit: bool):
+    """Run a figure SELECT for the district, for one unit, or grouped per unit ({unit_id: counts})."""
+    if unit_id is not None:
+        stmt = stmt.where(unit_column == unit_id)
+    if not by_unit:
+        return dict(db.session.execute(stmt).mappings().one())
+    stmt = stmt.add_columns(unit_column.label("unit_id")).group_by(unit_column)
+    return {
+        row["unit_id"]: {k: v for k, v in row.items() if k != "unit_id"} for row in db.session.execute(stmt).mappings()
+    }
+
+
 def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -50,15 +62,7 @@ def case_counts(period: Period, unit_id: int | None = None, by_unit: bool = Fals
         _count(and_(first_instance, Case.is_lost, concluded)).label("litigation_lost"),
     ]
     stmt = select(*columns).where(or_(received, concluded))
-    if unit_id is not None:
-        stmt = stmt.where(Case.respondent_unit_id == unit_id)
-    if not by_unit:
-        return dict(db.session.execute(stmt).mappings().one())
-    stmt = stmt.add_columns(Case.respondent_unit_id).group_by(Case.respondent_unit_id)
-    return {
-        row["respondent_unit_id"]: {k: v for k, v in row.items() if k != "respondent_unit_id"}
-        for row in db.session.execute(stmt).mappings()
-    }
+    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit)
 
 
 def appearance_counts(period: Period, unit_id: int | None = None, by_unit: bool = False):
@@ -84,15 +88,7 @@ def appearance_counts(period: Period, unit_id: int | None = None, by_unit: bool 
         .select_from(per_case.join(Case, Case.id == per_case.c.case_id))
         .where(Case.kind == "litigation")
     )
-    if unit_id is not None:
-        stmt = stmt.where(Case.respondent_unit_id == unit_id)
-    if not by_unit:
-        return dict(db.session.execute(stmt).mappings().one())
-    stmt = stmt.add_columns(Case.respondent_unit_id).group_by(Case.respondent_unit_id)
-    return {
-        row["respondent_unit_id"]: {k: v for k, v in row.items() if k != "respondent_unit_id"}
-        for row in db.session.execute(stmt).mappings()
-    }
+    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit)
 
 
 def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool = False):
@@ -107,12 +103,4 @@ def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool =
         func.count(Mediation.id).label("mediation_concluded"),
         _count(Mediation.status == "succeeded").label("mediation_succeeded"),
     ).where(concluded)
-    if unit_id is not None:
-        stmt = stmt.where(Mediation.respondent_unit_id == unit_id)
-    if not by_unit:
-        return dict(db.session.execute(stmt).mappings().one())
-    stmt = stmt.add_columns(Mediation.respondent_unit_id).group_by(Mediation.respondent_unit_id)
-    return {
-        row["respondent_unit_id"]: {k: v for k, v in row.items() if k != "respondent_unit_id"}
-        for row in db.session.execute(stmt).mappings()
-    }
+    return _district_or_units(stmt, Mediation.respondent_unit_id, unit_id, by_unit)
