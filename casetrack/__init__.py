@@ -66,9 +66,11 @@ def register_blueprints(app: Flask) -> None:
     from casetrack.accounts.views import bp as accounts_bp
     from casetrack.cases.views import bp as cases_bp
     from casetrack.hearings.views import bp as hearings_bp
+    from casetrack.interviews.views import bp as interviews_bp
     from casetrack.ledger.views import bp as ledger_bp
     from casetrack.mediation.views import bp as mediation_bp
     from casetrack.notifications.views import bp as notifications_bp
+    from casetrack.risk.views import bp as risk_bp
     from casetrack.system.views import bp as system_bp
     from casetrack.workdays.views import bp as workdays_bp
 
@@ -80,6 +82,8 @@ def register_blueprints(app: Flask) -> None:
         hearings_bp,
         mediation_bp,
         notifications_bp,
+        risk_bp,
+        interviews_bp,
         ledger_bp,
         workdays_bp,
     ):

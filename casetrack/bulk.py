@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import JSON, Table, insert, select
 
 from casetrack.extensions import db
 
@@ -23,12 +23,15 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
     from psycopg.types.json import Json
 
     columns = list(rows[0])
+    json_columns = {name for name in columns if isinstance(table.c[name].type, JSON)}
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, columns))
     )
     with connection.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
         for row in rows:
-            copy.write_row([Json(value) if isinstance(value, dict) else value for value in (row[c] for c in columns)])
+            copy.write_row(
+                [Json(row[name]) if name in json_columns and row[name] is not None else row[name] for name in columns]
+            )
 
 
 def ids_by_number(table: Table, kind_column, numbers: list[str], chunk: int = 5000) -> dict[tuple, int]:

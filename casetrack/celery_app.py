@@ -37,6 +37,14 @@ def beat_schedule() -> dict:
             "task": "cases.refresh_deadlines",
             "schedule": crontab(hour=0, minute=30),
         },
+        "risk-rescore-nightly": {
+            "task": "risk.rescore_all",
+            "schedule": crontab(hour=1, minute=30),
+        },
+        "risk-overdue-items-daily": {
+            "task": "risk.flag_overdue_items",
+            "schedule": crontab(hour=7, minute=0),
+        },
         "daily-reminders": {
             "task": "notifications.daily_reminders",
             "schedule": crontab(hour=7, minute=30),

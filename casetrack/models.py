@@ -4,6 +4,8 @@ from casetrack.accounts.models import ApiToken, Unit, User  # noqa: F401
 from casetrack.audit.models import AuditEntry  # noqa: F401
 from casetrack.cases.models import Applicant, Case  # noqa: F401
 from casetrack.hearings.models import Hearing  # noqa: F401
+from casetrack.interviews.models import Interview  # noqa: F401
 from casetrack.mediation.models import Mediation, MediationSession  # noqa: F401
 from casetrack.notifications.models import Notification  # noqa: F401
+from casetrack.risk.models import ActionItem, RiskCase, RiskFlag, RiskScore, RiskSettings, TaskForceMember  # noqa: F401
 from casetrack.workdays.models import HolidayOverride  # noqa: F401

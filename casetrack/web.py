@@ -17,6 +17,7 @@ from casetrack.clock import local_today
 from casetrack.hearings import rules as hearing_rules
 from casetrack.i18n import LOCALES
 from casetrack.mediation import rules as mediation_rules
+from casetrack.risk import rules as risk_rules
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -162,6 +163,7 @@ def register_template_globals(app: Flask) -> None:
         case_rules=case_rules,
         hearing_rules=hearing_rules,
         mediation_rules=mediation_rules,
+        risk_rules=risk_rules,
         account_rules=account_rules,
         locales=LOCALES,
         url_with=url_with,

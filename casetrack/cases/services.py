@@ -64,6 +64,13 @@ def check_can_write(actor, unit_id: int | None) -> None:
         raise PermissionDenied(N_("You can only register and change your own unit's cases."))
 
 
+def _rescore(case: Case, today: date) -> None:
+    # A change to matter, applicants or status changes the risk score; the nightly job catches the rest.
+    from casetrack.risk.services import rescore
+
+    rescore(today, [case.id])
+
+
 def refresh_derived(case: Case, calendar: WorkCalendar | None = None) -> None:
     """Recompute what the list filters on: the next open deadline and the search text."""
     calendar = calendar or current_calendar()
@@ -135,6 +142,7 @@ def register_case(data: dict, actor, today: date) -> Case:
     audit.record(
         "case", case.id, "created", actor, [(k, None, v) for k, v in _snapshot(case).items() if v not in (None, "")]
     )
+    _rescore(case, today)
     return case
 
 
@@ -189,6 +197,7 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
     if changes:
         audit.record("case", case.id, "updated", actor, changes)
     _flush_or_conflict()
+    _rescore(case, today)
     return case
 
 
@@ -232,6 +241,7 @@ def transition(
     refresh_derived(case)
     audit.record("case", case.id, action, actor, audit.diff(before, _snapshot(case)), comment=reason.strip() or None)
     _flush_or_conflict()
+    _rescore(case, today)
     return case
 
 

@@ -21,6 +21,8 @@ from casetrack.hearings.forms import ScheduleForm
 from casetrack.hearings.queries import hearings_of_case
 from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation.queries import mediations_of_case
+from casetrack.risk import queries as risk_queries
+from casetrack.risk.forms import FlagForm
 from casetrack.web import label, parse_int_arg, read_date_filters, xlsx_download
 from casetrack.workdays.services import current_calendar
 
@@ -239,6 +241,9 @@ def show_case(case_id: int):
         estimated=any(d.estimated for d in deadlines),
         hearings=hearings_of_case(case.id) if case.kind == "litigation" else [],
         schedule_form=ScheduleForm(),
+        risk_score=risk_queries.score_of(case.id),
+        risk_case=risk_queries.risk_case_of(case.id),
+        flag_form=FlagForm(),
         mediations=mediations_of_case(case.id),
     )
 

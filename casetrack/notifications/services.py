@@ -287,3 +287,9 @@ def mark_read(user_id: int, notification_id: int | None = None) -> int:
     if notification_id is not None:
         stmt = stmt.where(Notification.id == notification_id)
     return db.session.execute(stmt.values(read_at=datetime.now(UTC))).rowcount
+
+
+def notify(user_id: int, kind: str, event_key: str, message: str, params: dict, url: str, today: date) -> bool:
+    """One in-app notification now (a workflow event rather than the morning job); the daily digest mails it.
+    Returns False when the same event was already notified to this person today."""
+    return create_notifications([Reminder(user_id, kind, event_key, message, params, url)], today) == 1

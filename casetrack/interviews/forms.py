@@ -1,0 +1,20 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from casetrack.risk.rules import INTERVIEW_REASONS
+
+
+class InterviewForm(FlaskForm):
+    held_on = DateField(_l("Interview date"), validators=[DataRequired()])
+    leader_name = StringField(_l("District leader"), validators=[DataRequired(), Length(max=50)])
+    unit_id = SelectField(_l("Unit"), coerce=int, choices=[])
+    interviewee = StringField(_l("Person interviewed"), validators=[DataRequired(), Length(max=50)])
+    reason = SelectField(_l("Reason"), choices=[(k, _l(v)) for k, v in INTERVIEW_REASONS.items()])
+    case_ids = SelectMultipleField(_l("Linked cases"), coerce=int, choices=[], validate_choice=False)
+    rectification_required = TextAreaField(_l("Rectification required"), validators=[Optional(), Length(max=5000)])
+
+
+class RectifiedForm(FlaskForm):
+    rectified_on = DateField(_l("Rectified on"), validators=[DataRequired()])

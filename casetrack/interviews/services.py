@@ -1,0 +1,144 @@
+"""Interviews (约谈) and who should be interviewed next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from casetrack.accounts.models import Unit
+from casetrack.audit import services as audit
+from casetrack.cases.models import Case
+from casetrack.errors import DomainError, PermissionDenied
+from casetrack.extensions import db
+from casetrack.i18n import N_
+from casetrack.interviews.models import Interview
+from casetrack.risk import rules as risk_rules
+from casetrack.risk.models import ActionItem, RiskCase
+
+RECORDERS = frozenset({"legal", "admin"})
+
+
+def record_interview(data: dict, actor, today: date) -> Interview:
+    """data: held_on, leader_name, unit_id, interviewee, reason, rectification_required, case_ids."""
+    if actor is not None and actor.role not in RECORDERS:
+        raise PermissionDenied(N_("Only the legal bureau records interviews."))
+    held_on = data.get("held_on")
+    if held_on is None or held_on > today:
+        raise DomainError(N_("Give the interview date; it cannot be in the future."))
+    for name, message in (
+        ("leader_name", N_("Name the district leader.")),
+        ("interviewee", N_("Name the person interviewed.")),
+    ):
+        if not (data.get(name) or "").strip():
+            raise DomainError(message)
+    if data.get("reason") not in risk_rules.INTERVIEW_REASONS:
+        raise DomainError(N_("Choose the reason for the interview."))
+    unit = db.session.get(Unit, data.get("unit_id") or 0)
+    if unit is None:
+        raise DomainError(N_("No such unit."))
+    cases = list(db.session.scalars(select(Case).where(Case.id.in_(data.get("case_ids") or []))))
+    if any(case.respondent_unit_id != unit.id for case in cases):
+        raise DomainError(N_("Linked cases must be the interviewed unit's own."))
+    interview = Interview(
+        held_on=held_on,
+        leader_name=data["leader_name"].strip(),
+        unit_id=unit.id,
+        interviewee=data["interviewee"].strip(),
+        reason=data["reason"],
+        rectification_required=(data.get("rectification_required") or "").strip(),
+        created_by_id=actor.id if actor else None,
+        cases=cases,
+    )
+    db.session.add(interview)
+    db.session.flush()
+    audit.record(
+        "interview",
+        interview.id,
+        "created",
+        actor,
+        [("unit", None, unit.name), ("reason", None, interview.reason), ("held_on", None, held_on)],
+    )
+    return interview
+
+
+def mark_rectified(interview: Interview, actor, on: date | None, today: date) -> Interview:
+    if actor is not None and actor.role not in RECORDERS:
+        raise PermissionDenied(N_("Only the legal bureau records interviews."))
+    if on is None or on > today or on < interview.held_on:
+        raise DomainError(N_("Give the date the rectification was completed (after the interview, not in the future)."))
+    audit.record("interview", interview.id, "rectified", actor, [("rectified_on", interview.rectified_on, on)])
+    interview.rectified_on = on
+    db.session.flush()
+    return interview
+
+
+@dataclass
+class Proposal:
+    unit: Unit
+    lost_cases: int
+    overdue_items: int
+    #: Since when the unit has been due an interview; an interview on or after this date clears the proposal.
+    since: date
+
+
+def proposals(today: date) -> list[Proposal]:
+    """Units that lost a case in the last 12 months, or have task-force items overdue by more than 15 days, and
+    have had no interview since that started."""
+    year_ago = today - timedelta(days=365)
+    lost = dict(
+        db.session.execute(
+            select(Case.respondent_unit_id, func.max(Case.concluded_on))
+            .where(Case.is_lost, Case.instance == "first", Case.concluded_on.between(year_ago, today))
+            .group_by(Case.respondent_unit_id)
+        ).all()
+    )
+    lost_counts = dict(
+        db.session.execute(
+            select(Case.respondent_unit_id, func.count(Case.id))
+            .where(Case.is_lost, Case.instance == "first", Case.concluded_on.between(year_ago, today))
+            .group_by(Case.respondent_unit_id)
+        ).all()
+    )
+    cutoff = today - timedelta(days=risk_rules.INTERVIEW_OVERDUE_DAYS)
+    overdue = {
+        unit_id: (count, oldest)
+        for unit_id, count, oldest in db.session.execute(
+            select(Case.respondent_unit_id, func.count(ActionItem.id), func.min(ActionItem.due_on))
+            .join(RiskCase, RiskCase.id == ActionItem.risk_case_id)
+            .join(Case, Case.id == RiskCase.case_id)
+            .where(ActionItem.done_on.is_(None), ActionItem.due_on < cutoff)
+            .group_by(Case.respondent_unit_id)
+        )
+    }
+    last_interview = dict(
+        db.session.execute(select(Interview.unit_id, func.max(Interview.held_on)).group_by(Interview.unit_id)).all()
+    )
+    found = []
+    for unit_id in set(lost) | set(overdue):
+        starts = [
+            day
+            for day in (
+                lost.get(unit_id),
+                overdue[unit_id][1] + timedelta(days=risk_rules.INTERVIEW_OVERDUE_DAYS + 1)
+                if unit_id in overdue
+                else None,
+            )
+            if day
+        ]
+        since = min(starts)
+        if last_interview.get(unit_id) and last_interview[unit_id] >= since:
+            continue
+        found.append(
+            Proposal(
+                db.session.get(Unit, unit_id), lost_counts.get(unit_id, 0), overdue.get(unit_id, (0, None))[0], since
+            )
+        )
+    return sorted(found, key=lambda p: (p.since, p.unit.name))
+
+
+def interviews(limit: int = 500) -> list[Interview]:
+    return list(
+        db.session.scalars(select(Interview).order_by(Interview.held_on.desc(), Interview.id.desc()).limit(limit))
+    )

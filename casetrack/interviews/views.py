@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy import select
+
+from casetrack.accounts.services import all_units
+from casetrack.cases.models import Case
+from casetrack.clock import local_today
+from casetrack.errors import DomainError
+from casetrack.extensions import db
+from casetrack.interviews import services
+from casetrack.interviews.forms import InterviewForm, RectifiedForm
+from casetrack.interviews.models import Interview
+from casetrack.web import roles_required
+
+bp = Blueprint("interviews", __name__, url_prefix="/interviews")
+
+
+@bp.route("/")
+@roles_required("legal", "admin", "leader")
+def index():
+    return render_template(
+        "interviews/list.html", interviews=services.interviews(), proposals=services.proposals(local_today())
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required("legal", "admin")
+def new():
+    form = InterviewForm()
+    form.unit_id.choices = [(unit.id, unit.name) for unit in all_units(active_only=True)]
+    unit_id = request.args.get("unit_id", type=int) or form.unit_id.data
+    if request.method == "GET":
+        form.held_on.data = local_today()
+        form.unit_id.data = unit_id
+        form.reason.data = request.args.get("reason", "loss")
+    cases = list(
+        db.session.scalars(
+            select(Case).where(Case.respondent_unit_id == (unit_id or 0)).order_by(Case.received_on.desc()).limit(200)
+        )
+    )
+    form.case_ids.choices = [(case.id, case.number) for case in cases]
+    if form.validate_on_submit():
+        try:
+            interview = services.record_interview({**{f.name: f.data for f in form}}, current_user, local_today())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.translated(), "error")
+        else:
+            db.session.commit()
+            flash(gettext("Interview recorded."), "info")
+            return redirect(url_for("interviews.show", interview_id=interview.id))
+    return render_template("interviews/form.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/<int:interview_id>", methods=["GET", "POST"])
+@roles_required("legal", "admin", "leader")
+def show(interview_id: int):
+    interview = db.session.get(Interview, interview_id) or abort(404)
+    form = RectifiedForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            flash(gettext("Give the date the rectification was completed."), "error")
+        else:
+            try:
+                services.mark_rectified(interview, current_user, form.rectified_on.data, local_today())
+            except DomainError as error:
+                db.session.rollback()
+                flash(error.translated(), "error")
+            else:
+                db.session.commit()
+                flash(gettext("Rectification recorded."), "info")
+        return redirect(url_for("interviews.show", interview_id=interview_id))
+    form.rectified_on.data = local_today()
+    return render_template("interviews/detail.html", interview=interview, form=form)

@@ -1,0 +1,43 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from casetrack.risk.rules import RESOLUTIONS, SIDES, STAFF_FLAGS
+
+
+class FlagForm(FlaskForm):
+    flag = SelectField(_l("Flag"), choices=[("hand", _l("Put in the risk queue"))] + [(f, f) for f in STAFF_FLAGS])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
+
+
+class ConfirmRiskForm(FlaskForm):
+    legal_lead_id = SelectField(_l("Legal-bureau lead"), coerce=int, choices=[], validate_choice=False)
+    legal_member_ids = SelectMultipleField(_l("Legal-bureau members"), coerce=int, choices=[], validate_choice=False)
+    unit_lead_id = SelectField(_l("Unit lead"), coerce=int, choices=[], validate_choice=False)
+    unit_member_ids = SelectMultipleField(_l("Unit members"), coerce=int, choices=[], validate_choice=False)
+    version = HiddenField()
+
+
+class CommentForm(FlaskForm):
+    comment = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    resolution = SelectField(
+        _l("Resolution"), choices=[("", "—")] + [(k, _l(v)) for k, v in RESOLUTIONS.items()], validate_choice=False
+    )
+    version = HiddenField()
+
+
+class ItemForm(FlaskForm):
+    text = TextAreaField(_l("Measure"), validators=[DataRequired(), Length(max=2000)])
+    side = SelectField(_l("Side"), choices=[(k, _l(v)) for k, v in SIDES.items()])
+    owner_id = SelectField(_l("Owner"), coerce=int, choices=[], validate_choice=False)
+    due_on = DateField(_l("Due on"), validators=[DataRequired()])
+
+
+class CompleteItemForm(FlaskForm):
+    done_on = DateField(_l("Done on"), validators=[DataRequired()])
+    evidence = StringField(_l("Evidence"), validators=[DataRequired(), Length(max=2000)])
+
+
+class SettingsForm(FlaskForm):
+    threshold = IntegerField(_l("Threshold"), validators=[DataRequired(), NumberRange(min=1, max=500)])

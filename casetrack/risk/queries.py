@@ -1,0 +1,88 @@
+"""Reading risk cases: the legal bureau's queue and the ledger (台账), scoped like cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, exists, func, select
+
+from casetrack.cases.models import Case
+from casetrack.cases.queries import Page, scoped
+from casetrack.errors import NotFound
+from casetrack.extensions import db
+from casetrack.i18n import N_
+from casetrack.risk import rules
+from casetrack.risk.models import ActionItem, RiskCase, RiskScore
+
+
+def get_visible_risk_case(actor, risk_case_id: int) -> RiskCase:
+    stmt = scoped(select(RiskCase).join(Case, Case.id == RiskCase.case_id).where(RiskCase.id == risk_case_id), actor)
+    risk_case = db.session.scalar(stmt)
+    if risk_case is None:
+        raise NotFound(N_("The page or record does not exist."))
+    return risk_case
+
+
+def risk_case_of(case_id: int) -> RiskCase | None:
+    return db.session.scalar(select(RiskCase).where(RiskCase.case_id == case_id))
+
+
+def score_of(case_id: int) -> RiskScore | None:
+    return db.session.get(RiskScore, case_id)
+
+
+@dataclass
+class RiskFilters:
+    unit_id: int | None = None
+    state: str = ""
+    overdue: bool = False
+    ledger: bool = False
+    page: int = 1
+    per_page: int = 50
+
+
+def _overdue_items(today: date):
+    return exists().where(
+        ActionItem.risk_case_id == RiskCase.id, ActionItem.done_on.is_(None), ActionItem.due_on < today
+    )
+
+
+def filtered(actor, filters: RiskFilters, today: date) -> Select:
+    stmt = scoped(
+        select(RiskCase, func.coalesce(RiskScore.score, 0).label("score"), _overdue_items(today).label("has_overdue"))
+        .join(Case, Case.id == RiskCase.case_id)
+        .outerjoin(RiskScore, RiskScore.case_id == RiskCase.case_id),
+        actor,
+    )
+    if not filters.ledger:
+        stmt = stmt.where(RiskCase.state.in_(rules.QUEUE_STATES))
+    if filters.state:
+        stmt = stmt.where(RiskCase.state == filters.state)
+    if filters.unit_id:
+        stmt = stmt.where(Case.respondent_unit_id == filters.unit_id)
+    if filters.overdue:
+        stmt = stmt.where(_overdue_items(today))
+    return stmt
+
+
+def page_of_risk_cases(actor, filters: RiskFilters, today: date) -> Page:
+    """Highest score first, then the longest waiting."""
+    stmt = filtered(actor, filters, today)
+    total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(RiskCase.id).subquery()))
+    order = (
+        (RiskCase.entered_on.desc(), RiskCase.id.desc())
+        if filters.ledger
+        else (func.coalesce(RiskScore.score, 0).desc(), RiskCase.entered_on.asc(), RiskCase.id.asc())
+    )
+    rows = db.session.execute(
+        stmt.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+    ).all()
+    return Page(rows, total, filters.page, filters.per_page)
+
+
+def iter_ledger(actor, filters: RiskFilters, today: date):
+    stmt = filtered(
+        actor, RiskFilters(unit_id=filters.unit_id, state=filters.state, overdue=filters.overdue, ledger=True), today
+    )
+    return db.session.execute(stmt.order_by(RiskCase.entered_on, RiskCase.id).execution_options(yield_per=1000))
