@@ -12,6 +12,7 @@ from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user, login_required
 
 from casetrack.accounts import rules as account_rules
+from casetrack.audit import rules as audit_rules
 from casetrack.cases import rules as case_rules
 from casetrack.clock import local_today
 from casetrack.hearings import rules as hearing_rules
@@ -80,6 +81,8 @@ def audit_field(entry) -> str:
 def audit_value(entry, value: str | None) -> str:
     if value is None:
         return ""
+    if entry.entity_type == "risk_case" and entry.field == "state":
+        return label(risk_rules.STATES, value)
     if entry.entity_type == "case":
         if entry.field in case_rules.FIELD_VALUE_NAMES:
             return label(case_rules.FIELD_VALUE_NAMES[entry.field], value)
@@ -99,7 +102,10 @@ def audit_value(entry, value: str | None) -> str:
 
 
 def audit_action(entry) -> str:
-    return label(case_rules.AUDIT_ACTIONS, entry.action) if entry.action in case_rules.AUDIT_ACTIONS else entry.action
+    for labels in (case_rules.ACTIONS, risk_rules.ACTIONS, audit_rules.ACTION_LABELS):
+        if entry.action in labels:
+            return label(labels, entry.action)
+    return entry.action
 
 
 def xlsx_download(write, name: str):

@@ -499,9 +499,3 @@ FIELD_VALUE_NAMES = {
     "status": STATUSES,
     "outcome": {**REVIEW_OUTCOMES, **LITIGATION_OUTCOMES},
 }
-AUDIT_ACTIONS = {
-    "created": N_("Created"),
-    "updated": N_("Edited"),
-    "imported": N_("Imported from the ledger"),
-    **ACTIONS,
-}

@@ -220,6 +220,7 @@ def seed(today: date, rng_seed: int = 2020) -> dict:
         _assign_handlers(rng, staff)
         _hearings(rng, today, staff["sifaju"])
         _mediations(rng, units, unit_names, today, staff["tiaojie"])
+        _risk(today, units, staff)
     db.session.flush()
     return {"users": users, "password": password, "cases": created}
 
@@ -358,3 +359,48 @@ def _mediations(rng: random.Random, units, unit_names, today: date, mediator) ->
                 last_activity_on=received,
             )
         )
+
+
+def _risk(today: date, units, staff) -> None:
+    """Score every open case, and walk one 富春街道 case into a working double task force."""
+    from casetrack.risk import services as risk
+
+    liaison = accounts.find_user("fuchun")
+    case = register_case(
+        {
+            "kind": "review",
+            "number": f"富政复〔{today.year}〕88号",
+            "respondent_unit_id": units["富春街道"].id,
+            "matter": "expropriation",
+            "applicants": [{"name": "周某某等7人"}],
+            "applicant_count": 7,
+            "received_on": today - timedelta(days=12),
+            "accepted_on": today - timedelta(days=10),
+            "summary": "征收补偿安置争议，申请人多次到区信访",
+        },
+        staff["tiaojie"],
+        today,
+    )
+    risk.flag_case(case, "evidence_gap", "补偿评估报告未送达申请人", staff["tiaojie"], today)
+    risk.rescore(today)
+    risk_case = db.session.scalar(select(risk.RiskCase).where(risk.RiskCase.case_id == case.id))
+    risk.confirm(risk_case, staff["sifaju"], legal_lead=staff["sifaju"], unit_lead=liaison)
+    done = risk.add_item(
+        risk_case,
+        staff["sifaju"],
+        text="调取并审查补偿评估全部材料",
+        side="legal",
+        owner=staff["sifaju"],
+        due_on=today,
+        today=today,
+    )
+    risk.complete_item(done, staff["sifaju"], done_on=today, evidence="评估材料已归档", today=today)
+    risk.add_item(
+        risk_case,
+        staff["sifaju"],
+        text="向申请人补充送达评估报告并组织听证",
+        side="unit",
+        owner=liaison,
+        due_on=today + timedelta(days=10),
+        today=today,
+    )

@@ -140,12 +140,12 @@ COMMENT_REQUIRED = frozenset({"dismiss", "send_back", "reopen"})
 
 RESOLUTIONS = {
     "mediated": N_("Settled by mediation"),
-    "withdrawn": N_("Withdrawn"),
+    "withdrawn": N_("Application withdrawn"),
     "won": N_("Won"),
     "corrected": N_("Corrected by the agency itself"),
     "lost_rectified": N_("Lost and rectified"),
 }
-SIDES = {"legal": N_("Legal bureau"), "unit": N_("Respondent unit")}
+SIDES = {"legal": N_("Legal-bureau task force"), "unit": N_("Unit task force")}
 #: An item this many days overdue puts its unit on the interview proposals.
 INTERVIEW_OVERDUE_DAYS = 15
 

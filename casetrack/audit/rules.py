@@ -1,0 +1,26 @@
+"""How the audit trail names its actions on screen. Domains record plain action codes; this is their wording."""
+
+from casetrack.i18n import N_
+
+ACTION_LABELS = {
+    "created": N_("Created"),
+    "updated": N_("Edited"),
+    "imported": N_("Imported from the ledger"),
+    "hearing_scheduled": N_("Hearing scheduled"),
+    "hearing_imported": N_("Hearing imported from the ledger"),
+    "principal_named": N_("Head named"),
+    "appearance_recorded": N_("Appearance recorded"),
+    "absence_approved": N_("Absence approved"),
+    "session_logged": N_("Session logged"),
+    "closed": N_("Closed"),
+    "risk_flagged": N_("Risk flag set"),
+    "risk_unflagged": N_("Risk flag removed"),
+    "task_force_formed": N_("Task force formed"),
+    "item_added": N_("Action item added"),
+    "item_done": N_("Action item done"),
+    "activated": N_("Activated"),
+    "deactivated": N_("Deactivated"),
+    "password_reset": N_("Password reset"),
+    "token_issued": N_("API token issued"),
+    "rectified": N_("Rectification done"),
+}

@@ -1,0 +1,127 @@
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from casetrack.clock import local_today
+from casetrack.extensions import db
+from casetrack.risk import services
+from casetrack.risk.models import ActionItem, RiskCase, RiskSettings
+
+TODAY = local_today()
+
+
+@pytest.fixture
+def flagged(factories):
+    unit = factories.unit(name="区住建局")
+    other = factories.unit(name="东洲街道")
+    people = {"legal": factories.user(role="legal", username="fzj"),
+              "liaison": factories.user(role="unit", unit=unit, username="lly"),
+              "outsider": factories.user(role="unit", unit=other, username="wai"),
+              "clerk": factories.user(role="mediator", username="tj")}
+    case = factories.case(number="风险1号", respondent_unit=unit, received_on=TODAY - timedelta(days=10))
+    other_case = factories.case(number="外单位风险", respondent_unit=other, received_on=TODAY - timedelta(days=10))
+    services.flag_case(case, "hand", "多次信访", people["clerk"], TODAY)
+    services.flag_case(other_case, "hand", "舆情", people["clerk"], TODAY)
+    db.session.commit()
+    entry = db.session.scalar(select(RiskCase).where(RiskCase.case_id == case.id))
+    return {"case": case, "entry": entry, "unit": unit, **people}
+
+
+def version_of(page):
+    return re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+
+
+def test_the_queue_shows_flagged_cases_and_a_unit_only_its_own(flagged, login_as):
+    legal = login_as(flagged["legal"])
+    page = legal.get("/risk/").get_data(as_text=True)
+    assert "风险1号" in page and "外单位风险" in page
+    liaison = login_as(flagged["liaison"])
+    own = liaison.get("/risk/").get_data(as_text=True)
+    assert "风险1号" in own and "外单位风险" not in own
+    other_entry = db.session.scalar(select(RiskCase).where(RiskCase.id != flagged["entry"].id))
+    assert liaison.get(f"/risk/{other_entry.id}").status_code == 404
+
+
+def test_the_whole_cross_off_through_the_pages_ends_in_the_exported_ledger(flagged, login_as):
+    entry = flagged["entry"]
+    legal, liaison = login_as(flagged["legal"]), login_as(flagged["liaison"])
+    page = legal.get(f"/risk/{entry.id}").get_data(as_text=True)
+    response = legal.post(f"/risk/{entry.id}/confirm", data={
+        "legal_lead_id": flagged["legal"].id, "unit_lead_id": flagged["liaison"].id, "version": version_of(page)})
+    assert response.status_code == 302
+    due = (TODAY + timedelta(days=7)).isoformat()
+    legal.post(f"/risk/{entry.id}/items", data={"text": "补充证据", "side": "legal", "owner_id": flagged["legal"].id,
+                                                "due_on": due})
+    legal.post(f"/risk/{entry.id}/items", data={"text": "负责人出庭", "side": "unit",
+                                                "owner_id": flagged["liaison"].id, "due_on": due})
+    items = {item.side: item for item in db.session.scalars(select(ActionItem))}
+    # the unit cannot complete the legal side's item
+    liaison.post(f"/risk/items/{items['legal'].id}/done", data={"done_on": TODAY.isoformat(), "evidence": "x"})
+    db.session.expire_all()
+    assert db.session.get(ActionItem, items["legal"].id).done_on is None
+    liaison.post(f"/risk/items/{items['unit'].id}/done", data={"done_on": TODAY.isoformat(), "evidence": "已出庭"})
+    legal.post(f"/risk/items/{items['legal'].id}/done", data={"done_on": TODAY.isoformat(), "evidence": "已补充"})
+    page = liaison.get(f"/risk/{entry.id}").get_data(as_text=True)
+    liaison.post(f"/risk/{entry.id}/request_cross_off", data={"resolution": "won", "version": version_of(page)})
+    page = legal.get(f"/risk/{entry.id}").get_data(as_text=True)
+    legal.post(f"/risk/{entry.id}/approve", data={"version": version_of(page)})
+    db.session.expire_all()
+    assert db.session.get(RiskCase, entry.id).state == "crossed_off"
+    assert "风险1号" not in legal.get("/risk/").get_data(as_text=True).split('class="count"')[1]
+    sheet = load_workbook(io.BytesIO(legal.get("/risk/ledger.xlsx").data), read_only=True).active
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["风险1号"][3] == "已销号"
+
+
+def test_a_cross_off_request_with_an_open_item_is_refused_with_a_message(flagged, login_as):
+    entry = flagged["entry"]
+    services.confirm(entry, flagged["legal"], legal_lead=flagged["legal"], unit_lead=flagged["liaison"])
+    services.add_item(entry, flagged["legal"], text="整改", side="unit", owner=flagged["liaison"], due_on=TODAY,
+                      today=TODAY)
+    db.session.commit()
+    legal = login_as(flagged["legal"])
+    page = legal.get(f"/risk/{entry.id}").get_data(as_text=True)
+    legal.post(f"/risk/{entry.id}/request_cross_off", data={"resolution": "won", "version": version_of(page)})
+    assert "措施" in legal.get(f"/risk/{entry.id}").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(RiskCase, entry.id).state == "task_force"
+
+
+def test_the_case_page_shows_each_rules_points_and_the_settings_version(flagged, login_as, factories):
+    case = factories.case(number="征收1号", respondent_unit=flagged["unit"], matter="expropriation", applicant_count=7)
+    services.rescore(TODAY, [case.id])
+    db.session.commit()
+    page = login_as(flagged["legal"]).get(f"/cases/{case.id}").get_data(as_text=True)
+    assert 'id="risk-score">40<' in page and "+20" in page
+    assert f"{services.current_settings().id}" in page
+
+
+def test_legal_edits_the_weights_as_a_new_version(flagged, login_as):
+    legal = login_as(flagged["legal"])
+    before = services.current_settings().id
+    db.session.commit()
+    form = {f"weight-{key}": value for key, value in services.current_settings().weights.items()}
+    legal.post("/risk/settings", data={**form, "weight-group_case": 35, "threshold": 45})
+    latest = db.session.scalar(select(RiskSettings).order_by(RiskSettings.id.desc()))
+    assert latest.id == before + 1 and latest.weights["group_case"] == 35 and latest.threshold == 45
+    assert login_as("mediator").get("/risk/settings").status_code == 403
+
+
+def test_interviews_page_proposes_a_unit_with_a_loss_until_one_is_recorded(flagged, login_as, factories):
+    lost = factories.case(kind="litigation", number="败诉2号", respondent_unit=flagged["unit"],
+                          received_on=TODAY - timedelta(days=60), accepted_on=TODAY - timedelta(days=59),
+                          concluded_on=TODAY - timedelta(days=5), outcome="compensation")
+    db.session.commit()
+    legal = login_as(flagged["legal"])
+    proposals = legal.get("/interviews/").get_data(as_text=True).split('id="proposals"')[1].split("</section>")[0]
+    assert "区住建局" in proposals
+    response = legal.post("/interviews/new", data={
+        "held_on": TODAY.isoformat(), "leader_name": "许正", "unit_id": flagged["unit"].id, "interviewee": "李志强",
+        "reason": "loss", "case_ids": [lost.id], "rectification_required": "规范执法"})
+    assert response.status_code == 302
+    proposals = legal.get("/interviews/").get_data(as_text=True).split('id="proposals"')[1].split("</section>")[0]
+    assert "区住建局" not in proposals
