@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casetrack.cases.models import Case
 from casetrack.cases.queries import scoped
@@ -22,13 +22,39 @@ def get_visible_hearing(actor, hearing_id: int) -> Hearing:
     return hearing
 
 
-def hearings_between(actor, start: date, end: date, unit_id: int | None = None) -> list[Hearing]:
-    stmt = scoped(select(Hearing).join(Case, Case.id == Hearing.case_id), actor).where(
+def _between(actor, start: date, end: date, unit_id: int | None):
+    stmt = scoped(select(Hearing.id).join(Case, Case.id == Hearing.case_id), actor).where(
         Hearing.held_on.between(start, end)
     )
-    if unit_id:
-        stmt = stmt.where(Case.respondent_unit_id == unit_id)
-    return list(db.session.scalars(stmt.order_by(Hearing.held_on, Hearing.starts_at, Hearing.id)))
+    return stmt.where(Case.respondent_unit_id == unit_id) if unit_id else stmt
+
+
+def hearings_between(actor, start: date, end: date, unit_id: int | None = None, per_day: int | None = None):
+    """(hearings in date order, {day: number of hearings}) — at most ``per_day`` hearings of each day are loaded:
+    a district-wide month can hold thousands, and a calendar cell shows a handful and a count."""
+    ids = _between(actor, start, end, unit_id)
+    counts = dict(
+        db.session.execute(
+            select(Hearing.held_on, func.count()).where(Hearing.id.in_(ids)).group_by(Hearing.held_on)
+        ).all()
+    )
+    ranked = (
+        select(
+            Hearing.id,
+            func.row_number()
+            .over(partition_by=Hearing.held_on, order_by=(Hearing.starts_at, Hearing.id))
+            .label("rank"),
+        )
+        .where(Hearing.id.in_(ids))
+        .subquery()
+    )
+    wanted = select(ranked.c.id)
+    if per_day is not None:
+        wanted = wanted.where(ranked.c.rank <= per_day)
+    hearings = db.session.scalars(
+        select(Hearing).where(Hearing.id.in_(wanted)).order_by(Hearing.held_on, Hearing.starts_at, Hearing.id)
+    )
+    return list(hearings), counts
 
 
 def hearings_of_case(case_id: int) -> list[Hearing]:

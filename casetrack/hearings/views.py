@@ -20,6 +20,8 @@ from casetrack.stats.rules import rate_pct
 from casetrack.web import parse_date_arg, parse_int_arg, safe_next
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
+#: Hearings listed in one calendar cell; the rest are counted, with a link to narrow down.
+PER_DAY = {"week": 25, "month": 5}
 
 
 @bp.route("/calendar")
@@ -41,7 +43,7 @@ def calendar():
         previous = (first - timedelta(days=1)).replace(day=1)
     unit_raw = request.args.get("unit_id", "")
     unit_id = int(unit_raw) if unit_raw.isdigit() else None
-    hearings = queries.hearings_between(current_user, first, last, unit_id)
+    hearings, counts = queries.hearings_between(current_user, first, last, unit_id, per_day=PER_DAY[view])
     by_day: dict[date, list] = {}
     for hearing in hearings:
         by_day.setdefault(hearing.held_on, []).append(hearing)
@@ -61,7 +63,8 @@ def calendar():
         following=following,
         units=units,
         unit_id=unit_id,
-        count=len(hearings),
+        count=sum(counts.values()),
+        day_counts=counts,
         today=local_today(),
     )
 

@@ -133,3 +133,12 @@ def test_the_appearance_page_shows_the_rate_by_the_definition(factories, litigat
     db.session.commit()
     page = login_as("leader").get("/hearings/appearance?year=2025").get_data(as_text=True)
     assert "50.00%" in page
+
+
+def test_a_crowded_day_in_the_month_view_shows_a_few_and_counts_the_rest(factories, litigation_case, login_as):
+    for _ in range(7):
+        services.schedule_hearing(litigation_case, None, held_on=TODAY, court="富阳区法院")
+    db.session.commit()
+    page = login_as("legal").get(f"/hearings/calendar?view=month&start={TODAY.isoformat()}").get_data(as_text=True)
+    assert page.count('class="hearing unnamed"') == 5 and "另有2件" in page
+    assert "共7场庭审" in page
