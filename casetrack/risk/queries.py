@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import selectinload
 
 from casetrack.cases.models import Case
 from casetrack.cases.queries import Page, scoped
@@ -76,7 +77,10 @@ def page_of_risk_cases(actor, filters: RiskFilters, today: date) -> Page:
         else (func.coalesce(RiskScore.score, 0).desc(), RiskCase.entered_on.asc(), RiskCase.id.asc())
     )
     rows = db.session.execute(
-        stmt.order_by(*order).limit(filters.per_page).offset((filters.page - 1) * filters.per_page)
+        stmt.order_by(*order)
+        .options(selectinload(RiskCase.items), selectinload(RiskCase.members))
+        .limit(filters.per_page)
+        .offset((filters.page - 1) * filters.per_page)
     ).all()
     return Page(rows, total, filters.page, filters.per_page)
 
@@ -85,4 +89,5 @@ def iter_ledger(actor, filters: RiskFilters, today: date):
     stmt = filtered(
         actor, RiskFilters(unit_id=filters.unit_id, state=filters.state, overdue=filters.overdue, ledger=True), today
     )
+    stmt = stmt.options(selectinload(RiskCase.items), selectinload(RiskCase.members))
     return db.session.execute(stmt.order_by(RiskCase.entered_on, RiskCase.id).execution_options(yield_per=1000))

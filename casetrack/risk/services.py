@@ -286,12 +286,13 @@ def reopen(risk_case: RiskCase, actor, reason: str) -> RiskCase:
     return risk_case
 
 
-def _may_act_for_side(actor, risk_case: RiskCase, side: str) -> bool:
+def may_complete(actor, risk_case: RiskCase, side: str) -> bool:
+    """Each side completes its own items: the legal bureau the legal side's, the unit's liaisons the unit's."""
     if actor is None or actor.role == "admin":
         return True
     if side == "legal":
         return actor.role == "legal"
-    return actor.role == "unit" and actor.unit_id == risk_case.case.respondent_unit_id or actor.role == "legal"
+    return actor.role == "unit" and actor.unit_id == risk_case.case.respondent_unit_id
 
 
 def add_item(
@@ -329,7 +330,7 @@ def add_item(
 
 def complete_item(item: ActionItem, actor, *, done_on: date | None, evidence: str, today: date) -> ActionItem:
     risk_case = item.risk_case
-    if not _may_act_for_side(actor, risk_case, item.side):
+    if not may_complete(actor, risk_case, item.side):
         raise PermissionDenied(N_("Only the item's own side can complete it."))
     if risk_case.state != "task_force":
         raise DomainError(N_("Action items are completed while the task force is at work."))

@@ -130,7 +130,7 @@ def show(risk_case_id: int):
         item_form=item_form,
         complete_form=complete_form,
         history=history("risk_case", risk_case.id),
-        can_complete=lambda item: services._may_act_for_side(current_user, risk_case, item.side),
+        can_complete=lambda item: services.may_complete(current_user, risk_case, item.side),
     )
 
 

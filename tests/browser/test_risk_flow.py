@@ -190,7 +190,7 @@ def test_flagged_case_is_crossed_off_by_the_double_task_force_and_exported(
     sheet = openpyxl.load_workbook(saved, read_only=True).worksheets[0]
     header, *rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert header[0] == "案号"
-    record = dict(zip(header, next(row for row in rows if row[0] == number)))
+    record = dict(zip(header, next(row for row in rows if row[0] == number), strict=True))
     assert record["状态"] == "已销号"
     assert record["被申请人/被告"] == "区住建局"
     assert record["法制专班牵头人"] == legal_label

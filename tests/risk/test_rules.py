@@ -22,10 +22,20 @@ def test_the_units_loss_rate_adds_points_in_proportion():
 
 
 def test_matter_group_case_prior_correction_and_each_staff_flag_add_their_weight():
-    facts = RiskFacts(matter="expropriation", applicant_count=5, prior_correction=True,
-                      flags=frozenset({"procedural_defect", "evidence_gap", "media_attention"}))
-    assert contributions(facts) == {"matter": 20, "group_case": 20, "prior_correction": 15, "procedural_defect": 25,
-                                    "evidence_gap": 25, "media_attention": 15}
+    facts = RiskFacts(
+        matter="expropriation",
+        applicant_count=5,
+        prior_correction=True,
+        flags=frozenset({"procedural_defect", "evidence_gap", "media_attention"}),
+    )
+    assert contributions(facts) == {
+        "matter": 20,
+        "group_case": 20,
+        "prior_correction": 15,
+        "procedural_defect": 25,
+        "evidence_gap": 25,
+        "media_attention": 15,
+    }
     assert rules.score(facts, WEIGHTS)[0] == 120
     assert "group_case" not in contributions(RiskFacts(matter="other", applicant_count=4))
 
@@ -46,9 +56,17 @@ def test_every_allowed_transition(state, action, target):
     assert rules.next_state(state, action) == target
 
 
-@pytest.mark.parametrize("state, action", [("pending_review", "approve"), ("task_force", "approve"),
-                                           ("crossed_off", "reopen"), ("crossed_off", "send_back"),
-                                           ("task_force", "dismiss"), ("dismissed", "confirm")])
+@pytest.mark.parametrize(
+    "state, action",
+    [
+        ("pending_review", "approve"),
+        ("task_force", "approve"),
+        ("crossed_off", "reopen"),
+        ("crossed_off", "send_back"),
+        ("task_force", "dismiss"),
+        ("dismissed", "confirm"),
+    ],
+)
 def test_refused_transitions(state, action):
     assert rules.next_state(state, action) is None
 

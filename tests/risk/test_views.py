@@ -18,10 +18,12 @@ TODAY = local_today()
 def flagged(factories):
     unit = factories.unit(name="区住建局")
     other = factories.unit(name="东洲街道")
-    people = {"legal": factories.user(role="legal", username="fzj"),
-              "liaison": factories.user(role="unit", unit=unit, username="lly"),
-              "outsider": factories.user(role="unit", unit=other, username="wai"),
-              "clerk": factories.user(role="mediator", username="tj")}
+    people = {
+        "legal": factories.user(role="legal", username="fzj"),
+        "liaison": factories.user(role="unit", unit=unit, username="lly"),
+        "outsider": factories.user(role="unit", unit=other, username="wai"),
+        "clerk": factories.user(role="mediator", username="tj"),
+    }
     case = factories.case(number="风险1号", respondent_unit=unit, received_on=TODAY - timedelta(days=10))
     other_case = factories.case(number="外单位风险", respondent_unit=other, received_on=TODAY - timedelta(days=10))
     services.flag_case(case, "hand", "多次信访", people["clerk"], TODAY)
@@ -50,14 +52,20 @@ def test_the_whole_cross_off_through_the_pages_ends_in_the_exported_ledger(flagg
     entry = flagged["entry"]
     legal, liaison = login_as(flagged["legal"]), login_as(flagged["liaison"])
     page = legal.get(f"/risk/{entry.id}").get_data(as_text=True)
-    response = legal.post(f"/risk/{entry.id}/confirm", data={
-        "legal_lead_id": flagged["legal"].id, "unit_lead_id": flagged["liaison"].id, "version": version_of(page)})
+    response = legal.post(
+        f"/risk/{entry.id}/confirm",
+        data={"legal_lead_id": flagged["legal"].id, "unit_lead_id": flagged["liaison"].id, "version": version_of(page)},
+    )
     assert response.status_code == 302
     due = (TODAY + timedelta(days=7)).isoformat()
-    legal.post(f"/risk/{entry.id}/items", data={"text": "补充证据", "side": "legal", "owner_id": flagged["legal"].id,
-                                                "due_on": due})
-    legal.post(f"/risk/{entry.id}/items", data={"text": "负责人出庭", "side": "unit",
-                                                "owner_id": flagged["liaison"].id, "due_on": due})
+    legal.post(
+        f"/risk/{entry.id}/items",
+        data={"text": "补充证据", "side": "legal", "owner_id": flagged["legal"].id, "due_on": due},
+    )
+    legal.post(
+        f"/risk/{entry.id}/items",
+        data={"text": "负责人出庭", "side": "unit", "owner_id": flagged["liaison"].id, "due_on": due},
+    )
     items = {item.side: item for item in db.session.scalars(select(ActionItem))}
     # the unit cannot complete the legal side's item
     liaison.post(f"/risk/items/{items['legal'].id}/done", data={"done_on": TODAY.isoformat(), "evidence": "x"})
@@ -80,8 +88,9 @@ def test_the_whole_cross_off_through_the_pages_ends_in_the_exported_ledger(flagg
 def test_a_cross_off_request_with_an_open_item_is_refused_with_a_message(flagged, login_as):
     entry = flagged["entry"]
     services.confirm(entry, flagged["legal"], legal_lead=flagged["legal"], unit_lead=flagged["liaison"])
-    services.add_item(entry, flagged["legal"], text="整改", side="unit", owner=flagged["liaison"], due_on=TODAY,
-                      today=TODAY)
+    services.add_item(
+        entry, flagged["legal"], text="整改", side="unit", owner=flagged["liaison"], due_on=TODAY, today=TODAY
+    )
     db.session.commit()
     legal = login_as(flagged["legal"])
     page = legal.get(f"/risk/{entry.id}").get_data(as_text=True)
@@ -112,16 +121,31 @@ def test_legal_edits_the_weights_as_a_new_version(flagged, login_as):
 
 
 def test_interviews_page_proposes_a_unit_with_a_loss_until_one_is_recorded(flagged, login_as, factories):
-    lost = factories.case(kind="litigation", number="败诉2号", respondent_unit=flagged["unit"],
-                          received_on=TODAY - timedelta(days=60), accepted_on=TODAY - timedelta(days=59),
-                          concluded_on=TODAY - timedelta(days=5), outcome="compensation")
+    lost = factories.case(
+        kind="litigation",
+        number="败诉2号",
+        respondent_unit=flagged["unit"],
+        received_on=TODAY - timedelta(days=60),
+        accepted_on=TODAY - timedelta(days=59),
+        concluded_on=TODAY - timedelta(days=5),
+        outcome="compensation",
+    )
     db.session.commit()
     legal = login_as(flagged["legal"])
     proposals = legal.get("/interviews/").get_data(as_text=True).split('id="proposals"')[1].split("</section>")[0]
     assert "区住建局" in proposals
-    response = legal.post("/interviews/new", data={
-        "held_on": TODAY.isoformat(), "leader_name": "许正", "unit_id": flagged["unit"].id, "interviewee": "李志强",
-        "reason": "loss", "case_ids": [lost.id], "rectification_required": "规范执法"})
+    response = legal.post(
+        "/interviews/new",
+        data={
+            "held_on": TODAY.isoformat(),
+            "leader_name": "许正",
+            "unit_id": flagged["unit"].id,
+            "interviewee": "李志强",
+            "reason": "loss",
+            "case_ids": [lost.id],
+            "rectification_required": "规范执法",
+        },
+    )
     assert response.status_code == 302
     proposals = legal.get("/interviews/").get_data(as_text=True).split('id="proposals"')[1].split("</section>")[0]
     assert "区住建局" not in proposals
