@@ -47,7 +47,10 @@ target_db = current_app.extensions['migrate'].db
 
 # Indexes created by raw SQL for PostgreSQL only (trigram and array GIN indexes for search); the models
 # cannot describe them portably, so comparisons must not report them as missing from the models.
-POSTGRESQL_ONLY_INDEXES = {"ix_cases_search_trgm", "ix_applicants_name_trgm", "ix_cases_search_grams"}
+POSTGRESQL_ONLY_INDEXES = {
+    "ix_cases_search_trgm", "ix_applicants_name_trgm", "ix_cases_search_grams",
+    "ix_mediations_number_trgm", "ix_mediations_parties_trgm", "ix_mediations_subject_trgm",
+}
 
 
 def include_object(object_, name, type_, reflected, compare_to):

@@ -138,9 +138,9 @@ class Page:
 COUNT_CAP = 10_000
 
 
-def count_matching(stmt: Select, cap: int | None) -> tuple[int, bool]:
-    """(count, capped) of a filtered SELECT over cases, stopping at ``cap`` rows when one is given."""
-    ids = stmt.with_only_columns(Case.id).order_by(None)
+def count_matching(stmt: Select, cap: int | None, id_column=Case.id) -> tuple[int, bool]:
+    """(count, capped) of a filtered SELECT, stopping at ``cap`` rows when one is given."""
+    ids = stmt.with_only_columns(id_column).order_by(None)
     if cap is None:
         return db.session.scalar(select(func.count()).select_from(ids.subquery())), False
     total = db.session.scalar(select(func.count()).select_from(ids.limit(cap + 1).subquery()))

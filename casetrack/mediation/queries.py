@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 
 from casetrack.accounts.queries import restrict_to_actor_unit
-from casetrack.cases.queries import Page
+from casetrack.cases.queries import COUNT_CAP, Page, count_matching
 from casetrack.errors import NotFound
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -88,7 +88,7 @@ def filtered(actor, filters: MediationFilters, today: date) -> Select:
 
 def page_of_mediations(actor, filters: MediationFilters, today: date) -> Page:
     stmt = filtered(actor, filters, today)
-    total = db.session.scalar(stmt.with_only_columns(func.count(Mediation.id)).order_by(None))
+    total, capped = count_matching(stmt, COUNT_CAP, Mediation.id)
     items = list(
         db.session.scalars(
             stmt.order_by(Mediation.received_on.desc(), Mediation.id.desc())
@@ -96,7 +96,7 @@ def page_of_mediations(actor, filters: MediationFilters, today: date) -> Page:
             .offset((filters.page - 1) * filters.per_page)
         )
     )
-    return Page(items, total, filters.page, filters.per_page)
+    return Page(items, total, filters.page, filters.per_page, capped)
 
 
 def iter_mediations(actor, filters: MediationFilters, today: date, limit: int):
