@@ -84,6 +84,9 @@ def seed_risk_cases(wanted: int, rng: random.Random) -> int:
     insert_rows(TaskForceMember.__table__, members)
     insert_rows(ActionItem.__table__, items)
     db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE risk_cases, task_force_members, action_items, risk_scores")
     return len(rows)
 
 

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
+from casetrack.accounts import rules as account_rules
 from casetrack.cases.models import Case
 from casetrack.cases.queries import Page, scoped
 from casetrack.errors import NotFound
@@ -50,12 +51,12 @@ def _overdue_items(today: date):
 
 
 def filtered(actor, filters: RiskFilters, today: date) -> Select:
-    stmt = scoped(
-        select(RiskCase, func.coalesce(RiskScore.score, 0).label("score"), _overdue_items(today).label("has_overdue"))
-        .join(Case, Case.id == RiskCase.case_id)
-        .outerjoin(RiskScore, RiskScore.case_id == RiskCase.case_id),
-        actor,
-    )
+    stmt = select(
+        RiskCase, func.coalesce(RiskScore.score, 0).label("score"), _overdue_items(today).label("has_overdue")
+    ).outerjoin(RiskScore, RiskScore.case_id == RiskCase.case_id)
+    if filters.unit_id or not account_rules.sees_all_units(getattr(actor, "role", "admin")):
+        # Joined only when a unit narrows the list: for the whole district it would cost a lookup per risk case.
+        stmt = scoped(stmt.join(Case, Case.id == RiskCase.case_id), actor)
     if not filters.ledger:
         stmt = stmt.where(RiskCase.state.in_(rules.QUEUE_STATES))
     if filters.state:
@@ -78,7 +79,7 @@ def page_of_risk_cases(actor, filters: RiskFilters, today: date) -> Page:
     )
     rows = db.session.execute(
         stmt.order_by(*order)
-        .options(selectinload(RiskCase.items), selectinload(RiskCase.members))
+        .options(selectinload(RiskCase.case), selectinload(RiskCase.items), selectinload(RiskCase.members))
         .limit(filters.per_page)
         .offset((filters.page - 1) * filters.per_page)
     ).all()
@@ -89,5 +90,5 @@ def iter_ledger(actor, filters: RiskFilters, today: date):
     stmt = filtered(
         actor, RiskFilters(unit_id=filters.unit_id, state=filters.state, overdue=filters.overdue, ledger=True), today
     )
-    stmt = stmt.options(selectinload(RiskCase.items), selectinload(RiskCase.members))
+    stmt = stmt.options(selectinload(RiskCase.case), selectinload(RiskCase.items), selectinload(RiskCase.members))
     return db.session.execute(stmt.order_by(RiskCase.entered_on, RiskCase.id).execution_options(yield_per=1000))
