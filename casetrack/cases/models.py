@@ -145,7 +145,7 @@ class Applicant(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     #: Order as entered; the first is the lead applicant.
     position: Mapped[int] = mapped_column(Integer, default=0)
-    name: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(200))
     #: person | organisation
     kind: Mapped[str] = mapped_column(String(16), default="person")
     #: 身份证号 / 统一社会信用代码

@@ -87,20 +87,13 @@ def proposals(today: date) -> list[Proposal]:
     """Units that lost a case in the last 12 months, or have task-force items overdue by more than 15 days, and
     have had no interview since that started."""
     year_ago = today - timedelta(days=365)
-    lost = dict(
-        db.session.execute(
-            select(Case.respondent_unit_id, func.max(Case.concluded_on))
-            .where(Case.is_lost, Case.instance == "first", Case.concluded_on.between(year_ago, today))
-            .group_by(Case.respondent_unit_id)
-        ).all()
-    )
-    lost_counts = dict(
-        db.session.execute(
-            select(Case.respondent_unit_id, func.count(Case.id))
-            .where(Case.is_lost, Case.instance == "first", Case.concluded_on.between(year_ago, today))
-            .group_by(Case.respondent_unit_id)
-        ).all()
-    )
+    lost, lost_counts = {}, {}
+    for unit_id, latest, count in db.session.execute(
+        select(Case.respondent_unit_id, func.max(Case.concluded_on), func.count(Case.id))
+        .where(Case.is_lost, Case.instance == "first", Case.concluded_on.between(year_ago, today))
+        .group_by(Case.respondent_unit_id)
+    ):
+        lost[unit_id], lost_counts[unit_id] = latest, count
     cutoff = today - timedelta(days=risk_rules.INTERVIEW_OVERDUE_DAYS)
     overdue = {
         unit_id: (count, oldest)

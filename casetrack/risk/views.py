@@ -12,7 +12,6 @@ from casetrack.cases.queries import get_visible_case
 from casetrack.clock import local_today
 from casetrack.errors import DomainError
 from casetrack.extensions import db
-from casetrack.interviews.services import proposals as interview_proposals
 from casetrack.ledger.workbook import write_workbook
 from casetrack.risk import queries, rules, services
 from casetrack.risk.forms import CommentForm, CompleteItemForm, ConfirmRiskForm, FlagForm, ItemForm, SettingsForm
@@ -38,8 +37,7 @@ def _listing(template: str, ledger: bool):
     filters = _filters(ledger)
     page = queries.page_of_risk_cases(current_user, filters, local_today())
     units = all_units() if account_rules.sees_all_units(current_user.role) else []
-    proposed = len(interview_proposals(local_today())) if current_user.role in ("legal", "admin", "leader") else 0
-    return render_template(template, page=page, filters=filters, units=units, ledger=ledger, proposed=proposed)
+    return render_template(template, page=page, filters=filters, units=units, ledger=ledger)
 
 
 @bp.route("/")

@@ -132,7 +132,7 @@ def test_interviews_page_proposes_a_unit_with_a_loss_until_one_is_recorded(flagg
     )
     db.session.commit()
     legal = login_as(flagged["legal"])
-    assert "有1个单位列入拟约谈名单" in legal.get("/risk/").get_data(as_text=True)
+    assert 'href="/interviews/#proposals"' in legal.get("/risk/").get_data(as_text=True)
     proposals = legal.get("/interviews/").get_data(as_text=True).split('id="proposals"')[1].split("</section>")[0]
     assert "区住建局" in proposals
     response = legal.post(
