@@ -34,15 +34,18 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
             )
 
 
-def ids_by_number(table: Table, kind_column, numbers: list[str], chunk: int = 5000) -> dict[tuple, int]:
-    """(kind, number) → id for rows just inserted, looked up with one array parameter per chunk."""
+def ids_by_number(table: Table, kind_column, keys: list[tuple[str, str]], chunk: int = 5000) -> dict[tuple, int]:
+    """(kind, number) → id for rows just inserted, one array parameter per chunk, kind first so the
+    (kind, number) unique index serves the lookup."""
     found = {}
-    for start in range(0, len(numbers), chunk):
-        stmt = select(table.c.id, kind_column, table.c.number).where(
-            among(table.c.number, numbers[start : start + chunk])
-        )
-        for row_id, kind, number in db.session.execute(stmt):
-            found[(kind, number)] = row_id
+    for kind in sorted({kind for kind, _ in keys}):
+        numbers = sorted({number for k, number in keys if k == kind})
+        for start in range(0, len(numbers), chunk):
+            stmt = select(table.c.id, kind_column, table.c.number).where(
+                kind_column == kind, among(table.c.number, numbers[start : start + chunk])
+            )
+            for row_id, found_kind, number in db.session.execute(stmt):
+                found[(found_kind, number)] = row_id
     return found
 
 

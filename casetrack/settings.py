@@ -88,7 +88,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict[str
         **{f"CASETRACK_{k}": v for k, v in values.items()},
         "SECRET_KEY": values["SECRET_KEY"],
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(str(values["DATABASE_URL"])),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(str(values["DATABASE_URL"])),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": values["HTTPS"],
@@ -102,6 +102,15 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict[str
         "WTF_CSRF_TIME_LIMIT": None,
         "CELERY": _celery_config(values),
     }
+
+
+def _engine_options(url: str) -> dict:
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith(("postgres", "postgresql")):
+        # psycopg prepares a statement after five runs and PostgreSQL may then pick a generic plan; for
+        # LIKE '%…%' searches that plan scans every case (measured: 8.6 s against 9 ms with the trigram index).
+        options["connect_args"] = {"prepare_threshold": None}
+    return options
 
 
 def _normalise_database_url(url: str) -> str:

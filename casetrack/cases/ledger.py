@@ -108,12 +108,13 @@ class CaseSheetImporter:
     def _load_existing(self, keys: list[tuple[str, str]]) -> dict[tuple, dict]:
         table = Case.__table__
         found: dict[tuple, dict] = {}
-        wanted = set(keys)
-        numbers = sorted({number for _, number in keys})
-        for start in range(0, len(numbers), _LOOKUP_CHUNK):
-            stmt = select(table).where(among(table.c.number, numbers[start : start + _LOOKUP_CHUNK]))
-            for row in db.session.execute(stmt).mappings():
-                if (row["kind"], row["number"]) in wanted:
+        for kind in sorted({kind for kind, _ in keys}):
+            # kind first: only then can PostgreSQL use the (kind, number) unique index instead of scanning.
+            numbers = sorted({number for k, number in keys if k == kind})
+            for start in range(0, len(numbers), _LOOKUP_CHUNK):
+                chunk = numbers[start : start + _LOOKUP_CHUNK]
+                stmt = select(table).where(table.c.kind == kind, among(table.c.number, chunk))
+                for row in db.session.execute(stmt).mappings():
                     found[(row["kind"], row["number"])] = dict(row)
         if found:
             ids = {row["id"]: key for key, row in found.items()}
@@ -289,7 +290,7 @@ class CaseSheetImporter:
         table = Case.__table__
         insert_rows(table, creations)
         wanted = {(row["kind"], row["number"]) for row in creations}
-        ids = ids_by_number(table, table.c.kind, sorted({row["number"] for row in creations}))
+        ids = ids_by_number(table, table.c.kind, sorted(wanted))
         return [(case_id, kind, number) for (kind, number), case_id in ids.items() if (kind, number) in wanted]
 
 
