@@ -39,7 +39,7 @@ class Hearing(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     case = relationship("Case", lazy="joined")
-    absence_approved_by = relationship("User", lazy="joined")
+    absence_approved_by = relationship("User")
 
     __mapper_args__ = {"version_id_col": version}
 

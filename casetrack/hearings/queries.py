@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from casetrack.accounts import rules as account_rules
 from casetrack.cases.models import Case
 from casetrack.cases.queries import scoped
 from casetrack.errors import NotFound
@@ -23,36 +24,28 @@ def get_visible_hearing(actor, hearing_id: int) -> Hearing:
 
 
 def _between(actor, start: date, end: date, unit_id: int | None):
-    stmt = scoped(select(Hearing.id).join(Case, Case.id == Hearing.case_id), actor).where(
-        Hearing.held_on.between(start, end)
-    )
-    return stmt.where(Case.respondent_unit_id == unit_id) if unit_id else stmt
+    stmt = select(Hearing.id, Hearing.held_on, Hearing.starts_at).where(Hearing.held_on.between(start, end))
+    if unit_id or not account_rules.sees_all_units(getattr(actor, "role", "admin")):
+        # The join to cases is only needed to narrow to a unit; district-wide it would cost a lookup per hearing.
+        stmt = scoped(stmt.join(Case, Case.id == Hearing.case_id), actor)
+        if unit_id:
+            stmt = stmt.where(Case.respondent_unit_id == unit_id)
+    return stmt.subquery()
 
 
 def hearings_between(actor, start: date, end: date, unit_id: int | None = None, per_day: int | None = None):
     """(hearings in date order, {day: number of hearings}) — at most ``per_day`` hearings of each day are loaded:
     a district-wide month can hold thousands, and a calendar cell shows a handful and a count."""
-    ids = _between(actor, start, end, unit_id)
-    counts = dict(
-        db.session.execute(
-            select(Hearing.held_on, func.count()).where(Hearing.id.in_(ids)).group_by(Hearing.held_on)
-        ).all()
-    )
-    ranked = (
-        select(
-            Hearing.id,
-            func.row_number()
-            .over(partition_by=Hearing.held_on, order_by=(Hearing.starts_at, Hearing.id))
-            .label("rank"),
-        )
-        .where(Hearing.id.in_(ids))
-        .subquery()
-    )
+    found = _between(actor, start, end, unit_id)
+    counts = dict(db.session.execute(select(found.c.held_on, func.count()).group_by(found.c.held_on)).all())
+    rank = func.row_number().over(partition_by=found.c.held_on, order_by=(found.c.starts_at, found.c.id))
+    ranked = select(found.c.id, rank.label("rank")).subquery()
     wanted = select(ranked.c.id)
     if per_day is not None:
         wanted = wanted.where(ranked.c.rank <= per_day)
+    ids = list(db.session.scalars(wanted))
     hearings = db.session.scalars(
-        select(Hearing).where(Hearing.id.in_(wanted)).order_by(Hearing.held_on, Hearing.starts_at, Hearing.id)
+        select(Hearing).where(Hearing.id.in_(ids)).order_by(Hearing.held_on, Hearing.starts_at, Hearing.id)
     )
     return list(hearings), counts
 
