@@ -50,6 +50,7 @@ target_db = current_app.extensions['migrate'].db
 POSTGRESQL_ONLY_INDEXES = {
     "ix_cases_search_trgm", "ix_cases_search_grams",
     "ix_mediations_number_trgm", "ix_mediations_parties_trgm", "ix_mediations_subject_trgm",
+    "ix_mediations_search_grams",
 }
 
 

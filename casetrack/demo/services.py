@@ -342,17 +342,22 @@ def _mediations(rng: random.Random, units, unit_names, today: date, mediator) ->
                     held_on=received + timedelta(days=5), participants="双方当事人", notes="首次调解，听取双方意见"
                 )
             )
+            mediation.search_grams = mediation_rules.search_grams(
+                mediation.number, mediation.parties, mediation.subject
+            )
             db.session.add(mediation)
     # Open mediations now: one idle for over a month, so the work list and reminder show it.
     for number, days_ago in enumerate((3, 12, 45), start=1):
         received = today - timedelta(days=days_ago)
+        parties = _person(rng)
         db.session.add(
             Mediation(
+                search_grams=mediation_rules.search_grams(f"富调〔{today.year}〕{number}号", parties, "房屋征收补偿"),
                 number=f"富调〔{today.year}〕{number}号",
                 source="pre_filing",
                 respondent_unit_id=units[rng.choice(unit_names)].id,
                 mediator_id=mediator.id,
-                parties=_person(rng),
+                parties=parties,
                 subject="房屋征收补偿",
                 received_on=received,
                 status="open",

@@ -183,6 +183,7 @@ class MediationSheetImporter:
                         "version": 1,
                         "created_by_id": actor_id,
                         "last_activity_on": record["concluded_on"] or record["received_on"],
+                        "search_grams": rules.search_grams(record["number"], "", ""),
                     }
                 )
             else:

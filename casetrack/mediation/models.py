@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casetrack.extensions import db
@@ -42,6 +43,8 @@ class Mediation(db.Model):
     agreement_summary: Mapped[str | None] = mapped_column(Text)
     #: Date of the latest session (or receipt): an open mediation idle for 30 days is flagged.
     last_activity_on: Mapped[date] = mapped_column(Date)
+    #: cases.rules.search_bigrams of number, parties and subject: two-character searches on PostgreSQL.
+    search_grams: Mapped[list[str] | None] = mapped_column(ARRAY(Text).with_variant(JSON(), "sqlite"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

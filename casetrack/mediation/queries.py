@@ -9,6 +9,7 @@ from sqlalchemy import Select, or_, select
 
 from casetrack.accounts.queries import restrict_to_actor_unit
 from casetrack.cases.queries import COUNT_CAP, Page, count_matching
+from casetrack.cases.rules import search_bigrams
 from casetrack.errors import NotFound
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -56,6 +57,10 @@ def filtered(actor, filters: MediationFilters, today: date) -> Select:
     stmt = scoped(select(Mediation), actor)
     if filters.q:
         needle = filters.q.strip()
+        grams = search_bigrams(needle)
+        if len(needle) == 2 and grams and db.session.get_bind().dialect.name == "postgresql":
+            # Trigram indexes need three characters; most Chinese names and terms have two.
+            stmt = stmt.where(Mediation.search_grams.contains(grams))
         stmt = stmt.where(
             or_(
                 Mediation.number.contains(needle, autoescape=True),

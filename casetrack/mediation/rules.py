@@ -71,5 +71,11 @@ def session_problems(held_on: date | None, received_on: date, today: date, notes
     return []
 
 
+def search_grams(number: str, parties: str, subject: str) -> list[str]:
+    from casetrack.cases.rules import search_bigrams
+
+    return search_bigrams(" ".join([number, parties or "", subject or ""]))
+
+
 def is_idle(status: str, last_activity_on: date, today: date) -> bool:
     return status == "open" and (today - last_activity_on).days >= IDLE_DAYS

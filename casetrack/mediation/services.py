@@ -78,6 +78,7 @@ def register_mediation(data: dict, actor, today: date) -> Mediation:
         status="open",
         created_by_id=actor.id if actor else None,
     )
+    mediation.search_grams = rules.search_grams(mediation.number, mediation.parties, mediation.subject)
     db.session.add(mediation)
     db.session.flush()
     audit.record(

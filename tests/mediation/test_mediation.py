@@ -204,3 +204,25 @@ def test_a_unit_sees_only_its_own_units_mediations(factories, login_as):
         liaison.post(f"/mediations/{mine.id}/sessions", data={"held_on": TODAY.isoformat(), "notes": "x"}).status_code
         == 403
     )
+
+
+def test_a_two_character_name_finds_its_mediation(factories, login_as):
+    unit = factories.unit()
+    mediator = factories.user(role="mediator")
+    services.register_mediation(
+        {
+            "number": "富调〔2026〕5号",
+            "respondent_unit_id": unit.id,
+            "parties": "徐福",
+            "subject": "征收补偿",
+            "received_on": TODAY,
+        },
+        mediator,
+        TODAY,
+    )
+    register(mediator, unit, number="富调〔2026〕6号")
+    db.session.commit()
+    client = login_as("mediator")
+    for needle in ("徐福", "征收"):
+        page = client.get(f"/mediations/?q={needle}").get_data(as_text=True)
+        assert "富调〔2026〕5号" in page and "富调〔2026〕6号" not in page
