@@ -1,4 +1,4 @@
-"""Every model, imported once so metadata is complete for Alembic and for create_all in tests."""
+"""Every model, imported once so the metadata is complete for Alembic (migrations build every schema, tests too)."""
 
 from casetrack.accounts.models import ApiToken, Unit, User  # noqa: F401
 from casetrack.audit.models import AuditEntry  # noqa: F401
