@@ -96,8 +96,9 @@ def register_commands(app: Flask) -> None:
     from casetrack.demo.cli import seed_demo_command
     from casetrack.ledger.cli import ledger_cli
     from casetrack.notifications.cli import reminders_command
+    from casetrack.reports.cli import report_cli
 
-    for command in (users_cli, ledger_cli, seed_demo_command, cases_cli, reminders_command):
+    for command in (users_cli, ledger_cli, seed_demo_command, cases_cli, reminders_command, report_cli):
         app.cli.add_command(command)
 
 

@@ -104,3 +104,48 @@ def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool =
         _count(Mediation.status == "succeeded").label("mediation_succeeded"),
     ).where(concluded)
     return _district_or_units(stmt, Mediation.respondent_unit_id, unit_id, by_unit)
+
+
+def figures(period: Period, previous: Period, unit_id: int | None = None) -> dict:
+    """Every SPEC section 3 figure for a period and the same period a year earlier, in the annual-report shape
+    (counts, rates as percentages half-up to 2 decimals, year-on-year % and percentage-point changes; None for
+    a zero denominator)."""
+    from casetrack.stats.rules import change_pct, change_pp, rate_pct
+
+    now, before = case_counts(period, unit_id), case_counts(previous, unit_id)
+    appearance = appearance_counts(period, unit_id)
+    mediation = mediation_counts(period, unit_id)
+    correction, correction_prev = (rate_pct(c["review_corrected"], c["review_concluded"]) for c in (now, before))
+    loss, loss_prev = (rate_pct(c["litigation_lost"], c["litigation_concluded"]) for c in (now, before))
+    return {
+        "review": {
+            "new": now["review_new"],
+            "new_prev": before["review_new"],
+            "new_yoy_pct": change_pct(now["review_new"], before["review_new"]),
+            "concluded": now["review_concluded"],
+            "corrected": now["review_corrected"],
+            "correction_rate_pct": correction,
+            "correction_rate_prev_pct": correction_prev,
+            "correction_rate_change_pp": change_pp(correction, correction_prev),
+        },
+        "litigation": {
+            "new": now["litigation_new"],
+            "new_prev": before["litigation_new"],
+            "new_yoy_pct": change_pct(now["litigation_new"], before["litigation_new"]),
+            "concluded": now["litigation_concluded"],
+            "lost": now["litigation_lost"],
+            "loss_rate_pct": loss,
+            "loss_rate_prev_pct": loss_prev,
+            "loss_rate_change_pp": change_pp(loss, loss_prev),
+        },
+        "appearance": {
+            "required": appearance["appearance_required"],
+            "appeared": appearance["appearance_appeared"],
+            "rate_pct": rate_pct(appearance["appearance_appeared"], appearance["appearance_required"]),
+        },
+        "mediation": {
+            "concluded": mediation["mediation_concluded"],
+            "succeeded": mediation["mediation_succeeded"],
+            "success_rate_pct": rate_pct(mediation["mediation_succeeded"], mediation["mediation_concluded"]),
+        },
+    }
