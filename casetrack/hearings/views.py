@@ -17,7 +17,7 @@ from casetrack.hearings import queries, rules, services
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm, ScheduleForm
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
-from casetrack.web import parse_date_arg, parse_int_arg, safe_next
+from casetrack.web import commit_or_flash, parse_date_arg, parse_int_arg, safe_next
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
 #: Hearings listed in one calendar cell; the rest are counted, with a link to narrow down.
@@ -158,20 +158,16 @@ def principal(hearing_id: int):
     hearing = queries.get_visible_hearing(current_user, hearing_id)
     form = PrincipalForm()
     form.validate_on_submit() or abort(400)
-    try:
-        services.name_principal(
+    commit_or_flash(
+        lambda: services.name_principal(
             hearing,
             current_user,
             name=form.principal_name.data or "",
             title=form.principal_title.data,
             expected_version=form.version.data,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.translated(), "error")
-    else:
-        db.session.commit()
-        flash(gettext("The head who will appear is recorded."), "info")
+        ),
+        gettext("The head who will appear is recorded."),
+    )
     return redirect(url_for("hearings.show", hearing_id=hearing_id))
 
 

@@ -19,7 +19,7 @@ from casetrack.mediation import queries, rules, services
 from casetrack.mediation.forms import CloseForm, ConcludeCaseForm, MediationForm, SessionForm
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
-from casetrack.web import label, parse_int_arg, read_date_filters, roles_required, xlsx_download
+from casetrack.web import commit_or_flash, label, parse_int_arg, read_date_filters, roles_required, xlsx_download
 
 bp = Blueprint("mediation", __name__, url_prefix="/mediations")
 WRITERS = tuple(services.MEDIATION_WRITERS)
@@ -199,21 +199,17 @@ def add_session(mediation_id: int):
     if not form.validate_on_submit():
         flash(gettext("Give the session date and what happened."), "error")
         return redirect(url_for("mediation.show", mediation_id=mediation_id))
-    try:
-        services.add_session(
+    commit_or_flash(
+        lambda: services.add_session(
             mediation,
             current_user,
             local_today(),
             held_on=form.held_on.data,
             participants=form.participants.data or "",
             notes=form.notes.data,
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.translated(), "error")
-    else:
-        db.session.commit()
-        flash(gettext("Session recorded."), "info")
+        ),
+        gettext("Session recorded."),
+    )
     return redirect(url_for("mediation.show", mediation_id=mediation_id))
 
 

@@ -21,6 +21,7 @@ from casetrack.i18n import N_
 from casetrack.risk import rules
 from casetrack.risk.models import ActionItem, RiskCase, RiskFlag, RiskScore, RiskSettings, TaskForceMember
 from casetrack.stats.queries import Period, case_counts
+from casetrack.stats.rules import rate_pct
 
 log = logging.getLogger(__name__)
 _BATCH = 5000
@@ -70,7 +71,7 @@ def _context(today: date, unit_id: int | None = None) -> dict:
     year = Period(today - timedelta(days=365), today)
     by_unit = case_counts(year, by_unit=True) if unit_id is None else {unit_id: case_counts(year, unit_id=unit_id)}
     loss_rates = {
-        unit: counts["litigation_lost"] / counts["litigation_concluded"]
+        unit: rate_pct(counts["litigation_lost"], counts["litigation_concluded"]) / 100
         for unit, counts in by_unit.items()
         if counts["litigation_concluded"]
     }

@@ -16,7 +16,7 @@ from casetrack.ledger.workbook import write_workbook
 from casetrack.risk import queries, rules, services
 from casetrack.risk.forms import CommentForm, CompleteItemForm, ConfirmRiskForm, FlagForm, ItemForm, SettingsForm
 from casetrack.risk.models import ActionItem
-from casetrack.web import label, parse_int_arg, roles_required, xlsx_download
+from casetrack.web import commit_or_flash, label, parse_int_arg, roles_required, xlsx_download
 
 bp = Blueprint("risk", __name__, url_prefix="/risk")
 
@@ -135,14 +135,7 @@ def show(risk_case_id: int):
 
 
 def _act(risk_case_id: int, work):
-    try:
-        work()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.translated(), "error")
-    else:
-        db.session.commit()
-        flash(gettext("Saved."), "info")
+    commit_or_flash(work, gettext("Saved."))
     return redirect(url_for("risk.show", risk_case_id=risk_case_id))
 
 
