@@ -107,45 +107,57 @@ def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool =
 
 
 def figures(period: Period, previous: Period, unit_id: int | None = None) -> dict:
-    """Every SPEC section 3 figure for a period and the same period a year earlier, in the annual-report shape
-    (counts, rates as percentages half-up to 2 decimals, year-on-year % and percentage-point changes; None for
-    a zero denominator)."""
-    from casetrack.stats.rules import change_pct, change_pp, rate_pct
+    """Every SPEC section 3 figure for a period and the same period a year earlier, for the district or one unit,
+    in the annual-report shape (counts, rates as percentages half-up to 2 decimals, year-on-year % and
+    percentage-point changes; None for a zero denominator)."""
+    from casetrack.stats.rules import shape_figures
 
-    now, before = case_counts(period, unit_id), case_counts(previous, unit_id)
-    appearance = appearance_counts(period, unit_id)
-    mediation = mediation_counts(period, unit_id)
-    correction, correction_prev = (rate_pct(c["review_corrected"], c["review_concluded"]) for c in (now, before))
-    loss, loss_prev = (rate_pct(c["litigation_lost"], c["litigation_concluded"]) for c in (now, before))
+    return shape_figures(
+        case_counts(period, unit_id),
+        case_counts(previous, unit_id),
+        appearance_counts(period, unit_id),
+        mediation_counts(period, unit_id),
+    )
+
+
+def figures_by_unit(period: Period, previous: Period) -> dict[int, dict]:
+    """figures() for every unit at once — four grouped scans instead of four per unit. Units without any
+    case, hearing or mediation in either period get all-zero counts and no rates."""
+    from casetrack.accounts.models import Unit
+    from casetrack.stats.rules import shape_figures
+
+    now, before = case_counts(period, by_unit=True), case_counts(previous, by_unit=True)
+    appearance, mediation = appearance_counts(period, by_unit=True), mediation_counts(period, by_unit=True)
+    unit_ids = db.session.scalars(select(Unit.id)).all()
     return {
-        "review": {
-            "new": now["review_new"],
-            "new_prev": before["review_new"],
-            "new_yoy_pct": change_pct(now["review_new"], before["review_new"]),
-            "concluded": now["review_concluded"],
-            "corrected": now["review_corrected"],
-            "correction_rate_pct": correction,
-            "correction_rate_prev_pct": correction_prev,
-            "correction_rate_change_pp": change_pp(correction, correction_prev),
-        },
-        "litigation": {
-            "new": now["litigation_new"],
-            "new_prev": before["litigation_new"],
-            "new_yoy_pct": change_pct(now["litigation_new"], before["litigation_new"]),
-            "concluded": now["litigation_concluded"],
-            "lost": now["litigation_lost"],
-            "loss_rate_pct": loss,
-            "loss_rate_prev_pct": loss_prev,
-            "loss_rate_change_pp": change_pp(loss, loss_prev),
-        },
-        "appearance": {
-            "required": appearance["appearance_required"],
-            "appeared": appearance["appearance_appeared"],
-            "rate_pct": rate_pct(appearance["appearance_appeared"], appearance["appearance_required"]),
-        },
-        "mediation": {
-            "concluded": mediation["mediation_concluded"],
-            "succeeded": mediation["mediation_succeeded"],
-            "success_rate_pct": rate_pct(mediation["mediation_succeeded"], mediation["mediation_concluded"]),
-        },
+        unit_id: shape_figures(
+            now.get(unit_id, _ZERO_CASES),
+            before.get(unit_id, _ZERO_CASES),
+            appearance.get(unit_id, _ZERO_APPEARANCE),
+            mediation.get(unit_id, _ZERO_MEDIATION),
+        )
+        for unit_id in unit_ids
     }
+
+
+def monthly_figures(year: int, unit_id: int | None = None, through_month: int = 12) -> list[dict]:
+    """figures() for each month of a year (each against the same month a year earlier), for trend charts."""
+    return [
+        {"month": month, **figures(Period.month(year, month), Period.month(year - 1, month), unit_id)}
+        for month in range(1, through_month + 1)
+    ]
+
+
+_ZERO_CASES = dict.fromkeys(
+    (
+        "review_new",
+        "review_concluded",
+        "review_corrected",
+        "litigation_new",
+        "litigation_concluded",
+        "litigation_lost",
+    ),
+    0,
+)
+_ZERO_APPEARANCE = {"appearance_required": 0, "appearance_appeared": 0}
+_ZERO_MEDIATION = {"mediation_concluded": 0, "mediation_succeeded": 0}

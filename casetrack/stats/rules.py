@@ -29,3 +29,79 @@ def change_pp(current_rate: float | None, previous_rate: float | None) -> float 
     if current_rate is None or previous_rate is None:
         return None
     return round_half_up(Decimal(str(current_rate)) - Decimal(str(previous_rate)))
+
+
+def shape_figures(now: dict, before: dict, appearance: dict, mediation: dict) -> dict:
+    """Counts from the SQL aggregates → the annual-report shape (SPEC section 4) with rates and changes."""
+    correction, correction_prev = (rate_pct(c["review_corrected"], c["review_concluded"]) for c in (now, before))
+    loss, loss_prev = (rate_pct(c["litigation_lost"], c["litigation_concluded"]) for c in (now, before))
+    return {
+        "review": {
+            "new": now["review_new"],
+            "new_prev": before["review_new"],
+            "new_yoy_pct": change_pct(now["review_new"], before["review_new"]),
+            "concluded": now["review_concluded"],
+            "corrected": now["review_corrected"],
+            "correction_rate_pct": correction,
+            "correction_rate_prev_pct": correction_prev,
+            "correction_rate_change_pp": change_pp(correction, correction_prev),
+        },
+        "litigation": {
+            "new": now["litigation_new"],
+            "new_prev": before["litigation_new"],
+            "new_yoy_pct": change_pct(now["litigation_new"], before["litigation_new"]),
+            "concluded": now["litigation_concluded"],
+            "lost": now["litigation_lost"],
+            "loss_rate_pct": loss,
+            "loss_rate_prev_pct": loss_prev,
+            "loss_rate_change_pp": change_pp(loss, loss_prev),
+        },
+        "appearance": {
+            "required": appearance["appearance_required"],
+            "appeared": appearance["appearance_appeared"],
+            "rate_pct": rate_pct(appearance["appearance_appeared"], appearance["appearance_required"]),
+        },
+        "mediation": {
+            "concluded": mediation["mediation_concluded"],
+            "succeeded": mediation["mediation_succeeded"],
+            "success_rate_pct": rate_pct(mediation["mediation_succeeded"], mediation["mediation_concluded"]),
+        },
+    }
+
+
+#: Flags of the "两高一低" watch list: many litigation cases, a high loss rate, a low appearance rate.
+WATCH_FLAGS = ("high_litigation", "high_loss", "low_appearance")
+
+
+def watch_list(by_unit: dict[str, dict], size: int = 5) -> list[dict]:
+    """ "两高一低": each unit's rank by litigation count (high first), loss rate (high first) and appearance rate
+    (low first); a unit in the top ``size`` of any ranking is listed with the flags it earned, most flags
+    first. Units without a figure (no litigation, no concluded case, no hearing) are not ranked on it."""
+    rows = [
+        {
+            "unit": unit,
+            "litigation_new": f["litigation"]["new"],
+            "loss_rate_pct": f["litigation"]["loss_rate_pct"],
+            "appearance_rate_pct": f["appearance"]["rate_pct"],
+        }
+        for unit, f in by_unit.items()
+    ]
+
+    def ranked(key: str, reverse: bool, counts: bool = False) -> dict[str, int]:
+        usable = [r for r in rows if (r[key] > 0 if counts else r[key] is not None)]
+        ordered = sorted(usable, key=lambda r: (-r[key] if reverse else r[key], r["unit"]))
+        return {r["unit"]: position for position, r in enumerate(ordered, start=1)}
+
+    ranks = {
+        "high_litigation": ranked("litigation_new", reverse=True, counts=True),
+        "high_loss": ranked("loss_rate_pct", reverse=True),
+        "low_appearance": ranked("appearance_rate_pct", reverse=False),
+    }
+    listed = []
+    for row in rows:
+        flags = [flag for flag in WATCH_FLAGS if ranks[flag].get(row["unit"], size + 1) <= size]
+        if flags:
+            listed.append(
+                {**row, "ranks": {flag: ranks[flag].get(row["unit"]) for flag in WATCH_FLAGS}, "flags": flags}
+            )
+    return sorted(listed, key=lambda r: (-len(r["flags"]), -r["litigation_new"], r["unit"]))
