@@ -24,6 +24,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 def register_logging(app: Flask) -> None:
     if not app.debug and not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # Alembic announces each of its plugins at INFO on every CLI command; that drowns what the command says.
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:
@@ -97,8 +99,9 @@ def register_commands(app: Flask) -> None:
     from casetrack.ledger.cli import ledger_cli
     from casetrack.notifications.cli import reminders_command
     from casetrack.reports.cli import report_cli
+    from casetrack.stats.cli import stats_cli
 
-    for command in (users_cli, ledger_cli, seed_demo_command, cases_cli, reminders_command, report_cli):
+    for command in (users_cli, ledger_cli, seed_demo_command, cases_cli, reminders_command, report_cli, stats_cli):
         app.cli.add_command(command)
 
 

@@ -45,6 +45,10 @@ def beat_schedule() -> dict:
             "task": "risk.flag_overdue_items",
             "schedule": crontab(hour=7, minute=0),
         },
+        "monthly-figures": {
+            "task": "stats.compute_monthly",
+            "schedule": crontab(day_of_month=1, hour=1, minute=0),
+        },
         "daily-reminders": {
             "task": "notifications.daily_reminders",
             "schedule": crontab(hour=7, minute=30),

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from casetrack.stats.services import stored_figures
 from tests.conftest import SHARED
 
 EXAMPLE = SHARED / "data" / "fuyang-2020.json"
@@ -15,6 +16,8 @@ def test_report_annual_json_reproduces_every_figure_of_the_worked_example(app):
     expected = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     runner = app.test_cli_runner()
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    computed = runner.invoke(args=["stats", "compute", "--year", "2020"])
+    assert computed.exit_code == 0, computed.output
     result = runner.invoke(args=["report", "annual", "--year", "2020", "--format", "json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
@@ -24,6 +27,11 @@ def test_report_annual_json_reproduces_every_figure_of_the_worked_example(app):
             assert report[section][key] == value, (section, key)
     assert report["review"]["correction_rate_prev_pct"] == 57.47
     assert report["review"]["correction_rate_change_pp"] == -48.9
+    # The December year-to-date snapshot the job stored is the same year seen the same way.
+    year_to_date = stored_figures("ytd", 2020, 12)
+    assert {section: year_to_date[section] for section in expected if section in year_to_date} == {
+        section: report[section] for section in ("review", "litigation", "appearance", "mediation")
+    }
     units = {row["unit"]: row for row in report["by_unit"]}
     assert sum(row["review"]["new"] for row in units.values()) == report["review"]["new"]
     assert sum(row["litigation"]["lost"] for row in units.values()) == report["litigation"]["lost"]

@@ -1,4 +1,7 @@
+from datetime import date
+
 from casetrack.stats.rules import change_pct, change_pp, rate_pct, round_half_up
+from casetrack.stats.services import months_to_compute, previous_month
 
 
 def test_rates_round_half_up_at_exactly_half_a_hundredth():
@@ -22,3 +25,12 @@ def test_the_seed_reports_own_figures():
     assert change_pct(94, 118) == -20.34
     assert change_pct(111, 130) == -14.62
     assert change_pp(rate_pct(11, 124), rate_pct(37, 143)) == -17.0
+
+
+def test_the_job_computes_only_months_that_have_begun():
+    assert months_to_compute(2026, None, date(2026, 11, 26)) == list(range(1, 12))
+    assert months_to_compute(2025, None, date(2026, 11, 26)) == list(range(1, 13))
+    assert months_to_compute(2027, None, date(2026, 11, 26)) == []
+    assert months_to_compute(2026, 3, date(2026, 11, 26)) == [3]
+    assert previous_month(date(2027, 1, 1)) == (2026, 12)
+    assert previous_month(date(2026, 3, 31)) == (2026, 2)
