@@ -49,6 +49,18 @@ def beat_schedule() -> dict:
             "task": "stats.compute_monthly",
             "schedule": crontab(day_of_month=1, hour=1, minute=0),
         },
+        "leader-monthly-summary": {
+            "task": "summaries.send_monthly",
+            "schedule": crontab(day_of_month=1, hour=8, minute=0),
+        },
+        "leader-risk-digest": {
+            "task": "summaries.send_risk_digest",
+            "schedule": crontab(day_of_week=1, hour=8, minute=0),
+        },
+        "annual-report": {
+            "task": "reports.build_annual",
+            "schedule": crontab(month_of_year=1, day_of_month=5, hour=2, minute=0),
+        },
         "daily-reminders": {
             "task": "notifications.daily_reminders",
             "schedule": crontab(hour=7, minute=30),

@@ -69,6 +69,13 @@ def register_error_handlers(app: Flask) -> None:
     def bad_request(error):
         return render(400, gettext("The request could not be understood."))
 
+    @app.errorhandler(401)
+    def unauthorized(error):
+        # Pages redirect to the login form instead (Flask-Login); this is reached by API paths, whose blueprint
+        # has no login view. The header tells a client which credentials are expected.
+        body, status = render(401, gettext("Sign in, or send an API token in the header Authorization: Bearer TOKEN."))
+        return body, status, {"WWW-Authenticate": 'Bearer realm="casetrack"'}
+
     @app.errorhandler(403)
     def forbidden(error):
         return render(403, gettext("You do not have permission to do that."))

@@ -24,6 +24,8 @@ class Mail:
     text: str
     html: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    #: A fixed Message-ID for a message that may be retried, so a mail client shows a duplicate only once.
+    message_id: str | None = None
 
 
 def build_message(mail: Mail, sender: str) -> EmailMessage:
@@ -32,7 +34,7 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=True)
-    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1] or "casetrack")
+    message["Message-ID"] = mail.message_id or make_msgid(domain=sender.rsplit("@", 1)[-1] or "casetrack")
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")

@@ -43,6 +43,9 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCKOUT_SECONDS": 15 * 60,
     #: Days before a statutory deadline that a case counts as "due soon".
     "DEADLINE_WARNING_DAYS": 7,
+    #: Leaders' summaries: first retry after this many seconds, doubling each time, for at most this many tries.
+    "SUMMARY_RETRY_SECONDS": 300,
+    "SUMMARY_MAX_ATTEMPTS": 6,
 }
 
 PRODUCTION_REQUIRED = ("SECRET_KEY", "DATABASE_URL", "BROKER_URL")

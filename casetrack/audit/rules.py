@@ -23,4 +23,5 @@ ACTION_LABELS = {
     "password_reset": N_("Password reset"),
     "token_issued": N_("API token issued"),
     "rectified": N_("Rectification done"),
+    "report_built": N_("Annual report built"),
 }

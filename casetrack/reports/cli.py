@@ -1,29 +1,33 @@
-"""`flask --app casetrack report annual --year Y --format json [--output PATH]`"""
+"""`flask --app casetrack report annual --year Y --format json|md|docx [--output PATH]`"""
 
 from __future__ import annotations
 
-import json
+import sys
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from casetrack.reports.services import annual_report
+from casetrack.reports.services import FORMATS, report_bytes
 
 report_cli = AppGroup("report", help="Reports built from the figure definitions.")
 
 
 @report_cli.command("annual")
 @click.option("--year", type=click.IntRange(2000, 2100), required=True)
-@click.option(
-    "--format", "fmt", type=click.Choice(["json"]), default="json", help="json (Markdown and Word are not built yet)"
-)
-@click.option("--output", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write; default stdout.")
 def annual(year: int, fmt: str, output: Path | None):
-    """The annual report of YEAR: district figures, year-on-year, and every unit."""
-    text = json.dumps(annual_report(year), ensure_ascii=False, indent=2)
+    """The annual report of YEAR: district figures with year-on-year changes, every unit, the 两高一低 watch list
+    and (Markdown, Word) the monthly trends."""
+    if fmt == "docx" and output is None and sys.stdout.isatty():
+        raise click.UsageError("a Word document is binary: give --output PATH.docx (or redirect stdout)")
+    content = report_bytes(year, fmt)
     if output:
-        output.write_text(text + "\n", encoding="utf-8")
-        click.echo(f"written {output}")
+        output.write_bytes(content)
+        click.echo(f"written {output}", err=True)
+    elif fmt == "docx":
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
     else:
-        click.echo(text)
+        click.echo(content.decode("utf-8"), nl=False)

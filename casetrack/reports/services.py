@@ -1,12 +1,24 @@
-"""The annual report (SPEC section 4): the figures of a year for the district and for every unit."""
+"""The annual report (SPEC section 4): the figures of a year for the district and for every unit, as JSON,
+Markdown and Word, and kept for download."""
 
 from __future__ import annotations
+
+import json
 
 from sqlalchemy import select
 
 from casetrack.accounts.models import Unit
+from casetrack.clock import local_now, local_today
 from casetrack.extensions import db
-from casetrack.stats.queries import Period, figures, figures_by_unit
+from casetrack.reports.models import StoredReport
+from casetrack.stats.queries import Period, figures, figures_by_unit, monthly_figures
+
+FORMATS = ("json", "md", "docx")
+MEDIA_TYPES = {
+    "json": "application/json",
+    "md": "text/markdown; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 
 
 def annual_report(year: int) -> dict:
@@ -16,3 +28,55 @@ def annual_report(year: int) -> dict:
     units = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all()
     report["by_unit"] = [{"unit": name, **per_unit[unit_id]} for unit_id, name in units]
     return report
+
+
+def annual_trend(year: int, today=None) -> list[dict]:
+    """The months of the year so far (all twelve for a past year)."""
+    today = today or local_today()
+    if year > today.year:
+        return []
+    return monthly_figures(year, through_month=today.month if year == today.year else 12)
+
+
+def report_bytes(year: int, fmt: str) -> bytes:
+    from casetrack.reports.documents import docx_bytes, markdown_bytes
+
+    report = annual_report(year)
+    if fmt == "json":
+        return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    trend = annual_trend(year)
+    return markdown_bytes(report, trend) if fmt == "md" else docx_bytes(report, trend)
+
+
+def store_annual_report(year: int, actor=None) -> list[StoredReport]:
+    """Build every format of YEAR's report and keep it, replacing an earlier build of the same year. Flushes."""
+    from casetrack.audit.services import record
+    from casetrack.reports.documents import docx_bytes, markdown_bytes
+
+    report, trend = annual_report(year), annual_trend(year)
+    contents = {
+        "json": (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+        "md": markdown_bytes(report, trend),
+        "docx": docx_bytes(report, trend),
+    }
+    existing = {
+        stored.format: stored for stored in db.session.scalars(select(StoredReport).where(StoredReport.year == year))
+    }
+    kept = []
+    for fmt, content in contents.items():
+        stored = existing.get(fmt) or StoredReport(year=year, format=fmt)
+        stored.content, stored.generated_at = content, local_now()
+        stored.generated_by_id = actor.id if actor is not None else None
+        db.session.add(stored)
+        kept.append(stored)
+    db.session.flush()
+    record("annual_report", year, "report_built", actor)
+    return kept
+
+
+def stored_reports() -> list[StoredReport]:
+    return list(db.session.scalars(select(StoredReport).order_by(StoredReport.year.desc(), StoredReport.format)))
+
+
+def download_name(year: int, fmt: str) -> str:
+    return f"annual-report-{year}.{fmt}"

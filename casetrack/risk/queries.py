@@ -92,3 +92,25 @@ def iter_ledger(actor, filters: RiskFilters, today: date):
     )
     stmt = stmt.options(selectinload(RiskCase.case), selectinload(RiskCase.items), selectinload(RiskCase.members))
     return db.session.execute(stmt.order_by(RiskCase.entered_on, RiskCase.id).execution_options(yield_per=1000))
+
+
+def digest_counts(today: date, days: int = 7) -> dict:
+    """The Monday digest's numbers: the queue by state, what entered and was crossed off in the last ``days``
+    days, and the open action items past their due date."""
+    since = date.fromordinal(today.toordinal() - days)
+    by_state = dict(
+        db.session.execute(
+            select(RiskCase.state, func.count()).where(RiskCase.state.in_(rules.QUEUE_STATES)).group_by(RiskCase.state)
+        ).all()
+    )
+    return {
+        "by_state": {state: by_state.get(state, 0) for state in rules.STATES if state in rules.QUEUE_STATES},
+        "in_queue": sum(by_state.values()),
+        "entered": db.session.scalar(select(func.count()).where(RiskCase.entered_on > since)),
+        "crossed_off": db.session.scalar(
+            select(func.count()).where(RiskCase.state == "crossed_off", RiskCase.crossed_off_on > since)
+        ),
+        "overdue_items": db.session.scalar(
+            select(func.count()).where(ActionItem.done_on.is_(None), ActionItem.due_on < today)
+        ),
+    }

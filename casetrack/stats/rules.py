@@ -73,10 +73,14 @@ def shape_figures(now: dict, before: dict, appearance: dict, mediation: dict) ->
 WATCH_FLAGS = ("high_litigation", "high_loss", "low_appearance")
 
 
-def watch_list(by_unit: dict[str, dict], size: int = 5) -> list[dict]:
-    """ "两高一低": each unit's rank by litigation count (high first), loss rate (high first) and appearance rate
-    (low first); a unit in the top ``size`` of any ranking is listed with the flags it earned, most flags
-    first. Units without a figure (no litigation, no concluded case, no hearing) are not ranked on it."""
+def watch_list(by_unit: dict[str, dict], size: int = 5, district: dict | None = None) -> list[dict]:
+    """The "两高一低" list: each unit's rank by litigation count (high first), loss rate (high first) and
+    appearance rate (low first); a unit in the top ``size`` of any ranking is listed with the flags it earned,
+    most flags first. A rate only ranks when it is worse than the district's own (without ``district``: any
+    loss, any missed appearance) — a unit at 100 % appearance is never "low" however many share that rate.
+    Units without a figure (no litigation, no concluded case, no hearing) are not ranked on it."""
+    loss_bar = (district or {}).get("litigation", {}).get("loss_rate_pct") or 0.0
+    appearance_bar = (district or {}).get("appearance", {}).get("rate_pct") or 100.0
     rows = [
         {
             "unit": unit,
@@ -87,15 +91,15 @@ def watch_list(by_unit: dict[str, dict], size: int = 5) -> list[dict]:
         for unit, f in by_unit.items()
     ]
 
-    def ranked(key: str, reverse: bool, counts: bool = False) -> dict[str, int]:
-        usable = [r for r in rows if (r[key] > 0 if counts else r[key] is not None)]
+    def ranked(key: str, reverse: bool, worse_than: float) -> dict[str, int]:
+        usable = [r for r in rows if r[key] is not None and (r[key] > worse_than if reverse else r[key] < worse_than)]
         ordered = sorted(usable, key=lambda r: (-r[key] if reverse else r[key], r["unit"]))
         return {r["unit"]: position for position, r in enumerate(ordered, start=1)}
 
     ranks = {
-        "high_litigation": ranked("litigation_new", reverse=True, counts=True),
-        "high_loss": ranked("loss_rate_pct", reverse=True),
-        "low_appearance": ranked("appearance_rate_pct", reverse=False),
+        "high_litigation": ranked("litigation_new", reverse=True, worse_than=0),
+        "high_loss": ranked("loss_rate_pct", reverse=True, worse_than=loss_bar),
+        "low_appearance": ranked("appearance_rate_pct", reverse=False, worse_than=appearance_bar),
     }
     listed = []
     for row in rows:

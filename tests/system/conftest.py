@@ -35,6 +35,8 @@ def celery_worker(app, redis_client, smtp_server, tmp_path_factory):
         "CASETRACK_SECRET_KEY": "test-secret",
         "CASETRACK_SMTP_HOST": "127.0.0.1",
         "CASETRACK_SMTP_PORT": str(smtp_server.port),
+        # A refused summary is retried after 1 s instead of 5 minutes, so the test sees the retry happen.
+        "CASETRACK_SUMMARY_RETRY_SECONDS": "1",
     }
     with log.open("w") as handle:
         process = subprocess.Popen(

@@ -1,0 +1,439 @@
+"""What the API answers: the JSON of a case and a risk-queue entry, and the OpenAPI 3.1 document.
+
+The query parameters of each path are declared once, here: the document shows them and the views refuse any
+parameter not declared, so the two cannot disagree."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+from casetrack.accounts import rules as account_rules
+from casetrack.cases import queries as case_queries
+from casetrack.cases import rules as case_rules
+from casetrack.risk import rules as risk_rules
+
+#: A page holds at most this many items; a larger per_page is cut down to it (the answer says which was used).
+MAX_PER_PAGE = 100
+#: Pages beyond this are refused: an offset that deep costs the database more than any script needs.
+MAX_PAGE = 100_000
+#: Longest free-text search, as in the case list.
+MAX_QUERY_LENGTH = 100
+#: Years a figure may be asked for; the same period a year earlier must also be a valid date.
+YEAR_RANGE = (1900, 2999)
+DEADLINE_FILTERS = ("overdue", "due_soon", "attention")
+BOOLEAN_WORDS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def applicant_json(applicant, show_personal_data: bool) -> dict:
+    id_number = applicant.id_number
+    if id_number and not show_personal_data:
+        id_number = account_rules.mask_id_number(id_number)
+    return {"name": applicant.name, "kind": applicant.kind, "id_number": id_number or None}
+
+
+def case_json(case, show_personal_data: bool, with_applicants: bool = True) -> dict:
+    """The case object of SPEC section 4 (codes, not labels; ISO dates, null when missing)."""
+    data = {
+        "id": case.id,
+        "number": case.number,
+        "kind": case.kind,
+        "instance": case.instance,
+        "procedure": case.procedure if case.kind == "review" else None,
+        "unit": case.respondent_unit.name,
+        "matter": case.matter,
+        "applicant_count": case.applicant_count,
+        "group_case": case.is_group_case,
+        "status": case.status,
+        "received_on": iso(case.received_on),
+        "accepted_on": iso(case.accepted_on),
+        "concluded_on": iso(case.concluded_on),
+        "outcome": case.outcome,
+        "next_deadline_on": iso(case.next_deadline_on),
+        "next_deadline_code": case.next_deadline_code,
+    }
+    if with_applicants:
+        data["applicants"] = [applicant_json(a, show_personal_data) for a in case.applicants]
+    return data
+
+
+def case_detail_json(case, show_personal_data: bool, deadlines, today: date, warning_days: int) -> dict:
+    return {
+        **case_json(case, show_personal_data),
+        "summary": case.summary,
+        "copy_sent_on": iso(case.copy_sent_on),
+        "answer_received_on": iso(case.answer_received_on),
+        "served_on": iso(case.served_on),
+        "defence_filed_on": iso(case.defence_filed_on),
+        "declined_on": iso(case.declined_on),
+        "extension_days": case.extension_days,
+        "deadlines": [
+            {
+                "code": d.code,
+                "due_on": iso(d.due_on),
+                "done_on": iso(d.done_on),
+                "state": d.state(today, warning_days),
+                "estimated": d.estimated,
+                "informational": d.informational,
+            }
+            for d in deadlines
+        ],
+    }
+
+
+def risk_entry_json(risk_case, score: int, has_overdue: bool, show_personal_data: bool) -> dict:
+    return {
+        "id": risk_case.id,
+        "state": risk_case.state,
+        "score": score,
+        "entry_score": risk_case.entry_score,
+        "hand_flagged": risk_case.hand_flagged,
+        "entered_on": iso(risk_case.entered_on),
+        "items": len(risk_case.items),
+        "items_done": sum(1 for item in risk_case.items if item.done_on),
+        "has_overdue_items": bool(has_overdue),
+        # The queue loads cases without their applicants; the case's own URL has them.
+        "case": case_json(risk_case.case, show_personal_data, with_applicants=False),
+    }
+
+
+def page_json(page, items: list) -> dict:
+    return {"items": items, "total": page.total, "page": page.page, "per_page": page.per_page}
+
+
+# --- parameters -------------------------------------------------------------------------------------------------
+
+
+def _query(name: str, description: str, schema: dict, required: bool = False) -> dict:
+    return {"name": name, "in": "query", "required": required, "description": description, "schema": schema}
+
+
+def _enum(codes) -> dict:
+    return {"type": "string", "enum": list(codes)}
+
+
+DATE = {"type": "string", "format": "date"}
+UNIT_PARAMETER = _query("unit", "Respondent unit, by its exact name.", {"type": "string"})
+
+
+def _paging(default_per_page: int) -> list[dict]:
+    return [
+        _query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+        _query(
+            "per_page",
+            f"Items per page; more than {MAX_PER_PAGE} gives {MAX_PER_PAGE}.",
+            {"type": "integer", "minimum": 1, "default": default_per_page},
+        ),
+    ]
+
+
+def parameters(default_per_page: int = 50) -> dict[str, list[dict]]:
+    """Parameters per path (paths as in the document, relative to /api/v1)."""
+    return {
+        "/cases": [
+            _query("kind", "review (行政复议) or litigation (行政诉讼).", _enum(case_rules.KINDS)),
+            _query("instance", "Litigation instance.", _enum(case_rules.INSTANCES)),
+            _query("status", "Case status; open means any open status.", _enum([*case_rules.STATUSES, "open"])),
+            _query("matter", "Matter category (案由).", _enum(case_rules.MATTERS)),
+            UNIT_PARAMETER,
+            _query(
+                "q",
+                "Free text in the number, applicants, unit or summary.",
+                {"type": "string", "maxLength": MAX_QUERY_LENGTH},
+            ),
+            _query("received_from", "Received on or after this date.", DATE),
+            _query("received_to", "Received on or before this date.", DATE),
+            _query("concluded_from", "Concluded on or after this date.", DATE),
+            _query("concluded_to", "Concluded on or before this date.", DATE),
+            _query("deadline", "Next statutory deadline overdue, due soon, or either.", _enum(DEADLINE_FILTERS)),
+            _query("sort", "Order of the list (default received_desc).", _enum(case_queries.SORTS)),
+            *_paging(default_per_page),
+        ],
+        "/cases/{case_id}": [{"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "/figures": [
+            _query(
+                "year",
+                "Calendar year.",
+                {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]},
+                required=True,
+            ),
+            _query(
+                "month",
+                "A month of that year; without it, the whole year.",
+                {"type": "integer", "minimum": 1, "maximum": 12},
+            ),
+            _query(
+                "unit",
+                "One respondent unit by its exact name; without it, the district (for a unit user: its own unit).",
+                {"type": "string"},
+            ),
+        ],
+        "/risk-queue": [
+            _query("state", "Workflow state within the queue.", _enum(sorted(risk_rules.QUEUE_STATES))),
+            UNIT_PARAMETER,
+            _query("overdue", "Only entries with an overdue action item (true/false).", {"type": "boolean"}),
+            *_paging(default_per_page),
+        ],
+        "/openapi.json": [],
+    }
+
+
+@cache
+def query_parameter_names(path: str) -> frozenset[str]:
+    return frozenset(p["name"] for p in parameters()[path] if p["in"] == "query")
+
+
+# --- the document -----------------------------------------------------------------------------------------------
+
+NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+NULLABLE_PERCENT = {"type": ["number", "null"], "description": "Percent, half-up to 2 decimals; null: no figure."}
+COUNT = {"type": "integer", "minimum": 0}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(properties: dict, required: list[str] | None = None, description: str | None = None) -> dict:
+    schema = {"type": "object", "properties": properties, "required": required or list(properties)}
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def _list_of(item: str) -> dict:
+    return _object(
+        {
+            "items": {"type": "array", "items": _ref(item)},
+            "total": {"type": "integer", "minimum": 0, "description": "Matching items over all pages."},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+        }
+    )
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
+
+
+def _ok(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "BadRequest": _error_response("A parameter is missing, unknown or invalid; the message says which and why."),
+    "Unauthorized": _error_response("No valid session or bearer token."),
+    "Forbidden": _error_response("The user may not see this."),
+    "NotFound": _error_response("No such path or record, or one the user may not see."),
+    "MethodNotAllowed": _error_response("The API is read-only: only GET."),
+    "ServerError": _error_response("An unexpected error; it has been logged."),
+}
+
+
+def _operation(summary: str, operation_id: str, path: str, ok: dict, params: dict, errors: list[str]) -> dict:
+    responses = {"200": ok}
+    codes = {"BadRequest": "400", "Unauthorized": "401", "Forbidden": "403", "NotFound": "404"}
+    for name in errors:
+        responses[codes[name]] = {"$ref": f"#/components/responses/{name}"}
+    responses["405"] = {"$ref": "#/components/responses/MethodNotAllowed"}
+    responses["500"] = {"$ref": "#/components/responses/ServerError"}
+    return {
+        "get": {"summary": summary, "operationId": operation_id, "parameters": params[path], "responses": responses}
+    }
+
+
+def _schemas() -> dict:
+    case_properties = {
+        "id": {"type": "integer"},
+        "number": {"type": "string", "description": "案号, unique per kind."},
+        "kind": _enum(case_rules.KINDS),
+        "instance": {"type": ["string", "null"], "enum": [*case_rules.INSTANCES, None]},
+        "procedure": {"type": ["string", "null"], "enum": [*case_rules.PROCEDURES, None]},
+        "unit": {"type": "string", "description": "Respondent unit (被申请人/被告) name."},
+        "matter": _enum(case_rules.MATTERS),
+        "applicant_count": {"type": "integer", "minimum": 1},
+        "group_case": {"type": "boolean", "description": "5 or more applicants (群体性案件)."},
+        "status": _enum(case_rules.STATUSES),
+        "received_on": {"type": "string", "format": "date"},
+        "accepted_on": NULLABLE_DATE,
+        "concluded_on": NULLABLE_DATE,
+        "outcome": {
+            "type": ["string", "null"],
+            "enum": [*dict.fromkeys([*case_rules.REVIEW_OUTCOMES, *case_rules.LITIGATION_OUTCOMES]), None],
+        },
+        "next_deadline_on": NULLABLE_DATE,
+        "next_deadline_code": {"type": ["string", "null"], "enum": [*case_rules.DEADLINE_LABELS, None]},
+        "applicants": {"type": "array", "items": _ref("Applicant")},
+    }
+    case_schema = _object(
+        case_properties,
+        required=[name for name in case_properties if name != "applicants"],
+        description="A review or litigation case. applicants is left out inside a risk-queue entry.",
+    )
+    detail_schema = {
+        "allOf": [
+            _ref("Case"),
+            _object(
+                {
+                    "summary": {"type": "string"},
+                    "copy_sent_on": NULLABLE_DATE,
+                    "answer_received_on": NULLABLE_DATE,
+                    "served_on": NULLABLE_DATE,
+                    "defence_filed_on": NULLABLE_DATE,
+                    "declined_on": NULLABLE_DATE,
+                    "extension_days": {"type": ["integer", "null"]},
+                    "deadlines": {"type": "array", "items": _ref("Deadline")},
+                }
+            ),
+        ]
+    }
+    return {
+        "Error": _object({"error": {"type": "string", "description": "What went wrong, in the user's language."}}),
+        "Applicant": _object(
+            {
+                "name": {"type": "string"},
+                "kind": _enum(case_rules.APPLICANT_KINDS),
+                "id_number": {
+                    "type": ["string", "null"],
+                    "description": "Masked (first 3 and last 4 shown) except for the legal and admin roles.",
+                },
+            }
+        ),
+        "Deadline": _object(
+            {
+                "code": _enum(case_rules.DEADLINE_LABELS),
+                "due_on": {"type": "string", "format": "date"},
+                "done_on": NULLABLE_DATE,
+                "state": _enum(("done", "late", "not_recorded", "overdue", "due_soon", "pending", "passed")),
+                "estimated": {"type": "boolean", "description": "The holiday schedule of a year is not known yet."},
+                "informational": {"type": "boolean"},
+            }
+        ),
+        "Case": case_schema,
+        "CaseDetail": detail_schema,
+        "CaseList": _list_of("Case"),
+        "RiskEntry": _object(
+            {
+                "id": {"type": "integer"},
+                "state": _enum(risk_rules.STATES),
+                "score": {"type": "integer", "description": "Current risk score (0 for a closed case)."},
+                "entry_score": {"type": ["integer", "null"], "description": "Score on entry; null: flagged by hand."},
+                "hand_flagged": {"type": "boolean"},
+                "entered_on": {"type": "string", "format": "date"},
+                "items": COUNT,
+                "items_done": COUNT,
+                "has_overdue_items": {"type": "boolean"},
+                "case": _ref("Case"),
+            }
+        ),
+        "RiskQueue": _list_of("RiskEntry"),
+        "Figures": _object(
+            {
+                "year": {"type": "integer"},
+                "month": {"type": ["integer", "null"]},
+                "unit": {**NULLABLE_STRING, "description": "The unit's name, or null for the whole district."},
+                "review": _object(
+                    {
+                        "new": COUNT,
+                        "new_prev": COUNT,
+                        "new_yoy_pct": NULLABLE_PERCENT,
+                        "concluded": COUNT,
+                        "corrected": COUNT,
+                        "correction_rate_pct": NULLABLE_PERCENT,
+                        "correction_rate_prev_pct": NULLABLE_PERCENT,
+                        "correction_rate_change_pp": {
+                            "type": ["number", "null"],
+                            "description": "Percentage points.",
+                        },
+                    }
+                ),
+                "litigation": _object(
+                    {
+                        "new": COUNT,
+                        "new_prev": COUNT,
+                        "new_yoy_pct": NULLABLE_PERCENT,
+                        "concluded": COUNT,
+                        "lost": COUNT,
+                        "loss_rate_pct": NULLABLE_PERCENT,
+                        "loss_rate_prev_pct": NULLABLE_PERCENT,
+                        "loss_rate_change_pp": {"type": ["number", "null"], "description": "Percentage points."},
+                    }
+                ),
+                "appearance": _object({"required": COUNT, "appeared": COUNT, "rate_pct": NULLABLE_PERCENT}),
+                "mediation": _object({"concluded": COUNT, "succeeded": COUNT, "success_rate_pct": NULLABLE_PERCENT}),
+            },
+            description="SPEC section 3 figures for the period, against the same period a year earlier.",
+        ),
+    }
+
+
+def openapi_document(default_per_page: int = 50) -> dict:
+    params = parameters(default_per_page)
+    paths = {
+        "/cases": _operation(
+            "Cases the user may see, filtered and paginated",
+            "listCases",
+            "/cases",
+            _ok(_ref("CaseList"), "One page of cases."),
+            params,
+            ["BadRequest", "Unauthorized"],
+        ),
+        "/cases/{case_id}": _operation(
+            "One case with its statutory deadlines",
+            "getCase",
+            "/cases/{case_id}",
+            _ok(_ref("CaseDetail"), "The case."),
+            params,
+            ["BadRequest", "Unauthorized", "NotFound"],
+        ),
+        "/figures": _operation(
+            "The SPEC section 3 figures of a year or month, for the district or one unit",
+            "getFigures",
+            "/figures",
+            _ok(_ref("Figures"), "The figures in the annual-report shape."),
+            params,
+            ["BadRequest", "Unauthorized", "Forbidden", "NotFound"],
+        ),
+        "/risk-queue": _operation(
+            "The high-risk queue (awaiting review, task force at work, cross-off requested), highest score first",
+            "listRiskQueue",
+            "/risk-queue",
+            _ok(_ref("RiskQueue"), "One page of the queue."),
+            params,
+            ["BadRequest", "Unauthorized"],
+        ),
+        "/openapi.json": _operation(
+            "This document", "getOpenAPI", "/openapi.json", _ok({"type": "object"}, "OpenAPI 3.1."), params, []
+        ),
+    }
+    paths["/openapi.json"]["get"]["security"] = []
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "casetrack API",
+            "version": "1",
+            "description": (
+                "Read-only access to administrative review and litigation cases, the SPEC section 3 figures and the "
+                "legal bureau's risk queue, with the same permissions as the web pages: a unit liaison sees only its "
+                "own unit. Authenticate with the session cookie of a signed-in browser or with "
+                "`Authorization: Bearer TOKEN` (a token printed by `flask users token NAME`). Unknown query "
+                "parameters are refused with 400. Error messages are in the user's language."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}, {"sessionCookie": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "description": "A token from `users token NAME`."},
+                "sessionCookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+            "schemas": _schemas(),
+            "responses": ERRORS,
+        },
+    }

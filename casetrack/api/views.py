@@ -1,0 +1,278 @@
+"""/api/v1/: read-only JSON over the same queries and permission rules as the pages.
+
+Each view parses its query parameters strictly (a bad or unknown one is a 400 naming it), asks the query module
+the page would ask, and serialises with ``schemas``. Errors become JSON in ``casetrack.errors``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, current_app, jsonify, request
+from flask_login import current_user, login_required
+
+from casetrack.accounts import rules as account_rules
+from casetrack.accounts.services import find_unit
+from casetrack.api import schemas
+from casetrack.cases import queries as case_queries
+from casetrack.cases import rules as case_rules
+from casetrack.clock import local_today
+from casetrack.errors import DomainError, NotFound, PermissionDenied
+from casetrack.extensions import db, login_manager
+from casetrack.i18n import N_
+from casetrack.risk import queries as risk_queries
+from casetrack.risk import rules as risk_rules
+from casetrack.stats.queries import Period
+from casetrack.stats.queries import figures as period_figures
+from casetrack.workdays.services import current_calendar
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+#: Longest piece of a bad value repeated in an error message.
+SHOWN_VALUE_LENGTH = 40
+
+
+@bp.record_once
+def _answer_401_instead_of_redirecting(state) -> None:
+    # Flask-Login aborts with 401 for a blueprint whose login view is None (errors.py answers it in JSON); a script
+    # must not be sent to the HTML login page.
+    login_manager.blueprint_login_views[bp.name] = None
+
+
+@bp.after_request
+def _keep_token_use(response):
+    # Looking a bearer token up stamps its last_used_at; the API writes nothing else, so this is the request's commit.
+    if response.status_code < 500:
+        db.session.commit()
+    return response
+
+
+# --- parameters -------------------------------------------------------------------------------------------------
+
+
+def _shown(raw: str) -> str:
+    return raw if len(raw) <= SHOWN_VALUE_LENGTH else raw[:SHOWN_VALUE_LENGTH] + "…"
+
+
+def _refuse_unknown(path: str) -> None:
+    known = schemas.query_parameter_names(path)
+    for name in request.args:
+        if name not in known:
+            if not known:
+                raise DomainError(N_("Unknown parameter %(name)s: this path takes none."), name=_shown(name))
+            raise DomainError(
+                N_("Unknown parameter %(name)s; this path takes %(known)s."),
+                name=_shown(name),
+                known=", ".join(sorted(known)),
+            )
+
+
+def _raw(name: str) -> str:
+    value = request.args.get(name, "").strip()
+    # PostgreSQL refuses NUL in text, so a search for one would end in a server error instead of an answer.
+    if any(ord(char) < 32 for char in value):
+        raise DomainError(N_("Parameter %(name)s contains a control character."), name=name)
+    return value
+
+
+def _text(name: str, max_length: int) -> str:
+    value = _raw(name)
+    if len(value) > max_length:
+        raise DomainError(N_("Parameter %(name)s is longer than %(max)s characters."), name=name, max=max_length)
+    return value
+
+
+def _choice(name: str, allowed) -> str:
+    value = _raw(name)
+    if value and value not in allowed:
+        raise DomainError(
+            N_("Parameter %(name)s: %(value)s is not one of %(allowed)s."),
+            name=name,
+            value=_shown(value),
+            allowed=", ".join(allowed),
+        )
+    return value
+
+
+def _whole_number(name: str, default: int | None, low: int, high: int | None = None, required: bool = False):
+    raw = _raw(name)
+    if not raw:
+        if required:
+            raise DomainError(N_("Parameter %(name)s is required."), name=name)
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or value < low or (high is not None and value > high):
+        if high is None:
+            raise DomainError(
+                N_("Parameter %(name)s: %(value)s is not a whole number of at least %(low)s."),
+                name=name,
+                value=_shown(raw),
+                low=low,
+            )
+        raise DomainError(
+            N_("Parameter %(name)s: %(value)s is not a whole number from %(low)s to %(high)s."),
+            name=name,
+            value=_shown(raw),
+            low=low,
+            high=high,
+        )
+    return value
+
+
+def _page() -> int:
+    return _whole_number("page", 1, 1, schemas.MAX_PAGE)
+
+
+def _per_page() -> int:
+    return min(_whole_number("per_page", current_app.config["CASETRACK_PER_PAGE"], 1), schemas.MAX_PER_PAGE)
+
+
+def _date(name: str) -> date | None:
+    raw = _raw(name)
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(
+            N_("Parameter %(name)s: %(value)s is not a date (use YYYY-MM-DD)."), name=name, value=_shown(raw)
+        ) from None
+
+
+def _date_range(first: str, last: str) -> tuple[date | None, date | None]:
+    start, end = _date(first), _date(last)
+    if start and end and start > end:
+        raise DomainError(N_("Parameter %(first)s is later than %(last)s."), first=first, last=last)
+    return start, end
+
+
+def _boolean(name: str) -> bool:
+    raw = _raw(name)
+    if not raw:
+        return False
+    if raw.lower() not in schemas.BOOLEAN_WORDS:
+        raise DomainError(N_("Parameter %(name)s: %(value)s is not true or false."), name=name, value=_shown(raw))
+    return schemas.BOOLEAN_WORDS[raw.lower()]
+
+
+def _unit_filter() -> int | None:
+    """A list's unit filter. Naming another unit than a liaison's own is allowed and, as on the pages, finds
+    nothing: the scoping in the queries decides what is seen."""
+    name = _raw("unit")
+    if not name:
+        return None
+    unit = find_unit(name)
+    if unit is None:
+        raise DomainError(N_("There is no unit named %(name)s."), name=_shown(name))
+    return unit.id
+
+
+def _figures_unit():
+    """The unit whose figures are asked for: None for the district. A liaison gets its own unit and no other."""
+    name = _raw("unit")
+    if not account_rules.sees_all_units(current_user.role):
+        own = current_user.unit
+        if own is None:
+            raise PermissionDenied(N_("You do not have permission to do that."))
+        if name and name != own.name:
+            raise PermissionDenied(N_("A unit liaison sees only its own unit's figures."))
+        return own
+    if not name:
+        return None
+    unit = find_unit(name)
+    if unit is None:
+        raise NotFound(N_("There is no unit named %(name)s."), name=_shown(name))
+    return unit
+
+
+def _warning_days() -> int:
+    return current_app.config["CASETRACK_DEADLINE_WARNING_DAYS"]
+
+
+def _shows_personal_data() -> bool:
+    return account_rules.can_see_personal_data(current_user.role)
+
+
+# --- endpoints --------------------------------------------------------------------------------------------------
+
+
+@bp.get("/cases")
+@login_required
+def list_cases():
+    _refuse_unknown("/cases")
+    received_from, received_to = _date_range("received_from", "received_to")
+    concluded_from, concluded_to = _date_range("concluded_from", "concluded_to")
+    deadline = _choice("deadline", schemas.DEADLINE_FILTERS)
+    filters = case_queries.CaseFilters(
+        kind=_choice("kind", case_rules.KINDS),
+        instance=_choice("instance", case_rules.INSTANCES),
+        status=_choice("status", [*case_rules.STATUSES, "open"]),
+        matter=_choice("matter", case_rules.MATTERS),
+        unit_id=_unit_filter(),
+        q=_text("q", schemas.MAX_QUERY_LENGTH),
+        received_from=received_from,
+        received_to=received_to,
+        concluded_from=concluded_from,
+        concluded_to=concluded_to,
+        deadline=deadline,
+        # As on the page: someone asking for overdue or due-soon cases wants the most urgent first.
+        sort=_choice("sort", case_queries.SORTS) or ("deadline" if deadline else "received_desc"),
+        page=_page(),
+        per_page=_per_page(),
+    )
+    # Scripts page by the total, so it is counted exactly rather than capped as on the page.
+    page = case_queries.page_of_cases(current_user, filters, local_today(), _warning_days(), count_cap=None)
+    personal = _shows_personal_data()
+    return jsonify(schemas.page_json(page, [schemas.case_json(case, personal) for case in page.items]))
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required
+def show_case(case_id: int):
+    _refuse_unknown("/cases/{case_id}")
+    case = case_queries.get_visible_case(current_user, case_id)
+    deadlines = case_rules.compute_deadlines(case.dates(), current_calendar())
+    return jsonify(schemas.case_detail_json(case, _shows_personal_data(), deadlines, local_today(), _warning_days()))
+
+
+@bp.get("/figures")
+@login_required
+def figures():
+    _refuse_unknown("/figures")
+    year = _whole_number("year", None, *schemas.YEAR_RANGE, required=True)
+    month = _whole_number("month", None, 1, 12)
+    unit = _figures_unit()
+    if month:
+        period, previous = Period.month(year, month), Period.month(year - 1, month)
+    else:
+        period, previous = Period.year(year), Period.year(year - 1)
+    result = period_figures(period, previous, unit.id if unit else None)
+    return jsonify({"year": year, "month": month, "unit": unit.name if unit else None, **result})
+
+
+@bp.get("/risk-queue")
+@login_required
+def risk_queue():
+    # Every signed-in role opens the queue page, a liaison seeing its own unit's entries only; so here.
+    _refuse_unknown("/risk-queue")
+    filters = risk_queries.RiskFilters(
+        state=_choice("state", sorted(risk_rules.QUEUE_STATES)),
+        unit_id=_unit_filter(),
+        overdue=_boolean("overdue"),
+        ledger=False,
+        page=_page(),
+        per_page=_per_page(),
+    )
+    page = risk_queries.page_of_risk_cases(current_user, filters, local_today())
+    personal = _shows_personal_data()
+    items = [schemas.risk_entry_json(entry, score, overdue, personal) for entry, score, overdue in page.items]
+    return jsonify(schemas.page_json(page, items))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    # Public: a client needs it to learn how to authenticate, and it describes no data.
+    _refuse_unknown("/openapi.json")
+    return jsonify(schemas.openapi_document(current_app.config["CASETRACK_PER_PAGE"]))

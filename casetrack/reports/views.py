@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from casetrack.clock import local_today
+from casetrack.extensions import db
+from casetrack.reports import services
+from casetrack.reports.forms import BuildReportForm
+from casetrack.reports.models import StoredReport
+from casetrack.web import roles_required
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+#: The annual report covers every unit, so a unit liaison does not get it.
+READERS = ("mediator", "legal", "leader", "admin")
+BUILDERS = ("legal", "admin")
+
+
+@bp.route("/")
+@roles_required(*READERS)
+def index():
+    form = BuildReportForm(year=local_today().year - 1)
+    return render_template("reports/index.html", reports=services.stored_reports(), form=form, builders=BUILDERS)
+
+
+@bp.route("/build", methods=["POST"])
+@roles_required(*BUILDERS)
+def build():
+    form = BuildReportForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("reports.index"))
+    services.store_annual_report(form.year.data, current_user)
+    db.session.commit()
+    flash(_("The %(year)s annual report has been built.", year=form.year.data), "info")
+    return redirect(url_for("reports.index"))
+
+
+@bp.route("/<int:year>.<fmt>")
+@roles_required(*READERS)
+def download(year: int, fmt: str):
+    if fmt not in services.FORMATS:
+        abort(404)
+    stored = db.session.scalar(select(StoredReport).where(StoredReport.year == year, StoredReport.format == fmt))
+    if stored is None:
+        abort(404)
+    return send_file(
+        io.BytesIO(stored.content),
+        as_attachment=True,
+        download_name=services.download_name(year, fmt),
+        mimetype=services.MEDIA_TYPES[fmt],
+    )

@@ -1,0 +1,31 @@
+"""Which period a leaders' summary covers, and when a failed send is tried again. Pure."""
+
+from __future__ import annotations
+
+from datetime import date
+
+KINDS = ("monthly", "risk_digest")
+
+
+def previous_month(today: date) -> tuple[int, int]:
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
+def month_key(year: int, month: int) -> str:
+    return f"{year}-{month:02d}"
+
+
+def parse_month_key(key: str) -> tuple[int, int]:
+    year, month = key.split("-")
+    return int(year), int(month)
+
+
+def week_key(day: date) -> str:
+    """ISO week: the digest sent on Monday 2026-11-30 is "2026-W49"."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def retry_countdown(attempts: int, base_seconds: int) -> int:
+    """Seconds before the next try after ``attempts`` failures: base, 2×base, 4×base … (5, 10, 20 min by default)."""
+    return base_seconds * 2 ** max(attempts - 1, 0)

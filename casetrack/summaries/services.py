@@ -1,0 +1,164 @@
+"""Leaders' scheduled summaries (SPEC section 5): the monthly figures with the Word report attached, and the
+Monday risk digest. Every copy is a SummarySend row; a copy once sent is never sent again."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+
+from flask import current_app, render_template
+from flask_babel import force_locale, gettext
+from sqlalchemy import func, select
+
+from casetrack import mail
+from casetrack.accounts.models import User
+from casetrack.cases.queries import Page
+from casetrack.extensions import db
+from casetrack.summaries import rules
+from casetrack.summaries.models import SummarySend
+
+log = logging.getLogger(__name__)
+
+
+class SummaryDeliveryFailed(RuntimeError):
+    pass
+
+
+def plan_sends(kind: str, period: str) -> list[int]:
+    """One row per active leader with an address (made once per kind and period); returns the ids still to send.
+    Flushes."""
+    leaders = db.session.scalars(
+        select(User).where(User.role == "leader", User.active.is_(True), User.email.is_not(None), User.email != "")
+    ).all()
+    existing = {
+        send.recipient_id: send
+        for send in db.session.scalars(
+            select(SummarySend).where(SummarySend.kind == kind, SummarySend.period == period)
+        )
+    }
+    for leader in leaders:
+        if leader.id not in existing:
+            existing[leader.id] = SummarySend(
+                kind=kind, period=period, recipient_id=leader.id, email=leader.email, status="pending", attempts=0
+            )
+            db.session.add(existing[leader.id])
+    db.session.flush()
+    max_attempts = current_app.config["CASETRACK_SUMMARY_MAX_ATTEMPTS"]
+    return sorted(send.id for send in existing.values() if send.status != "sent" and send.attempts < max_attempts)
+
+
+def deliver(send_id: int, today: date) -> str:
+    """Send one copy. "sent", "already_sent" (a duplicate task: nothing happens) or "gave_up". On an SMTP
+    failure the attempt is recorded on the row and SummaryDeliveryFailed raised, for the task to commit and
+    retry. Flushes."""
+    send = db.session.scalar(select(SummarySend).where(SummarySend.id == send_id).with_for_update())
+    if send is None or send.status == "sent":
+        return "already_sent"
+    if send.attempts >= current_app.config["CASETRACK_SUMMARY_MAX_ATTEMPTS"]:
+        return "gave_up"
+    message = compose(send, today)
+    send.attempts += 1
+    try:
+        mail.send(message)
+    except Exception as error:
+        send.status, send.last_error = "failed", f"{type(error).__name__}: {error}"[:2000]
+        db.session.flush()
+        log.warning(
+            "summary %s %s to %s failed (attempt %d): %s", send.kind, send.period, send.email, send.attempts, error
+        )
+        raise SummaryDeliveryFailed(send.last_error) from error
+    # last_error stays: the admin page shows that a copy got through only on a later attempt, and why.
+    send.status, send.sent_at = "sent", datetime.now(UTC)
+    db.session.flush()
+    return "sent"
+
+
+def pct_or_none(value: float | None) -> str:
+    return gettext("no figure") if value is None else f"{value:.2f}%"
+
+
+def compose(send: SummarySend, today: date) -> mail.Mail:
+    recipient = send.recipient
+    base_url = current_app.config["CASETRACK_BASE_URL"].rstrip("/")
+    sender_domain = current_app.config["CASETRACK_SMTP_SENDER"].rsplit("@", 1)[-1] or "casetrack"
+    with force_locale(recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        if send.kind == "monthly":
+            subject, text, html, attachments = _monthly(send, recipient, base_url)
+        else:
+            subject, text, html, attachments = _risk_digest(send, recipient, base_url, today)
+    return mail.Mail(
+        to=send.email,
+        subject=subject,
+        text=text,
+        html=html,
+        attachments=attachments,
+        message_id=f"<summary-{send.kind}-{send.period}-{send.recipient_id}@{sender_domain}>",
+    )
+
+
+def _monthly(send: SummarySend, recipient: User, base_url: str):
+    from casetrack.reports.documents import docx_bytes
+    from casetrack.reports.services import MEDIA_TYPES, annual_report, annual_trend
+    from casetrack.stats.queries import Period, figures
+
+    year, month = rules.parse_month_key(send.period)
+    month_figures = figures(Period.month(year, month), Period.month(year - 1, month))
+    year_to_date = figures(
+        Period(date(year, 1, 1), Period.month(year, month).end),
+        Period(date(year - 1, 1, 1), Period.month(year - 1, month).end),
+    )
+    context = {
+        "user": recipient,
+        "year": year,
+        "month": month,
+        "month_figures": month_figures,
+        "year_to_date": year_to_date,
+        "base_url": base_url,
+        "pct_or_none": pct_or_none,
+    }
+    report = docx_bytes(annual_report(year), annual_trend(year, today=Period.month(year, month).end))
+    attachment = mail.Attachment(f"annual-report-{year}-to-{month:02d}.docx", report, MEDIA_TYPES["docx"])
+    subject = gettext("casetrack monthly summary: %(year)s-%(month)02d", year=year, month=month)
+    return (
+        subject,
+        render_template("summaries/monthly.txt", **context),
+        render_template("summaries/monthly.html", **context),
+        [attachment],
+    )
+
+
+def _risk_digest(send: SummarySend, recipient: User, base_url: str, today: date):
+    from casetrack.risk.queries import RiskFilters, digest_counts, page_of_risk_cases
+    from casetrack.risk.rules import STATES
+
+    top = page_of_risk_cases(recipient, RiskFilters(per_page=10), today)
+    context = {
+        "user": recipient,
+        "week": send.period,
+        "counts": digest_counts(today),
+        "top": top.items,
+        "base_url": base_url,
+        "risk_states": STATES,
+    }
+    subject = gettext("casetrack risk digest: week %(week)s", week=send.period)
+    return (
+        subject,
+        render_template("summaries/risk_digest.txt", **context),
+        render_template("summaries/risk_digest.html", **context),
+        [],
+    )
+
+
+def recent_sends(kind: str = "", status: str = "", page: int = 1, per_page: int = 50):
+    stmt = select(SummarySend)
+    if kind:
+        stmt = stmt.where(SummarySend.kind == kind)
+    if status:
+        stmt = stmt.where(SummarySend.status == status)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(
+        stmt.order_by(SummarySend.created_at.desc(), SummarySend.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(rows, total, page, per_page)

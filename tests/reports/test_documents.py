@@ -1,0 +1,100 @@
+"""The annual report's Markdown and Word forms: the seed-style paragraph, the unit table, the watch list, trends."""
+
+import io
+import json
+
+from docx import Document
+
+from casetrack.reports.rules import summary_paragraph
+from casetrack.stats.rules import shape_figures, watch_list
+
+
+def _counts(review=(0, 0, 0), litigation=(0, 0, 0)):
+    return {
+        "review_new": review[0],
+        "review_concluded": review[1],
+        "review_corrected": review[2],
+        "litigation_new": litigation[0],
+        "litigation_concluded": litigation[1],
+        "litigation_lost": litigation[2],
+    }
+
+
+def _figures(now, before, appearance=(0, 0), mediation=(0, 0)):
+    return shape_figures(
+        now,
+        before,
+        {"appearance_required": appearance[0], "appearance_appeared": appearance[1]},
+        {"mediation_concluded": mediation[0], "mediation_succeeded": mediation[1]},
+    )
+
+
+def test_the_paragraph_reads_like_the_seed_report():
+    report = {
+        "year": 2020,
+        **_figures(
+            _counts(review=(94, 105, 9), litigation=(111, 124, 11)),
+            _counts(review=(118, 87, 50), litigation=(130, 143, 37)),
+            appearance=(85, 83),
+            mediation=(39, 36),
+        ),
+    }
+    assert summary_paragraph(report) == (
+        "2020年全区行政复议新发94件,同比下降20.34%,纠错9件,纠错率8.57%,下降48.9个百分点;"
+        "行政诉讼新发111件,同比下降14.62%,败诉11件,败诉率8.87%,下降17个百分点;"
+        "行政机关负责人出庭应诉83件,出庭率97.65%;行政争议调解成功36件,成功率92.31%。"
+    )
+
+
+def test_the_paragraph_says_so_when_there_is_no_figure_instead_of_printing_zero():
+    report = {"year": 2031, **_figures(_counts(review=(3, 0, 0)), _counts())}
+    text = summary_paragraph(report)
+    assert "行政复议新发3件,上年同期无案件" in text
+    assert "纠错率无数据" in text and "无开庭案件" in text and "无办结调解" in text
+    rising = {"year": 2021, **_figures(_counts(review=(12, 4, 2)), _counts(review=(10, 4, 1)))}
+    assert "同比上升20.00%" in summary_paragraph(rising) and "上升25个百分点" in summary_paragraph(rising)
+
+
+def test_the_watch_list_flags_only_rates_worse_than_the_district():
+    district = _figures(_counts(litigation=(10, 10, 1)), _counts(), appearance=(10, 9))
+    units = {
+        "甲局": _figures(_counts(litigation=(6, 5, 1)), _counts(), appearance=(5, 5)),
+        "乙局": _figures(_counts(litigation=(3, 4, 0)), _counts(), appearance=(4, 3)),
+        "丙局": _figures(_counts(litigation=(1, 1, 0)), _counts(), appearance=(1, 1)),
+        "丁局": _figures(_counts(), _counts()),
+    }
+    listed = {row["unit"]: row["flags"] for row in watch_list(units, size=5, district=district)}
+    # 甲局: most cases and a 20% loss rate against the district's 10%; 乙局: 75% appearance against 90%.
+    assert listed == {
+        "甲局": ["high_litigation", "high_loss"],
+        "乙局": ["high_litigation", "low_appearance"],
+        "丙局": ["high_litigation"],
+    }
+    assert [row["unit"] for row in watch_list(units, size=1, district=district)] == ["甲局", "乙局"]
+
+
+def test_report_annual_markdown_and_word_carry_the_figures_of_the_demo_year(app, tmp_path):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    as_json = json.loads(runner.invoke(args=["report", "annual", "--year", "2020"]).output)
+    markdown = runner.invoke(args=["report", "annual", "--year", "2020", "--format", "md"])
+    assert markdown.exit_code == 0, markdown.output
+    assert summary_paragraph(as_json) in markdown.output
+    assert "## 三、“两高一低”单位" in markdown.output and "| 单位 | 复议新发(件)" in markdown.output
+    busiest = max(as_json["by_unit"], key=lambda row: row["litigation"]["new"])
+    assert f"| {busiest['unit']} | {busiest['review']['new']} |" in markdown.output
+    assert "| 复议新发 | " in markdown.output  # the monthly trend table
+
+    target = tmp_path / "annual-2020.docx"
+    word = runner.invoke(args=["report", "annual", "--year", "2020", "--format", "docx", "--output", str(target)])
+    assert word.exit_code == 0, word.output
+    document = Document(io.BytesIO(target.read_bytes()))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+    assert summary_paragraph(as_json) in texts
+    assert len(document.inline_shapes) == 2  # the two trend charts
+    unit_table = document.tables[0]
+    assert [c.text for c in unit_table.rows[0].cells][:3] == ["单位", "复议新发(件)", "复议纠错(件)"]
+    assert busiest["unit"] in {row.cells[0].text for row in unit_table.rows}
+    trend_table = document.tables[-1]
+    assert [c.text for c in trend_table.rows[0].cells][1:] == [f"{m}月" for m in range(1, 13)]
+    assert sum(int(c.text) for c in trend_table.rows[1].cells[1:]) == as_json["review"]["new"]
