@@ -11,7 +11,7 @@ from casetrack.accounts.models import Unit
 from casetrack.clock import local_now, local_today
 from casetrack.extensions import db
 from casetrack.reports.models import StoredReport
-from casetrack.stats.queries import Period, figures, figures_by_unit, monthly_figures
+from casetrack.stats.queries import Period, district_and_unit_figures, monthly_figures
 
 FORMATS = ("json", "md", "docx")
 MEDIA_TYPES = {
@@ -23,8 +23,8 @@ MEDIA_TYPES = {
 
 def annual_report(year: int) -> dict:
     period, previous = Period.year(year), Period.year(year - 1)
-    report = {"year": year, **figures(period, previous)}
-    per_unit = figures_by_unit(period, previous)
+    district, per_unit = district_and_unit_figures(period, previous)
+    report = {"year": year, **district}
     units = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all()
     report["by_unit"] = [{"unit": name, **per_unit[unit_id]} for unit_id, name in units]
     return report

@@ -123,21 +123,29 @@ def figures(period: Period, previous: Period, unit_id: int | None = None) -> dic
 def figures_by_unit(period: Period, previous: Period) -> dict[int, dict]:
     """figures() for every unit at once — four grouped scans instead of four per unit. Units without any
     case, hearing or mediation in either period get all-zero counts and no rates."""
+    return district_and_unit_figures(period, previous)[1]
+
+
+def district_and_unit_figures(period: Period, previous: Period) -> tuple[dict, dict[int, dict]]:
+    """figures() for the district and for every unit from the same four grouped scans: every case and mediation
+    has exactly one respondent unit, so the district's counts are the sum of its units' and need no scan."""
     from casetrack.accounts.models import Unit
     from casetrack.stats.rules import shape_figures
 
-    now, before = case_counts(period, by_unit=True), case_counts(previous, by_unit=True)
-    appearance, mediation = appearance_counts(period, by_unit=True), mediation_counts(period, by_unit=True)
+    grouped = (
+        (case_counts(period, by_unit=True), _ZERO_CASES),
+        (case_counts(previous, by_unit=True), _ZERO_CASES),
+        (appearance_counts(period, by_unit=True), _ZERO_APPEARANCE),
+        (mediation_counts(period, by_unit=True), _ZERO_MEDIATION),
+    )
+    district = shape_figures(*(_summed(counts, zero) for counts, zero in grouped))
     unit_ids = db.session.scalars(select(Unit.id)).all()
-    return {
-        unit_id: shape_figures(
-            now.get(unit_id, _ZERO_CASES),
-            before.get(unit_id, _ZERO_CASES),
-            appearance.get(unit_id, _ZERO_APPEARANCE),
-            mediation.get(unit_id, _ZERO_MEDIATION),
-        )
-        for unit_id in unit_ids
-    }
+    by_unit = {unit_id: shape_figures(*(counts.get(unit_id, zero) for counts, zero in grouped)) for unit_id in unit_ids}
+    return district, by_unit
+
+
+def _summed(per_unit: dict[int, dict], zero: dict) -> dict:
+    return {key: sum(int(counts[key]) for counts in per_unit.values()) for key in zero}
 
 
 def monthly_figures(year: int, unit_id: int | None = None, through_month: int = 12) -> list[dict]:

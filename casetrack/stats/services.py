@@ -15,7 +15,7 @@ from sqlalchemy import select
 from casetrack.clock import local_now
 from casetrack.extensions import db
 from casetrack.stats.models import DISTRICT, FigureSnapshot
-from casetrack.stats.queries import Period, figures, figures_by_unit
+from casetrack.stats.queries import Period, district_and_unit_figures
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,8 @@ def compute_snapshots(year: int, months: list[int]) -> SnapshotResult:
             Period(date(year - 1, 1, 1), Period.month(year - 1, month).end),
         )
         for scope, (period, previous) in (("month", month_period), ("ytd", ytd_period)):
-            rows = {DISTRICT: figures(period, previous), **figures_by_unit(period, previous)}
+            district, by_unit = district_and_unit_figures(period, previous)
+            rows = {DISTRICT: district, **by_unit}
             _store(result, scope, year, month, rows)
             result.periods.append(f"{scope}:{year}-{month:02d}")
     db.session.flush()

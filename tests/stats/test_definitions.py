@@ -128,3 +128,14 @@ def test_a_case_received_in_one_year_and_concluded_in_the_next_counts_in_each_fo
     assert case_counts(Period.year(2019))["review_new"] == 1 and case_counts(Period.year(2019))["review_concluded"] == 0
     now = case_counts(YEAR)
     assert (now["review_new"], now["review_concluded"], now["review_corrected"]) == (0, 1, 1)
+
+
+def test_the_district_summed_from_its_units_equals_the_district_counted_directly(app):
+    from casetrack.stats.queries import Period, district_and_unit_figures, figures
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    for year in (2019, 2020):
+        district, by_unit = district_and_unit_figures(Period.year(year), Period.year(year - 1))
+        assert district == figures(Period.year(year), Period.year(year - 1))
+        assert sum(f["litigation"]["new"] for f in by_unit.values()) == district["litigation"]["new"]
+    assert district["review"]["new"] == 94  # the worked example's 2020 count, reached by another road
