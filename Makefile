@@ -5,9 +5,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install translations run test lint extract-messages clean
+.PHONY: install translations vendor run test lint extract-messages clean
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations vendor
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -17,6 +17,19 @@ $(VENV)/.installed: pyproject.toml
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d casetrack/translations --statistics 2>&1 | tail -1
+
+# Browser libraries (ECharts) are served from our own static files: the users' network reaches no CDN.
+# Fetched again only when package.json or package-lock.json changes.
+ECHARTS := casetrack/static/vendor/echarts/echarts.min.js
+
+vendor: $(ECHARTS)
+
+$(ECHARTS): package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo 'make vendor: npm is not installed; install Node.js 20 with npm' \
+		'(e.g. apt-get install nodejs npm), then run make again.' >&2; exit 1; }
+	npm ci --no-audit --no-fund
+	mkdir -p $(@D)
+	cp node_modules/echarts/dist/echarts.min.js $@
 
 run: install
 	HOST=$(HOST) PORT=$(PORT) scripts/run.sh
@@ -34,4 +47,4 @@ extract-messages: install
 	$(BIN)/pybabel update -i casetrack/translations/messages.pot -d casetrack/translations --no-fuzzy-matching
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache node_modules casetrack/static/vendor

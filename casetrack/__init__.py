@@ -66,13 +66,17 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from casetrack.accounts.views import admin_bp
     from casetrack.accounts.views import bp as accounts_bp
+    from casetrack.api.views import bp as api_bp
     from casetrack.cases.views import bp as cases_bp
+    from casetrack.dashboard.views import bp as dashboard_bp
     from casetrack.hearings.views import bp as hearings_bp
     from casetrack.interviews.views import bp as interviews_bp
     from casetrack.ledger.views import bp as ledger_bp
     from casetrack.mediation.views import bp as mediation_bp
     from casetrack.notifications.views import bp as notifications_bp
+    from casetrack.reports.views import bp as reports_bp
     from casetrack.risk.views import bp as risk_bp
+    from casetrack.summaries.views import bp as summaries_bp
     from casetrack.system.views import bp as system_bp
     from casetrack.workdays.views import bp as workdays_bp
 
@@ -81,13 +85,17 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp,
         admin_bp,
         cases_bp,
+        dashboard_bp,
         hearings_bp,
         mediation_bp,
         notifications_bp,
+        reports_bp,
+        summaries_bp,
         risk_bp,
         interviews_bp,
         ledger_bp,
         workdays_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -91,6 +91,9 @@ def _unit_choices_for(user):
 @bp.route("/")
 @login_required
 def index():
+    # Leaders come for the figures, everyone else for their cases.
+    if current_user.role == "leader":
+        return redirect(url_for("dashboard.index"))
     return redirect(url_for("cases.list_cases"))
 
 

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import and_, case, func, or_, select
 
 from casetrack.cases.models import Case
+from casetrack.clock import local_today
 from casetrack.extensions import db
 
 
@@ -67,10 +68,11 @@ def case_counts(period: Period, unit_id: int | None = None, by_unit: bool = Fals
 
 def appearance_counts(period: Period, unit_id: int | None = None, by_unit: bool = False):
     """appearance.required: litigation cases with at least one hearing in the period (any instance — a second
-    instance is its own case); appearance.appeared: of those, a head appeared at one or more of those hearings."""
+    instance is its own case); appearance.appeared: of those, a head appeared at one or more of those hearings.
+    Only hearings already held count: one scheduled for next week is not yet a hearing nobody appeared at."""
     from casetrack.hearings.models import Hearing
 
-    in_period = Hearing.held_on.between(period.start, period.end)
+    in_period = Hearing.held_on.between(period.start, min(period.end, local_today()))
     per_case = (
         select(
             Hearing.case_id.label("case_id"),

@@ -1,9 +1,10 @@
 """The SPEC section 3 definitions on edge cases, counted by the SQL in stats.queries."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
+from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.hearings.models import Hearing
 from casetrack.mediation.models import Mediation
@@ -139,3 +140,18 @@ def test_the_district_summed_from_its_units_equals_the_district_counted_directly
         assert district == figures(Period.year(year), Period.year(year - 1))
         assert sum(f["litigation"]["new"] for f in by_unit.values()) == district["litigation"]["new"]
     assert district["review"]["new"] == 94  # the worked example's 2020 count, reached by another road
+
+
+def test_a_hearing_not_yet_held_does_not_count_as_a_missed_appearance(factories):
+    today = local_today()
+    held = factories.case(kind="litigation", received_on=today - timedelta(days=90))
+    scheduled = factories.case(kind="litigation", received_on=today - timedelta(days=60))
+    db.session.add_all(
+        [
+            Hearing(case_id=held.id, held_on=today - timedelta(days=1), appeared=True),
+            Hearing(case_id=scheduled.id, held_on=today + timedelta(days=1)),
+        ]
+    )
+    db.session.flush()
+    counts = appearance_counts(Period(today - timedelta(days=30), today + timedelta(days=30)))
+    assert (counts["appearance_required"], counts["appearance_appeared"]) == (1, 1)

@@ -1,0 +1,94 @@
+"""The dashboard's numbers, gathered from the one place figures are defined (stats.queries, stats.rules).
+
+Nothing is counted here: this module only picks the periods and arranges what the figure queries return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from casetrack.accounts.models import Unit
+from casetrack.dashboard.rules import compared_days
+from casetrack.extensions import db
+from casetrack.stats.queries import Period, figures, figures_by_unit, monthly_figures
+from casetrack.stats.rules import watch_list
+
+#: How many units from the top of each "两高一低" ranking are listed, as in the annual report.
+WATCH_LIST_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    year: int
+    #: None for the whole district.
+    unit_id: int | None
+    period: Period
+    previous: Period
+    #: stats.queries.figures for the period against the previous one.
+    figures: dict
+    #: stats.queries.monthly_figures, January through the last month shown.
+    monthly: list[dict]
+    #: District view only: {"unit", "review_new", "litigation_new"} for units with a new case, most litigation first.
+    ranking: list[dict]
+    #: District view only: stats.rules.watch_list rows.
+    watch: list[dict]
+
+    @property
+    def whole_year(self) -> bool:
+        return self.period.end == date(self.year, 12, 31)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing recorded in the period or the one before: there is no figure to draw."""
+        review, litigation = self.figures["review"], self.figures["litigation"]
+        return not any(
+            (
+                review["new"],
+                review["new_prev"],
+                review["concluded"],
+                litigation["new"],
+                litigation["new_prev"],
+                litigation["concluded"],
+                self.figures["appearance"]["required"],
+                self.figures["mediation"]["concluded"],
+            )
+        )
+
+
+def gather(year: int, unit_id: int | None, today: date) -> Dashboard:
+    start, end, previous_start, previous_end, months = compared_days(year, today)
+    period, previous = Period(start, end), Period(previous_start, previous_end)
+    shown = figures(period, previous, unit_id)
+    ranking, watch = [], []
+    if unit_id is None:
+        names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
+        by_name = {names[uid]: unit_figures for uid, unit_figures in figures_by_unit(period, previous).items()}
+        ranking = sorted(
+            (
+                {"unit": name, "review_new": f["review"]["new"], "litigation_new": f["litigation"]["new"]}
+                for name, f in by_name.items()
+                if f["review"]["new"] or f["litigation"]["new"]
+            ),
+            key=lambda row: (-row["litigation_new"], -row["review_new"], row["unit"]),
+        )
+        watch = watch_list(by_name, WATCH_LIST_SIZE, district=shown)
+    running_year = year == today.year
+    monthly = monthly_figures(year, unit_id, through_month=months - 1 if running_year else months)
+    if running_year:
+        # The running month stops at today, as the headline figures do: a hearing set for next week is not yet
+        # one a head failed to attend, and the months must add up to the figures above them.
+        this_month = Period(end.replace(day=1), end), Period(previous_end.replace(day=1), previous_end)
+        monthly.append({"month": months, **figures(*this_month, unit_id)})
+    return Dashboard(
+        year=year,
+        unit_id=unit_id,
+        period=period,
+        previous=previous,
+        figures=shown,
+        monthly=monthly,
+        ranking=ranking,
+        watch=watch,
+    )
