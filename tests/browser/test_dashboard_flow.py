@@ -113,7 +113,8 @@ def test_leader_opens_the_dashboard_and_every_chart_is_drawn_from_our_own_echart
     expect(page.locator("#table-watch-list tbody tr").first).to_contain_text("东洲街道")
 
     echarts_loads = [url for url in watcher.requests if url.endswith("/echarts.min.js")]
-    assert echarts_loads == [f"{live_server}/static/vendor/echarts/echarts.min.js"]
+    # Every load (a leader lands on the dashboard, then opens it again) comes from the app's own static files.
+    assert echarts_loads and set(echarts_loads) == {f"{live_server}/static/vendor/echarts/echarts.min.js"}
     assert [url for url in watcher.requests if not url.startswith(live_server)] == []
     assert watcher.errors == []
 
