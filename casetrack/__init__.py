@@ -64,6 +64,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from casetrack.web import BoundedIntConverter
+
+    # Before any route is added: every <int:…> in a URL is then bounded, so /cases/99999999999999999999 is a
+    # 404 instead of an integer overflow in the database driver.
+    app.url_map.converters["int"] = BoundedIntConverter
     from casetrack.accounts.views import admin_bp
     from casetrack.accounts.views import bp as accounts_bp
     from casetrack.api.views import bp as api_bp

@@ -57,6 +57,10 @@ def beat_schedule() -> dict:
             "task": "summaries.send_risk_digest",
             "schedule": crontab(day_of_week=1, hour=8, minute=0),
         },
+        "leader-summaries-stalled": {
+            "task": "summaries.redispatch_stalled",
+            "schedule": crontab(minute=17),
+        },
         "annual-report": {
             "task": "reports.build_annual",
             "schedule": crontab(month_of_year=1, day_of_month=5, hour=2, minute=0),

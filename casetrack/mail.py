@@ -48,11 +48,19 @@ def send(mail: Mail) -> None:
     """Deliver one message or raise (smtplib.SMTPException, OSError) so the caller's job can retry."""
     config = current_app.config
     message = build_message(mail, config["CASETRACK_SMTP_SENDER"])
-    with smtplib.SMTP(
+    smtp = smtplib.SMTP(
         config["CASETRACK_SMTP_HOST"], config["CASETRACK_SMTP_PORT"], timeout=config["CASETRACK_SMTP_TIMEOUT"]
-    ) as smtp:
+    )
+    try:
         if config["CASETRACK_SMTP_STARTTLS"]:
             smtp.starttls()
         if config["CASETRACK_SMTP_USER"]:
             smtp.login(config["CASETRACK_SMTP_USER"], config["CASETRACK_SMTP_PASSWORD"])
         smtp.send_message(message)
+    finally:
+        # Not `with smtplib.SMTP(...)`: that raises when the server answers QUIT badly, after it has already
+        # accepted the message — and the caller would send it again.
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 from flask import Flask, abort, flash, has_request_context, request, send_file, url_for
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user, login_required
+from werkzeug.routing import IntegerConverter
 
 from casetrack.accounts import rules as account_rules
 from casetrack.audit import rules as audit_rules
@@ -193,3 +194,11 @@ def register_template_globals(app: Flask) -> None:
     )
     app.jinja_env.filters["date"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+
+
+class BoundedIntConverter(IntegerConverter):
+    """<int:…> that matches only what fits a database integer column (ids, years, pages in URLs)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

@@ -193,6 +193,8 @@ class RecordingSMTPHandler:
 
         self.messages = []
         self.refuse = 0
+        #: Set to e.g. "421 closing" to answer QUIT badly after a message was accepted.
+        self.quit_reply = None
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
@@ -205,10 +207,14 @@ class RecordingSMTPHandler:
             self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
         return "250 OK"
 
+    async def handle_QUIT(self, server, session, envelope):
+        return self.quit_reply or "221 Bye"
+
     def clear(self):
         with self._lock:
             self.messages.clear()
             self.refuse = 0
+            self.quit_reply = None
 
 
 @pytest.fixture(scope="session")

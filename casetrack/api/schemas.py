@@ -337,6 +337,13 @@ def _schemas() -> dict:
                 "year": {"type": "integer"},
                 "month": {"type": ["integer", "null"]},
                 "unit": {**NULLABLE_STRING, "description": "The unit's name, or null for the whole district."},
+                "from": {"type": "string", "format": "date", "description": "First day counted."},
+                "to": {
+                    "type": "string",
+                    "format": "date",
+                    "description": "Last day counted: today for a running year or month, compared with the same "
+                    "days a year earlier.",
+                },
                 "review": _object(
                     {
                         "new": COUNT,

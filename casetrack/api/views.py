@@ -244,12 +244,20 @@ def figures():
     year = _whole_number("year", None, *schemas.YEAR_RANGE, required=True)
     month = _whole_number("month", None, 1, 12)
     unit = _figures_unit()
-    if month:
-        period, previous = Period.month(year, month), Period.month(year - 1, month)
-    else:
-        period, previous = Period.year(year), Period.year(year - 1)
+    period, previous = Period.compared(year, month, local_today())
     result = period_figures(period, previous, unit.id if unit else None)
-    return jsonify({"year": year, "month": month, "unit": unit.name if unit else None, **result})
+    # from/to say which days were counted: a running year or month stops at today (compared with the same days
+    # a year earlier), as on the dashboard and in the report.
+    return jsonify(
+        {
+            "year": year,
+            "month": month,
+            "unit": unit.name if unit else None,
+            "from": period.start.isoformat(),
+            "to": period.end.isoformat(),
+            **result,
+        }
+    )
 
 
 @bp.get("/risk-queue")

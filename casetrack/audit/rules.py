@@ -24,4 +24,5 @@ ACTION_LABELS = {
     "token_issued": N_("API token issued"),
     "rectified": N_("Rectification done"),
     "report_built": N_("Annual report built"),
+    "resend_requested": N_("Sent again by an administrator"),
 }

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from casetrack.stats import rules as stats_rules
+
 #: The first year the year filter offers; older ledgers were never imported.
 FIRST_YEAR = 2000
 
@@ -16,10 +18,5 @@ def compared_days(year: int, today: date) -> tuple[date, date, date, date, int]:
     """
     if year > today.year:
         raise ValueError(f"{year} has not begun")
-    if year < today.year:
-        return date(year, 1, 1), date(year, 12, 31), date(year - 1, 1, 1), date(year - 1, 12, 31), 12
-    try:
-        previous_end = today.replace(year=year - 1)
-    except ValueError:  # 29 February has no twin a year earlier; the 28th closes the same stretch of days.
-        previous_end = date(year - 1, 2, 28)
-    return date(year, 1, 1), today, date(year - 1, 1, 1), previous_end, today.month
+    start, end, previous_start, previous_end = stats_rules.compared_days(year, None, today)
+    return start, end, previous_start, previous_end, end.month

@@ -24,7 +24,10 @@ def annual(year: int, fmt: str, output: Path | None):
         raise click.UsageError("a Word document is binary: give --output PATH.docx (or redirect stdout)")
     content = report_bytes(year, fmt)
     if output:
-        output.write_bytes(content)
+        try:
+            output.write_bytes(content)
+        except OSError as error:
+            raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
         click.echo(f"written {output}", err=True)
     elif fmt == "docx":
         sys.stdout.buffer.write(content)

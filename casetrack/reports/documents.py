@@ -11,13 +11,17 @@ from docx.shared import Cm, Pt
 from PIL import Image, ImageDraw, ImageFont
 
 from casetrack.reports.rules import (
+    NO_UNIT_ACTIVE,
+    NO_WATCH_LIST,
     TREND_ROWS,
     UNIT_COLUMNS,
     WATCH_FLAG_LABELS,
     active_units,
     cell,
+    omitted_units,
     pct,
     render_markdown,
+    report_title,
     summary_paragraph,
     watch_rows,
 )
@@ -51,8 +55,7 @@ def docx_bytes(report: dict, trend: list[dict]) -> bytes:
     normal.font.name, normal.font.size = "宋体", Pt(12)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
 
-    year = report["year"]
-    title = document.add_heading(f"{year}年度行政争议预防化解工作报告", level=0)
+    title = document.add_heading(report_title(report), level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     document.add_heading("一、总体情况", level=1)
@@ -67,9 +70,9 @@ def docx_bytes(report: dict, trend: list[dict]) -> bytes:
             [[row["unit"], *(cell(row, *column[1:]) for column in UNIT_COLUMNS)] for row in units],
         )
         if len(units) < len(report["by_unit"]):
-            document.add_paragraph(f"另有{len(report['by_unit']) - len(units)}个单位本年度无案件,未列出。")
+            document.add_paragraph(omitted_units(report, units))
     else:
-        document.add_paragraph("本年度无单位有案件。")
+        document.add_paragraph(NO_UNIT_ACTIVE)
 
     document.add_heading("三、“两高一低”单位", level=1)
     watched = watch_rows(report)
@@ -89,7 +92,7 @@ def docx_bytes(report: dict, trend: list[dict]) -> bytes:
             ],
         )
     else:
-        document.add_paragraph("本年度无行政诉讼案件,无需列出。")
+        document.add_paragraph(NO_WATCH_LIST)
 
     document.add_heading("四、月度趋势", level=1)
     document.add_picture(io.BytesIO(trend_chart_png(trend, COUNT_SERIES, percent=False)), width=Cm(16))

@@ -6,6 +6,8 @@ here in Chinese rather than through the translation catalogue.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from casetrack.stats.rules import watch_list
 
 #: The by-unit table's columns: heading, section, key, is a percentage.
@@ -33,6 +35,12 @@ TREND_ROWS = (
 )
 
 NO_FIGURE = "—"
+NO_UNIT_ACTIVE = "本期无单位有案件。"
+NO_WATCH_LIST = "本期无行政诉讼案件,无需列出。"
+
+
+def omitted_units(report: dict, listed: list[dict]) -> str:
+    return f"另有{len(report['by_unit']) - len(listed)}个单位本期无案件,未列出。"
 
 
 def pct(value: float | None) -> str:
@@ -63,12 +71,29 @@ def _rate_clause(name: str, rate: float | None, change_pp: float | None) -> str:
     return clause + f",{'上升' if change_pp > 0 else '下降'}{points(change_pp)}个百分点"
 
 
+def period_label(report: dict) -> str:
+    """ "2020年", "2020年1—10月" (to a month's end) or "2026年1月1日至11月26日" (to a day)."""
+    year = report["year"]
+    if "through" not in report:
+        return f"{year}年"
+    through = date.fromisoformat(report["through"])
+    if (through + timedelta(days=1)).day == 1:
+        return f"{year}年1月" if through.month == 1 else f"{year}年1—{through.month}月"
+    return f"{year}年1月1日至{through.month}月{through.day}日"
+
+
+def report_title(report: dict) -> str:
+    if "through" not in report:
+        return f"{report['year']}年度行政争议预防化解工作报告"
+    return f"{period_label(report)}行政争议预防化解工作情况"
+
+
 def summary_paragraph(report: dict, area: str = "全区") -> str:
     """ "2020年全区行政复议新发94件,同比下降20.34%,纠错9件,纠错率8.57%,下降48.9个百分点;……" """
     review, litigation = report["review"], report["litigation"]
     appearance, mediation = report["appearance"], report["mediation"]
     parts = [
-        f"{report['year']}年{area}行政复议新发{review['new']}件,{_yoy(review['new_yoy_pct'])},"
+        f"{period_label(report)}{area}行政复议新发{review['new']}件,{_yoy(review['new_yoy_pct'])},"
         f"纠错{review['corrected']}件,"
         + _rate_clause("纠错率", review["correction_rate_pct"], review["correction_rate_change_pp"]),
         f"行政诉讼新发{litigation['new']}件,{_yoy(litigation['new_yoy_pct'])},败诉{litigation['lost']}件,"
@@ -109,8 +134,7 @@ def watch_rows(report: dict, size: int = 5) -> list[dict]:
 
 
 def render_markdown(report: dict, trend: list[dict]) -> str:
-    year = report["year"]
-    lines = [f"# {year}年度行政争议预防化解工作报告", "", "## 一、总体情况", "", summary_paragraph(report), ""]
+    lines = [f"# {report_title(report)}", "", "## 一、总体情况", "", summary_paragraph(report), ""]
 
     lines += ["## 二、分单位情况", ""]
     units = active_units(report)
@@ -120,9 +144,9 @@ def render_markdown(report: dict, trend: list[dict]) -> str:
         for row in units:
             lines.append(f"| {row['unit']} | " + " | ".join(cell(row, *column[1:]) for column in UNIT_COLUMNS) + " |")
         if len(units) < len(report["by_unit"]):
-            lines += ["", f"另有{len(report['by_unit']) - len(units)}个单位本年度无案件,未列出。"]
+            lines += ["", omitted_units(report, units)]
     else:
-        lines.append("本年度无单位有案件。")
+        lines.append(NO_UNIT_ACTIVE)
     lines.append("")
 
     lines += ["## 三、“两高一低”单位", ""]
@@ -136,7 +160,7 @@ def render_markdown(report: dict, trend: list[dict]) -> str:
                 f"{pct(row['appearance_rate_pct'])} | {flags} |"
             )
     else:
-        lines.append("本年度无行政诉讼案件,无需列出。")
+        lines.append(NO_WATCH_LIST)
     lines.append("")
 
     lines += ["## 四、月度趋势", ""]

@@ -4,6 +4,7 @@ Markdown and Word, and kept for download."""
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from casetrack.clock import local_now, local_today
 from casetrack.extensions import db
 from casetrack.reports.models import StoredReport
 from casetrack.stats.queries import Period, district_and_unit_figures, monthly_figures
+from casetrack.stats.rules import compared_days
 
 FORMATS = ("json", "md", "docx")
 MEDIA_TYPES = {
@@ -21,21 +23,30 @@ MEDIA_TYPES = {
 }
 
 
-def annual_report(year: int) -> dict:
-    period, previous = Period.year(year), Period.year(year - 1)
+def annual_report(year: int, through: date | None = None, today: date | None = None) -> dict:
+    """YEAR's report; ``through`` ends it early (the monthly summary's year to date). A running year stops at
+    today — both compared with the same days a year earlier — and then says so in "through"."""
+    if through is not None:
+        period = Period(date(year, 1, 1), through)
+        previous = Period(*compared_days(year, None, through)[2:])
+    else:
+        period, previous = Period.compared(year, None, today or local_today())
     district, per_unit = district_and_unit_figures(period, previous)
-    report = {"year": year, **district}
+    report = {"year": year}
+    if period.end != date(year, 12, 31):
+        report["through"] = period.end.isoformat()
+    report.update(district)
     units = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all()
     report["by_unit"] = [{"unit": name, **per_unit[unit_id]} for unit_id, name in units]
     return report
 
 
-def annual_trend(year: int, today=None) -> list[dict]:
-    """The months of the year so far (all twelve for a past year)."""
-    today = today or local_today()
-    if year > today.year:
+def annual_trend(year: int, through: date | None = None) -> list[dict]:
+    """The months of the report (all twelve for a past year), each against the same month a year earlier."""
+    through = through or local_today()
+    if year > through.year:
         return []
-    return monthly_figures(year, through_month=today.month if year == today.year else 12)
+    return monthly_figures(year, through_month=through.month if year == through.year else 12)
 
 
 def report_bytes(year: int, fmt: str) -> bytes:
@@ -44,7 +55,7 @@ def report_bytes(year: int, fmt: str) -> bytes:
     report = annual_report(year)
     if fmt == "json":
         return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    trend = annual_trend(year)
+    trend = annual_trend(year, _through(report))
     return markdown_bytes(report, trend) if fmt == "md" else docx_bytes(report, trend)
 
 
@@ -53,7 +64,8 @@ def store_annual_report(year: int, actor=None) -> list[StoredReport]:
     from casetrack.audit.services import record
     from casetrack.reports.documents import docx_bytes, markdown_bytes
 
-    report, trend = annual_report(year), annual_trend(year)
+    report = annual_report(year)
+    trend = annual_trend(year, _through(report))
     contents = {
         "json": (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
         "md": markdown_bytes(report, trend),
@@ -72,6 +84,14 @@ def store_annual_report(year: int, actor=None) -> list[StoredReport]:
     db.session.flush()
     record("annual_report", year, "report_built", actor)
     return kept
+
+
+def _through(report: dict) -> date | None:
+    return date.fromisoformat(report["through"]) if "through" in report else None
+
+
+def stored_report(year: int, fmt: str) -> StoredReport | None:
+    return db.session.scalar(select(StoredReport).where(StoredReport.year == year, StoredReport.format == fmt))
 
 
 def stored_reports() -> list[StoredReport]:

@@ -5,13 +5,12 @@ import io
 from flask import Blueprint, abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from casetrack.clock import local_today
 from casetrack.extensions import db
+from casetrack.locks import JobAlreadyRunning, job_lock
 from casetrack.reports import services
 from casetrack.reports.forms import BuildReportForm
-from casetrack.reports.models import StoredReport
 from casetrack.web import roles_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -37,8 +36,14 @@ def build():
             for error in errors:
                 flash(error, "error")
         return redirect(url_for("reports.index"))
-    services.store_annual_report(form.year.data, current_user)
-    db.session.commit()
+    try:
+        # The January job and a double-click take the same lock: one build at a time per year.
+        with job_lock(f"annual_report_{form.year.data}", timeout=1800):
+            services.store_annual_report(form.year.data, current_user)
+            db.session.commit()
+    except JobAlreadyRunning:
+        flash(_("The %(year)s report is being built right now; try again in a minute.", year=form.year.data), "error")
+        return redirect(url_for("reports.index"))
     flash(_("The %(year)s annual report has been built.", year=form.year.data), "info")
     return redirect(url_for("reports.index"))
 
@@ -48,7 +53,7 @@ def build():
 def download(year: int, fmt: str):
     if fmt not in services.FORMATS:
         abort(404)
-    stored = db.session.scalar(select(StoredReport).where(StoredReport.year == year, StoredReport.format == fmt))
+    stored = services.stored_report(year, fmt)
     if stored is None:
         abort(404)
     return send_file(

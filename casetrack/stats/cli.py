@@ -16,8 +16,12 @@ stats_cli = AppGroup("stats", help="The figures of SPEC section 3.")
 def compute(year: int, month: int | None):
     """Run the monthly figures job now: snapshots of each month of YEAR (or of MONTH alone) and year-to-date,
     for the district and every unit, then re-check every earlier stored period."""
+    from casetrack.clock import local_today
+    from casetrack.stats.services import months_to_compute
     from casetrack.stats.tasks import compute_figures
 
+    if not months_to_compute(year, month, local_today()):
+        raise click.ClickException(f"{year}-{month:02d} has not begun" if month else f"{year} has not begun")
     try:
         result = compute_figures(year, month)
     except JobAlreadyRunning as error:

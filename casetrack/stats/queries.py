@@ -25,6 +25,14 @@ class Period:
         return cls(date(year, 1, 1), date(year, 12, 31))
 
     @classmethod
+    def compared(cls, year: int, month: int | None, today: date) -> tuple[Period, Period]:
+        """The period and its year-earlier twin, a running year or month stopping at today (rules.compared_days)."""
+        from casetrack.stats.rules import compared_days
+
+        start, end, previous_start, previous_end = compared_days(year, month, today)
+        return cls(start, end), cls(previous_start, previous_end)
+
+    @classmethod
     def month(cls, year: int, month: int) -> Period:
         following = date(year + (month == 12), month % 12 + 1, 1)
         return cls(date(year, month, 1), date.fromordinal(following.toordinal() - 1))

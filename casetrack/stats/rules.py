@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -109,3 +110,27 @@ def watch_list(by_unit: dict[str, dict], size: int = 5, district: dict | None = 
                 {**row, "ranks": {flag: ranks[flag].get(row["unit"]) for flag in WATCH_FLAGS}, "flags": flags}
             )
     return sorted(listed, key=lambda r: (-len(r["flags"]), -r["litigation_new"], r["unit"]))
+
+
+def compared_days(year: int, month: int | None, today: date) -> tuple[date, date, date, date]:
+    """(start, end, previous start, previous end) of the period a figure covers and the one it is compared with.
+
+    A finished year or month is compared whole with the same one a year earlier. A running one stops at today
+    and is compared with the same days a year earlier: against the whole of last year, a March figure would
+    show every count down by ~80%. One that has not begun is taken whole (its counts are all zero).
+    """
+    if month is None:
+        start, end = date(year, 1, 1), date(year, 12, 31)
+    else:
+        start = date(year, month, 1)
+        end = date.fromordinal(date(year + (month == 12), month % 12 + 1, 1).toordinal() - 1)
+    if start <= today < end:
+        end = today
+    return start, end, _year_earlier(start), _year_earlier(end)
+
+
+def _year_earlier(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February has no twin a year earlier; the 28th closes the same stretch of days.
+        return date(day.year - 1, 2, 28)

@@ -36,9 +36,9 @@ def previous_month(today: date) -> tuple[int, int]:
 
 def months_to_compute(year: int, month: int | None, today: date) -> list[int]:
     """--month M: that month alone (its year-to-date included); no month: every month of the year that has
-    begun — a future month has no figures yet."""
+    begun. A month that has not begun gets no snapshot: its rows would be zeros re-checked forever."""
     if month is not None:
-        return [month]
+        return [month] if (year, month) <= (today.year, today.month) else []
     if year > today.year:
         return []
     return list(range(1, (today.month if year == today.year else 12) + 1))

@@ -26,10 +26,13 @@ class SummarySend(db.Model):
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     #: The address used, kept as it was at the time of sending.
     email: Mapped[str] = mapped_column(String(254))
-    #: pending → sent, or failed (retried with back-off until attempts run out)
+    #: pending → sending → sent; or failed (retried with back-off until attempts run out); or unknown: a worker
+    #: died while talking to the mail server, so the copy may have arrived — an administrator decides to resend.
     status: Mapped[str] = mapped_column(String(8), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    #: When the last attempt began; a copy still "sending" long after this was interrupted.
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

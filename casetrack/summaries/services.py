@@ -4,7 +4,7 @@ Monday risk digest. Every copy is a SummarySend row; a copy once sent is never s
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
@@ -47,30 +47,105 @@ def plan_sends(kind: str, period: str) -> list[int]:
     return sorted(send.id for send in existing.values() if send.status != "sent" and send.attempts < max_attempts)
 
 
-def deliver(send_id: int, today: date) -> str:
-    """Send one copy. "sent", "already_sent" (a duplicate task: nothing happens) or "gave_up". On an SMTP
-    failure the attempt is recorded on the row and SummaryDeliveryFailed raised, for the task to commit and
-    retry. Flushes."""
+#: A copy "sending" for longer than this was interrupted (the SMTP timeout is 30 s): it may or may not have arrived.
+SENDING_GRACE = timedelta(minutes=10)
+
+
+def start_attempt(send_id: int, today: date) -> mail.Mail | None:
+    """Compose one copy and mark it "sending" (the task commits that before talking to the mail server), or
+    None when there is nothing to send: already sent, someone else is sending it, attempts are used up, or a
+    previous attempt died mid-send — then it becomes "unknown" for an administrator to decide, because sending
+    it again could deliver it twice. A failure to compose is recorded and raised as SummaryDeliveryFailed.
+    Flushes."""
     send = db.session.scalar(select(SummarySend).where(SummarySend.id == send_id).with_for_update())
-    if send is None or send.status == "sent":
-        return "already_sent"
-    if send.attempts >= current_app.config["CASETRACK_SUMMARY_MAX_ATTEMPTS"]:
-        return "gave_up"
-    message = compose(send, today)
-    send.attempts += 1
-    try:
-        mail.send(message)
-    except Exception as error:
-        send.status, send.last_error = "failed", f"{type(error).__name__}: {error}"[:2000]
+    now = datetime.now(UTC)
+    if send is None or send.status in ("sent", "unknown"):
+        return None
+    if send.status == "sending":
+        if send.last_attempt_at and _aware(send.last_attempt_at) > now - SENDING_GRACE:
+            return None
+        send.status = "unknown"
+        send.last_error = "interrupted while talking to the mail server: the copy may or may not have arrived"
         db.session.flush()
-        log.warning(
-            "summary %s %s to %s failed (attempt %d): %s", send.kind, send.period, send.email, send.attempts, error
-        )
+        log.error("summary send %s was interrupted mid-send; left for an administrator", send.id)
+        return None
+    if send.attempts >= current_app.config["CASETRACK_SUMMARY_MAX_ATTEMPTS"]:
+        return None
+    send.attempts, send.last_attempt_at = send.attempts + 1, now
+    try:
+        message = compose(send, today)
+    except Exception as error:
+        log.exception("summary %s %s for %s could not be composed", send.kind, send.period, send.email)
+        _failed(send, error)
         raise SummaryDeliveryFailed(send.last_error) from error
-    # last_error stays: the admin page shows that a copy got through only on a later attempt, and why.
+    send.status = "sending"
+    db.session.flush()
+    return message
+
+
+def record_sent(send_id: int) -> None:
+    """The mail server accepted the copy. last_error stays: the admin page shows that a copy got through only
+    on a later attempt, and why. Flushes."""
+    send = db.session.get(SummarySend, send_id)
     send.status, send.sent_at = "sent", datetime.now(UTC)
     db.session.flush()
-    return "sent"
+
+
+def record_failure(send_id: int, error: Exception) -> int:
+    """The mail server refused or could not be reached; returns the attempts made so far. Flushes."""
+    send = db.session.get(SummarySend, send_id)
+    _failed(send, error)
+    log.warning("summary %s %s to %s failed (attempt %d): %s", send.kind, send.period, send.email, send.attempts, error)
+    return send.attempts
+
+
+def _failed(send: SummarySend, error: Exception) -> None:
+    send.status, send.last_error = "failed", f"{type(error).__name__}: {error}"[:2000]
+    db.session.flush()
+
+
+def allow_resend(send_id: int, actor) -> SummarySend:
+    """An administrator sends a failed or "unknown" copy again, with a fresh set of attempts. Flushes."""
+    from casetrack.audit.services import record
+    from casetrack.errors import ConflictError, NotFound
+    from casetrack.i18n import N_
+
+    send = db.session.scalar(select(SummarySend).where(SummarySend.id == send_id).with_for_update())
+    if send is None:
+        raise NotFound(N_("The page or record does not exist."))
+    if send.status not in ("failed", "unknown"):
+        raise ConflictError(N_("Only a failed or interrupted copy can be sent again."))
+    send.status, send.attempts = "pending", 0
+    db.session.flush()
+    record("summary_send", send.id, "resend_requested", actor)
+    return send
+
+
+def stalled_sends(now: datetime) -> list[int]:
+    """Copies that should be on their way but are not: planned and never tried (the dispatch was lost), failed
+    and not retried for longer than the longest back-off, or stuck "sending" past the grace period."""
+    max_attempts = current_app.config["CASETRACK_SUMMARY_MAX_ATTEMPTS"]
+    longest_pause = timedelta(
+        seconds=rules.retry_countdown(max_attempts, current_app.config["CASETRACK_SUMMARY_RETRY_SECONDS"])
+    )
+    quiet = SummarySend.last_attempt_at.is_(None) | (SummarySend.last_attempt_at < now - longest_pause)
+    return list(
+        db.session.scalars(
+            select(SummarySend.id).where(
+                (
+                    (SummarySend.status == "pending") & (SummarySend.created_at < now - SENDING_GRACE)
+                    | (SummarySend.status == "failed") & (SummarySend.attempts < max_attempts) & quiet
+                    | (SummarySend.status == "sending") & (SummarySend.last_attempt_at < now - SENDING_GRACE)
+                ),
+                SummarySend.created_at > now - timedelta(days=31),
+            )
+        )
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def pct_or_none(value: float | None) -> str:
@@ -116,7 +191,8 @@ def _monthly(send: SummarySend, recipient: User, base_url: str):
         "base_url": base_url,
         "pct_or_none": pct_or_none,
     }
-    report = docx_bytes(annual_report(year), annual_trend(year, today=Period.month(year, month).end))
+    month_end = Period.month(year, month).end
+    report = docx_bytes(annual_report(year, through=month_end), annual_trend(year, through=month_end))
     attachment = mail.Attachment(f"annual-report-{year}-to-{month:02d}.docx", report, MEDIA_TYPES["docx"])
     subject = gettext("casetrack monthly summary: %(year)s-%(month)02d", year=year, month=month)
     return (

@@ -1,13 +1,17 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
+from casetrack.accounts.forms import ConfirmForm
 from casetrack.summaries import rules, services
-from casetrack.web import roles_required
+from casetrack.summaries.tasks import deliver
+from casetrack.web import commit_or_flash, roles_required
 
 bp = Blueprint("summaries", __name__, url_prefix="/admin/summaries")
 
-STATUSES = ("pending", "sent", "failed")
+STATUSES = ("pending", "sending", "sent", "failed", "unknown")
 
 
 @bp.route("/")
@@ -16,10 +20,24 @@ def sends():
     kind = request.args.get("kind", "")
     status = request.args.get("status", "")
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
-    listing = services.recent_sends(
-        kind if kind in rules.KINDS else "", status if status in STATUSES else "", page=page
-    )
+    page = int(page) if page.isdigit() and 0 < len(page) <= 6 and int(page) > 0 else 1
+    kind, status = (kind if kind in rules.KINDS else ""), (status if status in STATUSES else "")
+    listing = services.recent_sends(kind, status, page=page)
     return render_template(
-        "summaries/sends.html", page=listing, kind=kind, status=status, kinds=rules.KINDS, statuses=STATUSES
+        "summaries/sends.html",
+        page=listing,
+        kind=kind,
+        status=status,
+        kinds=rules.KINDS,
+        statuses=STATUSES,
+        form=ConfirmForm(),
     )
+
+
+@bp.route("/<int:send_id>/resend", methods=["POST"])
+@roles_required("admin")
+def resend(send_id: int):
+    ConfirmForm().validate_on_submit() or abort(400)
+    if commit_or_flash(lambda: services.allow_resend(send_id, current_user), _("The copy will be sent again.")):
+        deliver.delay(send_id)
+    return redirect(url_for("summaries.sends"))

@@ -320,7 +320,14 @@ def counted(factories):
 
 def test_district_figures_are_the_figures_function_with_the_counts_built(api, counted):
     body = api(counted["leader"])("/api/v1/figures", year=2020).get_json()
-    assert body == {"year": 2020, "month": None, "unit": None, **figures(Period.year(2020), Period.year(2019))}
+    assert body == {
+        "year": 2020,
+        "month": None,
+        "unit": None,
+        "from": "2020-01-01",
+        "to": "2020-12-31",
+        **figures(Period.year(2020), Period.year(2019)),
+    }
     assert body["review"] == {
         "new": 3,
         "new_prev": 2,
@@ -341,7 +348,7 @@ def test_district_figures_are_the_figures_function_with_the_counts_built(api, co
 def test_a_month_and_a_unit_narrow_the_figures(api, counted):
     get = api(counted["leader"])
     march = get("/api/v1/figures", year=2020, month=3).get_json()
-    assert march["month"] == 3
+    assert (march["month"], march["from"], march["to"]) == (3, "2020-03-01", "2020-03-31")
     review = march["review"]
     assert (review["new"], review["concluded"], review["correction_rate_pct"]) == (2, 0, None)
     assert march["mediation"] == {"concluded": 1, "succeeded": 0, "success_rate_pct": 0.0}
@@ -352,6 +359,8 @@ def test_a_month_and_a_unit_narrow_the_figures(api, counted):
         "year": 2020,
         "month": None,
         "unit": OTHER,
+        "from": "2020-01-01",
+        "to": "2020-12-31",
         **figures(Period.year(2020), Period.year(2019), counted["b"].id),
     }
     assert (other["review"]["new"], other["review"]["corrected"], other["appearance"]["required"]) == (1, 0, 1)
@@ -497,3 +506,26 @@ def test_every_documented_parameter_is_accepted(api, world):
             if parameter["in"] == "query":
                 response = get(url, **{**required, parameter["name"]: _sample(parameter)})
                 assert response.status_code == 200, (path, parameter["name"], response.get_json())
+
+
+def test_the_running_year_is_counted_to_today_against_the_same_days_a_year_earlier(api, counted, factories):
+    from casetrack.clock import local_today
+
+    today = local_today()
+    same_day_last_year = Period.compared(today.year, None, today)[1].end
+    factories.case(number="NOW", received_on=today)
+    factories.case(number="THEN", received_on=same_day_last_year)
+    if same_day_last_year < date(today.year - 1, 12, 31):
+        factories.case(number="LATER", received_on=date(today.year - 1, 12, 31))  # not yet comparable
+    db.session.commit()
+    body = api(counted["leader"])("/api/v1/figures", year=today.year).get_json()
+    assert (body["review"]["new"], body["review"]["new_prev"], body["review"]["new_yoy_pct"]) == (1, 1, 0.0)
+    assert (body["from"], body["to"]) == (f"{today.year}-01-01", today.isoformat())
+    assert body == {
+        "year": today.year,
+        "month": None,
+        "unit": None,
+        "from": body["from"],
+        "to": body["to"],
+        **figures(*Period.compared(today.year, None, today)),
+    }

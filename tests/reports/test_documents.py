@@ -98,3 +98,53 @@ def test_report_annual_markdown_and_word_carry_the_figures_of_the_demo_year(app,
     trend_table = document.tables[-1]
     assert [c.text for c in trend_table.rows[0].cells][1:] == [f"{m}月" for m in range(1, 13)]
     assert sum(int(c.text) for c in trend_table.rows[1].cells[1:]) == as_json["review"]["new"]
+
+
+def test_a_part_year_says_which_months_it_covers():
+    from casetrack.reports.rules import period_label, report_title
+
+    assert period_label({"year": 2020}) == "2020年"
+    assert period_label({"year": 2020, "through": "2020-10-31"}) == "2020年1—10月"
+    assert period_label({"year": 2020, "through": "2020-01-31"}) == "2020年1月"
+    assert period_label({"year": 2026, "through": "2026-11-26"}) == "2026年1月1日至11月26日"
+    assert report_title({"year": 2020, "through": "2020-10-31"}) == "2020年1—10月行政争议预防化解工作情况"
+
+
+def test_the_report_to_a_month_counts_only_those_months_against_the_same_months_a_year_earlier(factories):
+    from datetime import date
+
+    from casetrack.extensions import db
+    from casetrack.reports.services import annual_report
+
+    factories.case(received_on=date(2020, 3, 1))
+    factories.case(received_on=date(2020, 11, 1))
+    factories.case(received_on=date(2019, 2, 1))
+    factories.case(received_on=date(2019, 12, 1))
+    db.session.commit()
+    to_october = annual_report(2020, through=date(2020, 10, 31))
+    assert to_october["through"] == "2020-10-31"
+    assert (to_october["review"]["new"], to_october["review"]["new_prev"]) == (1, 1)
+    whole = annual_report(2020)
+    assert "through" not in whole and (whole["review"]["new"], whole["review"]["new_prev"]) == (2, 2)
+
+
+def test_the_running_year_stops_at_today_and_says_so(factories):
+    from datetime import timedelta
+
+    from casetrack.clock import local_today
+    from casetrack.extensions import db
+    from casetrack.reports.services import annual_report
+
+    today = local_today()
+    factories.case(received_on=today)
+    db.session.commit()
+    report = annual_report(today.year)
+    assert report["through"] == today.isoformat() and report["review"]["new"] == 1
+    assert annual_report(today.year, today=today + timedelta(days=400))["review"]["new"] == 1
+
+
+def test_report_annual_says_plainly_when_it_cannot_write_the_file(app, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=["report", "annual", "--year", "2020", "--format", "md", "--output", str(tmp_path / "no" / "x.md")]
+    )
+    assert result.exit_code != 0 and "cannot write" in result.output and "Traceback" not in result.output

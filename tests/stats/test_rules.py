@@ -32,5 +32,8 @@ def test_the_job_computes_only_months_that_have_begun():
     assert months_to_compute(2025, None, date(2026, 11, 26)) == list(range(1, 13))
     assert months_to_compute(2027, None, date(2026, 11, 26)) == []
     assert months_to_compute(2026, 3, date(2026, 11, 26)) == [3]
+    assert months_to_compute(2026, 11, date(2026, 11, 26)) == [11]
+    assert months_to_compute(2026, 12, date(2026, 11, 26)) == []
+    assert months_to_compute(2030, 5, date(2026, 11, 26)) == []
     assert previous_month(date(2027, 1, 1)) == (2026, 12)
     assert previous_month(date(2026, 3, 31)) == (2026, 2)

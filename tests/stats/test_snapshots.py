@@ -105,4 +105,6 @@ def test_stats_compute_runs_the_job_and_reports_what_it_wrote(app, factories):
 def test_stats_compute_refuses_a_bad_month_and_writes_nothing(app):
     result = app.test_cli_runner().invoke(args=["stats", "compute", "--year", "2020", "--month", "13"])
     assert result.exit_code != 0 and "13" in result.output
+    not_begun = app.test_cli_runner().invoke(args=["stats", "compute", "--year", "2099", "--month", "5"])
+    assert not_begun.exit_code != 0 and "2099-05 has not begun" in not_begun.output
     assert db.session.scalar(select(func.count()).select_from(FigureSnapshot)) == 0

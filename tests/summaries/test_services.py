@@ -1,13 +1,15 @@
 """Leaders' summaries delivered to a real SMTP server (aiosmtpd): who gets them, what they carry, no duplicates."""
 
-from datetime import date
+import io
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from docx import Document
+from sqlalchemy import select, update
 
 from casetrack.extensions import db
 from casetrack.summaries.models import SummarySend
 from casetrack.summaries.rules import retry_countdown, week_key
-from casetrack.summaries.tasks import send_monthly, send_risk_digest
+from casetrack.summaries.tasks import redispatch_stalled, send_monthly, send_risk_digest
 
 
 def _leaders(factories):
@@ -41,7 +43,9 @@ def test_the_monthly_summary_reaches_every_active_leader_once_with_the_word_repo
     assert "correction rate 100.00%" in english.get_body(("html",)).get_content()
     attachments = list(english.iter_attachments())
     assert [a.get_filename() for a in attachments] == ["annual-report-2020-to-10.docx"]
-    assert attachments[0].get_content()[:2] == b"PK"  # a real .docx (zip) file
+    report = Document(io.BytesIO(attachments[0].get_content()))
+    assert report.paragraphs[0].text == "2020年1—10月行政争议预防化解工作情况"
+    assert any(p.text.startswith("2020年1—10月全区行政复议新发1件") for p in report.paragraphs)
     chinese = by_recipient["lingdao1@example.com"]
     assert "月度摘要" in chinese["Subject"]
 
@@ -107,3 +111,65 @@ def test_retry_pauses_double_and_weeks_are_iso_weeks():
     assert [retry_countdown(n, 300) for n in (1, 2, 3)] == [300, 600, 1200]
     assert week_key(date(2026, 11, 30)) == "2026-W49"
     assert week_key(date(2027, 1, 1)) == "2026-W53"
+
+
+def test_a_bad_answer_to_quit_after_the_message_was_accepted_is_not_a_failure(mailbox, factories):
+    _leaders(factories)
+    mailbox.quit_reply = "421 shutting down"
+    send_monthly.delay(2020, 10).get()
+    assert len(mailbox.messages) == 2
+    assert {(s.status, s.attempts) for s in _sends().values()} == {("sent", 1)}
+
+
+def test_a_copy_interrupted_mid_send_is_not_resent_until_an_administrator_says_so(mailbox, factories, login_as):
+    _leaders(factories)
+    send_monthly.delay(2020, 10).get()
+    interrupted = _sends()["lingdao1@example.com"]
+    # As a worker killed while the mail server was answering would leave it.
+    interrupted.status, interrupted.last_attempt_at = "sending", datetime.now(UTC) - timedelta(hours=1)
+    db.session.commit()
+    mailbox.clear()
+
+    assert redispatch_stalled.delay().get() == 1
+    assert mailbox.messages == []
+    db.session.refresh(interrupted)
+    assert interrupted.status == "unknown" and "may or may not have arrived" in interrupted.last_error
+
+    admin = login_as("admin")
+    page = admin.get("/admin/summaries/?status=unknown").get_data(as_text=True)
+    assert "lingdao1@example.com" in page and f"/admin/summaries/{interrupted.id}/resend" in page
+    admin.post(f"/admin/summaries/{interrupted.id}/resend")
+    assert [rcpts for rcpts, _ in mailbox.messages] == [["lingdao1@example.com"]]
+    db.session.refresh(interrupted)
+    assert interrupted.status == "sent"
+    # A sent copy cannot be "sent again" by a crafted request.
+    admin.post(f"/admin/summaries/{interrupted.id}/resend")
+    assert len(mailbox.messages) == 1
+
+
+def test_a_summary_that_cannot_be_composed_is_recorded_as_failed_not_left_pending(mailbox, factories, monkeypatch):
+    from casetrack.summaries import services
+
+    _leaders(factories)
+
+    def broken(*args):
+        raise RuntimeError("template missing")
+
+    monkeypatch.setattr(services, "_monthly", broken)
+    send_monthly.delay(2020, 10).get()
+    sends = _sends()
+    assert {s.status for s in sends.values()} == {"failed"}
+    assert "template missing" in sends["lingdao1@example.com"].last_error and mailbox.messages == []
+
+
+def test_a_planned_copy_whose_dispatch_was_lost_is_sent_by_the_hourly_sweep(mailbox, factories):
+    from casetrack.summaries import services
+
+    _leaders(factories)
+    services.plan_sends("monthly", "2020-10")
+    db.session.commit()
+    assert redispatch_stalled.delay().get() == 0  # just planned: its own dispatch is still on the way
+    db.session.execute(update(SummarySend).values(created_at=datetime.now(UTC) - timedelta(hours=1)))
+    db.session.commit()
+    assert redispatch_stalled.delay().get() == 2
+    assert len(mailbox.messages) == 2 and {s.status for s in _sends().values()} == {"sent"}
