@@ -51,34 +51,91 @@ EMAIL_DOMAIN = "bench.example"
 SOURCE_WEIGHTS = {"pre_filing": 55, "during_review": 20, "during_litigation": 15, "court_entrusted": 10}
 CLOSED_WEIGHTS = {"succeeded": 55, "failed": 30, "withdrawn": 15}
 SUBJECTS = (
-    "征收补偿安置争议", "房屋征收补偿标准争议", "工伤认定争议", "行政处罚决定争议", "政府信息公开答复争议",
-    "违法建筑拆除争议", "劳动保障监察投诉处理争议", "土地权属争议", "不动产登记争议", "市场监管投诉举报处理争议",
-    "医疗保险待遇争议", "养老保险待遇争议", "最低生活保障争议", "道路交通事故认定争议", "行政许可不予办理争议",
-    "环境污染处罚争议", "拖欠农民工工资投诉处理争议", "宅基地审批争议", "企业补助资金发放争议", "校外培训处罚争议",
+    "征收补偿安置争议",
+    "房屋征收补偿标准争议",
+    "工伤认定争议",
+    "行政处罚决定争议",
+    "政府信息公开答复争议",
+    "违法建筑拆除争议",
+    "劳动保障监察投诉处理争议",
+    "土地权属争议",
+    "不动产登记争议",
+    "市场监管投诉举报处理争议",
+    "医疗保险待遇争议",
+    "养老保险待遇争议",
+    "最低生活保障争议",
+    "道路交通事故认定争议",
+    "行政许可不予办理争议",
+    "环境污染处罚争议",
+    "拖欠农民工工资投诉处理争议",
+    "宅基地审批争议",
+    "企业补助资金发放争议",
+    "校外培训处罚争议",
 )
 AGREEMENTS = (
-    "双方达成和解，被申请人重新核定补偿金额，申请人撤回申请", "被申请人补发相关待遇，申请人不再主张其他权利",
-    "被申请人撤销原决定并重新作出处理", "双方同意按评估结果补偿，分两期支付", "申请人认可处理结果，自愿撤回",
+    "双方达成和解，被申请人重新核定补偿金额，申请人撤回申请",
+    "被申请人补发相关待遇，申请人不再主张其他权利",
+    "被申请人撤销原决定并重新作出处理",
+    "双方同意按评估结果补偿，分两期支付",
+    "申请人认可处理结果，自愿撤回",
 )
 ABSENCE_REASONS = (
-    "主要负责人参加上级紧急会议，委托工作人员出庭", "负责人外出学习，经报批委托律师出庭", "负责人因病住院",
-    "与防汛抗台应急值守冲突", "负责人赴外地招商，已书面说明", "人员调整期间负责人尚未到任",
+    "主要负责人参加上级紧急会议，委托工作人员出庭",
+    "负责人外出学习，经报批委托律师出庭",
+    "负责人因病住院",
+    "与防汛抗台应急值守冲突",
+    "负责人赴外地招商，已书面说明",
+    "人员调整期间负责人尚未到任",
 )
 SESSION_NOTES = (
-    "听取双方意见，释法明理", "组织现场踏勘", "双方对补偿金额仍有分歧，约定再次调解", "被申请人提出补偿方案",
-    "申请人提交补充材料", "背靠背调解，缩小分歧", "邀请人大代表、律师参与调解", "达成初步意向",
+    "听取双方意见，释法明理",
+    "组织现场踏勘",
+    "双方对补偿金额仍有分歧，约定再次调解",
+    "被申请人提出补偿方案",
+    "申请人提交补充材料",
+    "背靠背调解，缩小分歧",
+    "邀请人大代表、律师参与调解",
+    "达成初步意向",
 )
 COURTROOMS = ("第一法庭", "第二法庭", "第三法庭", "第五法庭", "行政审判庭", "第八法庭", "远程视频庭")
 STARTS = (dtime(9, 0), dtime(9, 30), dtime(10, 0), dtime(14, 0), dtime(14, 30), dtime(15, 0), None)
 
 HEARING_COLUMNS = (
-    "id", "case_id", "held_on", "starts_at", "court", "courtroom", "principal_name", "principal_title",
-    "principal_named_at", "appeared", "spoke", "absence_reason", "absence_approved_by_id", "absence_approved_at",
-    "recorded_at", "version", "created_at",
+    "id",
+    "case_id",
+    "held_on",
+    "starts_at",
+    "court",
+    "courtroom",
+    "principal_name",
+    "principal_title",
+    "principal_named_at",
+    "appeared",
+    "spoke",
+    "absence_reason",
+    "absence_approved_by_id",
+    "absence_approved_at",
+    "recorded_at",
+    "version",
+    "created_at",
 )
 MEDIATION_COLUMNS = (
-    "id", "number", "case_id", "source", "respondent_unit_id", "mediator_id", "parties", "subject", "received_on",
-    "status", "concluded_on", "agreement_summary", "last_activity_on", "version", "created_at", "created_by_id",
+    "id",
+    "number",
+    "case_id",
+    "source",
+    "respondent_unit_id",
+    "mediator_id",
+    "parties",
+    "subject",
+    "received_on",
+    "status",
+    "concluded_on",
+    "agreement_summary",
+    "last_activity_on",
+    "version",
+    "created_at",
+    "created_by_id",
 )
 SESSION_COLUMNS = ("id", "mediation_id", "held_on", "participants", "notes", "recorded_by_id", "created_at")
 
@@ -100,6 +157,7 @@ def pick_weighted(rng: random.Random, weights: dict):
 
 
 # --- users ------------------------------------------------------------------------------------------------------
+
 
 def ensure_users(conn, gen: generate.Generator, unit_ids: list[int], liaisons_per_unit: int) -> dict[str, list[int]]:
     from casetrack.accounts.services import hash_password
@@ -157,12 +215,15 @@ def hearing_rows(conn, gen: generate.Generator, total: int, upcoming: int, legal
     # A past hearing needs at least a day between acceptance and conclusion (or yesterday). An open case is less
     # likely to have been heard yet the more recently it was accepted (courts sit some months after filing).
     past_cases = [
-        r for r in rows
+        r
+        for r in rows
         if ((r[4] or today) - r[3]).days >= 2
         and (r[4] is not None or rng.random() < min(1.0, (today - r[3]).days / 240) * 0.7)
     ]
-    log(f"hearings: {len(rows):,} accepted litigation cases ({len(open_cases):,} open); "
-        f"{len(past_cases):,} of them can have had a hearing already")
+    log(
+        f"hearings: {len(rows):,} accepted litigation cases ({len(open_cases):,} open); "
+        f"{len(past_cases):,} of them can have had a hearing already"
+    )
     upcoming = min(upcoming, total)
     result = []
     hid = 0
@@ -183,12 +244,27 @@ def hearing_rows(conn, gen: generate.Generator, total: int, upcoming: int, legal
         named = rng.random() < (0.75 if (held - today).days <= 7 else 0.5)
         hid += 1
         name = gen.person_name() if named else None
-        result.append((
-            hid, case_id, held, rng.choice(STARTS), court_of(number, courts), rng.choice(COURTROOMS), name,
-            rng.choice(("main", "deputy", "deputy", "deputy", "other")) if named else None,
-            at(held - timedelta(days=rng.randrange(3, 20)), 1, rng) if named else None,
-            None, None, None, None, None, None, 1, at(max(accepted, today - timedelta(days=40)), 1, rng),
-        ))
+        result.append(
+            (
+                hid,
+                case_id,
+                held,
+                rng.choice(STARTS),
+                court_of(number, courts),
+                rng.choice(COURTROOMS),
+                name,
+                rng.choice(("main", "deputy", "deputy", "deputy", "other")) if named else None,
+                at(held - timedelta(days=rng.randrange(3, 20)), 1, rng) if named else None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                1,
+                at(max(accepted, today - timedelta(days=40)), 1, rng),
+            )
+        )
     # The base data set's open (and just-concluded) cases crowd into its last months, which would pile their
     # hearings into the current month; a monthly quota keeps the courts' pace steady (1.25 x the mean month).
     months = (today.year - START.year) * 12 + today.month - START.month + 1
@@ -219,20 +295,42 @@ def hearing_rows(conn, gen: generate.Generator, total: int, upcoming: int, legal
             reason = rng.choice(ABSENCE_REASONS)
             approver = rng.choice(legal_ids) if rng.random() < 0.8 else None
             approved_at = at(held + timedelta(days=rng.randrange(1, 10)), 2, rng) if approver else None
-        result.append((
-            hid, case_id, held, rng.choice(STARTS), court_of(number, courts), rng.choice(COURTROOMS), name, title,
-            at(held - timedelta(days=rng.randrange(3, 20)), 1, rng) if name else None,
-            appeared, spoke, reason, approver, approved_at,
-            at(held + timedelta(days=rng.randrange(0, 5)), 3, rng), 1,
-            at(max(accepted, held - timedelta(days=60)), 1, rng),
-        ))
+        result.append(
+            (
+                hid,
+                case_id,
+                held,
+                rng.choice(STARTS),
+                court_of(number, courts),
+                rng.choice(COURTROOMS),
+                name,
+                title,
+                at(held - timedelta(days=rng.randrange(3, 20)), 1, rng) if name else None,
+                appeared,
+                spoke,
+                reason,
+                approver,
+                approved_at,
+                at(held + timedelta(days=rng.randrange(0, 5)), 3, rng),
+                1,
+                at(max(accepted, held - timedelta(days=60)), 1, rng),
+            )
+        )
     return result
 
 
 # --- mediations -------------------------------------------------------------------------------------------------
 
-def mediation_rows(conn, gen: generate.Generator, total: int, open_share: float, mediator_ids: list[int],
-                   today: date, unit_prefix: dict[int, str]):
+
+def mediation_rows(
+    conn,
+    gen: generate.Generator,
+    total: int,
+    open_share: float,
+    mediator_ids: list[int],
+    today: date,
+    unit_prefix: dict[int, str],
+):
     rng = gen.rng
     cases = {"review": {"open": [], "all": []}, "litigation": {"open": [], "all": []}}
     for case_id, kind, status, unit_id, received, concluded in conn.execute(
@@ -247,7 +345,7 @@ def mediation_rows(conn, gen: generate.Generator, total: int, open_share: float,
     source_pick = pick_weighted(rng, SOURCE_WEIGHTS)
     closed_pick = pick_weighted(rng, CLOSED_WEIGHTS)
     # a few mediators carry more of the load than others
-    mediator_pick = pick_weighted(rng, {str(m): 1 / (i ** 0.4) for i, m in enumerate(mediator_ids, start=1)})
+    mediator_pick = pick_weighted(rng, {str(m): 1 / (i**0.4) for i, m in enumerate(mediator_ids, start=1)})
     span = (today - timedelta(days=7) - START).days
     staged = []
     for _ in range(total):
@@ -286,20 +384,62 @@ def mediation_rows(conn, gen: generate.Generator, total: int, open_share: float,
         subject = rng.choice(SUBJECTS)
         if rng.random() < 0.5:
             subject = f"{parties.split('、')[0]}与被申请人{subject}"
-        staged.append([received, case_id, source, unit_id, mediator, parties, subject, status, concluded, agreement,
-                       last_activity])
+        staged.append(
+            [
+                received,
+                case_id,
+                source,
+                unit_id,
+                mediator,
+                parties,
+                subject,
+                status,
+                concluded,
+                agreement,
+                last_activity,
+            ]
+        )
     staged.sort(key=lambda m: m[0])
     counters: dict[tuple, int] = {}
     mediations, sessions = [], []
     sid = 0
-    for mid, (received, case_id, source, unit_id, mediator, parties, subject, status, concluded, agreement,
-              last_activity) in enumerate(staged, start=1):
+    for mid, (
+        received,
+        case_id,
+        source,
+        unit_id,
+        mediator,
+        parties,
+        subject,
+        status,
+        concluded,
+        agreement,
+        last_activity,
+    ) in enumerate(staged, start=1):
         prefix = unit_prefix.get(unit_id, "调")
         key = (prefix, received.year)
         counters[key] = counters.get(key, 0) + 1
         number = f"{prefix}〔{received.year}〕{counters[key]}号"
-        mediations.append((mid, number, case_id, source, unit_id, mediator, parties, subject, received, status,
-                           concluded, agreement, last_activity, 1, at(received, 1, rng), mediator))
+        mediations.append(
+            (
+                mid,
+                number,
+                case_id,
+                source,
+                unit_id,
+                mediator,
+                parties,
+                subject,
+                received,
+                status,
+                concluded,
+                agreement,
+                last_activity,
+                1,
+                at(received, 1, rng),
+                mediator,
+            )
+        )
         r = rng.random()
         n_sessions = 0 if r < 0.3 else 1 if r < 0.75 else 2 if r < 0.95 else 3
         if last_activity <= received:
@@ -309,12 +449,14 @@ def mediation_rows(conn, gen: generate.Generator, total: int, open_share: float,
         for offset in days_ + ([window] if n_sessions else []):
             sid += 1
             held = received + timedelta(days=offset)
-            sessions.append((sid, mid, held, parties + "、被申请人代理人", rng.choice(SESSION_NOTES), mediator,
-                             at(held, 8, rng)))
+            sessions.append(
+                (sid, mid, held, parties + "、被申请人代理人", rng.choice(SESSION_NOTES), mediator, at(held, 8, rng))
+            )
     return mediations, sessions
 
 
 # --- main -------------------------------------------------------------------------------------------------------
+
 
 def copy_rows(conn, table: str, columns: tuple, rows: list[tuple]) -> None:
     started = time.perf_counter()
@@ -331,10 +473,15 @@ def main(argv=None) -> None:
     parser.add_argument("--upcoming", type=int, default=2_000, help="hearings in the coming 30 days")
     parser.add_argument("--mediations", type=int, default=200_000)
     parser.add_argument("--open-share", type=float, default=0.03, help="share of mediations still open")
-    parser.add_argument("--liaisons-per-unit", type=int, default=1,
-                        help="unit liaison users (with e-mail) per unit; they get hearing and litigation reminders")
-    parser.add_argument("--fresh", action="store_true",
-                        help="empty hearings, mediation_sessions, mediations and notifications first")
+    parser.add_argument(
+        "--liaisons-per-unit",
+        type=int,
+        default=1,
+        help="unit liaison users (with e-mail) per unit; they get hearing and litigation reminders",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="empty hearings, mediation_sessions, mediations and notifications first"
+    )
     parser.add_argument("--seed", type=int, default=20240601)
     args = parser.parse_args(argv)
 
@@ -352,14 +499,15 @@ def main(argv=None) -> None:
     cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     if not cases:
         raise SystemExit("no cases: run benchmarks/generate.py first")
-    existing = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("hearings", "mediations", "mediation_sessions", "notifications")}
+    existing = {
+        t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        for t in ("hearings", "mediations", "mediation_sessions", "notifications")
+    }
     if args.fresh:
         conn.execute("TRUNCATE hearings, mediation_sessions, mediations, notifications RESTART IDENTITY")
         log("emptied " + ", ".join(f"{t} ({n:,})" for t, n in existing.items()))
     elif any(existing.values()):
-        raise SystemExit("already holds " + ", ".join(f"{t} {n:,}" for t, n in existing.items() if n)
-                         + ": use --fresh")
+        raise SystemExit("already holds " + ", ".join(f"{t} {n:,}" for t, n in existing.items() if n) + ": use --fresh")
 
     gen = generate.Generator(args.seed, today)
     db_units = dict(conn.execute("SELECT id, name FROM units").fetchall())
@@ -374,8 +522,10 @@ def main(argv=None) -> None:
 
     users = ensure_users(conn, gen, sorted(db_units), args.liaisons_per_unit)
     handlers = users["mediator"] + users["legal"]
-    log(f"users: {len(users['mediator'])} mediators, {len(users['legal'])} legal, {len(users['unit'])} liaisons "
-        f"(password {PASSWORD}, e-mail <username>@{EMAIL_DOMAIN})")
+    log(
+        f"users: {len(users['mediator'])} mediators, {len(users['legal'])} legal, {len(users['unit'])} liaisons "
+        f"(password {PASSWORD}, e-mail <username>@{EMAIL_DOMAIN})"
+    )
 
     t0 = time.perf_counter()
     updated = conn.execute(
@@ -398,8 +548,9 @@ def main(argv=None) -> None:
     del hearings
 
     t0 = time.perf_counter()
-    mediations, sessions = mediation_rows(conn, gen, args.mediations, args.open_share, users["mediator"], today,
-                                          unit_prefix)
+    mediations, sessions = mediation_rows(
+        conn, gen, args.mediations, args.open_share, users["mediator"], today, unit_prefix
+    )
     log(f"generated {len(mediations):,} mediations, {len(sessions):,} sessions in {time.perf_counter() - t0:.1f}s")
     copy_rows(conn, "mediations", MEDIATION_COLUMNS, mediations)
     copy_rows(conn, "mediation_sessions", SESSION_COLUMNS, sessions)
@@ -411,8 +562,10 @@ def main(argv=None) -> None:
     del mediations, sessions
 
     for table in ("hearings", "mediations", "mediation_sessions", "users", "notifications"):
-        conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                     f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)")
+        conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+        )
     conn.commit()
     conn.autocommit = True
     t0 = time.perf_counter()
@@ -421,10 +574,15 @@ def main(argv=None) -> None:
     conn.close()
 
     log("hearings by year: " + ", ".join(f"{y} {n:,}" for y, n in sorted(years.items())))
-    log(f"hearings in the coming 30 days: {len(soon):,} ({soon_unnamed7} within 7 days with no head named); "
-        f"absent (reason given): {absent:,}")
-    log("mediations: " + ", ".join(f"{s} {n:,}" for s, n in sorted(by_status.items()))
-        + f"; open and idle >= 30 days: {idle:,}")
+    log(
+        f"hearings in the coming 30 days: {len(soon):,} ({soon_unnamed7} within 7 days with no head named); "
+        f"absent (reason given): {absent:,}"
+    )
+    log(
+        "mediations: "
+        + ", ".join(f"{s} {n:,}" for s, n in sorted(by_status.items()))
+        + f"; open and idle >= 30 days: {idle:,}"
+    )
     log(f"done in {time.perf_counter() - started_all:.0f}s")
 
 

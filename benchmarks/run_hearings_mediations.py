@@ -69,6 +69,7 @@ def login(app, username: str):
 
 # --- parameters ---------------------------------------------------------------------------------------------------
 
+
 def sample_parameters(app, rng: random.Random, liaisons: int) -> dict:
     from casetrack.accounts.models import Unit, User
     from casetrack.cases.models import Case
@@ -88,30 +89,52 @@ def sample_parameters(app, rng: random.Random, liaisons: int) -> dict:
             raise SystemExit("no hearings or mediations: run benchmarks/generate_hearings_mediations.py first")
         unit_ids = list(s.scalars(select(Unit.id)))
         # liaisons of varied units, always including the unit with the most hearings (the worst case)
-        by_unit = dict(s.execute(
-            select(User.unit_id, func.min(User.username)).where(User.role == "unit", User.active.is_(True))
-            .group_by(User.unit_id)).all())
-        busiest = s.scalar(select(Case.respondent_unit_id).join(Hearing, Hearing.case_id == Case.id)
-                           .group_by(Case.respondent_unit_id).order_by(func.count().desc()).limit(1))
+        by_unit = dict(
+            s.execute(
+                select(User.unit_id, func.min(User.username))
+                .where(User.role == "unit", User.active.is_(True))
+                .group_by(User.unit_id)
+            ).all()
+        )
+        busiest = s.scalar(
+            select(Case.respondent_unit_id)
+            .join(Hearing, Hearing.case_id == Case.id)
+            .group_by(Case.respondent_unit_id)
+            .order_by(func.count().desc())
+            .limit(1)
+        )
         chosen = [busiest] if busiest in by_unit else []
         others = [u for u in by_unit if u != busiest]
         chosen += rng.sample(others, min(liaisons - len(chosen), len(others)))
         liaison_users = [by_unit[u] for u in chosen]
         max_id = s.scalar(select(func.max(Mediation.id)))
         ids = rng.sample(range(1, max_id + 1), min(2000, max_id))
-        sample = s.execute(select(Mediation.number, Mediation.parties, Mediation.subject)
-                           .where(Mediation.id.in_(ids))).all()
+        sample = s.execute(
+            select(Mediation.number, Mediation.parties, Mediation.subject).where(Mediation.id.in_(ids))
+        ).all()
         today = date.today()
-        counts["hearings_next_30d"] = s.scalar(select(func.count()).select_from(Hearing).where(
-            Hearing.held_on.between(today, today + timedelta(days=30))))
-        counts["open_mediations"] = s.scalar(select(func.count()).select_from(Mediation)
-                                             .where(Mediation.status == "open"))
-        counts["busiest_unit_hearings"] = s.scalar(select(func.count()).select_from(Hearing).join(
-            Case, Case.id == Hearing.case_id).where(Case.respondent_unit_id == busiest))
+        counts["hearings_next_30d"] = s.scalar(
+            select(func.count()).select_from(Hearing).where(Hearing.held_on.between(today, today + timedelta(days=30)))
+        )
+        counts["open_mediations"] = s.scalar(
+            select(func.count()).select_from(Mediation).where(Mediation.status == "open")
+        )
+        counts["busiest_unit_hearings"] = s.scalar(
+            select(func.count())
+            .select_from(Hearing)
+            .join(Case, Case.id == Hearing.case_id)
+            .where(Case.respondent_unit_id == busiest)
+        )
         revision = s.scalar(text("SELECT version_num FROM alembic_version"))
         s.remove()
-    return {"unit_ids": unit_ids, "liaisons": liaison_users, "busiest": busiest, "mediation_sample": sample,
-            "counts": counts, "revision": revision}
+    return {
+        "unit_ids": unit_ids,
+        "liaisons": liaison_users,
+        "busiest": busiest,
+        "mediation_sample": sample,
+        "counts": counts,
+        "revision": revision,
+    }
 
 
 def search_term(rng: random.Random, sample: list) -> str:
@@ -153,8 +176,11 @@ def operations(params: dict, rng: random.Random):
         ("calendar week (unit users)", "unit", lambda: cal("week")),
         ("calendar month (unit users)", "unit", lambda: cal("month")),
         ("mediations default page (mediator)", "mediator", lambda: med()),
-        ("mediations status+unit (mediator)", "mediator",
-         lambda: med(status=rng.choice(statuses), unit_id=rng.choice(units))),
+        (
+            "mediations status+unit (mediator)",
+            "mediator",
+            lambda: med(status=rng.choice(statuses), unit_id=rng.choice(units)),
+        ),
         ("mediations q= (mediator)", "mediator", lambda: med(q=search_term(rng, sample))),
         ("mediations idle=1 (mediator)", "mediator", lambda: med(idle=1)),
     ]
@@ -162,10 +188,15 @@ def operations(params: dict, rng: random.Random):
 
 # --- page timing --------------------------------------------------------------------------------------------------
 
-def time_pages(app, meter, params: dict, rng: random.Random, requests: int, only: str | None, explain: bool,
-               slowest: int) -> list[dict]:
-    clients = {"legal": [login(app, "bench_legal")], "mediator": [login(app, "bench_mediator")],
-               "unit": [login(app, name) for name in params["liaisons"]]}
+
+def time_pages(
+    app, meter, params: dict, rng: random.Random, requests: int, only: str | None, explain: bool, slowest: int
+) -> list[dict]:
+    clients = {
+        "legal": [login(app, "bench_legal")],
+        "mediator": [login(app, "bench_mediator")],
+        "unit": [login(app, name) for name in params["liaisons"]],
+    }
     results = []
     for name, who, make_url_ in operations(params, rng):
         if only and not any(part.strip() in name for part in only.split(",")):
@@ -193,16 +224,26 @@ def time_pages(app, meter, params: dict, rng: random.Random, requests: int, only
             if found:
                 matched.append(int(found.group(1).replace(",", "")))
         p95 = percentile(durations, 95)
-        r = {"operation": name, "n": requests, "p50": statistics.median(durations), "p95": p95,
-             "sql_p50": statistics.median(sql_ms), "queries": statistics.median(statements),
-             "matched": int(statistics.median(matched)) if matched else None,
-             "matched_max": max(matched) if matched else None,
-             "target": f"p95 <= {PAGE_TARGET_MS:.0f} ms", "pass": p95 <= PAGE_TARGET_MS}
+        r = {
+            "operation": name,
+            "n": requests,
+            "p50": statistics.median(durations),
+            "p95": p95,
+            "sql_p50": statistics.median(sql_ms),
+            "queries": statistics.median(statements),
+            "matched": int(statistics.median(matched)) if matched else None,
+            "matched_max": max(matched) if matched else None,
+            "target": f"p95 <= {PAGE_TARGET_MS:.0f} ms",
+            "pass": p95 <= PAGE_TARGET_MS,
+        }
         results.append(r)
         for total_ms, sql, slow_url in sorted(samples, reverse=True)[:slowest]:
             print(f"      slow: {total_ms:7.1f} ms (sql {sql:6.1f} ms) {unquote(slow_url)}")
-        print(f"  {name:38} p50 {r['p50']:7.1f} ms  p95 {p95:7.1f} ms  (sql p50 {r['sql_p50']:.1f} ms, "
-              f"{r['queries']:.0f} queries, matched median {r['matched']}, max {r['matched_max']})", flush=True)
+        print(
+            f"  {name:38} p50 {r['p50']:7.1f} ms  p95 {p95:7.1f} ms  (sql p50 {r['sql_p50']:.1f} ms, "
+            f"{r['queries']:.0f} queries, matched median {r['matched']}, max {r['matched_max']})",
+            flush=True,
+        )
     return results
 
 
@@ -232,6 +273,7 @@ def explain_request(app, meter, client, url: str, name: str) -> None:
 
 
 # --- the reminder job -----------------------------------------------------------------------------------------
+
 
 class CountingHandler:
     """An SMTP sink: counts what it accepts and throws it away."""
@@ -303,6 +345,7 @@ def reminder_child(url: str, host: str, port: int, today_iso: str, queue) -> Non
                     return fn(*a, **k)
                 finally:
                     phases[label] = phases.get(label, 0.0) + time.perf_counter() - started
+
             return wrapper
 
         services.collect_reminders = timed("collect", services.collect_reminders)
@@ -326,16 +369,32 @@ def reminder_child(url: str, host: str, port: int, today_iso: str, queue) -> Non
             peak = _status_mb("VmHWM") if reset else _max_rss_mb()
             runs.append({"result": result, "wall": wall, "phases": dict(phases), "peak_rss_mb": peak})
         with app.app_context():
-            by_kind = dict(db.session.execute(
-                select(Notification.kind, func.count()).where(Notification.on_day == today)
-                .group_by(Notification.kind)).all())
-            emailed = db.session.scalar(select(func.count()).select_from(Notification).where(
-                Notification.on_day == today, Notification.emailed_at.is_not(None)))
-            recipients = db.session.scalar(select(func.count(func.distinct(Notification.user_id)))
-                                           .where(Notification.on_day == today))
+            by_kind = dict(
+                db.session.execute(
+                    select(Notification.kind, func.count())
+                    .where(Notification.on_day == today)
+                    .group_by(Notification.kind)
+                ).all()
+            )
+            emailed = db.session.scalar(
+                select(func.count())
+                .select_from(Notification)
+                .where(Notification.on_day == today, Notification.emailed_at.is_not(None))
+            )
+            recipients = db.session.scalar(
+                select(func.count(func.distinct(Notification.user_id))).where(Notification.on_day == today)
+            )
             db.session.remove()
-        queue.put({"runs": runs, "rss_before_mb": rss_before, "rss_now_mb": rss_now, "by_kind": by_kind,
-                   "emailed": emailed, "recipients": recipients})
+        queue.put(
+            {
+                "runs": runs,
+                "rss_before_mb": rss_before,
+                "rss_now_mb": rss_now,
+                "by_kind": by_kind,
+                "emailed": emailed,
+                "recipients": recipients,
+            }
+        )
     except BaseException as error:  # report, don't hang the parent
         import traceback
 
@@ -350,8 +409,7 @@ def time_reminders(app, url: str, today: date) -> list[dict]:
 
     with app.app_context():
         max_before = db.session.scalar(select(func.coalesce(func.max(Notification.id), 0)))
-        already = db.session.scalar(select(func.count()).select_from(Notification)
-                                    .where(Notification.on_day == today))
+        already = db.session.scalar(select(func.count()).select_from(Notification).where(Notification.on_day == today))
         db.session.remove()
     if already:
         print(f"  note: {already:,} notifications for {today} exist before the run (left from an earlier run?)")
@@ -383,31 +441,49 @@ def time_reminders(app, url: str, today: date) -> list[dict]:
     r1, r2 = first["result"], second["result"]
     kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(outcome["by_kind"].items()))
     phases = ", ".join(f"{k} {v:.1f}s" for k, v in first["phases"].items())
-    print(f"  run 1: {first['wall']:.1f}s ({phases}); {r1}; notifications by kind: {kinds}; "
-          f"{outcome['recipients']:,} recipients; SMTP sink accepted {handler.messages:,} messages "
-          f"({handler.bytes / 1e6:.1f} MB) for {len(handler.recipients):,} addresses", flush=True)
+    print(
+        f"  run 1: {first['wall']:.1f}s ({phases}); {r1}; notifications by kind: {kinds}; "
+        f"{outcome['recipients']:,} recipients; SMTP sink accepted {handler.messages:,} messages "
+        f"({handler.bytes / 1e6:.1f} MB) for {len(handler.recipients):,} addresses",
+        flush=True,
+    )
     print(f"  run 2: {second['wall']:.1f}s; {r2}", flush=True)
-    print(f"  peak RSS during run 1: {first['peak_rss_mb']:.0f} MB (RSS before the job {outcome['rss_now_mb']:.0f} MB; "
-          f"app start had peaked at {outcome['rss_before_mb']:.0f} MB)", flush=True)
+    print(
+        f"  peak RSS during run 1: {first['peak_rss_mb']:.0f} MB (RSS before the job {outcome['rss_now_mb']:.0f} MB; "
+        f"app start had peaked at {outcome['rss_before_mb']:.0f} MB)",
+        flush=True,
+    )
     return [
-        {"operation": "run_daily_reminders (1st run)", "n": 1, "seconds": first["wall"],
-         "target": f"< {JOB_TARGET_S:.0f} s", "pass": first["wall"] < JOB_TARGET_S and r1["emails_failed"] == 0,
-         "note": f"created {r1['created']:,}, e-mails sent {r1['emails_sent']:,} (sink got {handler.messages:,}), "
-                 f"failed {r1['emails_failed']}; peak RSS {first['peak_rss_mb']:.0f} MB"},
-        {"operation": "run_daily_reminders (2nd run, same day)", "n": 1, "seconds": second["wall"],
-         "target": "creates 0, sends 0",
-         "pass": r2["created"] == 0 and r2["emails_sent"] == 0 and r2["emails_failed"] == 0,
-         "note": f"created {r2['created']}, e-mails sent {r2['emails_sent']}"},
+        {
+            "operation": "run_daily_reminders (1st run)",
+            "n": 1,
+            "seconds": first["wall"],
+            "target": f"< {JOB_TARGET_S:.0f} s",
+            "pass": first["wall"] < JOB_TARGET_S and r1["emails_failed"] == 0,
+            "note": f"created {r1['created']:,}, e-mails sent {r1['emails_sent']:,} (sink got {handler.messages:,}), "
+            f"failed {r1['emails_failed']}; peak RSS {first['peak_rss_mb']:.0f} MB",
+        },
+        {
+            "operation": "run_daily_reminders (2nd run, same day)",
+            "n": 1,
+            "seconds": second["wall"],
+            "target": "creates 0, sends 0",
+            "pass": r2["created"] == 0 and r2["emails_sent"] == 0 and r2["emails_failed"] == 0,
+            "note": f"created {r2['created']}, e-mails sent {r2['emails_sent']}",
+        },
     ]
 
 
 # --- output -------------------------------------------------------------------------------------------------------
 
+
 def print_table(title: str, results: list[dict]) -> None:
     print()
     print(title)
-    header = (f"{'operation':40} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'sql p50':>8} {'q/req':>5} {'matched':>8}  "
-              f"{'target':18} result")
+    header = (
+        f"{'operation':40} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'sql p50':>8} {'q/req':>5} {'matched':>8}  "
+        f"{'target':18} result"
+    )
     print(header)
     print("-" * len(header))
     for r in results:
@@ -446,10 +522,13 @@ def main(argv=None) -> None:
         meter = SqlMeter(db.engine)
     params = sample_parameters(app, rng, args.liaisons)
     c = params["counts"]
-    print(f"{backend}: {c['cases']:,} cases, {c['hearings']:,} hearings ({c['hearings_next_30d']:,} in the next 30 "
-          f"days), {c['mediations']:,} mediations ({c['open_mediations']:,} open), {c['sessions']:,} sessions; "
-          f"{len(params['liaisons'])} unit users incl. the unit with the most hearings "
-          f"({params['busiest']}: {c['busiest_unit_hearings']:,})", flush=True)
+    print(
+        f"{backend}: {c['cases']:,} cases, {c['hearings']:,} hearings ({c['hearings_next_30d']:,} in the next 30 "
+        f"days), {c['mediations']:,} mediations ({c['open_mediations']:,} open), {c['sessions']:,} sessions; "
+        f"{len(params['liaisons'])} unit users incl. the unit with the most hearings "
+        f"({params['busiest']}: {c['busiest_unit_hearings']:,})",
+        flush=True,
+    )
 
     load_start = os.getloadavg()
     results = []
@@ -459,12 +538,17 @@ def main(argv=None) -> None:
         results += time_reminders(app, args.database_url, args.today or local_today())
     load_end = os.getloadavg()
     print(f"\ncode: {code_revision()}; database at migration {params['revision']}")
-    print_table(f"casetrack hearings/mediation/reminders — {backend}, {c['cases']:,} cases, {c['hearings']:,} "
-                f"hearings, {c['mediations']:,} mediations ({time.strftime('%Y-%m-%d %H:%M')}; load average "
-                f"{load_start[0]:.1f} at start, {load_end[0]:.1f} at end, {os.cpu_count()} CPUs)", results)
-    print("p50/p95: wall time of the whole request through the WSGI app; sql p50: time inside the database driver; "
-          "q/req: statements per request; matched: median hearings/mediations shown or counted; job rows: wall "
-          "time in the p50 column (ms)")
+    print_table(
+        f"casetrack hearings/mediation/reminders — {backend}, {c['cases']:,} cases, {c['hearings']:,} "
+        f"hearings, {c['mediations']:,} mediations ({time.strftime('%Y-%m-%d %H:%M')}; load average "
+        f"{load_start[0]:.1f} at start, {load_end[0]:.1f} at end, {os.cpu_count()} CPUs)",
+        results,
+    )
+    print(
+        "p50/p95: wall time of the whole request through the WSGI app; sql p50: time inside the database driver; "
+        "q/req: statements per request; matched: median hearings/mediations shown or counted; job rows: wall "
+        "time in the p50 column (ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from casetrack.accounts.models import Unit
 from casetrack.dashboard.rules import compared_days
 from casetrack.extensions import db
-from casetrack.stats.queries import Period, figures, figures_by_unit, monthly_figures
+from casetrack.stats.queries import Period, district_and_unit_figures, figures, monthly_figures
 from casetrack.stats.rules import watch_list
 
 #: How many units from the top of each "两高一低" ranking are listed, as in the annual report.
@@ -61,11 +61,11 @@ class Dashboard:
 def gather(year: int, unit_id: int | None, today: date) -> Dashboard:
     start, end, previous_start, previous_end, months = compared_days(year, today)
     period, previous = Period(start, end), Period(previous_start, previous_end)
-    shown = figures(period, previous, unit_id)
     ranking, watch = [], []
     if unit_id is None:
+        shown, per_unit = district_and_unit_figures(period, previous)
         names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
-        by_name = {names[uid]: unit_figures for uid, unit_figures in figures_by_unit(period, previous).items()}
+        by_name = {names[uid]: unit_figures for uid, unit_figures in per_unit.items()}
         ranking = sorted(
             (
                 {"unit": name, "review_new": f["review"]["new"], "litigation_new": f["litigation"]["new"]}
@@ -75,6 +75,8 @@ def gather(year: int, unit_id: int | None, today: date) -> Dashboard:
             key=lambda row: (-row["litigation_new"], -row["review_new"], row["unit"]),
         )
         watch = watch_list(by_name, WATCH_LIST_SIZE, district=shown)
+    else:
+        shown = figures(period, previous, unit_id)
     running_year = year == today.year
     monthly = monthly_figures(year, unit_id, through_month=months - 1 if running_year else months)
     if running_year:
