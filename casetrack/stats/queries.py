@@ -38,16 +38,28 @@ class Period:
         return cls(date(year, month, 1), date.fromordinal(following.toordinal() - 1))
 
 
-def _district_or_units(stmt, unit_column, unit_id: int | None, by_unit: bool):
-    """Run a figure SELECT for the district, for one unit, or grouped per unit ({unit_id: counts})."""
+def _district_or_units(stmt, unit_column, unit_id: int | None, by_unit: bool, group=None):
+    """Run a figure SELECT for the district, for one unit, grouped per unit ({unit_id: counts}) or by another
+    ``group`` expression ({key: counts})."""
     if unit_id is not None:
         stmt = stmt.where(unit_column == unit_id)
-    if not by_unit:
+    group = unit_column if by_unit else group
+    if group is None:
         return dict(db.session.execute(stmt).mappings().one())
-    stmt = stmt.add_columns(unit_column.label("unit_id")).group_by(unit_column)
+    stmt = stmt.add_columns(group.label("group_key")).group_by(group)
     return {
-        row["unit_id"]: {k: v for k, v in row.items() if k != "unit_id"} for row in db.session.execute(stmt).mappings()
+        _key(row["group_key"]): {k: v for k, v in row.items() if k != "group_key"}
+        for row in db.session.execute(stmt).mappings()
     }
+
+
+def _key(value):
+    # PostgreSQL's EXTRACT answers a numeric (Decimal); months and unit ids are plain ints everywhere else.
+    return int(value) if value is not None else None
+
+
+def _month(column):
+    return func.extract("month", column)
 
 
 def _count(condition):
@@ -58,6 +70,10 @@ def case_counts(period: Period, unit_id: int | None = None, by_unit: bool = Fals
     """review.new / concluded / corrected and litigation.new / concluded / lost for the period, in one scan.
 
     Returns one mapping, or {unit_id: mapping} when ``by_unit``."""
+    return _district_or_units(_case_counts_select(period), Case.respondent_unit_id, unit_id, by_unit)
+
+
+def _case_counts_select(period: Period):
     received = Case.received_on.between(period.start, period.end)
     concluded = Case.concluded_on.between(period.start, period.end)
     review = Case.kind == "review"
@@ -70,26 +86,50 @@ def case_counts(period: Period, unit_id: int | None = None, by_unit: bool = Fals
         _count(and_(first_instance, concluded)).label("litigation_concluded"),
         _count(and_(first_instance, Case.is_lost, concluded)).label("litigation_lost"),
     ]
-    stmt = select(*columns).where(or_(received, concluded))
-    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit)
+    return select(*columns).where(or_(received, concluded))
 
 
-def appearance_counts(period: Period, unit_id: int | None = None, by_unit: bool = False):
+#: Counts that belong to the month a case was received in, and to the month it was concluded in.
+_RECEIVED_KEYS = ("review_new", "litigation_new")
+_CONCLUDED_KEYS = ("review_concluded", "review_corrected", "litigation_concluded", "litigation_lost")
+
+
+def case_counts_by_month(year: int, unit_id: int | None = None) -> dict[int, dict]:
+    """case_counts() of each month of a year, {month: mapping}, from one scan: the year's counts grouped by
+    (month received, month concluded), each count then credited to the month its own date falls in."""
+    stmt = _case_counts_select(Period.year(year))
+    if unit_id is not None:
+        stmt = stmt.where(Case.respondent_unit_id == unit_id)
+    received_month, concluded_month = _month(Case.received_on), _month(Case.concluded_on)
+    stmt = stmt.add_columns(received_month.label("received_month"), concluded_month.label("concluded_month")).group_by(
+        received_month, concluded_month
+    )
+    months = {month: dict(_ZERO_CASES) for month in range(1, 13)}
+    for row in db.session.execute(stmt).mappings():
+        for keys, month in ((_RECEIVED_KEYS, row["received_month"]), (_CONCLUDED_KEYS, row["concluded_month"])):
+            for key in keys:
+                if row[key]:  # a count is only non-zero when its own date lies in the year, so month is set
+                    months[int(month)][key] += int(row[key])
+    return months
+
+
+def appearance_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
     """appearance.required: litigation cases with at least one hearing in the period (any instance — a second
     instance is its own case); appearance.appeared: of those, a head appeared at one or more of those hearings.
-    Only hearings already held count: one scheduled for next week is not yet a hearing nobody appeared at."""
+    Only hearings already held count: one scheduled for next week is not yet a hearing nobody appeared at.
+    ``by_month``: {month: mapping}, a case counted in each month it had a hearing in."""
     from casetrack.hearings.models import Hearing
 
     in_period = Hearing.held_on.between(period.start, min(period.end, local_today()))
-    per_case = (
-        select(
-            Hearing.case_id.label("case_id"),
-            func.max(case((Hearing.appeared.is_(True), 1), else_=0)).label("appeared"),
-        )
-        .where(in_period)
-        .group_by(Hearing.case_id)
-        .subquery()
-    )
+    per_case = select(
+        Hearing.case_id.label("case_id"),
+        func.max(case((Hearing.appeared.is_(True), 1), else_=0)).label("appeared"),
+    ).where(in_period)
+    if by_month:
+        month = _month(Hearing.held_on)
+        per_case = per_case.add_columns(month.label("month")).group_by(Hearing.case_id, month).subquery()
+    else:
+        per_case = per_case.group_by(Hearing.case_id).subquery()
     stmt = (
         select(
             func.count(per_case.c.case_id).label("appearance_required"),
@@ -98,12 +138,13 @@ def appearance_counts(period: Period, unit_id: int | None = None, by_unit: bool 
         .select_from(per_case.join(Case, Case.id == per_case.c.case_id))
         .where(Case.kind == "litigation")
     )
-    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit)
+    group = per_case.c.month if by_month else None
+    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group)
 
 
-def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool = False):
+def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
     """mediation.concluded: succeeded or failed with concluded_on in the period (withdrawn ones do not count);
-    mediation.succeeded: of those, succeeded."""
+    mediation.succeeded: of those, succeeded. ``by_month``: {month: mapping}."""
     from casetrack.mediation.models import Mediation
 
     # Status is counted, not filtered: with only the date in WHERE, SQLite (no statistics) takes the
@@ -112,7 +153,8 @@ def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool =
         _count(Mediation.status.in_(("succeeded", "failed"))).label("mediation_concluded"),
         _count(Mediation.status == "succeeded").label("mediation_succeeded"),
     ).where(Mediation.concluded_on.between(period.start, period.end))
-    return _district_or_units(stmt, Mediation.respondent_unit_id, unit_id, by_unit)
+    group = _month(Mediation.concluded_on) if by_month else None
+    return _district_or_units(stmt, Mediation.respondent_unit_id, unit_id, by_unit, group)
 
 
 def figures(period: Period, previous: Period, unit_id: int | None = None) -> dict:
@@ -158,9 +200,23 @@ def _summed(per_unit: dict[int, dict], zero: dict) -> dict:
 
 
 def monthly_figures(year: int, unit_id: int | None = None, through_month: int = 12) -> list[dict]:
-    """figures() for each month of a year (each against the same month a year earlier), for trend charts."""
+    """figures() for each month of a year (each against the same month a year earlier), for trend charts — the
+    same counts grouped by month: four statements instead of four per month."""
+    from casetrack.stats.rules import shape_figures
+
+    now, before = case_counts_by_month(year, unit_id), case_counts_by_month(year - 1, unit_id)
+    appearance = appearance_counts(Period.year(year), unit_id, by_month=True)
+    mediation = mediation_counts(Period.year(year), unit_id, by_month=True)
     return [
-        {"month": month, **figures(Period.month(year, month), Period.month(year - 1, month), unit_id)}
+        {
+            "month": month,
+            **shape_figures(
+                now[month],
+                before[month],
+                appearance.get(month, _ZERO_APPEARANCE),
+                mediation.get(month, _ZERO_MEDIATION),
+            ),
+        }
         for month in range(1, through_month + 1)
     ]
 

@@ -155,3 +155,16 @@ def test_a_hearing_not_yet_held_does_not_count_as_a_missed_appearance(factories)
     db.session.flush()
     counts = appearance_counts(Period(today - timedelta(days=30), today + timedelta(days=30)))
     assert (counts["appearance_required"], counts["appearance_appeared"]) == (1, 1)
+
+
+def test_the_months_grouped_in_one_scan_equal_each_month_counted_on_its_own(app):
+    from casetrack.stats.queries import figures, monthly_figures
+
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    for unit_id in (None, 1, 2):
+        grouped = monthly_figures(2020, unit_id)
+        one_by_one = [
+            {"month": m, **figures(Period.month(2020, m), Period.month(2019, m), unit_id)} for m in range(1, 13)
+        ]
+        assert grouped == one_by_one
+    assert sum(m["review"]["new"] for m in monthly_figures(2020)) == 94
