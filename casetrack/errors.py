@@ -86,7 +86,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(405)
     def method_not_allowed(error):
-        return render(405, gettext("That action is not allowed here."))
+        body, status = render(405, gettext("That action is not allowed here."))
+        return body, status, [(k, v) for k, v in error.get_headers() if k == "Allow"]
+
+    @app.before_request
+    def refuse_nul_characters():
+        # PostgreSQL cannot store or even compare text containing NUL: a pasted "\x00" in any search box or form
+        # field would end in a database error. The API names the parameter itself (api.views).
+        if wants_json():
+            return None
+        values = [*request.args.values(), *request.form.values()]
+        if any("\x00" in value for value in values):
+            return render(400, gettext("The input contains a NUL character, which cannot be stored. Remove it."))
+        return None
 
     @app.errorhandler(413)
     def too_large(error):

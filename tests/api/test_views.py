@@ -441,6 +441,7 @@ def test_the_api_is_read_only_and_answers_other_methods_with_405_json(app, api, 
         assert_error(get.client.post(url, headers=get.headers, json={}), 405)
         assert_error(get.client.delete(url, headers=get.headers), 405)
         assert_error(app.test_client().put(url), 405)
+    assert "GET" in get.client.post("/api/v1/cases", headers=get.headers).headers["Allow"]
 
 
 def test_a_server_error_is_json_too(api, app, world, monkeypatch):

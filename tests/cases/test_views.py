@@ -196,3 +196,14 @@ def test_an_unknown_case_is_a_clear_404(login_as):
     response = login_as("mediator").get("/cases/999999")
     assert response.status_code == 404
     assert "页面或记录不存在" in response.get_data(as_text=True)
+
+
+def test_a_nul_character_in_a_search_or_form_gets_a_message_not_a_database_error(login_as, factories):
+    factories.case(number="测复〔2020〕1号")
+    legal = login_as("legal")
+    for url in ("/cases?q=%00", "/cases?applicant=a%00b", "/cases/export.xlsx?q=%00"):
+        response = legal.get(url)
+        assert response.status_code == 400, url
+        assert "NUL" in response.get_data(as_text=True)
+    assert legal.post("/cases/new", {"number": "x\x00"}).status_code == 400
+    assert legal.get("/cases?q=测复").status_code == 200
