@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 from dataclasses import dataclass, field
+from email import policy
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -44,8 +45,14 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     return message
 
 
+class DeliveryUncertain(RuntimeError):
+    """The connection failed after the message itself was on its way: the server may have accepted it (a slow
+    "250 OK" after a content scan looks exactly like this), so sending it again could deliver it twice."""
+
+
 def send(mail: Mail) -> None:
-    """Deliver one message or raise (smtplib.SMTPException, OSError) so the caller's job can retry."""
+    """Deliver one message or raise: smtplib.SMTPException or OSError when it certainly did not arrive (the
+    caller may retry), DeliveryUncertain when it may have."""
     config = current_app.config
     message = build_message(mail, config["CASETRACK_SMTP_SENDER"])
     smtp = smtplib.SMTP(
@@ -56,7 +63,21 @@ def send(mail: Mail) -> None:
             smtp.starttls()
         if config["CASETRACK_SMTP_USER"]:
             smtp.login(config["CASETRACK_SMTP_USER"], config["CASETRACK_SMTP_PASSWORD"])
-        smtp.send_message(message)
+        smtp.ehlo_or_helo_if_needed()
+        code, reply = smtp.mail(config["CASETRACK_SMTP_SENDER"])
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, config["CASETRACK_SMTP_SENDER"])
+        code, reply = smtp.rcpt(mail.to)
+        if code not in (250, 251):
+            raise smtplib.SMTPRecipientsRefused({mail.to: (code, reply)})
+        try:
+            code, reply = smtp.data(message.as_bytes(policy=policy.SMTP))
+        except smtplib.SMTPDataError:
+            raise  # the server said no: certainly not delivered
+        except (smtplib.SMTPException, OSError) as error:
+            raise DeliveryUncertain(f"{type(error).__name__}: {error}") from error
+        if code != 250:
+            raise smtplib.SMTPDataError(code, reply)
     finally:
         # Not `with smtplib.SMTP(...)`: that raises when the server answers QUIT badly, after it has already
         # accepted the message — and the caller would send it again.

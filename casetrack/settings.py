@@ -148,6 +148,9 @@ def _celery_config(values: dict) -> dict:
         "enable_utc": True,
         "task_acks_late": True,
         "task_reject_on_worker_lost": True,
+        # Redis hands an unacknowledged task to a second worker after this long; a retry waiting longer than that
+        # (the leaders' summaries back off up to 160 min) would run twice. Above every countdown we use.
+        "broker_transport_options": {"visibility_timeout": 6 * 3600},
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
         # Without a broker (a newcomer's laptop) tasks run inline so nothing waits on a worker that is not there.

@@ -195,6 +195,8 @@ class RecordingSMTPHandler:
         self.refuse = 0
         #: Set to e.g. "421 closing" to answer QUIT badly after a message was accepted.
         self.quit_reply = None
+        #: Seconds to wait before answering a message already kept: a slow "250 OK" after a content scan.
+        self.data_delay = 0
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
@@ -205,6 +207,10 @@ class RecordingSMTPHandler:
                 self.refuse -= 1
                 return "451 Requested action aborted: try again later"
             self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        if self.data_delay:
+            import asyncio
+
+            await asyncio.sleep(self.data_delay)
         return "250 OK"
 
     async def handle_QUIT(self, server, session, envelope):
@@ -215,6 +221,7 @@ class RecordingSMTPHandler:
             self.messages.clear()
             self.refuse = 0
             self.quit_reply = None
+            self.data_delay = 0
 
 
 @pytest.fixture(scope="session")

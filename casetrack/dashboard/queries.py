@@ -13,7 +13,7 @@ from sqlalchemy import select
 from casetrack.accounts.models import Unit
 from casetrack.dashboard.rules import compared_days
 from casetrack.extensions import db
-from casetrack.stats.queries import Period, district_and_unit_figures, figures, monthly_figures
+from casetrack.stats.queries import Period, district_and_unit_figures, figures, trend_to
 from casetrack.stats.rules import watch_list
 
 #: How many units from the top of each "两高一低" ranking are listed, as in the annual report.
@@ -77,13 +77,8 @@ def gather(year: int, unit_id: int | None, today: date) -> Dashboard:
         watch = watch_list(by_name, WATCH_LIST_SIZE, district=shown)
     else:
         shown = figures(period, previous, unit_id)
-    running_year = year == today.year
-    monthly = monthly_figures(year, unit_id, through_month=months - 1 if running_year else months)
-    if running_year:
-        # The running month stops at today, as the headline figures do: a hearing set for next week is not yet
-        # one a head failed to attend, and the months must add up to the figures above them.
-        this_month = Period(end.replace(day=1), end), Period(previous_end.replace(day=1), previous_end)
-        monthly.append({"month": months, **figures(*this_month, unit_id)})
+    # The running month stops at today, as the headline figures do, so the months add up to them.
+    monthly = trend_to(year, end, unit_id)
     return Dashboard(
         year=year,
         unit_id=unit_id,

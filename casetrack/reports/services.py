@@ -12,7 +12,7 @@ from casetrack.accounts.models import Unit
 from casetrack.clock import local_now, local_today
 from casetrack.extensions import db
 from casetrack.reports.models import StoredReport
-from casetrack.stats.queries import Period, district_and_unit_figures, monthly_figures
+from casetrack.stats.queries import Period, district_and_unit_figures, trend_to
 from casetrack.stats.rules import compared_days
 
 FORMATS = ("json", "md", "docx")
@@ -42,11 +42,9 @@ def annual_report(year: int, through: date | None = None, today: date | None = N
 
 
 def annual_trend(year: int, through: date | None = None) -> list[dict]:
-    """The months of the report (all twelve for a past year), each against the same month a year earlier."""
-    through = through or local_today()
-    if year > through.year:
-        return []
-    return monthly_figures(year, through_month=through.month if year == through.year else 12)
+    """The months of the report (all twelve for a past year), each against the same month a year earlier; a
+    month cut short at ``through`` against the same days a year earlier."""
+    return trend_to(year, min(through or local_today(), date(year, 12, 31)))
 
 
 def report_bytes(year: int, fmt: str) -> bytes:

@@ -6,7 +6,7 @@ Every report, dashboard, job and API asks here; nothing else counts cases for a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -219,6 +219,21 @@ def monthly_figures(year: int, unit_id: int | None = None, through_month: int = 
         }
         for month in range(1, through_month + 1)
     ]
+
+
+def trend_to(year: int, through: date, unit_id: int | None = None) -> list[dict]:
+    """The months of a year up to ``through``: whole months from monthly_figures, and, when ``through`` falls
+    inside a month, that month cut at ``through`` and compared with the same days a year earlier — so the months
+    add up to the headline figures of the same days."""
+    if through < date(year, 1, 1):
+        return []
+    if through >= date(year, 12, 31):
+        return monthly_figures(year, unit_id)
+    month_ends = (through + timedelta(days=1)).day == 1
+    months = monthly_figures(year, unit_id, through_month=through.month if month_ends else through.month - 1)
+    if not month_ends:
+        months.append({"month": through.month, **figures(*Period.compared(year, through.month, through), unit_id)})
+    return months
 
 
 _ZERO_CASES = dict.fromkeys(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -130,7 +130,8 @@ def compared_days(year: int, month: int | None, today: date) -> tuple[date, date
 
 
 def _year_earlier(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February has no twin a year earlier; the 28th closes the same stretch of days.
-        return date(day.year - 1, 2, 28)
+    """The same day a year earlier; the last day of a month maps to the last day of that month a year earlier, so
+    a whole February is compared with a whole February, 29th included."""
+    if (day + timedelta(days=1)).day == 1:
+        return date.fromordinal(date(day.year - 1 + (day.month == 12), day.month % 12 + 1, 1).toordinal() - 1)
+    return day.replace(year=day.year - 1)

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from casetrack import mail
 from casetrack.accounts.models import User
@@ -52,35 +52,49 @@ SENDING_GRACE = timedelta(minutes=10)
 
 
 def start_attempt(send_id: int, today: date) -> mail.Mail | None:
-    """Compose one copy and mark it "sending" (the task commits that before talking to the mail server), or
-    None when there is nothing to send: already sent, someone else is sending it, attempts are used up, or a
-    previous attempt died mid-send — then it becomes "unknown" for an administrator to decide, because sending
-    it again could deliver it twice. A failure to compose is recorded and raised as SummaryDeliveryFailed.
-    Flushes."""
-    send = db.session.scalar(select(SummarySend).where(SummarySend.id == send_id).with_for_update())
+    """Claim one copy and compose it; the task commits the claim ("sending") before talking to the mail server.
+    None when there is nothing to send: already sent, someone else holds it, attempts are used up, or a previous
+    attempt died mid-send — then it becomes "unknown" for an administrator to decide, because sending it again
+    could deliver it twice. A failure to compose is recorded and raised as SummaryDeliveryFailed. Flushes."""
     now = datetime.now(UTC)
-    if send is None or send.status in ("sent", "unknown"):
+    send = db.session.get(SummarySend, send_id)
+    if send is None:
         return None
-    if send.status == "sending":
-        if send.last_attempt_at and _aware(send.last_attempt_at) > now - SENDING_GRACE:
-            return None
-        send.status = "unknown"
-        send.last_error = "interrupted while talking to the mail server: the copy may or may not have arrived"
-        db.session.flush()
-        log.error("summary send %s was interrupted mid-send; left for an administrator", send.id)
+    if send.status == "sending" and send.last_attempt_at and _aware(send.last_attempt_at) <= now - SENDING_GRACE:
+        _mark_unknown(send, "interrupted while talking to the mail server: the copy may or may not have arrived")
         return None
-    if send.attempts >= current_app.config["CASETRACK_SUMMARY_MAX_ATTEMPTS"]:
+    # One conditional UPDATE is the claim: of two deliveries of the same copy (a duplicate task, the sweep, an
+    # administrator's resend) exactly one changes the row — on SQLite too, which has no row locks.
+    claimed = db.session.execute(
+        update(SummarySend)
+        .where(
+            SummarySend.id == send_id,
+            SummarySend.status.in_(("pending", "failed")),
+            SummarySend.attempts < current_app.config["CASETRACK_SUMMARY_MAX_ATTEMPTS"],
+        )
+        .values(status="sending", attempts=SummarySend.attempts + 1, last_attempt_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
         return None
-    send.attempts, send.last_attempt_at = send.attempts + 1, now
+    db.session.refresh(send)
     try:
-        message = compose(send, today)
+        return compose(send, today)
     except Exception as error:
         log.exception("summary %s %s for %s could not be composed", send.kind, send.period, send.email)
         _failed(send, error)
         raise SummaryDeliveryFailed(send.last_error) from error
-    send.status = "sending"
+
+
+def record_uncertain(send_id: int, error: Exception) -> None:
+    """The connection broke after the message was on its way: it may have arrived. Flushes."""
+    _mark_unknown(db.session.get(SummarySend, send_id), f"may or may not have arrived: {error}")
+
+
+def _mark_unknown(send: SummarySend, why: str) -> None:
+    send.status, send.last_error = "unknown", why[:2000]
     db.session.flush()
-    return message
+    log.error("summary send %s: %s; left for an administrator", send.id, why)
 
 
 def record_sent(send_id: int) -> None:
@@ -115,7 +129,8 @@ def allow_resend(send_id: int, actor) -> SummarySend:
         raise NotFound(N_("The page or record does not exist."))
     if send.status not in ("failed", "unknown"):
         raise ConflictError(N_("Only a failed or interrupted copy can be sent again."))
-    send.status, send.attempts = "pending", 0
+    # last_attempt_at now: the hourly sweep picks the copy up if this dispatch is lost, however old the copy.
+    send.status, send.attempts, send.last_attempt_at = "pending", 0, datetime.now(UTC)
     db.session.flush()
     record("summary_send", send.id, "resend_requested", actor)
     return send
@@ -128,16 +143,18 @@ def stalled_sends(now: datetime) -> list[int]:
     longest_pause = timedelta(
         seconds=rules.retry_countdown(max_attempts, current_app.config["CASETRACK_SUMMARY_RETRY_SECONDS"])
     )
-    quiet = SummarySend.last_attempt_at.is_(None) | (SummarySend.last_attempt_at < now - longest_pause)
+    last_touched = func.coalesce(SummarySend.last_attempt_at, SummarySend.created_at)
     return list(
         db.session.scalars(
             select(SummarySend.id).where(
                 (
-                    (SummarySend.status == "pending") & (SummarySend.created_at < now - SENDING_GRACE)
-                    | (SummarySend.status == "failed") & (SummarySend.attempts < max_attempts) & quiet
-                    | (SummarySend.status == "sending") & (SummarySend.last_attempt_at < now - SENDING_GRACE)
+                    (SummarySend.status == "pending") & (last_touched < now - SENDING_GRACE)
+                    | (SummarySend.status == "failed")
+                    & (SummarySend.attempts < max_attempts)
+                    & (last_touched < now - longest_pause)
+                    | (SummarySend.status == "sending") & (last_touched < now - SENDING_GRACE)
                 ),
-                SummarySend.created_at > now - timedelta(days=31),
+                last_touched > now - timedelta(days=31),
             )
         )
     )

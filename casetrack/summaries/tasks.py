@@ -60,6 +60,10 @@ def deliver(self, send_id: int) -> str:
             return "nothing to send"
         try:
             mail.send(message)
+        except mail.DeliveryUncertain as error:
+            services.record_uncertain(send_id, error)
+            db.session.commit()
+            return "unknown"
         except Exception as error:
             services.record_failure(send_id, error)
             raise services.SummaryDeliveryFailed(str(error)) from error

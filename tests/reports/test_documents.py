@@ -148,3 +148,21 @@ def test_report_annual_says_plainly_when_it_cannot_write_the_file(app, tmp_path)
         args=["report", "annual", "--year", "2020", "--format", "md", "--output", str(tmp_path / "no" / "x.md")]
     )
     assert result.exit_code != 0 and "cannot write" in result.output and "Traceback" not in result.output
+
+
+def test_the_report_trend_cuts_its_last_month_at_the_same_day_as_the_headline(factories):
+    from datetime import date
+
+    from casetrack.extensions import db
+    from casetrack.reports.services import annual_report, annual_trend
+
+    for day in (date(2019, 11, 5), date(2019, 11, 20), date(2020, 11, 3), date(2020, 3, 3)):
+        factories.case(received_on=day)
+    db.session.commit()
+    through = date(2020, 11, 10)
+    trend = annual_trend(2020, through)
+    assert [m["month"] for m in trend] == list(range(1, 12))
+    november = trend[-1]["review"]
+    assert (november["new"], november["new_prev"], november["new_yoy_pct"]) == (1, 1, 0.0)
+    headline = annual_report(2020, through=through)["review"]
+    assert sum(m["review"]["new"] for m in trend) == headline["new"] == 2

@@ -37,3 +37,18 @@ def test_the_job_computes_only_months_that_have_begun():
     assert months_to_compute(2030, 5, date(2026, 11, 26)) == []
     assert previous_month(date(2027, 1, 1)) == (2026, 12)
     assert previous_month(date(2026, 3, 31)) == (2026, 2)
+
+
+def test_a_whole_month_is_compared_with_the_whole_month_a_year_earlier_29_february_included():
+    from casetrack.stats.rules import compared_days
+
+    today = date(2026, 11, 26)
+    assert compared_days(2025, 2, today) == (date(2025, 2, 1), date(2025, 2, 28), date(2024, 2, 1), date(2024, 2, 29))
+    assert compared_days(2024, 2, today)[2:] == (date(2023, 2, 1), date(2023, 2, 28))
+    assert compared_days(2026, 11, today) == (date(2026, 11, 1), today, date(2025, 11, 1), date(2025, 11, 26))
+    assert compared_days(2025, None, today) == (
+        date(2025, 1, 1),
+        date(2025, 12, 31),
+        date(2024, 1, 1),
+        date(2024, 12, 31),
+    )

@@ -173,3 +173,31 @@ def test_a_planned_copy_whose_dispatch_was_lost_is_sent_by_the_hourly_sweep(mail
     db.session.commit()
     assert redispatch_stalled.delay().get() == 2
     assert len(mailbox.messages) == 2 and {s.status for s in _sends().values()} == {"sent"}
+
+
+def test_a_reply_lost_after_the_message_went_out_is_never_resent_automatically(app, mailbox, factories):
+    _leaders(factories)
+    mailbox.data_delay = 2  # the server keeps the message but answers after the client has given up
+    previous = app.config["CASETRACK_SMTP_TIMEOUT"]
+    app.config["CASETRACK_SMTP_TIMEOUT"] = 1
+    try:
+        send_monthly.delay(2020, 10).get()
+    finally:
+        app.config["CASETRACK_SMTP_TIMEOUT"] = previous
+    sends = _sends()
+    assert {s.status for s in sends.values()} == {"unknown"} and {s.attempts for s in sends.values()} == {1}
+    assert "may or may not have arrived" in sends["lingdao1@example.com"].last_error
+    assert redispatch_stalled.delay().get() == 0
+    assert len(mailbox.messages) == 2  # one each, as the server kept them; no second copy
+
+
+def test_two_deliveries_of_one_copy_claim_it_once(mailbox, factories):
+    from casetrack.summaries import services
+
+    _leaders(factories)
+    first_id = services.plan_sends("monthly", "2020-10")[0]
+    db.session.commit()
+    assert services.start_attempt(first_id, date(2020, 11, 1)) is not None
+    assert services.start_attempt(first_id, date(2020, 11, 1)) is None  # a duplicate task finds it taken
+    send = db.session.get(SummarySend, first_id)
+    assert (send.status, send.attempts) == ("sending", 1)
