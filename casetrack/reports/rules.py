@@ -6,9 +6,9 @@ here in Chinese rather than through the translation catalogue.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from casetrack.stats.rules import watch_list
+from casetrack.stats.rules import is_month_end, watch_list
 
 #: The by-unit table's columns: heading, section, key, is a percentage.
 UNIT_COLUMNS = (
@@ -77,7 +77,7 @@ def period_label(report: dict) -> str:
     if "through" not in report:
         return f"{year}年"
     through = date.fromisoformat(report["through"])
-    if (through + timedelta(days=1)).day == 1:
+    if is_month_end(through):
         return f"{year}年1月" if through.month == 1 else f"{year}年1—{through.month}月"
     return f"{year}年1月1日至{through.month}月{through.day}日"
 

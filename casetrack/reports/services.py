@@ -48,27 +48,29 @@ def annual_trend(year: int, through: date | None = None) -> list[dict]:
 
 
 def report_bytes(year: int, fmt: str) -> bytes:
+    return report_files(year, (fmt,))[fmt]
+
+
+def report_files(year: int, formats=FORMATS) -> dict[str, bytes]:
+    """YEAR's report in each of ``formats``; the trend is only queried when a document needs it."""
     from casetrack.reports.documents import docx_bytes, markdown_bytes
 
     report = annual_report(year)
-    if fmt == "json":
-        return (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    trend = annual_trend(year, _through(report))
-    return markdown_bytes(report, trend) if fmt == "md" else docx_bytes(report, trend)
+    files = {}
+    if "json" in formats:
+        files["json"] = (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    if {"md", "docx"} & set(formats):
+        trend = annual_trend(year, _through(report))
+        renderers = {"md": markdown_bytes, "docx": docx_bytes}
+        files.update({fmt: renderers[fmt](report, trend) for fmt in formats if fmt in renderers})
+    return files
 
 
 def store_annual_report(year: int, actor=None) -> list[StoredReport]:
     """Build every format of YEAR's report and keep it, replacing an earlier build of the same year. Flushes."""
     from casetrack.audit.services import record
-    from casetrack.reports.documents import docx_bytes, markdown_bytes
 
-    report = annual_report(year)
-    trend = annual_trend(year, _through(report))
-    contents = {
-        "json": (json.dumps(report, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
-        "md": markdown_bytes(report, trend),
-        "docx": docx_bytes(report, trend),
-    }
+    contents = report_files(year)
     existing = {
         stored.format: stored for stored in db.session.scalars(select(StoredReport).where(StoredReport.year == year))
     }

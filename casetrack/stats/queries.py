@@ -6,7 +6,7 @@ Every report, dashboard, job and API asks here; nothing else counts cases for a 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
 
@@ -34,8 +34,9 @@ class Period:
 
     @classmethod
     def month(cls, year: int, month: int) -> Period:
-        following = date(year + (month == 12), month % 12 + 1, 1)
-        return cls(date(year, month, 1), date.fromordinal(following.toordinal() - 1))
+        from casetrack.stats.rules import month_end
+
+        return cls(date(year, month, 1), month_end(year, month))
 
 
 def _district_or_units(stmt, unit_column, unit_id: int | None, by_unit: bool, group=None):
@@ -229,7 +230,9 @@ def trend_to(year: int, through: date, unit_id: int | None = None) -> list[dict]
         return []
     if through >= date(year, 12, 31):
         return monthly_figures(year, unit_id)
-    month_ends = (through + timedelta(days=1)).day == 1
+    from casetrack.stats.rules import is_month_end
+
+    month_ends = is_month_end(through)
     months = monthly_figures(year, unit_id, through_month=through.month if month_ends else through.month - 1)
     if not month_ends:
         months.append({"month": through.month, **figures(*Period.compared(year, through.month, through), unit_id)})

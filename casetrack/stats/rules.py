@@ -112,6 +112,19 @@ def watch_list(by_unit: dict[str, dict], size: int = 5, district: dict | None = 
     return sorted(listed, key=lambda r: (-len(r["flags"]), -r["litigation_new"], r["unit"]))
 
 
+def month_end(year: int, month: int) -> date:
+    return date.fromordinal(date(year + (month == 12), month % 12 + 1, 1).toordinal() - 1)
+
+
+def is_month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+def previous_month(today: date) -> tuple[int, int]:
+    """(year, month) of the month before ``today``'s: what the 1st-of-month jobs report on."""
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
 def compared_days(year: int, month: int | None, today: date) -> tuple[date, date, date, date]:
     """(start, end, previous start, previous end) of the period a figure covers and the one it is compared with.
 
@@ -122,8 +135,7 @@ def compared_days(year: int, month: int | None, today: date) -> tuple[date, date
     if month is None:
         start, end = date(year, 1, 1), date(year, 12, 31)
     else:
-        start = date(year, month, 1)
-        end = date.fromordinal(date(year + (month == 12), month % 12 + 1, 1).toordinal() - 1)
+        start, end = date(year, month, 1), month_end(year, month)
     if start <= today < end:
         end = today
     return start, end, _year_earlier(start), _year_earlier(end)
@@ -132,6 +144,6 @@ def compared_days(year: int, month: int | None, today: date) -> tuple[date, date
 def _year_earlier(day: date) -> date:
     """The same day a year earlier; the last day of a month maps to the last day of that month a year earlier, so
     a whole February is compared with a whole February, 29th included."""
-    if (day + timedelta(days=1)).day == 1:
-        return date.fromordinal(date(day.year - 1 + (day.month == 12), day.month % 12 + 1, 1).toordinal() - 1)
+    if is_month_end(day):
+        return month_end(day.year - 1, day.month)
     return day.replace(year=day.year - 1)

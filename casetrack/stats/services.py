@@ -16,6 +16,7 @@ from casetrack.clock import local_now
 from casetrack.extensions import db
 from casetrack.stats.models import DISTRICT, FigureSnapshot
 from casetrack.stats.queries import Period, district_and_unit_figures
+from casetrack.stats.rules import previous_month
 
 log = logging.getLogger(__name__)
 
@@ -28,10 +29,6 @@ class SnapshotResult:
 
     def as_dict(self) -> dict:
         return {"periods": self.periods, "written": self.written, "unchanged": self.unchanged}
-
-
-def previous_month(today: date) -> tuple[int, int]:
-    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
 
 
 def months_to_compute(year: int, month: int | None, today: date) -> list[int]:

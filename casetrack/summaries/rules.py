@@ -7,10 +7,6 @@ from datetime import date
 KINDS = ("monthly", "risk_digest")
 
 
-def previous_month(today: date) -> tuple[int, int]:
-    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-
-
 def month_key(year: int, month: int) -> str:
     return f"{year}-{month:02d}"
 

@@ -9,6 +9,7 @@ from flask import current_app
 from casetrack import mail
 from casetrack.clock import local_today
 from casetrack.extensions import db
+from casetrack.stats.rules import previous_month
 from casetrack.summaries import rules, services
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,7 @@ def _plan_and_dispatch(kind: str, period: str) -> dict:
 def send_monthly(year: int | None = None, month: int | None = None) -> dict:
     """08:00 on the 1st: last month's figures to every leader, the Word report of the year to that month attached."""
     if year is None or month is None:
-        year, month = rules.previous_month(local_today())
+        year, month = previous_month(local_today())
     return _plan_and_dispatch("monthly", rules.month_key(year, month))
 
 
