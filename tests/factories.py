@@ -92,3 +92,37 @@ def user(**kwargs) -> User:
 
 def case(**kwargs) -> Case:
     return CaseFactory(**kwargs)
+
+
+def held_hearing(case: Case, day: date, appeared: bool) -> None:
+    """A hearing already held: the head appeared, or an absence with its reason."""
+    from casetrack.hearings.models import Hearing
+
+    db.session.add(
+        Hearing(
+            case=case,
+            held_on=day,
+            court="富阳区人民法院",
+            appeared=appeared,
+            principal_name="王局长" if appeared else None,
+            principal_title="main" if appeared else None,
+            absence_reason=None if appeared else "出差",
+        )
+    )
+
+
+def mediation(unit: Unit, number: str, status: str, concluded_on: date | None = None, received_on=None) -> None:
+    from casetrack.mediation.models import Mediation
+
+    received_on = received_on or date(2020, 1, 5)
+    db.session.add(
+        Mediation(
+            number=number,
+            respondent_unit_id=unit.id,
+            source="pre_filing",
+            received_on=received_on,
+            status=status,
+            concluded_on=concluded_on,
+            last_activity_on=concluded_on or received_on,
+        )
+    )

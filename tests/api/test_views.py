@@ -11,10 +11,10 @@ from casetrack.accounts.services import issue_token
 from casetrack.api import schemas
 from casetrack.clock import local_today
 from casetrack.extensions import db
-from casetrack.hearings.models import Hearing
-from casetrack.mediation.models import Mediation
 from casetrack.risk import services as risk_services
 from casetrack.stats.queries import Period, figures
+from tests.factories import held_hearing as hearing
+from tests.factories import mediation
 
 TODAY = local_today()
 OWN, OTHER = "富春街道", "东洲街道"
@@ -243,34 +243,6 @@ def test_errors_are_in_the_users_language(api, factories, world):
 
 
 # --- figures ----------------------------------------------------------------------------------------------------
-
-
-def hearing(case, day, appeared):
-    db.session.add(
-        Hearing(
-            case=case,
-            held_on=day,
-            court="富阳区人民法院",
-            appeared=appeared,
-            principal_name="王" if appeared else None,
-            principal_title="main" if appeared else None,
-            absence_reason=None if appeared else "出差",
-        )
-    )
-
-
-def mediation(unit, number, status, concluded_on):
-    db.session.add(
-        Mediation(
-            number=number,
-            respondent_unit_id=unit.id,
-            source="pre_filing",
-            received_on=date(2020, 1, 5),
-            status=status,
-            concluded_on=concluded_on,
-            last_activity_on=date(2020, 1, 5),
-        )
-    )
 
 
 @pytest.fixture

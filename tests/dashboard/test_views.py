@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from casetrack.accounts.rules import ROLES
 from casetrack.clock import local_today
 from casetrack.extensions import db
-from casetrack.hearings.models import Hearing
-from casetrack.mediation.models import Mediation
+from tests import factories
+from tests.factories import held_hearing as hearing
 
 
 class _Tables(HTMLParser):
@@ -82,33 +82,8 @@ def selected_year(html: str) -> int:
     return int(re.search(r'<option value="(\d+)" selected', select).group(1))
 
 
-def hearing(case, day, appeared):
-    db.session.add(
-        Hearing(
-            case=case,
-            held_on=day,
-            court="富阳区人民法院",
-            appeared=appeared,
-            principal_name="王局长" if appeared else None,
-            principal_title="main" if appeared else None,
-            absence_reason=None if appeared else "出差",
-        )
-    )
-
-
 def mediation(unit, number, status, concluded_on):
-    received = concluded_on - timedelta(days=20)
-    db.session.add(
-        Mediation(
-            number=number,
-            respondent_unit_id=unit.id,
-            source="pre_filing",
-            received_on=received,
-            status=status,
-            concluded_on=concluded_on,
-            last_activity_on=concluded_on,
-        )
-    )
+    factories.mediation(unit, number, status, concluded_on, received_on=concluded_on - timedelta(days=20))
 
 
 def review(factories, unit, number, received, concluded=None, outcome=None):

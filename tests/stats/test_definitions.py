@@ -7,25 +7,12 @@ import pytest
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.hearings.models import Hearing
-from casetrack.mediation.models import Mediation
 from casetrack.stats.queries import Period, appearance_counts, case_counts, mediation_counts
+from tests.factories import held_hearing as hearing
+from tests.factories import mediation
 
 pytestmark = pytest.mark.usefixtures("app")
 YEAR = Period.year(2020)
-
-
-def hearing(case, day, appeared):
-    db.session.add(
-        Hearing(
-            case=case,
-            held_on=day,
-            court="法院",
-            appeared=appeared,
-            principal_name="王" if appeared else None,
-            principal_title="main" if appeared else None,
-            absence_reason=None if appeared else "出差",
-        )
-    )
 
 
 def litigation(factories, unit, number, instance="first", **kw):
@@ -61,21 +48,6 @@ def test_a_second_instance_case_counts_as_its_own_case(factories):
     assert appearance_counts(YEAR) == {"appearance_required": 2, "appearance_appeared": 1}
     by_unit = appearance_counts(YEAR, by_unit=True)
     assert by_unit[unit.id] == {"appearance_required": 2, "appearance_appeared": 1}
-
-
-def mediation(unit, number, status, concluded_on=None):
-    received = date(2020, 1, 5)
-    db.session.add(
-        Mediation(
-            number=number,
-            respondent_unit_id=unit.id,
-            source="pre_filing",
-            received_on=received,
-            status=status,
-            concluded_on=concluded_on,
-            last_activity_on=received,
-        )
-    )
 
 
 def test_withdrawn_and_open_mediations_are_not_concluded(factories):
