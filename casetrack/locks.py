@@ -21,7 +21,9 @@ class JobAlreadyRunning(RuntimeError):
 def job_lock(name: str, timeout: int = 3600):
     url = current_app.config.get("CASETRACK_BROKER_URL") or ""
     if url.startswith("redis"):
-        lock = redis.Redis.from_url(url).lock(f"casetrack:lock:{name}", timeout=timeout, blocking=False)
+        lock = redis.Redis.from_url(url).lock(
+            current_app.config["CASETRACK_REDIS_KEY_PREFIX"] + f"lock:{name}", timeout=timeout, blocking=False
+        )
         if not lock.acquire():
             raise JobAlreadyRunning(name)
         try:

@@ -20,6 +20,9 @@ DEFAULTS: dict[str, object] = {
     #: Celery broker; also used for the login throttle and job locks. Empty disables both (in-process fallbacks).
     "BROKER_URL": "",
     "RESULT_BACKEND": "",
+    #: Every Redis key this deployment writes (queues, results, locks, login counters) starts with this, so two
+    #: deployments — or two test runs — can share one Redis without touching each other's keys.
+    "REDIS_KEY_PREFIX": "casetrack:",
     "SECRET_KEY": "",
     #: Set behind HTTPS so the session cookie is only sent encrypted.
     "HTTPS": False,
@@ -150,7 +153,8 @@ def _celery_config(values: dict) -> dict:
         "task_reject_on_worker_lost": True,
         # Redis hands an unacknowledged task to a second worker after this long; a retry waiting longer than that
         # (the leaders' summaries back off up to 160 min) would run twice. Above every countdown we use.
-        "broker_transport_options": {"visibility_timeout": 6 * 3600},
+        "broker_transport_options": {"visibility_timeout": 6 * 3600, "global_keyprefix": values["REDIS_KEY_PREFIX"]},
+        "result_backend_transport_options": {"global_keyprefix": values["REDIS_KEY_PREFIX"]},
         "worker_prefetch_multiplier": 1,
         "broker_connection_retry_on_startup": True,
         # Without a broker (a newcomer's laptop) tasks run inline so nothing waits on a worker that is not there.

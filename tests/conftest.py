@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,11 @@ REQUIRE_SERVICES = os.environ.get("CASETRACK_REQUIRE_SERVICES") == "1"
 PG_HOST = os.environ.get("CASETRACK_TEST_PG_HOST", "127.0.0.1")
 PG_SERVER_URL = os.environ.get("CASETRACK_TEST_PG_URL", f"postgresql://postgres@{PG_HOST}:5432/test")
 REDIS_URL = os.environ.get("CASETRACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+#: One id per ``pytest`` run, shared by its xdist workers (they inherit the environment): the run's databases and
+#: Redis keys carry it, so two suites started together on one machine never drop or flush each other's data.
+#: It starts with the controlling process's id, which lets a later run drop databases left by a killed one.
+RUN_ID = os.environ.setdefault("CASETRACK_TEST_RUN", f"{os.getpid()}_{uuid.uuid4().hex[:6]}")
+REDIS_KEY_PREFIX = f"casetrack-test-{RUN_ID}:"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
@@ -48,11 +54,43 @@ def _postgres_url() -> str | None:
         return None
     import psycopg
 
-    name = f"casetrack_test_{worker_suffix()}"
+    name = postgres_database_name()
     with psycopg.connect(PG_SERVER_URL, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_abandoned_databases(conn)
         conn.execute(f'CREATE DATABASE "{name}"')
     return f"postgresql+psycopg://postgres@{PG_HOST}:5432/{name}"
+
+
+def postgres_database_name() -> str:
+    return f"casetrack_test_{RUN_ID}_{worker_suffix()}".lower()
+
+
+def _drop_abandoned_databases(conn) -> None:
+    """Drop test databases of runs whose controlling process is gone (killed before its clean-up ran).
+    A database of a run that is still going is never touched."""
+    rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'casetrack\\_test\\_%'").fetchall()
+    for (name,) in rows:
+        pid = name.removeprefix("casetrack_test_").split("_", 1)[0]
+        if pid.isdigit() and not _process_alive(int(pid)):
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _drop_postgres_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_SERVER_URL, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class IsolatedClient(FlaskClient):
@@ -67,7 +105,14 @@ class IsolatedClient(FlaskClient):
 
 def make_app(database_url: str, **extra):
     application = create_app(
-        {"DATABASE_URL": database_url, "SECRET_KEY": "test-secret", "ENV": "testing", "BROKER_URL": "", **extra}
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "ENV": "testing",
+            "BROKER_URL": "",
+            "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
+            **extra,
+        }
     )
     application.test_client_class = IsolatedClient
     return application
@@ -96,6 +141,8 @@ def app(request, sqlite_path):
     yield application
     with application.app_context():
         db.engine.dispose()
+    if request.param == "postgresql":
+        _drop_postgres_database(url)
 
 
 @pytest.fixture(autouse=True)

@@ -105,4 +105,5 @@ def build_throttle(config: dict) -> LoginThrottle:
         config["CASETRACK_LOGIN_MAX_FAILURES_PER_ACCOUNT"],
         config["CASETRACK_LOGIN_MAX_FAILURES_PER_ADDRESS"],
         config["CASETRACK_LOGIN_LOCKOUT_SECONDS"],
+        prefix=config["CASETRACK_REDIS_KEY_PREFIX"] + "login:",
     )

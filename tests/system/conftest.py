@@ -8,7 +8,7 @@ import pytest
 import redis
 from celery import Celery
 
-from tests.conftest import REDIS_URL, service_missing
+from tests.conftest import REDIS_KEY_PREFIX, REDIS_URL, service_missing
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,8 +20,15 @@ def redis_client():
         client.ping()
     except redis.RedisError:
         service_missing("Redis")
-    client.flushdb()
-    return client
+    _delete_run_keys(client)
+    yield client
+    _delete_run_keys(client)
+
+
+def _delete_run_keys(client) -> None:
+    # Only this run's keys: another suite may be using the same Redis database at the same moment.
+    for key in client.scan_iter(match=REDIS_KEY_PREFIX + "*", count=500):
+        client.delete(key)
 
 
 @pytest.fixture(scope="session")
@@ -32,6 +39,7 @@ def celery_worker(app, redis_client, smtp_server, tmp_path_factory):
         **os.environ,
         "CASETRACK_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         "CASETRACK_BROKER_URL": REDIS_URL,
+        "CASETRACK_REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
         "CASETRACK_SECRET_KEY": "test-secret",
         "CASETRACK_SMTP_HOST": "127.0.0.1",
         "CASETRACK_SMTP_PORT": str(smtp_server.port),
@@ -60,7 +68,13 @@ def celery_worker(app, redis_client, smtp_server, tmp_path_factory):
         )
     # Not the current app: the eager app under test must keep running tasks inline for every other test.
     client = Celery(broker=REDIS_URL, backend=REDIS_URL, set_as_current=False)
-    client.conf.update(task_serializer="json", result_serializer="json", accept_content=["json"])
+    client.conf.update(
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        broker_transport_options={"global_keyprefix": REDIS_KEY_PREFIX},
+        result_backend_transport_options={"global_keyprefix": REDIS_KEY_PREFIX},
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:

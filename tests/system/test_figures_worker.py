@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from casetrack.extensions import db
 from casetrack.stats.models import FigureSnapshot
 from casetrack.stats.services import stored_figures
+from tests.conftest import REDIS_KEY_PREFIX
 
 pytestmark = pytest.mark.services
 
-LOCK_KEY = "casetrack:lock:stats_compute_monthly"
+LOCK_KEY = REDIS_KEY_PREFIX + "lock:stats_compute_monthly"
 
 
 def test_the_worker_computes_snapshots_once_and_a_second_run_changes_nothing(celery_worker, factories):

@@ -10,15 +10,15 @@ from casetrack.cases.services import register_case
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.workdays.services import set_override
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_KEY_PREFIX, REDIS_URL
 
 pytestmark = pytest.mark.services
 
 
 def test_failed_logins_counted_in_redis_are_seen_by_every_web_worker(redis_client):
     # Two throttles with their own connections stand for two gunicorn processes.
-    first = LoginThrottle(RedisCounters(REDIS_URL), 3, 100, 60, prefix="test:throttle:")
-    second = LoginThrottle(RedisCounters(REDIS_URL), 3, 100, 60, prefix="test:throttle:")
+    first = LoginThrottle(RedisCounters(REDIS_URL), 3, 100, 60, prefix=REDIS_KEY_PREFIX + "throttle:")
+    second = LoginThrottle(RedisCounters(REDIS_URL), 3, 100, 60, prefix=REDIS_KEY_PREFIX + "throttle:")
     for _ in range(3):
         first.record_failure("clerk", "10.0.0.1")
     assert 0 < second.seconds_blocked("clerk", "10.0.0.9") <= 60
