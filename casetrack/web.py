@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
 from casetrack.accounts import rules as account_rules
+from casetrack.accounts.permissions import ROLES, can
 from casetrack.audit import rules as audit_rules
 from casetrack.cases import rules as case_rules
 from casetrack.clock import local_today
@@ -45,14 +46,14 @@ def safe_next(target: str | None, fallback: str) -> str:
     return fallback
 
 
-def roles_required(*roles: str):
-    """Allow only these roles; anyone else gets 403. Implies login."""
+def permission_required(capability: str):
+    """Allow only holders of this capability (accounts.permissions); anyone else gets 403. Implies login."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
+            if not can(current_user, capability):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -163,7 +164,7 @@ def register_template_globals(app: Flask) -> None:
     @app.context_processor
     def calendar_warning():
         # Only admins can act on it: a year with no holiday schedule means deadlines are weekend-only guesses.
-        if _signed_in() and current_user.role == "admin" and request.blueprint != "workdays":
+        if _signed_in() and can(current_user, "administer") and request.blueprint != "workdays":
             from casetrack.workdays.services import years_needing_schedule
 
             return {"calendar_missing_years": years_needing_schedule(local_today())}
@@ -188,6 +189,8 @@ def register_template_globals(app: Flask) -> None:
         mediation_rules=mediation_rules,
         risk_rules=risk_rules,
         account_rules=account_rules,
+        role_labels=ROLES,
+        can=lambda capability, unit_id=None: can(current_user, capability, unit_id),
         locales=LOCALES,
         url_with=url_with,
         today=local_today,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
-from casetrack.accounts import rules, services
+from casetrack.accounts import services
+from casetrack.accounts.permissions import ROLES, SYSTEM
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 
@@ -14,7 +15,7 @@ users_cli = AppGroup("users", help="Create users and API tokens.")
 
 @users_cli.command("create")
 @click.argument("name")
-@click.option("--role", required=True, type=click.Choice(sorted(rules.ROLES)))
+@click.option("--role", required=True, type=click.Choice(sorted(ROLES)))
 @click.option("--unit", "unit_name", help="Unit name; required for role unit.")
 @click.option("--email")
 @click.option("--password", required=True)
@@ -27,7 +28,9 @@ def create_user(name, role, unit_name, email, password, display_name):
         if unit is None:
             raise click.ClickException(f"no unit named {unit_name!r}")
     try:
-        user = services.create_user(name, role, password, actor=None, unit=unit, email=email, display_name=display_name)
+        user = services.create_user(
+            name, role, password, actor=SYSTEM, unit=unit, email=email, display_name=display_name
+        )
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(error.translated()) from error
@@ -42,6 +45,6 @@ def issue_token(name):
     user = services.find_user(name)
     if user is None or not user.active:
         raise click.ClickException(f"no active user named {name!r}")
-    token = services.issue_token(user, actor=None)
+    token = services.issue_token(user, actor=SYSTEM)
     db.session.commit()
     click.echo(token)

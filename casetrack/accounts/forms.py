@@ -3,7 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from casetrack.accounts.rules import ROLES, UNIT_KINDS
+from casetrack.accounts.permissions import ROLES
+from casetrack.accounts.rules import UNIT_KINDS
 
 
 class LoginForm(FlaskForm):

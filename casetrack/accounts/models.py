@@ -35,7 +35,7 @@ class User(UserMixin, db.Model):
     #: Login name, unique.
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64), default="")
-    #: One of accounts.rules.ROLES.
+    #: One of accounts.permissions.ROLES.
     role: Mapped[str] = mapped_column(String(16))
     #: Required for role ``unit``: the only unit whose cases this user sees.
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))

@@ -1,43 +1,11 @@
-"""Who may do what: roles and the permission predicates every layer asks."""
+"""Account rules as pure functions: unit kinds, masking personal data, the password policy. Who may do what
+lives in ``accounts.permissions``."""
 
 from __future__ import annotations
 
 from casetrack.i18n import N_
 
-ROLES = {
-    "mediator": N_("Mediation center staff"),
-    "legal": N_("Legal bureau"),
-    "unit": N_("Respondent unit liaison"),
-    "leader": N_("District leader"),
-    "admin": N_("Administrator"),
-}
-
 UNIT_KINDS = {"department": N_("Department"), "town": N_("Town / street"), "district": N_("District")}
-
-#: Roles that register and edit cases; a unit liaison may, but only for its own unit (see case queries).
-CASE_WRITERS = frozenset({"mediator", "legal", "unit", "admin"})
-#: Roles that read applicants' ID numbers in full.
-PERSONAL_DATA_READERS = frozenset({"legal", "admin"})
-
-
-def is_valid_role(role: str) -> bool:
-    return role in ROLES
-
-
-def sees_all_units(role: str) -> bool:
-    return role != "unit"
-
-
-def can_write_cases(role: str) -> bool:
-    return role in CASE_WRITERS
-
-
-def can_see_personal_data(role: str) -> bool:
-    return role in PERSONAL_DATA_READERS
-
-
-def can_administer(role: str) -> bool:
-    return role == "admin"
 
 
 def mask_id_number(id_number: str | None) -> str:

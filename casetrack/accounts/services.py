@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from casetrack.accounts import rules
 from casetrack.accounts.models import ApiToken, Unit, User
+from casetrack.accounts.permissions import can, is_valid_role, needs_unit
 from casetrack.audit import services as audit
 from casetrack.errors import DomainError, NotFound, PermissionDenied
 from casetrack.extensions import db
@@ -35,7 +36,7 @@ def password_matches(password_hash: str, password: str) -> bool:
 
 
 def _require_admin(actor) -> None:
-    if actor is not None and not rules.can_administer(actor.role):
+    if not can(actor, "administer"):
         raise PermissionDenied(N_("Only an administrator can manage users and units."))
 
 
@@ -62,9 +63,9 @@ def authenticate(username: str, password: str) -> User | None:
 
 
 def _check_user_fields(role: str, unit: Unit | None, password: str | None) -> None:
-    if not rules.is_valid_role(role):
+    if not is_valid_role(role):
         raise DomainError(N_("Unknown role %(role)s."), role=role)
-    if role == "unit" and unit is None:
+    if needs_unit(role) and unit is None:
         raise DomainError(N_("A unit liaison must belong to a unit."))
     if password is not None:
         weakness = rules.validate_password(password)
@@ -94,7 +95,7 @@ def create_user(
     user = User(
         username=username,
         role=role,
-        unit=unit if role == "unit" else None,
+        unit=unit if needs_unit(role) else None,
         email=email or None,
         display_name=display_name or username,
         password_hash=password_hash or hash_password(password),
@@ -117,7 +118,7 @@ def update_user(user: User, actor, *, role: str, unit: Unit | None, email: str |
     }
     user.role, user.unit, user.email, user.display_name = (
         role,
-        unit if role == "unit" else None,
+        unit if needs_unit(role) else None,
         email or None,
         display_name,
     )

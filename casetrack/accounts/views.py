@@ -10,7 +10,7 @@ from casetrack.audit.services import history
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.i18n import LOCALES
-from casetrack.web import roles_required, safe_next
+from casetrack.web import permission_required, safe_next
 
 bp = Blueprint("accounts", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -92,13 +92,13 @@ def _unit_choices(blank: bool = True):
 
 
 @admin_bp.route("/users")
-@roles_required("admin")
+@permission_required("administer")
 def users():
     return render_template("admin/users.html", users=services.all_users(), form=ConfirmForm())
 
 
 @admin_bp.route("/users/new", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("administer")
 def new_user():
     form = UserForm()
     form.unit_id.choices = _unit_choices()
@@ -124,7 +124,7 @@ def new_user():
 
 
 @admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("administer")
 def edit_user(user_id: int):
     user = services.get_user(user_id)
     form = UserForm(obj=user if request.method == "GET" else None)
@@ -155,7 +155,7 @@ def edit_user(user_id: int):
 
 
 @admin_bp.route("/users/<int:user_id>/active", methods=["POST"])
-@roles_required("admin")
+@permission_required("administer")
 def toggle_user(user_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -176,14 +176,14 @@ def toggle_user(user_id: int):
 
 
 @admin_bp.route("/units")
-@roles_required("admin")
+@permission_required("administer")
 def units():
     return render_template("admin/units.html", units=services.all_units())
 
 
 @admin_bp.route("/units/new", methods=["GET", "POST"])
 @admin_bp.route("/units/<int:unit_id>", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("administer")
 def edit_unit(unit_id: int | None = None):
     unit = services.get_unit(unit_id) if unit_id else None
     form = UnitForm(obj=unit)

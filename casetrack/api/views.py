@@ -10,7 +10,7 @@ from datetime import date
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user, login_required
 
-from casetrack.accounts import rules as account_rules
+from casetrack.accounts.permissions import can
 from casetrack.accounts.services import find_unit
 from casetrack.api import schemas
 from casetrack.cases import queries as case_queries
@@ -172,7 +172,7 @@ def _unit_filter() -> int | None:
 def _figures_unit():
     """The unit whose figures are asked for: None for the district. A liaison gets its own unit and no other."""
     name = _raw("unit")
-    if not account_rules.sees_all_units(current_user.role):
+    if not can(current_user, "see_all_units"):
         own = current_user.unit
         if own is None:
             raise PermissionDenied(N_("You do not have permission to do that."))
@@ -192,7 +192,7 @@ def _warning_days() -> int:
 
 
 def _shows_personal_data() -> bool:
-    return account_rules.can_see_personal_data(current_user.role)
+    return can(current_user, "read_personal_data")
 
 
 # --- endpoints --------------------------------------------------------------------------------------------------

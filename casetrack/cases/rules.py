@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from casetrack.accounts.permissions import can
 from casetrack.i18n import N_
 from casetrack.workdays.rules import WorkCalendar
 
@@ -91,19 +92,27 @@ ACTIONS = {
 }
 #: Actions that need a written reason, kept in the audit trail.
 ACTIONS_NEEDING_REASON = frozenset({"decline", "suspend", "reopen"})
-#: Reopening undoes a recorded result; only the legal bureau and admins may.
-ACTIONS_RESTRICTED = {"reopen": frozenset({"legal", "admin"})}
+#: The capability (accounts.permissions) each action needs. Concluding sets the outcome the figures count, so a
+#: unit reports its outcome instead (结案报备); reopening undoes a recorded result.
+ACTION_CAPABILITIES = {
+    "accept": "move_case",
+    "decline": "move_case",
+    "suspend": "move_case",
+    "resume": "move_case",
+    "conclude": "conclude_case",
+    "reopen": "reopen_case",
+}
 
 
 def next_status(status: str, action: str) -> str | None:
     return TRANSITIONS.get((status, action))
 
 
-def allowed_actions(status: str, role: str) -> list[str]:
+def allowed_actions(status: str, actor, unit_id: int | None) -> list[str]:
     return [
         action
         for (source, action) in TRANSITIONS
-        if source == status and role in ACTIONS_RESTRICTED.get(action, {role})
+        if source == status and can(actor, ACTION_CAPABILITIES[action], unit_id)
     ]
 
 

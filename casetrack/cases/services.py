@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.exc import StaleDataError
 
-from casetrack.accounts import rules as account_rules
-from casetrack.accounts.models import Unit
+from casetrack.accounts.models import Unit, User
+from casetrack.accounts.permissions import can, home_unit_id, is_system
 from casetrack.audit import services as audit
 from casetrack.cases import queries, rules
 from casetrack.cases.models import Applicant, Case
@@ -41,8 +41,6 @@ EDITABLE_FIELDS = (
     "extension_approved_by",
     "extension_approved_on",
 )
-#: Staff who handle cases (承办人) and so receive their deadline reminders.
-HANDLER_ROLES = frozenset({"mediator", "legal", "admin"})
 #: Set by a transition; afterwards they may be corrected but not cleared by an edit.
 STATUS_FIELDS = ("accepted_on", "declined_on", "concluded_on", "outcome")
 
@@ -55,13 +53,20 @@ class CaseInvalid(DomainError):
         self.problems = problems
 
 
-def check_can_write(actor, unit_id: int | None) -> None:
-    if actor is None:
-        return
-    if not account_rules.can_write_cases(actor.role):
+def check_can_write(actor, unit_id: int | None, capability: str = "edit_case") -> None:
+    if not can(actor, capability):
         raise PermissionDenied(N_("Your role may read cases but not change them."))
-    if not account_rules.sees_all_units(actor.role) and unit_id != actor.unit_id:
+    if not can(actor, capability, unit_id) or (unit_id is None and home_unit_id(actor) is not None):
         raise PermissionDenied(N_("You can only register and change your own unit's cases."))
+
+
+def _check_handler(handler_id) -> None:
+    """A handler (承办人) is mailed the case's deadlines: only an active member of the staff who handle cases."""
+    if handler_id in (None, "", 0):
+        return
+    handler = db.session.get(User, int(handler_id)) if str(handler_id).isdigit() else None
+    if handler is None or not can(handler, "handle_cases"):
+        raise CaseInvalid([rules.Problem("handler_id", N_("The handler must be an active member of the staff."))])
 
 
 def _rescore(case: Case, today: date) -> None:
@@ -116,7 +121,10 @@ def _set_applicants(case: Case, applicants: list[dict]) -> None:
 
 def register_case(data: dict, actor, today: date) -> Case:
     """Register a case. The status follows from the dates given, so a case entered late arrives as it stands."""
-    check_can_write(actor, data.get("respondent_unit_id"))
+    check_can_write(actor, data.get("respondent_unit_id"), "register_case")
+    _check_handler(data.get("handler_id"))
+    if data.get("concluded_on") or data.get("outcome"):
+        check_can_write(actor, data.get("respondent_unit_id"), "conclude_case")
     values = {**data, "number": (data.get("number") or "").strip()}
     if values.get("kind") == "litigation":
         values.setdefault("instance", "first")
@@ -131,7 +139,7 @@ def register_case(data: dict, actor, today: date) -> Case:
     values["status"] = rules.derive_status(
         values.get("accepted_on"), values.get("concluded_on"), values.get("declined_on")
     )
-    if not values.get("handler_id") and actor is not None and actor.role in HANDLER_ROLES:
+    if not values.get("handler_id") and not is_system(actor) and can(actor, "handle_cases"):
         values["handler_id"] = actor.id
     case = Case(**{k: v for k, v in values.items() if hasattr(Case, k)}, created_by_id=actor.id if actor else None)
     _set_applicants(case, applicants)
@@ -174,6 +182,10 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
     _check_version(case, expected_version)
     if "respondent_unit_id" in data:
         check_can_write(actor, data["respondent_unit_id"])
+    if "handler_id" in data and data["handler_id"] != case.handler_id:
+        _check_handler(data["handler_id"])
+    if any(name in data and data[name] != getattr(case, name) for name in ("concluded_on", "outcome")):
+        check_can_write(actor, case.respondent_unit_id, "conclude_case")
     before = _snapshot(case)
     updates = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     for name in STATUS_FIELDS:
@@ -216,7 +228,9 @@ def transition(
     check_can_write(actor, case.respondent_unit_id)
     _check_version(case, expected_version)
     target = rules.next_status(case.status, action)
-    if target is None or (actor is not None and action not in rules.allowed_actions(case.status, actor.role)):
+    if target is not None and not can(actor, rules.ACTION_CAPABILITIES[action], case.respondent_unit_id):
+        raise PermissionDenied(N_("Your role cannot do that."))
+    if target is None:
         raise DomainError(
             N_("A case that is %(status)s cannot be changed that way."), status=rules.STATUSES.get(case.status)
         )

@@ -6,8 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from casetrack.accounts import rules as account_rules
 from casetrack.accounts.models import User
+from casetrack.accounts.permissions import can, home_unit_id, roles_with
 from casetrack.accounts.services import all_units
 from casetrack.audit.services import history
 from casetrack.cases import queries, rules, services
@@ -83,7 +83,7 @@ def _filters_from_request() -> queries.CaseFilters:
 
 
 def _unit_choices_for(user):
-    if account_rules.sees_all_units(user.role):
+    if can(user, "see_all_units"):
         return [(unit.id, unit.name) for unit in all_units(active_only=True)]
     return [(user.unit.id, user.unit.name)] if user.unit else []
 
@@ -92,7 +92,7 @@ def _unit_choices_for(user):
 @login_required
 def index():
     # Leaders come for the figures, everyone else for their cases.
-    if current_user.role == "leader":
+    if can(current_user, "read_only"):
         return redirect(url_for("dashboard.index"))
     return redirect(url_for("cases.list_cases"))
 
@@ -104,7 +104,7 @@ def list_cases():
     for problem in filters.problems:
         flash(problem, "error")
     page = queries.page_of_cases(current_user, filters, local_today(), _warning_days())
-    units = all_units() if account_rules.sees_all_units(current_user.role) else []
+    units = all_units() if can(current_user, "see_all_units") else []
     return render_template(
         "cases/list.html",
         page=page,
@@ -153,7 +153,7 @@ def export_cases():
 
 def _handler_choices():
     staff = db.session.scalars(
-        select(User).where(User.role.in_(services.HANDLER_ROLES), User.active.is_(True)).order_by(User.display_name)
+        select(User).where(User.role.in_(roles_with("handle_cases")), User.active.is_(True)).order_by(User.display_name)
     )
     return [(0, "—")] + [(user.id, user.label) for user in staff]
 
@@ -197,14 +197,14 @@ def _show_problems(form: CaseForm, error: DomainError) -> None:
 @bp.route("/cases/new", methods=["GET", "POST"])
 @login_required
 def new_case():
-    services.check_can_write(current_user, current_user.unit_id if current_user.role == "unit" else None)
+    services.check_can_write(current_user, home_unit_id(current_user), "register_case")
     form = CaseForm()
     form.respondent_unit_id.choices = _unit_choices_for(current_user)
     form.handler_id.choices = _handler_choices()
     form.outcome.choices = _outcome_choices()
     if request.method == "GET":
         form.received_on.data = local_today()
-        form.handler_id.data = current_user.id if current_user.role in services.HANDLER_ROLES else 0
+        form.handler_id.data = current_user.id if can(current_user, "handle_cases") else 0
     if form.validate_on_submit():
         try:
             case = services.register_case(_form_data(form), current_user, local_today())
@@ -229,7 +229,7 @@ def show_case(case_id: int):
     transition_form.outcome.choices = [("", "—")] + [
         (c, gettext(n)) for c, n in rules.OUTCOMES_BY_KIND[case.kind].items()
     ]
-    can_write = account_rules.can_write_cases(current_user.role)
+    can_write = can(current_user, "edit_case")
     return render_template(
         "cases/detail.html",
         case=case,
@@ -237,10 +237,10 @@ def show_case(case_id: int):
         today=today,
         warning_days=_warning_days(),
         history=history("case", case.id),
-        actions=rules.allowed_actions(case.status, current_user.role) if can_write else [],
+        actions=rules.allowed_actions(case.status, current_user, case.respondent_unit_id),
         transition_form=transition_form,
         can_write=can_write,
-        show_personal_data=account_rules.can_see_personal_data(current_user.role),
+        show_personal_data=can(current_user, "read_personal_data"),
         estimated=any(d.estimated for d in deadlines),
         hearings=hearings_of_case(case.id) if case.kind == "litigation" else [],
         schedule_form=ScheduleForm(),
@@ -269,7 +269,7 @@ def edit_case(case_id: int):
     if form.validate_on_submit():
         data = _form_data(form)
         data.pop("kind")
-        if not account_rules.can_see_personal_data(current_user.role):
+        if not can(current_user, "read_personal_data"):
             # Masked numbers are not shown to this role, so its form cannot carry them: keep the stored ones.
             stored = {a.name: a.id_number for a in case.applicants}
             for applicant in data["applicants"]:
@@ -287,7 +287,7 @@ def edit_case(case_id: int):
             db.session.commit()
             flash(gettext("Case %(number)s saved.", number=case.number), "info")
             return redirect(url_for("cases.show_case", case_id=case.id))
-    if request.method == "GET" and not account_rules.can_see_personal_data(current_user.role):
+    if request.method == "GET" and not can(current_user, "read_personal_data"):
         form.applicants.data = "\n".join(a.name for a in case.applicants)
     return render_template("cases/form.html", form=form, case=case), 400 if form.errors else 200
 

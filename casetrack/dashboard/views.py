@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from casetrack.accounts import rules as account_rules
+from casetrack.accounts.permissions import can
 from casetrack.accounts.services import all_units
 from casetrack.clock import local_today
 from casetrack.dashboard import panels, queries
@@ -22,7 +22,7 @@ def _filters_and_units(today):
     """The filters of this request, each refused value flashed; a liaison's unit is always its own."""
     units = all_units()
     own_unit_id = None
-    if not account_rules.sees_all_units(current_user.role):
+    if not can(current_user, "see_all_units"):
         if current_user.unit_id is None:
             abort(403)  # a liaison without a unit must not fall back to the district's figures
         own_unit_id = current_user.unit_id

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from casetrack.accounts import services as accounts
 from casetrack.accounts.models import Unit
+from casetrack.accounts.permissions import SYSTEM
 from casetrack.cases import rules
 from casetrack.cases.models import Case
 from casetrack.cases.services import register_case
@@ -99,7 +100,7 @@ def demo_present() -> bool:
 def _units() -> dict[str, Unit]:
     units = {}
     for name, kind, head in DEPARTMENTS:
-        unit = accounts.find_unit(name) or accounts.save_unit(None, None, name=name, kind=kind, head_name=head)
+        unit = accounts.find_unit(name) or accounts.save_unit(None, SYSTEM, name=name, kind=kind, head_name=head)
         units[name] = unit
     return units
 
@@ -114,7 +115,7 @@ def _users(units: dict[str, Unit], password: str) -> list[tuple[str, str, str]]:
                 username,
                 role,
                 password,
-                None,
+                SYSTEM,
                 unit=units.get(unit_name),
                 email=f"{username}@demo.example.com",
                 display_name=display,
@@ -122,7 +123,7 @@ def _users(units: dict[str, Unit], password: str) -> list[tuple[str, str, str]]:
             )
         else:
             user.password_hash = password_hash
-            accounts.set_active(user, True, None)
+            accounts.set_active(user, True, SYSTEM)
         rows.append((username, role, unit_name or ""))
     return rows
 
@@ -210,7 +211,7 @@ def seed(today: date, rng_seed: int = 2020) -> dict:
                         "outcome": outcome,
                         "summary": "",
                     },
-                    None,
+                    SYSTEM,
                     today,
                 )
                 created += 1
@@ -248,7 +249,7 @@ def _current_cases(rng, units, unit_names, today: date, next_number) -> int:
                 data["accepted_on"] = received + timedelta(days=2)
             if kind == "litigation":
                 data["served_on"] = received
-            register_case(data, None, today)
+            register_case(data, SYSTEM, today)
             count += 1
     return count
 

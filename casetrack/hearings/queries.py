@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from casetrack.accounts import rules as account_rules
+from casetrack.accounts.permissions import can
 from casetrack.cases.models import Case
 from casetrack.cases.queries import scoped
 from casetrack.errors import NotFound
@@ -25,7 +25,7 @@ def get_visible_hearing(actor, hearing_id: int) -> Hearing:
 
 def _between(actor, start: date, end: date, unit_id: int | None):
     stmt = select(Hearing.id, Hearing.held_on, Hearing.starts_at).where(Hearing.held_on.between(start, end))
-    if unit_id or not account_rules.sees_all_units(getattr(actor, "role", "admin")):
+    if unit_id or not can(actor, "see_all_units"):
         # The join to cases is only needed to narrow to a unit; district-wide it would cost a lookup per hearing.
         stmt = scoped(stmt.join(Case, Case.id == Hearing.case_id), actor)
         if unit_id:

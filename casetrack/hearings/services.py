@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from casetrack.accounts.permissions import can
 from casetrack.audit import services as audit
 from casetrack.cases.models import Case
 from casetrack.cases.services import check_can_write
@@ -111,7 +112,7 @@ def record_appearance(
 
 
 def approve_absence(hearing: Hearing, actor) -> Hearing:
-    if actor is not None and actor.role not in ("legal", "admin"):
+    if not can(actor, "approve_absence"):
         raise PermissionDenied(N_("Only the legal bureau approves a head's absence."))
     if hearing.appeared is not False:
         raise DomainError(N_("There is no absence to approve for this hearing."))

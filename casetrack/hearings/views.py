@@ -6,8 +6,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from casetrack.accounts import rules as account_rules
 from casetrack.accounts.forms import ConfirmForm
+from casetrack.accounts.permissions import can
 from casetrack.accounts.services import all_units
 from casetrack.cases.queries import get_visible_case
 from casetrack.clock import local_today
@@ -51,7 +51,7 @@ def calendar():
     grid_start = first - timedelta(days=first.weekday())
     grid_end = last + timedelta(days=6 - last.weekday())
     days = [grid_start + timedelta(days=n) for n in range((grid_end - grid_start).days + 1)]
-    units = all_units() if account_rules.sees_all_units(current_user.role) else []
+    units = all_units() if can(current_user, "see_all_units") else []
     return render_template(
         "hearings/calendar.html",
         view=view,
@@ -76,7 +76,7 @@ def appearance():
     year = parse_int_arg("year", today.year, minimum=2000, maximum=today.year + 1)
     month = parse_int_arg("month", 0, minimum=0, maximum=12)
     period = figures.Period.month(year, month) if month else figures.Period.year(year)
-    unit_id = None if account_rules.sees_all_units(current_user.role) else current_user.unit_id
+    unit_id = None if can(current_user, "see_all_units") else current_user.unit_id
     district = figures.appearance_counts(period, unit_id=unit_id)
     per_unit = figures.appearance_counts(period, by_unit=True)
     units = {unit.id: unit for unit in all_units()}
@@ -134,8 +134,8 @@ def show(hearing_id: int):
     principal_form = PrincipalForm(obj=hearing)
     appearance_form = AppearanceForm(obj=hearing)
     appearance_form.appeared.data = {True: "yes", False: "no"}.get(hearing.appeared)
-    can_write = account_rules.can_write_cases(current_user.role) and (
-        account_rules.sees_all_units(current_user.role) or hearing.case.respondent_unit_id == current_user.unit_id
+    can_write = can(current_user, "edit_case") and (
+        can(current_user, "see_all_units") or hearing.case.respondent_unit_id == current_user.unit_id
     )
     return render_template(
         "hearings/detail.html",
@@ -146,9 +146,7 @@ def show(hearing_id: int):
         can_record=can_write and hearing.held_on <= today,
         confirm=ConfirmForm(),
         state=rules.appearance_state(hearing.appeared, hearing.absence_approved),
-        can_approve=current_user.role in ("legal", "admin")
-        and hearing.appeared is False
-        and not hearing.absence_approved,
+        can_approve=can(current_user, "approve_absence") and hearing.appeared is False and not hearing.absence_approved,
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from casetrack.accounts.models import Unit
+from casetrack.accounts.permissions import can
 from casetrack.audit import services as audit
 from casetrack.cases.models import Case
 from casetrack.errors import DomainError, PermissionDenied
@@ -17,12 +18,10 @@ from casetrack.interviews.models import Interview
 from casetrack.risk import rules as risk_rules
 from casetrack.risk.models import ActionItem, RiskCase
 
-RECORDERS = frozenset({"legal", "admin"})
-
 
 def record_interview(data: dict, actor, today: date) -> Interview:
     """data: held_on, leader_name, unit_id, interviewee, reason, rectification_required, case_ids."""
-    if actor is not None and actor.role not in RECORDERS:
+    if not can(actor, "record_interview"):
         raise PermissionDenied(N_("Only the legal bureau records interviews."))
     held_on = data.get("held_on")
     if held_on is None or held_on > today:
@@ -64,7 +63,7 @@ def record_interview(data: dict, actor, today: date) -> Interview:
 
 
 def mark_rectified(interview: Interview, actor, on: date | None, today: date) -> Interview:
-    if actor is not None and actor.role not in RECORDERS:
+    if not can(actor, "record_interview"):
         raise PermissionDenied(N_("Only the legal bureau records interviews."))
     if on is None or on > today or on < interview.held_on:
         raise DomainError(N_("Give the date the rectification was completed (after the interview, not in the future)."))

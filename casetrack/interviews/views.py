@@ -13,13 +13,13 @@ from casetrack.extensions import db
 from casetrack.interviews import services
 from casetrack.interviews.forms import InterviewForm, RectifiedForm
 from casetrack.interviews.models import Interview
-from casetrack.web import roles_required
+from casetrack.web import permission_required
 
 bp = Blueprint("interviews", __name__, url_prefix="/interviews")
 
 
 @bp.route("/")
-@roles_required("legal", "admin", "leader")
+@permission_required("read_interviews")
 def index():
     return render_template(
         "interviews/list.html", interviews=services.interviews(), proposals=services.proposals(local_today())
@@ -27,7 +27,7 @@ def index():
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required("legal", "admin")
+@permission_required("record_interview")
 def new():
     form = InterviewForm()
     form.unit_id.choices = [(unit.id, unit.name) for unit in all_units(active_only=True)]
@@ -56,7 +56,7 @@ def new():
 
 
 @bp.route("/<int:interview_id>", methods=["GET", "POST"])
-@roles_required("legal", "admin", "leader")
+@permission_required("read_interviews")
 def show(interview_id: int):
     interview = db.session.get(Interview, interview_id) or abort(404)
     form = RectifiedForm()

@@ -8,6 +8,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import gettext
 
+from casetrack.accounts.permissions import SYSTEM
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.ledger import services
@@ -20,7 +21,7 @@ ledger_cli = AppGroup("ledger", help="Import and export the Excel ledger (台账
 @click.option("--dry-run", is_flag=True, help="Check the file and report, without writing anything.")
 def import_command(path: Path, dry_run: bool):
     """Import a ledger workbook (.xlsx) or one sheet as .csv. Any bad row: nothing is imported."""
-    report = services.import_ledger(path, actor=None, today=local_today(), dry_run=dry_run)
+    report = services.import_ledger(path, actor=SYSTEM, today=local_today(), dry_run=dry_run)
     if not report.ok:
         db.session.rollback()
         click.echo(gettext("Nothing was imported: %(count)s bad rows.", count=len(report.errors)), err=True)
@@ -50,5 +51,5 @@ def export_command(path: Path):
     """Write the whole ledger to PATH.xlsx in the import format."""
     if path.suffix.lower() != ".xlsx":
         raise click.ClickException("the export path must end in .xlsx")
-    counts = services.export_ledger(path, actor=None)
+    counts = services.export_ledger(path, actor=SYSTEM)
     click.echo(", ".join(f"{sheet}: {count}" for sheet, count in counts.items()) + f" → {path}")

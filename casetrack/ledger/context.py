@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from casetrack.accounts import rules as account_rules
 from casetrack.accounts.models import Unit
+from casetrack.accounts.permissions import can
 from casetrack.bulk import among, insert_rows
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -50,7 +50,7 @@ class ImportContext:
     def unit_for(self, name: str, sheet: str, row: int) -> tuple[int | None, bool]:
         """(unit id or None if still to create, acceptable?) — a unit liaison may only name its own unit."""
         actor = self.actor
-        if actor is not None and not account_rules.sees_all_units(actor.role):
+        if actor is not None and not can(actor, "see_all_units"):
             if self.units.get(name) != actor.unit_id:
                 self.error(
                     sheet, row, N_("You can only import your own unit's cases; this row names %(unit)s."), unit=name

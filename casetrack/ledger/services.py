@@ -11,7 +11,7 @@ from pathlib import Path
 from flask_babel import gettext
 from sqlalchemy import text
 
-from casetrack.accounts import rules as account_rules
+from casetrack.accounts.permissions import can
 from casetrack.errors import PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -88,7 +88,7 @@ def import_ledger(
     path: Path, actor, today: date, dry_run: bool = False, original_name: str | None = None
 ) -> ImportReport:
     """Check the whole file, then — only if every row is good and this is not a dry run — write it."""
-    if actor is not None and not account_rules.can_write_cases(actor.role):
+    if not can(actor, "import_ledger"):
         raise PermissionDenied(N_("Your role may read cases but not change them."))
     report = ImportReport()
     try:

@@ -15,10 +15,9 @@ from casetrack.extensions import db
 from casetrack.ledger import services
 from casetrack.ledger.forms import ConfirmImportForm, UploadForm
 from casetrack.ledger.sheets import registry
-from casetrack.web import roles_required, xlsx_download
+from casetrack.web import permission_required, xlsx_download
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
-WRITERS = ("mediator", "legal", "unit", "admin")
 _UPLOAD_NAME = re.compile(r"^u(\d+)-[A-Za-z0-9_-]+\.(xlsx|csv)$")
 
 
@@ -42,7 +41,7 @@ def _sheet_titles() -> dict[str, str]:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required(*WRITERS)
+@permission_required("import_ledger")
 def upload():
     form = UploadForm()
     if form.validate_on_submit():
@@ -71,7 +70,7 @@ def upload():
 
 
 @bp.route("/confirm", methods=["POST"])
-@roles_required(*WRITERS)
+@permission_required("import_ledger")
 def confirm():
     form = ConfirmImportForm()
     path = _stored_upload(form.upload.data) if form.validate_on_submit() else None
@@ -105,6 +104,6 @@ def confirm():
 
 
 @bp.route("/export.xlsx")
-@roles_required("mediator", "legal", "unit", "leader", "admin")
+@permission_required("export_ledger")
 def export():
     return xlsx_download(lambda file: services.export_ledger(file, current_user), "ledger")

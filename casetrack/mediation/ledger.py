@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
 
+from casetrack.accounts.permissions import can
 from casetrack.audit import services as audit
 from casetrack.bulk import insert_rows
 from casetrack.extensions import db
@@ -15,7 +16,6 @@ from casetrack.ledger.sheets import Column, ParsedRow, SheetSpec
 from casetrack.mediation import rules
 from casetrack.mediation.models import Mediation
 from casetrack.mediation.queries import scoped
-from casetrack.mediation.services import MEDIATION_WRITERS
 
 COMPARED = ("case_id", "source", "respondent_unit_id", "received_on", "concluded_on", "status")
 
@@ -47,7 +47,7 @@ class MediationSheetImporter:
 
     def plan(self, sheet: str, rows: list[ParsedRow]) -> None:
         context = self.context
-        if context.actor is not None and context.actor.role not in MEDIATION_WRITERS:
+        if not can(context.actor, "write_mediation"):
             context.error(
                 sheet,
                 rows[0].number if rows else 1,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from casetrack.accounts.models import Unit, User
+from casetrack.accounts.permissions import can, is_system
 from casetrack.audit import services as audit
 from casetrack.cases import services as case_services
 from casetrack.cases.models import Case
@@ -18,12 +19,15 @@ from casetrack.mediation import rules
 from casetrack.mediation.models import Mediation, MediationSession
 
 #: Roles that run mediations; units and leaders read them.
-MEDIATION_WRITERS = frozenset({"mediator", "legal", "admin"})
 _CONFLICT = N_("Someone else changed this mediation after you opened it. Reload the page and try again.")
 
 
+def mediates_by_default(actor) -> bool:
+    return not is_system(actor) and can(actor, "mediates_by_default")
+
+
 def check_can_write(actor) -> None:
-    if actor is not None and actor.role not in MEDIATION_WRITERS:
+    if not can(actor, "write_mediation"):
         raise PermissionDenied(N_("Only the mediation center and the legal bureau change mediations."))
 
 
@@ -60,10 +64,10 @@ def register_mediation(data: dict, actor, today: date) -> Mediation:
     received_on = data.get("received_on")
     if received_on is None or received_on > today:
         raise DomainError(N_("The date received is required and cannot be in the future."))
-    mediator_id = data.get("mediator_id") or (actor.id if actor is not None and actor.role == "mediator" else None)
+    mediator_id = data.get("mediator_id") or (actor.id if mediates_by_default(actor) else None)
     if mediator_id:
         mediator = db.session.get(User, mediator_id)
-        if mediator is None or mediator.role not in MEDIATION_WRITERS or not mediator.active:
+        if mediator is None or not can(mediator, "mediate"):
             raise DomainError(N_("Choose an active mediator."))
     mediation = Mediation(
         number=number,

@@ -5,8 +5,8 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from casetrack.accounts import rules as account_rules
 from casetrack.accounts.models import User
+from casetrack.accounts.permissions import can, roles_with
 from casetrack.accounts.services import all_units
 from casetrack.cases import rules as case_rules
 from casetrack.cases.models import Case
@@ -19,10 +19,9 @@ from casetrack.mediation import queries, rules, services
 from casetrack.mediation.forms import CloseForm, ConcludeCaseForm, MediationForm, SessionForm
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
-from casetrack.web import commit_or_flash, label, parse_int_arg, read_date_filters, roles_required, xlsx_download
+from casetrack.web import commit_or_flash, label, parse_int_arg, permission_required, read_date_filters, xlsx_download
 
 bp = Blueprint("mediation", __name__, url_prefix="/mediations")
-WRITERS = tuple(services.MEDIATION_WRITERS)
 
 
 def _filters() -> queries.MediationFilters:
@@ -45,7 +44,7 @@ def _filters() -> queries.MediationFilters:
 def _mediators():
     return list(
         db.session.scalars(
-            select(User).where(User.role.in_(WRITERS), User.active.is_(True)).order_by(User.display_name)
+            select(User).where(User.role.in_(roles_with("mediate")), User.active.is_(True)).order_by(User.display_name)
         )
     )
 
@@ -61,7 +60,7 @@ def index():
     year = parse_int_arg("year", today.year, minimum=2000, maximum=today.year + 1)
     month = parse_int_arg("month", 0, minimum=0, maximum=12)
     period = figures.Period.month(year, month) if month else figures.Period.year(year)
-    unit_id = None if account_rules.sees_all_units(current_user.role) else current_user.unit_id
+    unit_id = None if can(current_user, "see_all_units") else current_user.unit_id
     counts = figures.mediation_counts(period, unit_id=unit_id)
     return render_template(
         "mediation/list.html",
@@ -72,7 +71,7 @@ def index():
         year=year,
         counts=counts,
         success_rate=rate_pct(counts["mediation_succeeded"], counts["mediation_concluded"]),
-        units=all_units() if account_rules.sees_all_units(current_user.role) else [],
+        units=all_units() if can(current_user, "see_all_units") else [],
         mediators=_mediators(),
         export_args=filters.as_query_args(),
     )
@@ -100,13 +99,13 @@ def export():
 
 
 @bp.route("/mine")
-@roles_required(*WRITERS)
+@permission_required("write_mediation")
 def mine():
     return render_template("mediation/mine.html", mediations=queries.work_list(current_user.id), today=local_today())
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@roles_required(*WRITERS)
+@permission_required("write_mediation")
 def new():
     form = MediationForm()
     form.respondent_unit_id.choices = [(0, "—")] + [(u.id, u.name) for u in all_units(active_only=True)]
@@ -117,7 +116,7 @@ def new():
         linked = get_visible_case(current_user, int(case_id))
     if request.method == "GET":
         form.received_on.data = local_today()
-        form.mediator_id.data = current_user.id if current_user.role == "mediator" else 0
+        form.mediator_id.data = current_user.id if services.mediates_by_default(current_user) else 0
         if linked is not None:
             form.case_number.data = linked.number
             form.respondent_unit_id.data = linked.respondent_unit_id
@@ -183,16 +182,16 @@ def show(mediation_id: int):
         session_form=session_form,
         close_form=close_form,
         conclude_form=conclude_form,
-        can_write=current_user.role in WRITERS,
+        can_write=can(current_user, "write_mediation"),
         today=today,
         idle=rules.is_idle(mediation.status, mediation.last_activity_on, today),
-        offer_conclusion=current_user.role in WRITERS and services.can_conclude_linked_case(mediation),
+        offer_conclusion=can(current_user, "conclude_case") and services.can_conclude_linked_case(mediation),
         history=history("mediation", mediation.id),
     )
 
 
 @bp.route("/<int:mediation_id>/sessions", methods=["POST"])
-@roles_required(*WRITERS)
+@permission_required("write_mediation")
 def add_session(mediation_id: int):
     mediation = queries.get_visible_mediation(current_user, mediation_id)
     form = SessionForm()
@@ -214,7 +213,7 @@ def add_session(mediation_id: int):
 
 
 @bp.route("/<int:mediation_id>/close", methods=["POST"])
-@roles_required(*WRITERS)
+@permission_required("write_mediation")
 def close(mediation_id: int):
     mediation = queries.get_visible_mediation(current_user, mediation_id)
     form = CloseForm()
@@ -241,7 +240,7 @@ def close(mediation_id: int):
 
 
 @bp.route("/<int:mediation_id>/conclude-case", methods=["POST"])
-@roles_required(*WRITERS)
+@permission_required("write_mediation")
 def conclude_case(mediation_id: int):
     mediation = queries.get_visible_mediation(current_user, mediation_id)
     form = ConcludeCaseForm()

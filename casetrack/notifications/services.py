@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 
 from casetrack import mail
 from casetrack.accounts.models import User
+from casetrack.accounts.permissions import roles_with
 from casetrack.bulk import insert_rows
 from casetrack.cases import rules as case_rules
 from casetrack.cases.models import Case
@@ -44,7 +45,9 @@ def _liaisons_by_unit(unit_ids: set[int]) -> dict[int, list[int]]:
     ids = list(unit_ids)
     for start in range(0, len(ids), _CHUNK):
         stmt = select(User.unit_id, User.id).where(
-            User.role == "unit", User.active.is_(True), User.unit_id.in_(ids[start : start + _CHUNK])
+            User.role.in_(roles_with("unit_task_force")),
+            User.active.is_(True),
+            User.unit_id.in_(ids[start : start + _CHUNK]),
         )
         for unit_id, user_id in db.session.execute(stmt):
             found[unit_id].append(user_id)

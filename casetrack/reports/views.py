@@ -11,24 +11,22 @@ from casetrack.extensions import db
 from casetrack.locks import JobAlreadyRunning, job_lock
 from casetrack.reports import services
 from casetrack.reports.forms import BuildReportForm
-from casetrack.web import roles_required
+from casetrack.web import permission_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 #: The annual report covers every unit, so a unit liaison does not get it.
-READERS = ("mediator", "legal", "leader", "admin")
-BUILDERS = ("legal", "admin")
 
 
 @bp.route("/")
-@roles_required(*READERS)
+@permission_required("read_reports")
 def index():
     form = BuildReportForm(year=local_today().year - 1)
-    return render_template("reports/index.html", reports=services.stored_reports(), form=form, builders=BUILDERS)
+    return render_template("reports/index.html", reports=services.stored_reports(), form=form)
 
 
 @bp.route("/build", methods=["POST"])
-@roles_required(*BUILDERS)
+@permission_required("build_report")
 def build():
     form = BuildReportForm()
     if not form.validate_on_submit():
@@ -49,7 +47,7 @@ def build():
 
 
 @bp.route("/<int:year>.<fmt>")
-@roles_required(*READERS)
+@permission_required("read_reports")
 def download(year: int, fmt: str):
     if fmt not in services.FORMATS:
         abort(404)

@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
-from casetrack.accounts import rules as account_rules
+from casetrack.accounts.permissions import can
 from casetrack.cases.models import Case
 from casetrack.cases.queries import Page, scoped
 from casetrack.errors import NotFound
@@ -54,7 +54,7 @@ def filtered(actor, filters: RiskFilters, today: date) -> Select:
     stmt = select(
         RiskCase, func.coalesce(RiskScore.score, 0).label("score"), _overdue_items(today).label("has_overdue")
     ).outerjoin(RiskScore, RiskScore.case_id == RiskCase.case_id)
-    if filters.unit_id or not account_rules.sees_all_units(getattr(actor, "role", "admin")):
+    if filters.unit_id or not can(actor, "see_all_units"):
         # Joined only when a unit narrows the list: for the whole district it would cost a lookup per risk case.
         stmt = scoped(stmt.join(Case, Case.id == RiskCase.case_id), actor)
     if not filters.ledger:

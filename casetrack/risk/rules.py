@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from casetrack.accounts.permissions import can
 from casetrack.i18n import N_
 
 RULES = {
@@ -126,14 +127,15 @@ ACTIONS = {
     "send_back": N_("Send back"),
     "reopen": N_("Reopen"),
 }
-#: Who may take each action: the legal bureau decides; both task-force sides may ask for the cross-off.
-ACTION_ROLES = {
-    "confirm": frozenset({"legal", "admin"}),
-    "dismiss": frozenset({"legal", "admin"}),
-    "request_cross_off": frozenset({"legal", "admin", "unit"}),
-    "approve": frozenset({"legal", "admin"}),
-    "send_back": frozenset({"legal", "admin"}),
-    "reopen": frozenset({"legal", "admin"}),
+#: The capability (accounts.permissions) each action needs: the legal bureau decides; both task-force sides may
+#: ask for the cross-off.
+ACTION_CAPABILITIES = {
+    "confirm": "manage_risk",
+    "dismiss": "manage_risk",
+    "request_cross_off": "request_cross_off",
+    "approve": "manage_risk",
+    "send_back": "manage_risk",
+    "reopen": "manage_risk",
 }
 #: Actions whose comment is required and kept.
 COMMENT_REQUIRED = frozenset({"dismiss", "send_back", "reopen"})
@@ -154,8 +156,12 @@ def next_state(state: str, action: str) -> str | None:
     return TRANSITIONS.get((state, action))
 
 
-def allowed_actions(state: str, role: str) -> list[str]:
-    return [action for (source, action) in TRANSITIONS if source == state and role in ACTION_ROLES[action]]
+def allowed_actions(state: str, actor, unit_id: int | None) -> list[str]:
+    return [
+        action
+        for (source, action) in TRANSITIONS
+        if source == state and can(actor, ACTION_CAPABILITIES[action], unit_id)
+    ]
 
 
 def cross_off_problems(items: list[tuple[date | None]], resolution: str | None) -> list[str]:

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from casetrack.accounts.models import User
+from casetrack.accounts.permissions import can
 from casetrack.audit import services as audit
 from casetrack.bulk import among, insert_rows
 from casetrack.cases import rules as case_rules
@@ -26,7 +27,6 @@ from casetrack.stats.rules import rate_pct
 log = logging.getLogger(__name__)
 _BATCH = 5000
 _CONFLICT = N_("Someone else changed this risk case after you opened it. Reload the page and try again.")
-FLAGGERS = frozenset({"mediator", "legal", "admin"})
 
 
 # --- settings -------------------------------------------------------------------------------------------------
@@ -42,7 +42,7 @@ def current_settings() -> RiskSettings:
 
 
 def save_settings(weights: dict, threshold: int, actor) -> RiskSettings:
-    if actor is not None and actor.role not in ("legal", "admin"):
+    if not can(actor, "manage_risk"):
         raise PermissionDenied(N_("Only the legal bureau changes the risk rules."))
     problems = rules.weight_problems(weights, threshold)
     if problems:
@@ -180,7 +180,7 @@ def rescore(today: date, case_ids: list[int] | None = None) -> dict:
 
 def flag_case(case: Case, flag: str, reason: str, actor, today: date) -> RiskFlag:
     """Staff flags: a defect or gap raises the score; a hand flag ("hand") puts the case in the queue outright."""
-    if actor is not None and actor.role not in FLAGGERS:
+    if not can(actor, "flag_risk"):
         raise PermissionDenied(N_("Only the mediation center and the legal bureau flag cases."))
     if flag not in (*rules.STAFF_FLAGS, "hand"):
         raise DomainError(N_("Unknown flag."))
@@ -198,7 +198,7 @@ def flag_case(case: Case, flag: str, reason: str, actor, today: date) -> RiskFla
 
 
 def remove_flag(case: Case, flag: str, actor, today: date) -> None:
-    if actor is not None and actor.role not in FLAGGERS:
+    if not can(actor, "flag_risk"):
         raise PermissionDenied(N_("Only the mediation center and the legal bureau flag cases."))
     db.session.execute(delete(RiskFlag).where(RiskFlag.case_id == case.id, RiskFlag.flag == flag))
     audit.record("case", case.id, "risk_unflagged", actor, [("risk_flag", flag, None)])
@@ -216,9 +216,7 @@ def _transition(risk_case: RiskCase, action: str, actor, comment: str = "", expe
         raise DomainError(
             N_("A risk case that is %(state)s cannot be changed that way."), state=rules.STATES[risk_case.state]
         )
-    if actor is not None and actor.role not in rules.ACTION_ROLES[action]:
-        raise PermissionDenied(N_("Your role cannot do that."))
-    if actor is not None and actor.role == "unit" and risk_case.case.respondent_unit_id != actor.unit_id:
+    if not can(actor, rules.ACTION_CAPABILITIES[action], risk_case.case.respondent_unit_id):
         raise PermissionDenied(N_("Your role cannot do that."))
     if action in rules.COMMENT_REQUIRED and not comment.strip():
         raise DomainError(N_("Give a reason; it is kept in the case history."))
@@ -247,14 +245,14 @@ def confirm(
     expected_version=None,
 ) -> RiskCase:
     """Confirm the risk and form the double task force: a legal-bureau side and a respondent-unit side."""
-    if legal_lead is None or legal_lead.role not in ("legal", "admin") or not legal_lead.active:
+    if legal_lead is None or not can(legal_lead, "legal_task_force"):
         raise DomainError(N_("The legal-bureau lead must be an active legal-bureau user."))
     unit_id = risk_case.case.respondent_unit_id
-    if unit_lead is None or unit_lead.role != "unit" or unit_lead.unit_id != unit_id or not unit_lead.active:
+    if unit_lead is None or not can(unit_lead, "unit_task_force", unit_id):
         raise DomainError(N_("The unit lead must be an active liaison of the respondent unit."))
-    if any(member.role != "unit" or member.unit_id != unit_id for member in unit_members):
+    if not all(can(member, "unit_task_force", unit_id) for member in unit_members):
         raise DomainError(N_("Unit-side members must belong to the respondent unit."))
-    if any(member.role not in ("legal", "admin") for member in legal_members):
+    if not all(can(member, "legal_task_force") for member in legal_members):
         raise DomainError(N_("Legal-side members must be legal-bureau users."))
     _transition(risk_case, "confirm", actor, expected_version=expected_version)
     people = [(legal_lead, "legal", True), (unit_lead, "unit", True)]
@@ -289,11 +287,11 @@ def reopen(risk_case: RiskCase, actor, reason: str) -> RiskCase:
 
 def may_complete(actor, risk_case: RiskCase, side: str) -> bool:
     """Each side completes its own items: the legal bureau the legal side's, the unit's liaisons the unit's."""
-    if actor is None or actor.role == "admin":
+    if can(actor, "administer"):
         return True
     if side == "legal":
-        return actor.role == "legal"
-    return actor.role == "unit" and actor.unit_id == risk_case.case.respondent_unit_id
+        return can(actor, "legal_task_force")
+    return can(actor, "unit_task_force", risk_case.case.respondent_unit_id)
 
 
 def add_item(
@@ -301,7 +299,7 @@ def add_item(
 ) -> ActionItem:
     if risk_case.state != "task_force":
         raise DomainError(N_("Action items are added while the task force is at work."))
-    if actor is not None and actor.role not in ("legal", "admin"):
+    if not can(actor, "manage_risk"):
         raise PermissionDenied(N_("Only the legal bureau assigns action items."))
     if side not in rules.SIDES:
         raise DomainError(N_("Choose the side that owns the item."))

@@ -5,8 +5,8 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from casetrack.accounts import rules as account_rules
 from casetrack.accounts.models import User
+from casetrack.accounts.permissions import can, roles_with
 from casetrack.accounts.services import all_units
 from casetrack.cases.queries import get_visible_case
 from casetrack.clock import local_today
@@ -16,7 +16,7 @@ from casetrack.ledger.workbook import write_workbook
 from casetrack.risk import queries, rules, services
 from casetrack.risk.forms import CommentForm, CompleteItemForm, ConfirmRiskForm, FlagForm, ItemForm, SettingsForm
 from casetrack.risk.models import ActionItem
-from casetrack.web import commit_or_flash, label, parse_int_arg, roles_required, xlsx_download
+from casetrack.web import commit_or_flash, label, parse_int_arg, permission_required, xlsx_download
 
 bp = Blueprint("risk", __name__, url_prefix="/risk")
 
@@ -36,7 +36,7 @@ def _filters(ledger: bool) -> queries.RiskFilters:
 def _listing(template: str, ledger: bool):
     filters = _filters(ledger)
     page = queries.page_of_risk_cases(current_user, filters, local_today())
-    units = all_units() if account_rules.sees_all_units(current_user.role) else []
+    units = all_units() if can(current_user, "see_all_units") else []
     return render_template(template, page=page, filters=filters, units=units, ledger=ledger)
 
 
@@ -106,9 +106,9 @@ def show(risk_case_id: int):
     today = local_today()
     unit_id = risk_case.case.respondent_unit_id
     confirm_form = ConfirmRiskForm(version=risk_case.version)
-    confirm_form.legal_lead_id.choices = _people(User.role.in_(("legal", "admin")))
+    confirm_form.legal_lead_id.choices = _people(User.role.in_(roles_with("legal_task_force")))
     confirm_form.legal_member_ids.choices = confirm_form.legal_lead_id.choices[1:]
-    confirm_form.unit_lead_id.choices = _people(User.role == "unit", unit_id)
+    confirm_form.unit_lead_id.choices = _people(User.role.in_(roles_with("unit_task_force")), unit_id)
     confirm_form.unit_member_ids.choices = confirm_form.unit_lead_id.choices[1:]
     item_form = ItemForm()
     item_form.owner_id.choices = [
@@ -124,7 +124,7 @@ def show(risk_case_id: int):
         risk_case=risk_case,
         score=score,
         today=today,
-        actions=rules.allowed_actions(risk_case.state, current_user.role),
+        actions=rules.allowed_actions(risk_case.state, current_user, risk_case.case.respondent_unit_id),
         confirm_form=confirm_form,
         comment_form=CommentForm(version=risk_case.version),
         item_form=item_form,
@@ -238,7 +238,7 @@ def flag(case_id: int):
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@roles_required("legal", "admin")
+@permission_required("manage_risk")
 def settings():
     current = services.current_settings()
     form = SettingsForm(threshold=current.threshold)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 
 from casetrack import mail
 from casetrack.accounts.models import User
+from casetrack.accounts.permissions import roles_with
 from casetrack.cases.queries import Page
 from casetrack.extensions import db
 from casetrack.summaries import rules
@@ -28,7 +29,12 @@ def plan_sends(kind: str, period: str) -> list[int]:
     """One row per active leader with an address (made once per kind and period); returns the ids still to send.
     Flushes."""
     leaders = db.session.scalars(
-        select(User).where(User.role == "leader", User.active.is_(True), User.email.is_not(None), User.email != "")
+        select(User).where(
+            User.role.in_(roles_with("receive_summaries")),
+            User.active.is_(True),
+            User.email.is_not(None),
+            User.email != "",
+        )
     ).all()
     existing = {
         send.recipient_id: send

@@ -7,7 +7,7 @@ from flask_login import current_user
 from casetrack.accounts.forms import ConfirmForm
 from casetrack.summaries import rules, services
 from casetrack.summaries.tasks import deliver
-from casetrack.web import commit_or_flash, roles_required
+from casetrack.web import commit_or_flash, permission_required
 
 bp = Blueprint("summaries", __name__, url_prefix="/admin/summaries")
 
@@ -15,7 +15,7 @@ STATUSES = ("pending", "sending", "sent", "failed", "unknown")
 
 
 @bp.route("/")
-@roles_required("admin")
+@permission_required("administer")
 def sends():
     kind = request.args.get("kind", "")
     status = request.args.get("status", "")
@@ -35,7 +35,7 @@ def sends():
 
 
 @bp.route("/<int:send_id>/resend", methods=["POST"])
-@roles_required("admin")
+@permission_required("administer")
 def resend(send_id: int):
     ConfirmForm().validate_on_submit() or abort(400)
     if commit_or_flash(lambda: services.allow_resend(send_id, current_user), _("The copy will be sent again.")):

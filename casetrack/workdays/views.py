@@ -9,7 +9,7 @@ from casetrack.cases.tasks import refresh_deadlines
 from casetrack.clock import local_today
 from casetrack.errors import DomainError
 from casetrack.extensions import db
-from casetrack.web import roles_required
+from casetrack.web import permission_required
 from casetrack.workdays import services
 from casetrack.workdays.forms import DeleteOverrideForm, OverrideForm
 from casetrack.workdays.models import HolidayOverride
@@ -24,7 +24,7 @@ def _after_change() -> None:
 
 
 @bp.route("/", methods=["GET", "POST"])
-@roles_required("admin")
+@permission_required("administer")
 def overrides():
     form = OverrideForm()
     if form.validate_on_submit():
@@ -48,7 +48,7 @@ def overrides():
 
 
 @bp.route("/delete", methods=["POST"])
-@roles_required("admin")
+@permission_required("administer")
 def delete():
     form = DeleteOverrideForm()
     if form.validate_on_submit():

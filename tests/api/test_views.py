@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from casetrack.accounts.models import ApiToken
+from casetrack.accounts.permissions import SYSTEM
 from casetrack.accounts.services import issue_token
 from casetrack.api import schemas
 from casetrack.clock import local_today
@@ -21,7 +22,7 @@ OWN, OTHER = "富春街道", "东洲街道"
 
 
 def bearer(user) -> dict:
-    token = issue_token(user, actor=None)
+    token = issue_token(user, actor=SYSTEM)
     db.session.commit()
     return {"Authorization": f"Bearer {token}"}
 

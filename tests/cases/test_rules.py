@@ -4,6 +4,7 @@ import pytest
 
 from casetrack.cases import rules
 from casetrack.workdays.rules import WorkCalendar, chinese_calendar_lookup
+from tests.people import person
 
 TODAY = date(2026, 11, 26)
 
@@ -85,10 +86,18 @@ def test_the_status_machine_allows_only_its_transitions():
 
 
 def test_only_legal_and_admin_may_reopen():
-    assert "reopen" in rules.allowed_actions("concluded", "legal")
-    assert "reopen" in rules.allowed_actions("concluded", "admin")
-    assert rules.allowed_actions("concluded", "mediator") == []
-    assert set(rules.allowed_actions("received", "mediator")) == {"accept", "decline"}
+    assert "reopen" in rules.allowed_actions("concluded", person("legal"), 1)
+    assert "reopen" in rules.allowed_actions("concluded", person("admin"), 1)
+    assert rules.allowed_actions("concluded", person("mediator"), 1) == []
+    assert set(rules.allowed_actions("received", person("mediator"), 1)) == {"accept", "decline"}
+    assert "conclude" in rules.allowed_actions("accepted", person("mediator"), 1)
+
+
+def test_a_unit_liaison_may_not_conclude_even_its_own_units_case():
+    liaison = person("unit", unit_id=1)
+    assert "conclude" not in rules.allowed_actions("accepted", liaison, 1)
+    assert "suspend" in rules.allowed_actions("accepted", liaison, 1)
+    assert rules.allowed_actions("accepted", liaison, 2) == []
 
 
 def test_corrected_and_lost_follow_the_spec_lists():

@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 import pytest
 from openpyxl import load_workbook
 
-from casetrack.accounts.rules import ROLES
+from casetrack.accounts.permissions import ROLES
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from tests import factories

@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from casetrack.accounts.permissions import SYSTEM
 from casetrack.clock import local_today
 from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
@@ -56,7 +57,7 @@ def test_an_absence_needs_the_legal_bureaus_approval(factories, litigation_case)
 
 
 def test_a_unit_cannot_record_appearance_for_another_units_hearing(factories, litigation_case, login_as):
-    hearing = services.schedule_hearing(litigation_case, None, held_on=TODAY, court="法院")
+    hearing = services.schedule_hearing(litigation_case, SYSTEM, held_on=TODAY, court="法院")
     db.session.commit()
     outsider = login_as("unit")
     assert outsider.get(f"/hearings/{hearing.id}").status_code == 404
@@ -70,7 +71,7 @@ def test_a_unit_cannot_record_appearance_for_another_units_hearing(factories, li
 
 
 def test_the_liaison_names_the_head_then_records_the_appearance(factories, litigation_case, login_as):
-    hearing = services.schedule_hearing(litigation_case, None, held_on=TODAY, court="富阳区法院")
+    hearing = services.schedule_hearing(litigation_case, SYSTEM, held_on=TODAY, court="富阳区法院")
     db.session.commit()
     liaison = login_as(factories.user(role="unit", unit=litigation_case.respondent_unit))
     page = liaison.get(f"/hearings/{hearing.id}").get_data(as_text=True)
@@ -99,9 +100,9 @@ def test_the_calendar_shows_a_week_and_a_month_and_a_unit_only_its_own(factories
         respondent_unit=factories.unit(name="东洲街道"),
         received_on=TODAY - timedelta(days=60),
     )
-    services.schedule_hearing(litigation_case, None, held_on=TODAY, court="富阳区法院")
-    services.schedule_hearing(other_case, None, held_on=TODAY, court="富阳区法院")
-    services.schedule_hearing(other_case, None, held_on=TODAY + timedelta(days=40), court="中院")
+    services.schedule_hearing(litigation_case, SYSTEM, held_on=TODAY, court="富阳区法院")
+    services.schedule_hearing(other_case, SYSTEM, held_on=TODAY, court="富阳区法院")
+    services.schedule_hearing(other_case, SYSTEM, held_on=TODAY + timedelta(days=40), court="中院")
     db.session.commit()
     staff = login_as("legal")
     week = staff.get("/hearings/calendar").get_data(as_text=True)
@@ -137,7 +138,7 @@ def test_the_appearance_page_shows_the_rate_by_the_definition(factories, litigat
 
 def test_a_crowded_day_in_the_month_view_shows_a_few_and_counts_the_rest(factories, litigation_case, login_as):
     for _ in range(7):
-        services.schedule_hearing(litigation_case, None, held_on=TODAY, court="富阳区法院")
+        services.schedule_hearing(litigation_case, SYSTEM, held_on=TODAY, court="富阳区法院")
     db.session.commit()
     page = login_as("legal").get(f"/hearings/calendar?view=month&start={TODAY.isoformat()}").get_data(as_text=True)
     assert page.count('class="hearing unnamed"') == 5 and "另有2件" in page

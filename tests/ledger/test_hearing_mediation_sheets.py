@@ -4,6 +4,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from casetrack.accounts.permissions import SYSTEM
 from casetrack.cases.models import Case
 from casetrack.extensions import db
 from casetrack.hearings.models import Hearing
@@ -55,7 +56,7 @@ def test_cases_hearings_and_mediations_of_one_file_import_together_and_reimport_
             ],
         ),
     )
-    report = import_ledger(path, None, TODAY)
+    report = import_ledger(path, SYSTEM, TODAY)
     db.session.commit()
     assert report.ok, report.error_lines()
     assert (report.created["cases"], report.created["hearings"], report.created["mediations"]) == (1, 2, 2)
@@ -68,7 +69,7 @@ def test_cases_hearings_and_mediations_of_one_file_import_together_and_reimport_
     assert (linked.case_id, linked.status, linked.respondent_unit_id) == (case.id, "succeeded", case.respondent_unit_id)
     assert db.session.scalar(select(Mediation.status).where(Mediation.number == "富调2号")) == "open"
 
-    again = import_ledger(path, None, TODAY)
+    again = import_ledger(path, SYSTEM, TODAY)
     assert again.ok and sum(again.created.values()) == 0 and sum(again.updated.values()) == 0
     assert again.unchanged == {"cases": 1, "hearings": 2, "mediations": 2}
 
@@ -114,7 +115,7 @@ def test_bad_hearing_and_mediation_rows_are_each_reported_and_nothing_is_written
             ],
         ),
     )
-    report = import_ledger(path, None, TODAY)
+    report = import_ledger(path, SYSTEM, TODAY)
     db.session.rollback()
     assert not report.ok
     by_sheet = {}
@@ -135,14 +136,14 @@ def test_a_unit_liaison_cannot_import_mediations(tmp_path, factories):
 
 
 def test_a_hearing_csv_is_recognised_by_its_header(tmp_path):
-    import_ledger(workbook(tmp_path / "c.xlsx", 案件=(CASES, [LITIGATION])), None, TODAY)
+    import_ledger(workbook(tmp_path / "c.xlsx", 案件=(CASES, [LITIGATION])), SYSTEM, TODAY)
     db.session.commit()
     path = tmp_path / "hearings.csv"
     path.write_text(
         "案号,开庭日期,负责人出庭,出庭负责人,职务,出声\n(2020)浙0111行初1号,2020年3月2日,是,周建国,分管负责人,否\n",
         encoding="utf-8-sig",
     )
-    report = import_ledger(path, None, TODAY)
+    report = import_ledger(path, SYSTEM, TODAY)
     db.session.commit()
     assert report.ok and report.created["hearings"] == 1
     assert db.session.scalar(select(Hearing.principal_title)) == "deputy"
@@ -156,13 +157,13 @@ def test_the_exported_ledger_has_all_three_sheets_and_reimports_unchanged(tmp_pa
             庭审=(HEARINGS, [["(2020)浙0111行初1号", "2020-03-02", "是", "周建国", "主要负责人", "是"]]),
             调解=(MEDIATIONS, [["富调1号", "(2020)浙0111行初1号", "", "诉讼中", "2020-02-01", "2020-03-01", "撤回"]]),
         ),
-        None,
+        SYSTEM,
         TODAY,
     )
     db.session.commit()
     out = tmp_path / "out.xlsx"
-    assert export_ledger(out, None) == {"案件": 1, "庭审": 1, "调解": 1}
-    report = import_ledger(out, None, TODAY)
+    assert export_ledger(out, SYSTEM) == {"案件": 1, "庭审": 1, "调解": 1}
+    report = import_ledger(out, SYSTEM, TODAY)
     assert report.ok and report.unchanged == {"cases": 1, "hearings": 1, "mediations": 1}, report.error_lines()
 
 

@@ -6,6 +6,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from casetrack.accounts.models import Unit
+from casetrack.accounts.permissions import SYSTEM
 from casetrack.audit.models import AuditEntry
 from casetrack.cases.models import Case
 from casetrack.extensions import db
@@ -71,7 +72,7 @@ def test_a_good_file_creates_cases_and_reports_new_units(tmp_path):
             row(number="(2020)浙0111行初1号", kind="行政诉讼", instance="一审", unit="新登镇", outcome="驳回诉讼请求"),
         ],
     )
-    report = import_ledger(path, None, TODAY)
+    report = import_ledger(path, SYSTEM, TODAY)
     db.session.commit()
     assert report.ok and report.created["cases"] == 2
     assert set(report.new_units) == {"区公安分局", "新登镇"}
@@ -84,11 +85,11 @@ def test_a_good_file_creates_cases_and_reports_new_units(tmp_path):
 
 def test_reimporting_the_same_file_changes_nothing(tmp_path):
     path = xlsx(tmp_path / "ok.xlsx", [row(), row(number="富政复〔2020〕2号", concluded="", outcome="")])
-    import_ledger(path, None, TODAY)
+    import_ledger(path, SYSTEM, TODAY)
     db.session.commit()
     audits = count(AuditEntry)
     versions = sorted(db.session.scalars(select(Case.version)))
-    report = import_ledger(path, None, TODAY)
+    report = import_ledger(path, SYSTEM, TODAY)
     db.session.commit()
     assert (report.created["cases"], report.updated["cases"], report.unchanged["cases"]) == (0, 0, 2)
     assert count(AuditEntry) == audits
@@ -96,9 +97,9 @@ def test_reimporting_the_same_file_changes_nothing(tmp_path):
 
 
 def test_a_changed_row_updates_the_case_matched_on_kind_and_number_with_an_audit_entry(tmp_path):
-    import_ledger(xlsx(tmp_path / "a.xlsx", [row(concluded="", outcome="")]), None, TODAY)
+    import_ledger(xlsx(tmp_path / "a.xlsx", [row(concluded="", outcome="")]), SYSTEM, TODAY)
     db.session.commit()
-    report = import_ledger(xlsx(tmp_path / "b.xlsx", [row(outcome="撤销")]), None, TODAY)
+    report = import_ledger(xlsx(tmp_path / "b.xlsx", [row(outcome="撤销")]), SYSTEM, TODAY)
     db.session.commit()
     assert report.updated["cases"] == 1 and count() == 1
     case = db.session.scalar(select(Case))
@@ -117,7 +118,7 @@ def test_a_changed_row_updates_the_case_matched_on_kind_and_number_with_an_audit
 )
 def test_every_date_spelling_is_read(tmp_path, spelling):
     report = import_ledger(
-        xlsx(tmp_path / "d.xlsx", [row(received=spelling, accepted="", concluded="", outcome="")]), None, TODAY
+        xlsx(tmp_path / "d.xlsx", [row(received=spelling, accepted="", concluded="", outcome="")]), SYSTEM, TODAY
     )
     db.session.commit()
     assert report.ok, report.error_lines()
@@ -137,7 +138,7 @@ def test_a_file_with_any_bad_row_imports_nothing_and_lists_every_bad_row(tmp_pat
         row(number="坏7号", received="去年三月"),  # row 8: garbage date
         row(number="坏8号", received="2020-02-30"),  # row 9: impossible date
     ]
-    report = import_ledger(xlsx(tmp_path / "bad.xlsx", rows), None, TODAY)
+    report = import_ledger(xlsx(tmp_path / "bad.xlsx", rows), SYSTEM, TODAY)
     db.session.rollback()
     assert not report.ok
     rows_reported = {error.row for error in report.errors}
@@ -160,7 +161,7 @@ def test_a_partial_failure_while_writing_rolls_everything_back(tmp_path, monkeyp
 
     monkeypatch.setattr(case_ledger.CaseSheetImporter, "_insert_cases", explode)
     with pytest.raises(RuntimeError):
-        import_ledger(xlsx(tmp_path / "ok.xlsx", [row()]), None, TODAY)
+        import_ledger(xlsx(tmp_path / "ok.xlsx", [row()]), SYSTEM, TODAY)
     db.session.rollback()
     assert count() == 0 and count(Unit) == 0
 
@@ -171,7 +172,7 @@ def test_csv_with_bom_and_english_headers_is_recognised_by_its_header(tmp_path):
         writer = csv.writer(handle)
         writer.writerow(["number", "kind", "respondent", "applicant", "received_on", "matter"])
         writer.writerow(["R-1", "review", "区住建局", "王五", "2020/6/1", "行政许可"])
-    report = import_ledger(path, None, TODAY)
+    report = import_ledger(path, SYSTEM, TODAY)
     db.session.commit()
     assert report.ok and report.created["cases"] == 1
     assert db.session.scalar(select(Case.matter)) == "licensing"
@@ -184,17 +185,17 @@ def test_a_gbk_csv_saved_by_chinese_excel_is_read(tmp_path):
             "gb18030"
         )
     )
-    report = import_ledger(path, None, TODAY)
+    report = import_ledger(path, SYSTEM, TODAY)
     assert report.ok and report.created["cases"] == 1
 
 
 def test_a_file_that_is_not_a_ledger_is_refused_with_a_message(tmp_path):
     path = tmp_path / "notes.xlsx"
     path.write_bytes(b"not a zip at all")
-    report = import_ledger(path, None, TODAY)
+    report = import_ledger(path, SYSTEM, TODAY)
     assert not report.ok and "Excel" in " ".join(report.error_lines())
     other = xlsx(tmp_path / "other.xlsx", [["x"]], header=["随便"], title="Sheet1")
-    assert not import_ledger(other, None, TODAY).ok
+    assert not import_ledger(other, SYSTEM, TODAY).ok
 
 
 def test_a_unit_liaison_cannot_import_another_units_case(tmp_path, factories):
@@ -234,13 +235,13 @@ def test_export_writes_the_import_format_and_reimporting_it_changes_nothing(tmp_
                 ),
             ],
         ),
-        None,
+        SYSTEM,
         TODAY,
     )
     db.session.commit()
     out = tmp_path / "out.xlsx"
-    assert export_ledger(out, None)["案件"] == 2
-    report = import_ledger(out, None, TODAY)
+    assert export_ledger(out, SYSTEM)["案件"] == 2
+    report = import_ledger(out, SYSTEM, TODAY)
     assert report.ok and report.unchanged["cases"] == 2 and report.created["cases"] == 0, report.error_lines()
 
 

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from openpyxl import load_workbook
 
+from casetrack.accounts.permissions import SYSTEM
 from casetrack.cases import services as case_services
 from casetrack.clock import local_today
 from casetrack.errors import DomainError, PermissionDenied
@@ -108,7 +109,7 @@ def test_the_offer_to_conclude_appears_on_the_page_after_a_success(factories, lo
     response = client.post(f"/mediations/{mediation.id}/conclude-case", data={"outcome": "withdrawn"})
     assert response.status_code == 302
     db.session.expire_all()
-    assert case_services.queries.get_visible_case(None, case.id).outcome == "withdrawn"
+    assert case_services.queries.get_visible_case(SYSTEM, case.id).outcome == "withdrawn"
 
 
 def test_a_mediator_registers_logs_two_sessions_and_closes_through_the_pages(factories, login_as):

@@ -4,6 +4,7 @@ import pytest
 
 from casetrack.risk import rules
 from casetrack.risk.rules import RiskFacts
+from tests.people import person
 
 WEIGHTS = dict(rules.DEFAULT_WEIGHTS)
 
@@ -72,10 +73,12 @@ def test_refused_transitions(state, action):
 
 
 def test_only_the_legal_bureau_decides_but_a_unit_may_ask_for_the_cross_off():
-    assert rules.allowed_actions("pending_review", "unit") == []
-    assert set(rules.allowed_actions("pending_review", "legal")) == {"confirm", "dismiss"}
-    assert rules.allowed_actions("task_force", "unit") == ["request_cross_off"]
-    assert rules.allowed_actions("cross_off_requested", "unit") == []
+    liaison = person("unit", unit_id=1)
+    assert rules.allowed_actions("pending_review", liaison, 1) == []
+    assert set(rules.allowed_actions("pending_review", person("legal"), 1)) == {"confirm", "dismiss"}
+    assert rules.allowed_actions("task_force", liaison, 1) == ["request_cross_off"]
+    assert rules.allowed_actions("task_force", liaison, 2) == []
+    assert rules.allowed_actions("cross_off_requested", liaison, 1) == []
 
 
 def test_cross_off_needs_every_item_done_and_a_resolution():

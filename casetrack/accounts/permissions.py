@@ -1,0 +1,137 @@
+"""Who may do what: the one home of every permission. Services, view decorators and templates (``can(...)``) ask
+these predicates; no other module compares roles. ``grep -rnE "role (==|!=|in|not in)|\\.role\\b" casetrack``
+should find role comparisons here only (plus the code that stores a user's role).
+
+A capability is granted to a set of roles; some are further limited to the actor's own unit, which the caller
+passes as ``unit_id`` (the respondent unit of the case, hearing, mediation or risk case at hand). Jobs and CLI
+commands act as ``SYSTEM``, which may do everything and is recorded in the audit trail as the system."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casetrack.i18n import N_
+
+ROLES = {
+    "mediator": N_("Mediation center staff"),
+    "legal": N_("Legal bureau"),
+    "unit": N_("Respondent unit liaison"),
+    "leader": N_("District leader"),
+    "admin": N_("Administrator"),
+}
+
+
+@dataclass(frozen=True)
+class SystemActor:
+    """The actor of scheduled jobs and command-line work: no person, every capability."""
+
+    id: None = None
+    role: str = "system"
+    unit_id: None = None
+    label: str = "system"
+    is_system: bool = True
+    is_authenticated: bool = True
+    active: bool = True
+
+
+SYSTEM = SystemActor()
+
+_STAFF = frozenset({"mediator", "legal", "admin"})
+_LEGAL = frozenset({"legal", "admin"})
+_EVERYONE = frozenset(ROLES)
+
+#: capability → roles holding it.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    # Cases. A unit liaison registers and edits only its own unit's cases (OWN_UNIT_ONLY below).
+    "register_case": frozenset({"mediator", "legal", "unit", "admin"}),
+    "edit_case": frozenset({"mediator", "legal", "unit", "admin"}),
+    "move_case": frozenset({"mediator", "legal", "unit", "admin"}),  # accept, decline, suspend, resume
+    #: Records a conclusion and its outcome: they feed the figures reported about the unit, so never the unit.
+    "conclude_case": _STAFF,
+    "reopen_case": _LEGAL,
+    #: 结案报备: a unit reports its case's outcome for the legal bureau to confirm.
+    "report_outcome": frozenset({"unit"}),
+    "confirm_outcome": _LEGAL,
+    "handle_cases": _STAFF,  # may be named a case's handler (承办人)
+    "read_personal_data": _LEGAL,
+    "see_all_units": _EVERYONE - {"unit"},
+    # Hearings and appearance.
+    "schedule_hearing": _STAFF,
+    "record_appearance": frozenset({"mediator", "legal", "unit", "admin"}),
+    "approve_absence": _LEGAL,
+    # Mediation.
+    "write_mediation": _STAFF,
+    "mediate": _STAFF,  # may be named a mediation's mediator
+    "mediates_by_default": frozenset({"mediator"}),  # a dispute one registers is one's own unless another is named
+    # Risk workflow.
+    "flag_risk": _STAFF,
+    "manage_risk": _LEGAL,  # scoring rules, confirm/dismiss, action items, approve cross-off
+    "legal_task_force": _LEGAL,
+    "unit_task_force": frozenset({"unit"}),
+    "request_cross_off": frozenset({"legal", "unit", "admin"}),
+    # Interviews.
+    "read_interviews": frozenset({"legal", "leader", "admin"}),
+    "record_interview": _LEGAL,
+    "decide_interview": frozenset({"leader"}),
+    # Ledgers, reports, summaries.
+    "import_ledger": frozenset({"mediator", "legal", "unit", "admin"}),
+    "export_ledger": _EVERYONE,
+    "read_reports": frozenset({"mediator", "legal", "leader", "admin"}),
+    "build_report": _LEGAL,
+    "receive_summaries": frozenset({"leader"}),
+    "read_only": frozenset({"leader"}),
+    # Administration.
+    "administer": frozenset({"admin"}),
+}
+
+#: Capabilities a unit liaison holds for its own unit's records only.
+OWN_UNIT_ONLY = frozenset(
+    {
+        "register_case",
+        "edit_case",
+        "move_case",
+        "report_outcome",
+        "record_appearance",
+        "unit_task_force",
+        "request_cross_off",
+        "import_ledger",
+    }
+)
+
+
+def is_system(actor) -> bool:
+    return getattr(actor, "is_system", False)
+
+
+def can(actor, capability: str, unit_id: int | None = None) -> bool:
+    """May ``actor`` do ``capability`` (for a record of ``unit_id``, where that matters)?"""
+    if capability not in CAPABILITIES:
+        raise KeyError(capability)
+    if is_system(actor):
+        return True
+    if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "active", True):
+        return False
+    if actor.role not in CAPABILITIES[capability]:
+        return False
+    if unit_id is not None and capability in OWN_UNIT_ONLY and not can(actor, "see_all_units"):
+        return actor.unit_id == unit_id
+    return True
+
+
+def roles_with(capability: str) -> frozenset[str]:
+    """The roles holding a capability, for SQL filters (whom to offer as handler, mediator, recipient)."""
+    return CAPABILITIES[capability]
+
+
+def is_valid_role(role: str) -> bool:
+    return role in ROLES
+
+
+def needs_unit(role: str) -> bool:
+    """Roles whose accounts belong to one unit."""
+    return role in CAPABILITIES["unit_task_force"]
+
+
+def home_unit_id(actor) -> int | None:
+    """The unit an actor is confined to, or None when it sees every unit."""
+    return None if can(actor, "see_all_units") else actor.unit_id
