@@ -15,7 +15,7 @@ from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
 from casetrack.ledger.parsing import parse_choice, parse_date, parse_positive_int, parse_text
-from casetrack.ledger.sheets import Column, ParsedRow, SheetSpec
+from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 
 #: Ledger fields compared with the database to tell "updated" from "unchanged".
 LEDGER_FIELDS = (
