@@ -15,7 +15,7 @@ from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
 from casetrack.ledger.parsing import parse_choice, parse_date, parse_positive_int, parse_text
-from casetrack.ledger.sheets import Column, ParsedRow, SheetSpec
+from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 
 #: Ledger fields compared with the database to tell "updated" from "unchanged".
 LEDGER_FIELDS = (
@@ -227,18 +227,9 @@ class CaseSheetImporter:
             if existing.get("status") == "suspended" and status == "accepted":
                 status = "suspended"
             values["status"] = status
-            full = {**existing, **values}
-            deadline = (
-                rules.next_open_deadline(rules.compute_deadlines(full, context.calendar))
-                if status in rules.OPEN_STATUSES
-                else None
+            values.update(
+                rules.derived_fields({**existing, **values}, item.applicant_names, item.unit_name, context.calendar)
             )
-            values["next_deadline_on"] = deadline.due_on if deadline else None
-            values["next_deadline_code"] = deadline.code if deadline else None
-            values["search_text"] = rules.search_text(
-                values["number"], item.applicant_names, item.unit_name, existing.get("summary", "")
-            )
-            values["search_grams"] = rules.search_bigrams(values["search_text"])
             if item.existing is None:
                 creations.append({**values, "summary": "", "version": 1, "created_by_id": actor_id})
             else:

@@ -168,11 +168,6 @@ def iter_cases(actor, filters: CaseFilters, today: date, warning_days: int, limi
     return db.session.scalars(stmt.limit(limit).execution_options(yield_per=1000))
 
 
-def open_cases_batch(after_id: int, size: int) -> list[Case]:
-    stmt = select(Case).where(Case.is_open, Case.id > after_id).order_by(Case.id).limit(size)
-    return list(db.session.scalars(stmt))
-
-
 def case_numbers_exist(kind: str, number: str, excluding_id: int | None = None) -> bool:
     stmt = select(Case.id).where(Case.kind == kind, Case.number == number)
     if excluding_id:

@@ -423,6 +423,21 @@ def search_text(number: str, applicant_names: list[str], unit_name: str, summary
     return " ".join([number, *applicant_names, unit_name, summary or ""]).lower()
 
 
+def derived_fields(values: dict, applicant_names: list[str], unit_name: str, calendar: WorkCalendar) -> dict:
+    """What the list filters on, from a case's plain values (model field names, status included): the next open
+    deadline and the search text. One definition for the ORM save and the ledger's bulk write."""
+    deadline = (
+        next_open_deadline(compute_deadlines(values, calendar)) if values.get("status") in OPEN_STATUSES else None
+    )
+    text = search_text(values["number"], applicant_names, unit_name, values.get("summary", ""))
+    return {
+        "next_deadline_on": deadline.due_on if deadline else None,
+        "next_deadline_code": deadline.code if deadline else None,
+        "search_text": text,
+        "search_grams": search_bigrams(text),
+    }
+
+
 # --- the ledger's Chinese terms (SPEC section 4), fixed by the contract rather than by the UI language -------
 
 KIND_TERMS = {"行政复议": "review", "行政诉讼": "litigation"}

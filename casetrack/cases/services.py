@@ -79,14 +79,11 @@ def _rescore(case: Case, today: date) -> None:
 def refresh_derived(case: Case, calendar: WorkCalendar | None = None) -> None:
     """Recompute what the list filters on: the next open deadline and the search text."""
     calendar = calendar or current_calendar()
-    deadline = rules.next_open_deadline(rules.compute_deadlines(case.dates(), calendar)) if case.is_open else None
-    case.next_deadline_on = deadline.due_on if deadline else None
-    case.next_deadline_code = deadline.code if deadline else None
     unit = case.respondent_unit or db.session.get(Unit, case.respondent_unit_id)
-    case.search_text = text = rules.search_text(
-        case.number, [a.name for a in case.applicants], unit.name if unit else "", case.summary
-    )
-    case.search_grams = rules.search_bigrams(text)
+    values = {**case.dates(), "status": case.status, "number": case.number, "summary": case.summary}
+    derived = rules.derived_fields(values, [a.name for a in case.applicants], unit.name if unit else "", calendar)
+    for name, value in derived.items():
+        setattr(case, name, value)
 
 
 def _snapshot(case: Case) -> dict:

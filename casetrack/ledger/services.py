@@ -4,6 +4,7 @@ written, and every bad row is listed with its sheet, row number and reason."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,8 @@ from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext, RowError
 from casetrack.ledger.parsing import FileError, RawSheet, read_file
-from casetrack.ledger.sheets import SheetSpec, parse_rows, registry
+from casetrack.ledger.sheets import parse_rows, registry
+from casetrack.ledger.specs import SheetSpec
 from casetrack.workdays.services import current_calendar
 
 log = logging.getLogger(__name__)
@@ -50,7 +52,7 @@ class ImportReport:
 
 
 def _match_sheets(
-    sheets: list[RawSheet], specs: dict[str, SheetSpec], report: ImportReport
+    sheets: list[RawSheet], specs: Mapping[str, SheetSpec], report: ImportReport
 ) -> list[tuple[SheetSpec, RawSheet]]:
     matched: dict[str, tuple[SheetSpec, RawSheet]] = {}
     for sheet in sheets:

@@ -1,63 +1,17 @@
 """The ledger's sheets as data: which headers a sheet has, how each cell is read, and which importer plans
-and applies its rows. A new sheet (庭审, 调解) is one more SheetSpec in ``SHEETS``; the reading, row
-numbering, all-or-nothing and dry-run machinery in ledger.services stays as it is."""
+and applies its rows. A new sheet is one more SheetSpec (ledger.specs) registered by the app factory; the
+reading, row numbering, all-or-nothing and dry-run machinery in ledger.services stays as it is."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from flask import current_app
 
 from casetrack.i18n import N_
 from casetrack.ledger.parsing import CellError, is_blank
+from casetrack.ledger.specs import ParsedRow, SheetRegistry, SheetSpec
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    #: The contract's Chinese header first, then accepted aliases.
-    headers: tuple[str, ...]
-    parse: Callable
-    required: bool = False
-
-    @property
-    def title(self) -> str:
-        return self.headers[0]
-
-
-@dataclass
-class SheetSpec:
-    entity: str
-    #: Workbook sheet names that hold this entity (Chinese first).
-    sheet_names: tuple[str, ...]
-    columns: tuple[Column, ...]
-    #: Builds the importer (see cases.ledger.CaseSheetImporter for the protocol).
-    importer: Callable
-    #: Writes this sheet's rows for an export: (actor) → iterable of row lists in column order.
-    exporter: Callable
-    #: Sheets whose rows this one refers to, imported first (hearings need cases).
-    after: tuple[str, ...] = field(default_factory=tuple)
-
-    def header_map(self, header: list[str]) -> dict[str, int]:
-        """Column key → position, for the headers present."""
-        positions = {}
-        for index, title in enumerate(header):
-            for column in self.columns:
-                if title in column.headers or title.lower() in {h.lower() for h in column.headers}:
-                    positions.setdefault(column.key, index)
-        return positions
-
-    def recognises(self, header: list[str]) -> bool:
-        """A CSV belongs to this sheet when every required column's header is present."""
-        positions = self.header_map(header)
-        return all(column.key in positions for column in self.columns if column.required)
-
-
-@dataclass
-class ParsedRow:
-    number: int
-    values: dict
-    #: (column title, message, params)
-    problems: list[tuple[str, str, dict]]
+#: Where the app keeps its SheetRegistry, in ``app.extensions``.
+EXTENSION_KEY = "ledger_sheets"
 
 
 def parse_rows(spec: SheetSpec, header: list[str], rows: list[tuple[int, list]]) -> list[ParsedRow]:
@@ -84,11 +38,6 @@ def parse_rows(spec: SheetSpec, header: list[str], rows: list[tuple[int, list]])
     return parsed
 
 
-def registry() -> dict[str, SheetSpec]:
-    """Every sheet the ledger knows, in import order. Domains contribute their own spec."""
-    from casetrack.cases.ledger import CASE_SHEET
-    from casetrack.hearings.ledger import HEARING_SHEET
-    from casetrack.mediation.ledger import MEDIATION_SHEET
-
-    specs = [CASE_SHEET, HEARING_SHEET, MEDIATION_SHEET]
-    return {spec.entity: spec for spec in specs}
+def registry() -> SheetRegistry:
+    """Every sheet the ledger knows, in import order: the current app's, registered by the app factory."""
+    return current_app.extensions[EXTENSION_KEY]

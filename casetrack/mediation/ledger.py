@@ -12,7 +12,7 @@ from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
 from casetrack.ledger.lookups import cases_by_number
 from casetrack.ledger.parsing import parse_choice, parse_date, parse_text
-from casetrack.ledger.sheets import Column, ParsedRow, SheetSpec
+from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 from casetrack.mediation import rules
 from casetrack.mediation.models import Mediation
 from casetrack.mediation.queries import scoped

@@ -29,6 +29,8 @@ RESULT_TERMS = {"成功": "succeeded", "不成功": "failed", "失败": "failed"
 CLOSED_STATUSES = frozenset({"succeeded", "failed", "withdrawn"})
 #: Only these count in the success rate (SPEC section 3): withdrawn ones are not concluded.
 COUNTED_STATUSES = frozenset({"succeeded", "failed"})
+#: Of the counted ones, the success rate's numerator.
+SUCCEEDED = "succeeded"
 
 #: Days without a session after which an open mediation is "idle" and its mediator is reminded.
 IDLE_DAYS = 30

@@ -168,9 +168,3 @@ def conclude_linked_case(mediation: Mediation, actor, today: date, *, outcome: s
         outcome=outcome,
         reason=f"调解成功 {mediation.number}",
     )
-
-
-def get_mediation(mediation_id: int, actor) -> Mediation:
-    from casetrack.mediation.queries import get_visible_mediation
-
-    return get_visible_mediation(actor, mediation_id)

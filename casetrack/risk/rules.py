@@ -176,10 +176,6 @@ def cross_off_problems(items: list[tuple[date | None]], resolution: str | None) 
     return problems
 
 
-def is_overdue(due_on: date, done_on: date | None, today: date) -> bool:
-    return done_on is None and due_on < today
-
-
 INTERVIEW_REASONS = {
     "loss": N_("Lost case"),
     "overdue_items": N_("Overdue task-force items"),

@@ -197,14 +197,6 @@ def flag_case(case: Case, flag: str, reason: str, actor, today: date) -> RiskFla
     return row
 
 
-def remove_flag(case: Case, flag: str, actor, today: date) -> None:
-    if not can(actor, "flag_risk"):
-        raise PermissionDenied(N_("Only the mediation center and the legal bureau flag cases."))
-    db.session.execute(delete(RiskFlag).where(RiskFlag.case_id == case.id, RiskFlag.flag == flag))
-    audit.record("case", case.id, "risk_unflagged", actor, [("risk_flag", flag, None)])
-    rescore(today, [case.id])
-
-
 # --- the workflow ---------------------------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, func, or_, select
 from casetrack.cases.models import Case
 from casetrack.clock import local_today
 from casetrack.extensions import db
+from casetrack.mediation.rules import COUNTED_STATUSES, SUCCEEDED
 
 
 @dataclass(frozen=True)
@@ -151,8 +152,8 @@ def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool =
     # Status is counted, not filtered: with only the date in WHERE, SQLite (no statistics) takes the
     # concluded-date index instead of reading every concluded mediation of every year by status.
     stmt = select(
-        _count(Mediation.status.in_(("succeeded", "failed"))).label("mediation_concluded"),
-        _count(Mediation.status == "succeeded").label("mediation_succeeded"),
+        _count(Mediation.status.in_(COUNTED_STATUSES)).label("mediation_concluded"),
+        _count(Mediation.status == SUCCEEDED).label("mediation_succeeded"),
     ).where(Mediation.concluded_on.between(period.start, period.end))
     group = _month(Mediation.concluded_on) if by_month else None
     return _district_or_units(stmt, Mediation.respondent_unit_id, unit_id, by_unit, group)
