@@ -2,7 +2,7 @@
 
 from casetrack.accounts.models import ApiToken, Unit, User  # noqa: F401
 from casetrack.audit.models import AuditEntry  # noqa: F401
-from casetrack.cases.models import Applicant, Case  # noqa: F401
+from casetrack.cases.models import Applicant, Case, OutcomeReport  # noqa: F401
 from casetrack.hearings.models import Hearing  # noqa: F401
 from casetrack.interviews.models import Interview  # noqa: F401
 from casetrack.mediation.models import Mediation, MediationSession  # noqa: F401

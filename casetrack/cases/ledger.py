@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import selectinload
 
+from casetrack.accounts.permissions import can
 from casetrack.bulk import among, ids_by_number, insert_rows
 from casetrack.cases import rules
-from casetrack.cases.models import Applicant, Case
+from casetrack.cases.models import Applicant, Case, OutcomeReport
 from casetrack.cases.queries import scoped
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -66,6 +67,8 @@ class _Planned:
     applicant_names: list[str]
     unit_name: str
     existing: dict | None
+    #: An outcome a unit reported (结案报备), to be confirmed by the legal bureau.
+    outcome_report: dict | None = None
 
 
 class CaseSheetImporter:
@@ -155,12 +158,7 @@ class CaseSheetImporter:
         unit_id, unit_ok = context.unit_for(raw["respondent"], sheet, parsed.number)
         if not unit_ok:
             return
-        if (
-            existing is not None
-            and context.actor is not None
-            and context.actor.role == "unit"
-            and existing["respondent_unit_id"] != context.actor.unit_id
-        ):
+        if existing is not None and not can(context.actor, "import_ledger", existing["respondent_unit_id"]):
             context.error(
                 sheet,
                 parsed.number,
@@ -193,7 +191,18 @@ class CaseSheetImporter:
             context.error(sheet, parsed.number, problem.message, column, **problem.as_params())
         if len(context.errors) > errors_before:
             return
-        planned = _Planned(parsed.number, (kind, raw["number"]), values, names, raw["respondent"], existing)
+        report = None
+        if not can(context.actor, "conclude_case") and _states_another_outcome(values, existing):
+            # 结案报备: a unit's row with an outcome waits for the legal bureau instead of concluding the case.
+            if not _already_reported(values, existing):
+                report = {"outcome": values["outcome"], "concluded_on": values["concluded_on"]}
+            values["outcome"] = existing["outcome"] if existing else None
+            values["concluded_on"] = existing["concluded_on"] if existing else None
+        planned = _Planned(parsed.number, (kind, raw["number"]), values, names, raw["respondent"], existing, report)
+        if report is not None and existing is not None and not self._differs(planned):
+            self.updated += 1
+            self.planned.append(planned)
+            return
         if existing is None:
             self.created += 1
         elif self._differs(planned):
@@ -230,6 +239,8 @@ class CaseSheetImporter:
             values.update(
                 rules.derived_fields({**existing, **values}, item.applicant_names, item.unit_name, context.calendar)
             )
+            if item.existing is not None and not self._differs(item):
+                continue  # only an outcome report to add
             if item.existing is None:
                 creations.append({**values, "summary": "", "version": 1, "created_by_id": actor_id})
             else:
@@ -253,11 +264,21 @@ class CaseSheetImporter:
                     replaced_applicants.append(existing["id"])
                     applicant_rows.extend(_applicants(existing["id"], item.applicant_names))
 
+        case_ids = {item.key: item.existing["id"] for item in self.planned if item.existing}
         if creations:
             names_by_key = {item.key: item.applicant_names for item in self.planned}
             for case_id, kind, number in self._insert_cases(creations):
+                case_ids[(kind, number)] = case_id
                 audit_rows.append(_audit(case_id, "imported", None, None, None, actor_id))
                 applicant_rows.extend(_applicants(case_id, names_by_key[(kind, number)]))
+        for item in self.planned:
+            if item.outcome_report:
+                report = OutcomeReport(case_id=case_ids[item.key], note="", status="pending", **item.outcome_report)
+                report.reported_by_id = actor_id
+                db.session.add(report)
+                audit_rows.append(
+                    _audit(case_ids[item.key], "outcome_reported", "outcome", None, report.outcome, actor_id)
+                )
         if updates:
             columns = [name for name in updates[0] if name not in ("case_id", "new_version", "kind", "number")]
             db.session.execute(
@@ -283,6 +304,29 @@ class CaseSheetImporter:
         wanted = {(row["kind"], row["number"]) for row in creations}
         ids = ids_by_number(table, table.c.kind, sorted(wanted))
         return [(case_id, kind, number) for (kind, number), case_id in ids.items() if (kind, number) in wanted]
+
+
+def _states_another_outcome(values: dict, existing: dict | None) -> bool:
+    if not values.get("outcome") and not values.get("concluded_on"):
+        return False
+    return existing is None or (values["outcome"], values["concluded_on"]) != (
+        existing["outcome"],
+        existing["concluded_on"],
+    )
+
+
+def _already_reported(values: dict, existing: dict | None) -> bool:
+    if existing is None:
+        return False
+    pending = db.session.scalar(
+        select(OutcomeReport.id).where(
+            OutcomeReport.case_id == existing["id"],
+            OutcomeReport.status == "pending",
+            OutcomeReport.outcome == values.get("outcome"),
+            OutcomeReport.concluded_on == values.get("concluded_on"),
+        )
+    )
+    return pending is not None
 
 
 def _audit(case_id, action, field, before, after, actor_id) -> dict:

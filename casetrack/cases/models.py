@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, func
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -165,3 +165,30 @@ class Applicant(db.Model):
     id_number: Mapped[str | None] = mapped_column(String(32))
 
     case: Mapped[Case] = relationship(back_populates="applicants")
+
+
+class OutcomeReport(db.Model):
+    """结案报备: a respondent unit reports how its case ended; the case concludes only when the legal bureau
+    confirms, since the outcome feeds the correction and loss rates reported about that same unit."""
+
+    __tablename__ = "outcome_reports"
+    __table_args__ = (Index("ix_outcome_reports_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: One of the case kind's outcomes.
+    outcome: Mapped[str] = mapped_column(String(32))
+    #: The day the unit says the case ended (审结).
+    concluded_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    #: pending → confirmed | returned (see cases.rules.OUTCOME_REPORT_STATUSES).
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(UTC))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Why the legal bureau sent it back.
+    return_reason: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship()
+    reported_by = relationship("User", foreign_keys=[reported_by_id])

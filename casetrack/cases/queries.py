@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.queries import restrict_to_actor_unit
 from casetrack.cases import rules
-from casetrack.cases.models import Applicant, Case
+from casetrack.cases.models import Applicant, Case, OutcomeReport
 from casetrack.errors import NotFound
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -173,3 +173,29 @@ def case_numbers_exist(kind: str, number: str, excluding_id: int | None = None) 
     if excluding_id:
         stmt = stmt.where(Case.id != excluding_id)
     return db.session.scalar(stmt.limit(1)) is not None
+
+
+def outcome_reports(actor, status: str = "pending", limit: int = 200) -> list[OutcomeReport]:
+    """Outcome reports (结案报备) the actor may see, oldest first so the queue is worked in order."""
+    stmt = (
+        select(OutcomeReport)
+        .join(Case, Case.id == OutcomeReport.case_id)
+        .where(OutcomeReport.status == status)
+        .options(selectinload(OutcomeReport.case).selectinload(Case.respondent_unit))
+        .order_by(OutcomeReport.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(scoped(stmt, actor)))
+
+
+def get_visible_outcome_report(actor, report_id: int) -> OutcomeReport:
+    report = db.session.get(OutcomeReport, report_id)
+    if report is None:
+        raise NotFound(N_("The page or record does not exist."))
+    get_visible_case(actor, report.case_id)
+    return report
+
+
+def case_outcome_reports(case_id: int) -> list[OutcomeReport]:
+    stmt = select(OutcomeReport).where(OutcomeReport.case_id == case_id).order_by(OutcomeReport.id.desc())
+    return list(db.session.scalars(stmt))

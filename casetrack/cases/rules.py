@@ -89,7 +89,17 @@ ACTIONS = {
     "resume": N_("Resume"),
     "conclude": N_("Conclude"),
     "reopen": N_("Reopen"),
+    "outcome_reported": N_("Outcome reported"),
+    "outcome_confirmed": N_("Outcome confirmed"),
+    "outcome_returned": N_("Outcome report returned"),
 }
+#: 结案报备: a unit's reported outcome waits for the legal bureau, which confirms it (the case concludes) or returns it.
+OUTCOME_REPORT_STATUSES = {
+    "pending": N_("Awaiting confirmation"),
+    "confirmed": N_("Confirmed"),
+    "returned": N_("Returned"),
+}
+
 #: Actions that need a written reason, kept in the audit trail.
 ACTIONS_NEEDING_REASON = frozenset({"decline", "suspend", "reopen"})
 #: The capability (accounts.permissions) each action needs. Concluding sets the outcome the figures count, so a

@@ -4,7 +4,7 @@ flushes; the view, task or CLI command around it commits."""
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.exc import StaleDataError
@@ -13,7 +13,7 @@ from casetrack.accounts.models import Unit, User
 from casetrack.accounts.permissions import can, home_unit_id, is_system
 from casetrack.audit import services as audit
 from casetrack.cases import queries, rules
-from casetrack.cases.models import Applicant, Case
+from casetrack.cases.models import Applicant, Case, OutcomeReport
 from casetrack.errors import ConflictError, DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -303,3 +303,76 @@ def get_case_for_edit(actor, case_id: int) -> Case:
     case = queries.get_visible_case(actor, case_id)
     check_can_write(actor, case.respondent_unit_id)
     return case
+
+
+# --- 结案报备: a unit reports its outcome, the legal bureau confirms ---------------------------------------------
+
+
+def pending_outcome_report(case: Case) -> OutcomeReport | None:
+    return db.session.scalar(
+        select(OutcomeReport).where(OutcomeReport.case_id == case.id, OutcomeReport.status == "pending")
+    )
+
+
+def report_outcome(case: Case, actor, today: date, *, outcome: str, concluded_on: date | None, note: str = ""):
+    """A unit's liaison reports how its case ended. Nothing about the case changes until the legal bureau
+    confirms: the figures count confirmed outcomes only."""
+    if not can(actor, "report_outcome", case.respondent_unit_id):
+        raise PermissionDenied(N_("Only the respondent unit's liaison reports a case's outcome."))
+    if case.status != "accepted":
+        raise DomainError(N_("Only an accepted, open case can have its outcome reported."))
+    if pending_outcome_report(case) is not None:
+        raise DomainError(N_("An outcome report for this case is already waiting for the legal bureau."))
+    if concluded_on is None:
+        raise DomainError(N_("Give the date."))
+    problems = rules.validate_case({**_snapshot(case), "concluded_on": concluded_on, "outcome": outcome}, today)
+    if problems:
+        raise CaseInvalid(problems)
+    report = OutcomeReport(
+        case_id=case.id,
+        outcome=outcome,
+        concluded_on=concluded_on,
+        note=(note or "").strip(),
+        status="pending",
+        reported_by_id=actor.id,
+    )
+    db.session.add(report)
+    db.session.flush()
+    audit.record(
+        "case",
+        case.id,
+        "outcome_reported",
+        actor,
+        [("outcome", None, outcome), ("concluded_on", None, concluded_on)],
+        comment=report.note or None,
+    )
+    return report
+
+
+def _pending_report_for_decision(report: OutcomeReport, actor) -> None:
+    if not can(actor, "confirm_outcome"):
+        raise PermissionDenied(N_("Only the legal bureau confirms a reported outcome."))
+    if report.status != "pending":
+        raise DomainError(N_("This outcome report has already been decided."))
+
+
+def confirm_outcome_report(report: OutcomeReport, actor, today: date) -> Case:
+    """The legal bureau confirms: the case concludes with the reported outcome and date."""
+    _pending_report_for_decision(report, actor)
+    case = report.case
+    transition(case, "conclude", actor, today, on=report.concluded_on, outcome=report.outcome)
+    report.status, report.decided_by_id, report.decided_at = "confirmed", actor.id, datetime.now(UTC)
+    audit.record("case", case.id, "outcome_confirmed", actor, [("outcome", None, report.outcome)])
+    db.session.flush()
+    return case
+
+
+def return_outcome_report(report: OutcomeReport, actor, reason: str) -> OutcomeReport:
+    _pending_report_for_decision(report, actor)
+    if not (reason or "").strip():
+        raise DomainError(N_("Give a reason; it is kept in the case history."))
+    report.status, report.decided_by_id, report.decided_at = "returned", actor.id, datetime.now(UTC)
+    report.return_reason = reason.strip()
+    audit.record("case", report.case_id, "outcome_returned", actor, comment=report.return_reason)
+    db.session.flush()
+    return report

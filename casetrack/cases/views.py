@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -23,7 +23,7 @@ from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation.queries import mediations_of_case
 from casetrack.risk import queries as risk_queries
 from casetrack.risk.forms import FlagForm
-from casetrack.web import label, parse_int_arg, read_date_filters, xlsx_download
+from casetrack.web import commit_or_flash, label, parse_int_arg, permission_required, read_date_filters, xlsx_download
 from casetrack.workdays.services import current_calendar
 
 bp = Blueprint("cases", __name__)
@@ -248,6 +248,8 @@ def show_case(case_id: int):
         risk_case=risk_queries.risk_case_of(case.id),
         flag_form=FlagForm(),
         mediations=mediations_of_case(case.id),
+        pending_report=services.pending_outcome_report(case),
+        outcome_reports=queries.case_outcome_reports(case.id),
     )
 
 
@@ -290,6 +292,67 @@ def edit_case(case_id: int):
     if request.method == "GET" and not can(current_user, "read_personal_data"):
         form.applicants.data = "\n".join(a.name for a in case.applicants)
     return render_template("cases/form.html", form=form, case=case), 400 if form.errors else 200
+
+
+@bp.route("/cases/outcome-reports")
+@login_required
+def outcome_reports():
+    return render_template("cases/outcome_reports.html", reports=queries.outcome_reports(current_user))
+
+
+def _decide(work, success: str, case_id: int):
+    commit_or_flash(work, success)
+    return redirect(url_for("cases.show_case", case_id=case_id) + "#outcome-reports")
+
+
+@bp.route("/cases/<int:case_id>/report-outcome", methods=["POST"])
+@permission_required("report_outcome")
+def report_outcome(case_id: int):
+    case = queries.get_visible_case(current_user, case_id)
+    form = TransitionForm()
+    form.outcome.choices = [(c, c) for c in rules.OUTCOMES_BY_KIND[case.kind]]
+    if not form.validate_on_submit() or form.outcome.data not in rules.OUTCOMES_BY_KIND[case.kind]:
+        flash(gettext("Check the date and the outcome and try again."), "error")
+        return redirect(url_for("cases.show_case", case_id=case.id) + "#outcome-reports")
+    return _decide(
+        lambda: services.report_outcome(
+            case,
+            current_user,
+            local_today(),
+            outcome=form.outcome.data,
+            concluded_on=form.on.data,
+            note=form.reason.data or "",
+        ),
+        gettext("Outcome reported; the legal bureau will confirm it."),
+        case.id,
+    )
+
+
+@bp.route("/cases/outcome-reports/<int:report_id>/confirm", methods=["POST"])
+@permission_required("confirm_outcome")
+def confirm_outcome_report(report_id: int):
+    report = queries.get_visible_outcome_report(current_user, report_id)
+    if not TransitionForm().validate_on_submit():
+        abort(400)
+    return _decide(
+        lambda: services.confirm_outcome_report(report, current_user, local_today()),
+        gettext("Outcome confirmed: case %(number)s is concluded.", number=report.case.number),
+        report.case_id,
+    )
+
+
+@bp.route("/cases/outcome-reports/<int:report_id>/return", methods=["POST"])
+@permission_required("confirm_outcome")
+def return_outcome_report(report_id: int):
+    report = queries.get_visible_outcome_report(current_user, report_id)
+    form = TransitionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    return _decide(
+        lambda: services.return_outcome_report(report, current_user, form.reason.data or ""),
+        gettext("The outcome report was returned to the unit."),
+        report.case_id,
+    )
 
 
 @bp.route("/cases/<int:case_id>/<action>", methods=["POST"])
