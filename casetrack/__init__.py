@@ -18,6 +18,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     register_commands(app)
     register_errors(app)
+    register_unit_of_work(app)
     register_template_helpers(app)
     return app
 
@@ -138,6 +139,12 @@ def register_errors(app: Flask) -> None:
     from casetrack.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_unit_of_work(app: Flask) -> None:
+    from casetrack import unit_of_work
+
+    unit_of_work.register_unit_of_work(app)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from functools import wraps
 from urllib.parse import urlparse
 
-from flask import Flask, abort, flash, has_request_context, request, send_file, url_for
+from flask import Flask, abort, has_request_context, request, send_file, url_for
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
@@ -21,22 +21,6 @@ from casetrack.hearings import rules as hearing_rules
 from casetrack.i18n import LOCALES
 from casetrack.mediation import rules as mediation_rules
 from casetrack.risk import rules as risk_rules
-
-
-def commit_or_flash(work, success: str) -> bool:
-    """Run one service call: commit and flash ``success``, or roll back and flash why it was refused."""
-    from casetrack.errors import DomainError
-    from casetrack.extensions import db
-
-    try:
-        work()
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.translated(), "error")
-        return False
-    db.session.commit()
-    flash(success, "info")
-    return True
 
 
 def safe_next(target: str | None, fallback: str) -> str:

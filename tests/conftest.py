@@ -26,7 +26,8 @@ REDIS_URL = os.environ.get("CASETRACK_TEST_REDIS_URL", "redis://127.0.0.1:6379/1
 #: Redis keys carry it, so two suites started together on one machine never drop or flush each other's data.
 #: It starts with the controlling process's id, which lets a later run drop databases left by a killed one.
 RUN_ID = os.environ.setdefault("CASETRACK_TEST_RUN", f"{os.getpid()}_{uuid.uuid4().hex[:6]}")
-REDIS_KEY_PREFIX = f"casetrack-test-{RUN_ID}:"
+#: xdist workers of one run each start their own Celery worker on their own database, so each has its own keys.
+REDIS_KEY_PREFIX = f"casetrack-test-{RUN_ID}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}:"
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 

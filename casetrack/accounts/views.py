@@ -8,8 +8,8 @@ from casetrack.accounts import services
 from casetrack.accounts.forms import ConfirmForm, LoginForm, PasswordForm, UnitForm, UserForm
 from casetrack.audit.services import history
 from casetrack.errors import DomainError
-from casetrack.extensions import db
 from casetrack.i18n import LOCALES
+from casetrack.unit_of_work import savepoint
 from casetrack.web import permission_required, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -41,7 +41,6 @@ def login():
             flash(gettext("Wrong user name or password, or the account is deactivated."), "error")
             return render_template("accounts/login.html", form=form), 401
         throttle.record_success(form.username.data)
-        db.session.commit()
         session.clear()
         login_user(user, remember=form.remember.data)
         return redirect(_safe_next(request.args.get("next")))
@@ -63,7 +62,6 @@ def set_locale(code: str):
         session["locale"] = code
         if current_user.is_authenticated:
             current_user.locale = code
-            db.session.commit()
     return redirect(_safe_next(request.form.get("next")))
 
 
@@ -77,7 +75,6 @@ def own_password():
         except DomainError as error:
             flash(error.translated(), "error")
         else:
-            db.session.commit()
             flash(gettext("Your password has been changed."), "info")
             return redirect(url_for("cases.index"))
     return render_template("accounts/password.html", form=form, user=current_user)
@@ -117,7 +114,6 @@ def new_user():
         except DomainError as error:
             flash(error.translated(), "error")
         else:
-            db.session.commit()
             flash(gettext("User %(name)s created.", name=user.username), "info")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -134,21 +130,20 @@ def edit_user(user_id: int):
     if form.validate_on_submit():
         unit = services.get_unit(form.unit_id.data) if form.unit_id.data else None
         try:
-            services.update_user(
-                user,
-                current_user,
-                role=form.role.data,
-                unit=unit,
-                email=form.email.data,
-                display_name=form.display_name.data or "",
-            )
-            if form.password.data:
-                services.reset_password(user, form.password.data, current_user)
+            with savepoint():
+                services.update_user(
+                    user,
+                    current_user,
+                    role=form.role.data,
+                    unit=unit,
+                    email=form.email.data,
+                    display_name=form.display_name.data or "",
+                )
+                if form.password.data:
+                    services.reset_password(user, form.password.data, current_user)
         except DomainError as error:
-            db.session.rollback()
             flash(error.translated(), "error")
         else:
-            db.session.commit()
             flash(gettext("User %(name)s saved.", name=user.username), "info")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, history=history("user", user.id))
@@ -165,7 +160,6 @@ def toggle_user(user_id: int):
         except DomainError as error:
             flash(error.translated(), "error")
         else:
-            db.session.commit()
             flash(
                 gettext("User %(name)s activated.", name=user.username)
                 if user.active
@@ -189,19 +183,18 @@ def edit_unit(unit_id: int | None = None):
     form = UnitForm(obj=unit)
     if form.validate_on_submit():
         try:
-            saved = services.save_unit(
-                unit,
-                current_user,
-                name=form.name.data,
-                kind=form.kind.data,
-                head_name=form.head_name.data,
-                active=form.active.data,
-            )
+            with savepoint():
+                saved = services.save_unit(
+                    unit,
+                    current_user,
+                    name=form.name.data,
+                    kind=form.kind.data,
+                    head_name=form.head_name.data,
+                    active=form.active.data,
+                )
         except DomainError as error:
-            db.session.rollback()
             flash(error.translated(), "error")
         else:
-            db.session.commit()
             flash(gettext("Unit %(name)s saved.", name=saved.name), "info")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)

@@ -17,7 +17,7 @@ from casetrack.cases import queries as case_queries
 from casetrack.cases import rules as case_rules
 from casetrack.clock import local_today
 from casetrack.errors import DomainError, NotFound, PermissionDenied
-from casetrack.extensions import db, login_manager
+from casetrack.extensions import login_manager
 from casetrack.i18n import N_
 from casetrack.risk import queries as risk_queries
 from casetrack.risk import rules as risk_rules
@@ -36,14 +36,6 @@ def _answer_401_instead_of_redirecting(state) -> None:
     # Flask-Login aborts with 401 for a blueprint whose login view is None (errors.py answers it in JSON); a script
     # must not be sent to the HTML login page.
     login_manager.blueprint_login_views[bp.name] = None
-
-
-@bp.after_request
-def _keep_token_use(response):
-    # Looking a bearer token up stamps its last_used_at; the API writes nothing else, so this is the request's commit.
-    if response.status_code < 500:
-        db.session.commit()
-    return response
 
 
 # --- parameters -------------------------------------------------------------------------------------------------

@@ -7,16 +7,16 @@ import logging
 from datetime import UTC, date, datetime
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm.exc import StaleDataError
 
 from casetrack.accounts.models import Unit, User
 from casetrack.accounts.permissions import can, home_unit_id, is_system
 from casetrack.audit import services as audit
 from casetrack.cases import queries, rules
 from casetrack.cases.models import Applicant, Case, OutcomeReport
-from casetrack.errors import ConflictError, DomainError, PermissionDenied
+from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
+from casetrack.unit_of_work import check_version, flush_or_conflict
 from casetrack.workdays.rules import WorkCalendar
 from casetrack.workdays.services import current_calendar
 
@@ -151,32 +151,15 @@ def register_case(data: dict, actor, today: date) -> Case:
     return case
 
 
-def _check_version(case: Case, expected_version: int | None) -> None:
-    if expected_version is not None and int(expected_version) != case.version:
-        raise ConflictError(
-            N_(
-                "Someone else saved this case after you opened it. Your changes were not saved: "
-                "reload the case to see theirs, then make your change again."
-            )
-        )
-
-
-def _flush_or_conflict() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError(
-            N_(
-                "Someone else saved this case after you opened it. Your changes were not saved: "
-                "reload the case to see theirs, then make your change again."
-            )
-        ) from exc
+_CONFLICT = N_(
+    "Someone else saved this case after you opened it. Your changes were not saved: "
+    "reload the case to see theirs, then make your change again."
+)
 
 
 def update_case(case: Case, data: dict, actor, today: date, expected_version: int | None) -> Case:
     check_can_write(actor, case.respondent_unit_id)
-    _check_version(case, expected_version)
+    check_version(case, expected_version, _CONFLICT)
     if "respondent_unit_id" in data:
         check_can_write(actor, data["respondent_unit_id"])
     if "handler_id" in data and data["handler_id"] != case.handler_id:
@@ -205,7 +188,7 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
     changes = audit.diff(before, _snapshot(case))
     if changes:
         audit.record("case", case.id, "updated", actor, changes)
-    _flush_or_conflict()
+    flush_or_conflict(_CONFLICT)
     _rescore(case, today)
     return case
 
@@ -223,7 +206,7 @@ def transition(
 ) -> Case:
     """Move a case through the status machine (cases.rules.TRANSITIONS)."""
     check_can_write(actor, case.respondent_unit_id)
-    _check_version(case, expected_version)
+    check_version(case, expected_version, _CONFLICT)
     target = rules.next_status(case.status, action)
     if target is not None and not can(actor, rules.ACTION_CAPABILITIES[action], case.respondent_unit_id):
         raise PermissionDenied(N_("Your role cannot do that."))
@@ -251,7 +234,7 @@ def transition(
     case.status = target
     refresh_derived(case)
     audit.record("case", case.id, action, actor, audit.diff(before, _snapshot(case)), comment=reason.strip() or None)
-    _flush_or_conflict()
+    flush_or_conflict(_CONFLICT)
     _rescore(case, today)
     return case
 

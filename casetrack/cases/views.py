@@ -23,7 +23,8 @@ from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation.queries import mediations_of_case
 from casetrack.risk import queries as risk_queries
 from casetrack.risk.forms import FlagForm
-from casetrack.web import commit_or_flash, label, parse_int_arg, permission_required, read_date_filters, xlsx_download
+from casetrack.unit_of_work import attempt, savepoint
+from casetrack.web import label, parse_int_arg, permission_required, read_date_filters, xlsx_download
 from casetrack.workdays.services import current_calendar
 
 bp = Blueprint("cases", __name__)
@@ -207,12 +208,11 @@ def new_case():
         form.handler_id.data = current_user.id if can(current_user, "handle_cases") else 0
     if form.validate_on_submit():
         try:
-            case = services.register_case(_form_data(form), current_user, local_today())
+            with savepoint():
+                case = services.register_case(_form_data(form), current_user, local_today())
         except DomainError as error:
-            db.session.rollback()
             _show_problems(form, error)
         else:
-            db.session.commit()
             flash(gettext("Case %(number)s registered.", number=case.number), "info")
             return redirect(url_for("cases.show_case", case_id=case.id))
     return render_template("cases/form.html", form=form, case=None), 400 if form.errors else 200
@@ -277,16 +277,16 @@ def edit_case(case_id: int):
             for applicant in data["applicants"]:
                 applicant["id_number"] = stored.get(applicant["name"])
         try:
-            services.update_case(case, data, current_user, local_today(), expected_version=form.version.data or None)
+            with savepoint():
+                services.update_case(
+                    case, data, current_user, local_today(), expected_version=form.version.data or None
+                )
         except ConflictError as error:
-            db.session.rollback()
             flash(error.translated(), "error")
             return render_template("cases/form.html", form=form, case=case, conflict=True), 409
         except DomainError as error:
-            db.session.rollback()
             _show_problems(form, error)
         else:
-            db.session.commit()
             flash(gettext("Case %(number)s saved.", number=case.number), "info")
             return redirect(url_for("cases.show_case", case_id=case.id))
     if request.method == "GET" and not can(current_user, "read_personal_data"):
@@ -301,7 +301,7 @@ def outcome_reports():
 
 
 def _decide(work, success: str, case_id: int):
-    commit_or_flash(work, success)
+    attempt(work, success)
     return redirect(url_for("cases.show_case", case_id=case_id) + "#outcome-reports")
 
 
@@ -367,21 +367,20 @@ def transition(case_id: int, action: str):
         flash(gettext("Check the date and try again."), "error")
         return redirect(url_for("cases.show_case", case_id=case.id))
     try:
-        services.transition(
-            case,
-            action,
-            current_user,
-            local_today(),
-            expected_version=form.version.data or None,
-            on=form.on.data,
-            outcome=form.outcome.data or None,
-            reason=form.reason.data or "",
-        )
+        with savepoint():
+            services.transition(
+                case,
+                action,
+                current_user,
+                local_today(),
+                expected_version=form.version.data or None,
+                on=form.on.data,
+                outcome=form.outcome.data or None,
+                reason=form.reason.data or "",
+            )
     except DomainError as error:
-        db.session.rollback()
         problems = getattr(error, "problems", None)
         flash(gettext(problems[0].message, **problems[0].as_params()) if problems else error.translated(), "error")
     else:
-        db.session.commit()
         flash(gettext("Case %(number)s: %(action)s.", number=case.number, action=label(rules.ACTIONS, action)), "info")
     return redirect(url_for("cases.show_case", case_id=case_id))

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from casetrack.accounts.permissions import can
 from casetrack.audit import services as audit
 from casetrack.cases.models import Case
 from casetrack.cases.services import check_can_write
-from casetrack.errors import ConflictError, DomainError, PermissionDenied
+from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.hearings import rules
 from casetrack.hearings.models import Hearing
 from casetrack.i18n import N_
+from casetrack.unit_of_work import check_version, flush_or_conflict
 
 _CONFLICT = N_("Someone else changed this hearing after you opened it. Reload the page and try again.")
 
@@ -22,19 +21,6 @@ _CONFLICT = N_("Someone else changed this hearing after you opened it. Reload th
 def _raise_first(problems: list[str]) -> None:
     if problems:
         raise DomainError(problems[0])
-
-
-def _check_version(hearing: Hearing, expected_version) -> None:
-    if expected_version not in (None, "") and int(expected_version) != hearing.version:
-        raise ConflictError(_CONFLICT)
-
-
-def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError(_CONFLICT) from exc
 
 
 def schedule_hearing(
@@ -51,7 +37,7 @@ def schedule_hearing(
 
 def name_principal(hearing: Hearing, actor, *, name: str, title: str, expected_version=None) -> Hearing:
     check_can_write(actor, hearing.case.respondent_unit_id)
-    _check_version(hearing, expected_version)
+    check_version(hearing, expected_version, _CONFLICT)
     _raise_first(rules.principal_problems(name, title))
     before = (hearing.principal_name, hearing.principal_title)
     hearing.principal_name, hearing.principal_title = name.strip(), title
@@ -64,7 +50,7 @@ def name_principal(hearing: Hearing, actor, *, name: str, title: str, expected_v
         [("principal", " ".join(filter(None, before)) or None, f"{name.strip()} {title}")],
         comment=str(hearing.held_on),
     )
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return hearing
 
 
@@ -81,7 +67,7 @@ def record_appearance(
     expected_version=None,
 ) -> Hearing:
     check_can_write(actor, hearing.case.respondent_unit_id)
-    _check_version(hearing, expected_version)
+    check_version(hearing, expected_version, _CONFLICT)
     _raise_first(rules.appearance_problems(hearing.held_on, today, appeared, name, title, absence_reason))
     before = {
         "appeared": hearing.appeared,
@@ -107,7 +93,7 @@ def record_appearance(
     audit.record(
         "case", hearing.case_id, "appearance_recorded", actor, audit.diff(before, after), comment=str(hearing.held_on)
     )
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return hearing
 
 
@@ -119,5 +105,5 @@ def approve_absence(hearing: Hearing, actor) -> Hearing:
     hearing.absence_approved_by_id = actor.id if actor else None
     hearing.absence_approved_at = datetime.now(UTC)
     audit.record("case", hearing.case_id, "absence_approved", actor, comment=hearing.absence_reason)
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return hearing

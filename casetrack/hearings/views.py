@@ -12,12 +12,12 @@ from casetrack.accounts.services import all_units
 from casetrack.cases.queries import get_visible_case
 from casetrack.clock import local_today
 from casetrack.errors import DomainError
-from casetrack.extensions import db
 from casetrack.hearings import queries, rules, services
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm, ScheduleForm
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
-from casetrack.web import commit_or_flash, parse_date_arg, parse_int_arg, safe_next
+from casetrack.unit_of_work import attempt, savepoint
+from casetrack.web import parse_date_arg, parse_int_arg, safe_next
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
 #: Hearings listed in one calendar cell; the rest are counted, with a link to narrow down.
@@ -109,19 +109,18 @@ def schedule(case_id: int):
         flash(gettext("Give the hearing date and the court."), "error")
         return redirect(url_for("cases.show_case", case_id=case.id))
     try:
-        hearing = services.schedule_hearing(
-            case,
-            current_user,
-            held_on=form.held_on.data,
-            court=form.court.data,
-            courtroom=form.courtroom.data or "",
-            starts_at=form.starts_at.data,
-        )
+        with savepoint():
+            hearing = services.schedule_hearing(
+                case,
+                current_user,
+                held_on=form.held_on.data,
+                court=form.court.data,
+                courtroom=form.courtroom.data or "",
+                starts_at=form.starts_at.data,
+            )
     except DomainError as error:
-        db.session.rollback()
         flash(error.translated(), "error")
         return redirect(url_for("cases.show_case", case_id=case.id))
-    db.session.commit()
     flash(gettext("Hearing on %(day)s scheduled.", day=hearing.held_on.isoformat()), "info")
     return redirect(url_for("hearings.show", hearing_id=hearing.id))
 
@@ -156,7 +155,7 @@ def principal(hearing_id: int):
     hearing = queries.get_visible_hearing(current_user, hearing_id)
     form = PrincipalForm()
     form.validate_on_submit() or abort(400)
-    commit_or_flash(
+    attempt(
         lambda: services.name_principal(
             hearing,
             current_user,
@@ -177,22 +176,21 @@ def record(hearing_id: int):
     form.validate_on_submit() or abort(400)
     appeared = {"yes": True, "no": False}.get(form.appeared.data)
     try:
-        services.record_appearance(
-            hearing,
-            current_user,
-            local_today(),
-            appeared=appeared,
-            name=form.principal_name.data or "",
-            title=form.principal_title.data or None,
-            spoke=form.spoke.data,
-            absence_reason=form.absence_reason.data or "",
-            expected_version=form.version.data,
-        )
+        with savepoint():
+            services.record_appearance(
+                hearing,
+                current_user,
+                local_today(),
+                appeared=appeared,
+                name=form.principal_name.data or "",
+                title=form.principal_title.data or None,
+                spoke=form.spoke.data,
+                absence_reason=form.absence_reason.data or "",
+                expected_version=form.version.data,
+            )
     except DomainError as error:
-        db.session.rollback()
         flash(error.translated(), "error")
         return redirect(url_for("hearings.show", hearing_id=hearing_id))
-    db.session.commit()
     flash(gettext("The appearance is recorded."), "info")
     return redirect(url_for("hearings.show", hearing_id=hearing_id))
 
@@ -203,11 +201,10 @@ def approve(hearing_id: int):
     hearing = queries.get_visible_hearing(current_user, hearing_id)
     ConfirmForm().validate_on_submit() or abort(400)
     try:
-        services.approve_absence(hearing, current_user)
+        with savepoint():
+            services.approve_absence(hearing, current_user)
     except DomainError as error:
-        db.session.rollback()
         flash(error.translated(), "error")
     else:
-        db.session.commit()
         flash(gettext("The reason for the absence is approved."), "info")
     return redirect(safe_next(request.form.get("next"), url_for("hearings.show", hearing_id=hearing_id)))

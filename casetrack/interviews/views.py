@@ -13,6 +13,7 @@ from casetrack.extensions import db
 from casetrack.interviews import services
 from casetrack.interviews.forms import InterviewForm, RectifiedForm
 from casetrack.interviews.models import Interview
+from casetrack.unit_of_work import savepoint
 from casetrack.web import permission_required
 
 bp = Blueprint("interviews", __name__, url_prefix="/interviews")
@@ -44,12 +45,11 @@ def new():
     form.case_ids.choices = [(case.id, case.number) for case in cases]
     if form.validate_on_submit():
         try:
-            interview = services.record_interview({**{f.name: f.data for f in form}}, current_user, local_today())
+            with savepoint():
+                interview = services.record_interview({**{f.name: f.data for f in form}}, current_user, local_today())
         except DomainError as error:
-            db.session.rollback()
             flash(error.translated(), "error")
         else:
-            db.session.commit()
             flash(gettext("Interview recorded."), "info")
             return redirect(url_for("interviews.show", interview_id=interview.id))
     return render_template("interviews/form.html", form=form), 400 if form.errors else 200
@@ -65,12 +65,11 @@ def show(interview_id: int):
             flash(gettext("Give the date the rectification was completed."), "error")
         else:
             try:
-                services.mark_rectified(interview, current_user, form.rectified_on.data, local_today())
+                with savepoint():
+                    services.mark_rectified(interview, current_user, form.rectified_on.data, local_today())
             except DomainError as error:
-                db.session.rollback()
                 flash(error.translated(), "error")
             else:
-                db.session.commit()
                 flash(gettext("Rectification recorded."), "info")
         return redirect(url_for("interviews.show", interview_id=interview_id))
     form.rectified_on.data = local_today()

@@ -11,10 +11,10 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from casetrack.clock import local_today
-from casetrack.extensions import db
 from casetrack.ledger import services
 from casetrack.ledger.forms import ConfirmImportForm, UploadForm
 from casetrack.ledger.sheets import registry
+from casetrack.unit_of_work import discard_changes
 from casetrack.web import permission_required, xlsx_download
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
@@ -52,7 +52,7 @@ def upload():
         report = services.import_ledger(
             path, current_user, local_today(), dry_run=True, original_name=form.file.data.filename
         )
-        db.session.rollback()
+        discard_changes()
         if not report.ok:
             path.unlink(missing_ok=True)
         page = render_template(
@@ -80,10 +80,6 @@ def confirm():
     try:
         # Checked again: the database may have changed since the preview.
         report = services.import_ledger(path, current_user, local_today())
-        if report.ok:
-            db.session.commit()
-        else:
-            db.session.rollback()
     finally:
         path.unlink(missing_ok=True)
     if not report.ok:

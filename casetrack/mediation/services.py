@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from casetrack.accounts.models import Unit, User
 from casetrack.accounts.permissions import can, is_system
@@ -17,6 +16,7 @@ from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.mediation import rules
 from casetrack.mediation.models import Mediation, MediationSession
+from casetrack.unit_of_work import flush_or_conflict
 
 #: Roles that run mediations; units and leaders read them.
 _CONFLICT = N_("Someone else changed this mediation after you opened it. Reload the page and try again.")
@@ -34,14 +34,6 @@ def check_can_write(actor) -> None:
 def _raise_first(problems: list[str]) -> None:
     if problems:
         raise DomainError(problems[0])
-
-
-def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError(_CONFLICT) from exc
 
 
 def register_mediation(data: dict, actor, today: date) -> Mediation:
@@ -111,7 +103,7 @@ def add_session(
     mediation.sessions.append(session)
     mediation.last_activity_on = max(mediation.last_activity_on, held_on)
     audit.record("mediation", mediation.id, "session_logged", actor, [("session", None, str(held_on))])
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return session
 
 
@@ -140,7 +132,7 @@ def close_mediation(
         audit.diff(before, {"status": result, "concluded_on": concluded_on}),
         comment=mediation.agreement_summary,
     )
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return mediation
 
 

@@ -19,7 +19,8 @@ from casetrack.mediation import queries, rules, services
 from casetrack.mediation.forms import CloseForm, ConcludeCaseForm, MediationForm, SessionForm
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
-from casetrack.web import commit_or_flash, label, parse_int_arg, permission_required, read_date_filters, xlsx_download
+from casetrack.unit_of_work import attempt, savepoint
+from casetrack.web import label, parse_int_arg, permission_required, read_date_filters, xlsx_download
 
 bp = Blueprint("mediation", __name__, url_prefix="/mediations")
 
@@ -135,25 +136,24 @@ def new():
                 return render_template("mediation/form.html", form=form), 400
             case = matches[0]
         try:
-            mediation = services.register_mediation(
-                {
-                    "number": form.number.data,
-                    "case": case,
-                    "respondent_unit_id": form.respondent_unit_id.data or None,
-                    "source": form.source.data,
-                    "mediator_id": form.mediator_id.data or None,
-                    "parties": form.parties.data,
-                    "subject": form.subject.data,
-                    "received_on": form.received_on.data,
-                },
-                current_user,
-                local_today(),
-            )
+            with savepoint():
+                mediation = services.register_mediation(
+                    {
+                        "number": form.number.data,
+                        "case": case,
+                        "respondent_unit_id": form.respondent_unit_id.data or None,
+                        "source": form.source.data,
+                        "mediator_id": form.mediator_id.data or None,
+                        "parties": form.parties.data,
+                        "subject": form.subject.data,
+                        "received_on": form.received_on.data,
+                    },
+                    current_user,
+                    local_today(),
+                )
         except DomainError as error:
-            db.session.rollback()
             flash(error.translated(), "error")
             return render_template("mediation/form.html", form=form), 400
-        db.session.commit()
         flash(gettext("Mediation %(number)s registered.", number=mediation.number), "info")
         return redirect(url_for("mediation.show", mediation_id=mediation.id))
     return render_template("mediation/form.html", form=form), 400 if form.errors else 200
@@ -198,7 +198,7 @@ def add_session(mediation_id: int):
     if not form.validate_on_submit():
         flash(gettext("Give the session date and what happened."), "error")
         return redirect(url_for("mediation.show", mediation_id=mediation_id))
-    commit_or_flash(
+    attempt(
         lambda: services.add_session(
             mediation,
             current_user,
@@ -221,20 +221,19 @@ def close(mediation_id: int):
         flash(gettext("Choose how the mediation ended and give the date."), "error")
         return redirect(url_for("mediation.show", mediation_id=mediation_id))
     try:
-        services.close_mediation(
-            mediation,
-            current_user,
-            local_today(),
-            result=form.result.data,
-            concluded_on=form.concluded_on.data,
-            agreement=form.agreement.data or "",
-            expected_version=form.version.data,
-        )
+        with savepoint():
+            services.close_mediation(
+                mediation,
+                current_user,
+                local_today(),
+                result=form.result.data,
+                concluded_on=form.concluded_on.data,
+                agreement=form.agreement.data or "",
+                expected_version=form.version.data,
+            )
     except DomainError as error:
-        db.session.rollback()
         flash(error.translated(), "error")
     else:
-        db.session.commit()
         flash(gettext("Mediation closed: %(result)s.", result=label(rules.STATUSES, mediation.status)), "info")
     return redirect(url_for("mediation.show", mediation_id=mediation_id))
 
@@ -246,11 +245,10 @@ def conclude_case(mediation_id: int):
     form = ConcludeCaseForm()
     form.validate_on_submit() or abort(400)
     try:
-        case = services.conclude_linked_case(mediation, current_user, local_today(), outcome=form.outcome.data)
+        with savepoint():
+            case = services.conclude_linked_case(mediation, current_user, local_today(), outcome=form.outcome.data)
     except DomainError as error:
-        db.session.rollback()
         flash(error.translated(), "error")
         return redirect(url_for("mediation.show", mediation_id=mediation_id))
-    db.session.commit()
     flash(gettext("Case %(number)s concluded.", number=case.number), "info")
     return redirect(url_for("cases.show_case", case_id=case.id))

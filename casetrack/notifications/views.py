@@ -27,7 +27,6 @@ def open_one(notification_id: int):
     if notification is None or notification.user_id != current_user.id:
         abort(404)
     services.mark_read(current_user.id, notification_id)
-    db.session.commit()
     return redirect(safe_next(notification.url, url_for("notifications.index")))
 
 
@@ -36,5 +35,4 @@ def open_one(notification_id: int):
 def read_all():
     ConfirmForm().validate_on_submit() or abort(400)
     services.mark_read(current_user.id)
-    db.session.commit()
     return redirect(url_for("notifications.index"))

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from casetrack.clock import local_today
-from casetrack.extensions import db
 from casetrack.locks import JobAlreadyRunning, job_lock
 from casetrack.reports import services
 from casetrack.reports.forms import BuildReportForm
@@ -38,7 +37,6 @@ def build():
         # The January job and a double-click take the same lock: one build at a time per year.
         with job_lock(f"annual_report_{form.year.data}", timeout=1800):
             services.store_annual_report(form.year.data, current_user)
-            db.session.commit()
     except JobAlreadyRunning:
         flash(_("The %(year)s report is being built right now; try again in a minute.", year=form.year.data), "error")
         return redirect(url_for("reports.index"))

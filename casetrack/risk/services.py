@@ -8,7 +8,6 @@ import logging
 from datetime import date, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from casetrack.accounts.models import User
 from casetrack.accounts.permissions import can
@@ -16,13 +15,14 @@ from casetrack.audit import services as audit
 from casetrack.bulk import among, insert_rows
 from casetrack.cases import rules as case_rules
 from casetrack.cases.models import Case
-from casetrack.errors import ConflictError, DomainError, PermissionDenied
+from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.risk import rules
 from casetrack.risk.models import ActionItem, RiskCase, RiskFlag, RiskScore, RiskSettings, TaskForceMember
 from casetrack.stats.queries import Period, case_counts
 from casetrack.stats.rules import rate_pct
+from casetrack.unit_of_work import check_version, flush_or_conflict
 
 log = logging.getLogger(__name__)
 _BATCH = 5000
@@ -201,8 +201,7 @@ def flag_case(case: Case, flag: str, reason: str, actor, today: date) -> RiskFla
 
 
 def _transition(risk_case: RiskCase, action: str, actor, comment: str = "", expected_version=None) -> None:
-    if expected_version not in (None, "") and int(expected_version) != risk_case.version:
-        raise ConflictError(_CONFLICT)
+    check_version(risk_case, expected_version, _CONFLICT)
     target = rules.next_state(risk_case.state, action)
     if target is None:
         raise DomainError(
@@ -216,14 +215,6 @@ def _transition(risk_case: RiskCase, action: str, actor, comment: str = "", expe
         "risk_case", risk_case.id, action, actor, [("state", risk_case.state, target)], comment=comment.strip() or None
     )
     risk_case.state = target
-
-
-def _flush() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise ConflictError(_CONFLICT) from exc
 
 
 def confirm(
@@ -259,21 +250,21 @@ def confirm(
         actor,
         [(f"{side}{'_lead' if lead else '_member'}", None, user.label) for user, side, lead in people],
     )
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return risk_case
 
 
 def dismiss(risk_case: RiskCase, actor, reason: str, expected_version=None) -> RiskCase:
     _transition(risk_case, "dismiss", actor, reason, expected_version)
     risk_case.dismissed_reason = reason.strip()
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return risk_case
 
 
 def reopen(risk_case: RiskCase, actor, reason: str) -> RiskCase:
     _transition(risk_case, "reopen", actor, reason)
     risk_case.dismissed_reason = None
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return risk_case
 
 
@@ -333,7 +324,7 @@ def complete_item(item: ActionItem, actor, *, done_on: date | None, evidence: st
         raise DomainError(N_("Describe the evidence that it was done."))
     item.done_on, item.evidence = done_on, evidence.strip()
     audit.record("risk_case", risk_case.id, "item_done", actor, [("item", None, item.text)], comment=item.evidence)
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return item
 
 
@@ -343,21 +334,21 @@ def request_cross_off(risk_case: RiskCase, actor, resolution: str, expected_vers
         raise DomainError(problems[0])
     _transition(risk_case, "request_cross_off", actor, expected_version=expected_version)
     risk_case.resolution = resolution
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return risk_case
 
 
 def approve(risk_case: RiskCase, actor, today: date, expected_version=None) -> RiskCase:
     _transition(risk_case, "approve", actor, expected_version=expected_version)
     risk_case.crossed_off_on = today
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return risk_case
 
 
 def send_back(risk_case: RiskCase, actor, comment: str, expected_version=None) -> RiskCase:
     _transition(risk_case, "send_back", actor, comment, expected_version)
     risk_case.resolution = None
-    _flush()
+    flush_or_conflict(_CONFLICT)
     return risk_case
 
 

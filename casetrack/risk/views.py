@@ -16,7 +16,8 @@ from casetrack.ledger.workbook import write_workbook
 from casetrack.risk import queries, rules, services
 from casetrack.risk.forms import CommentForm, CompleteItemForm, ConfirmRiskForm, FlagForm, ItemForm, SettingsForm
 from casetrack.risk.models import ActionItem
-from casetrack.web import commit_or_flash, label, parse_int_arg, permission_required, xlsx_download
+from casetrack.unit_of_work import attempt, savepoint
+from casetrack.web import label, parse_int_arg, permission_required, xlsx_download
 
 bp = Blueprint("risk", __name__, url_prefix="/risk")
 
@@ -135,7 +136,7 @@ def show(risk_case_id: int):
 
 
 def _act(risk_case_id: int, work):
-    commit_or_flash(work, gettext("Saved."))
+    attempt(work, gettext("Saved."))
     return redirect(url_for("risk.show", risk_case_id=risk_case_id))
 
 
@@ -227,12 +228,11 @@ def flag(case_id: int):
         flash(gettext("Give a reason; it is kept in the case history."), "error")
         return redirect(url_for("cases.show_case", case_id=case_id))
     try:
-        services.flag_case(case, form.flag.data, form.reason.data, current_user, local_today())
+        with savepoint():
+            services.flag_case(case, form.flag.data, form.reason.data, current_user, local_today())
     except DomainError as error:
-        db.session.rollback()
         flash(error.translated(), "error")
     else:
-        db.session.commit()
         flash(gettext("Case flagged; its risk score is updated."), "info")
     return redirect(url_for("cases.show_case", case_id=case_id))
 
@@ -251,13 +251,12 @@ def settings():
             flash(gettext("Each weight is a whole number from 0 to 100."), "error")
             return redirect(url_for("risk.settings"))
         try:
-            saved = services.save_settings(weights, form.threshold.data, current_user)
-            result = services.rescore(local_today())
+            with savepoint():
+                saved = services.save_settings(weights, form.threshold.data, current_user)
+                result = services.rescore(local_today())
         except DomainError as error:
-            db.session.rollback()
             flash(error.translated(), "error")
         else:
-            db.session.commit()
             flash(
                 gettext(
                     "Settings version %(version)s saved; %(entered)s cases entered the queue.",
@@ -267,5 +266,4 @@ def settings():
                 "info",
             )
         return redirect(url_for("risk.settings"))
-    db.session.commit()
     return render_template("risk/settings.html", form=form, settings=current, rule_keys=list(rules.DEFAULT_WEIGHTS))

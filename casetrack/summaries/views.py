@@ -7,7 +7,8 @@ from flask_login import current_user
 from casetrack.accounts.forms import ConfirmForm
 from casetrack.summaries import rules, services
 from casetrack.summaries.tasks import deliver
-from casetrack.web import commit_or_flash, permission_required
+from casetrack.unit_of_work import attempt
+from casetrack.web import permission_required
 
 bp = Blueprint("summaries", __name__, url_prefix="/admin/summaries")
 
@@ -38,6 +39,6 @@ def sends():
 @permission_required("administer")
 def resend(send_id: int):
     ConfirmForm().validate_on_submit() or abort(400)
-    if commit_or_flash(lambda: services.allow_resend(send_id, current_user), _("The copy will be sent again.")):
+    if attempt(lambda: services.allow_resend(send_id, current_user), _("The copy will be sent again.")):
         deliver.delay(send_id)
     return redirect(url_for("summaries.sends"))

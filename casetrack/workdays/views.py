@@ -9,6 +9,7 @@ from casetrack.cases.tasks import refresh_deadlines
 from casetrack.clock import local_today
 from casetrack.errors import DomainError
 from casetrack.extensions import db
+from casetrack.unit_of_work import after_commit, savepoint
 from casetrack.web import permission_required
 from casetrack.workdays import services
 from casetrack.workdays.forms import DeleteOverrideForm, OverrideForm
@@ -18,9 +19,8 @@ bp = Blueprint("workdays", __name__, url_prefix="/admin/calendar")
 
 
 def _after_change() -> None:
-    db.session.commit()
     # Deadlines of open cases may have moved; recompute them in the background (inline without a broker).
-    refresh_deadlines.delay()
+    after_commit(refresh_deadlines.delay)
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -29,9 +29,9 @@ def overrides():
     form = OverrideForm()
     if form.validate_on_submit():
         try:
-            services.set_override(form.day.data, form.is_workday.data == "1", form.note.data, current_user)
+            with savepoint():
+                services.set_override(form.day.data, form.is_workday.data == "1", form.note.data, current_user)
         except DomainError as error:
-            db.session.rollback()
             flash(error.translated(), "error")
         else:
             _after_change()
@@ -53,9 +53,9 @@ def delete():
     form = DeleteOverrideForm()
     if form.validate_on_submit():
         try:
-            services.delete_override(form.day.data, current_user)
+            with savepoint():
+                services.delete_override(form.day.data, current_user)
         except DomainError as error:
-            db.session.rollback()
             flash(error.translated(), "error")
         else:
             _after_change()
