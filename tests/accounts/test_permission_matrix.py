@@ -54,11 +54,11 @@ class Row:
 
 
 def _conclude(world):
-    return {"on": TODAY.isoformat(), "outcome": "dismissed", "reason": "", "version": _version(world["case"])}
+    return {"on": TODAY.isoformat(), "outcome": "revoked", "reason": "", "version": _version(world["case"])}
 
 
 def _report(world):
-    return {"on": TODAY.isoformat(), "outcome": "dismissed", "reason": "判决书已送达"}
+    return {"on": TODAY.isoformat(), "outcome": "revoked", "reason": "判决书已送达"}
 
 
 def _version(obj):
