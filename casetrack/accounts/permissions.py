@@ -56,7 +56,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "read_personal_data": _LEGAL,
     "see_all_units": _EVERYONE - {"unit"},
     # Hearings and appearance.
-    "schedule_hearing": _STAFF,
+    "schedule_hearing": frozenset({"mediator", "legal", "unit", "admin"}),
     "record_appearance": frozenset({"mediator", "legal", "unit", "admin"}),
     "approve_absence": _LEGAL,
     # Mediation.
@@ -72,7 +72,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Interviews.
     "read_interviews": frozenset({"legal", "leader", "admin"}),
     "record_interview": _LEGAL,
-    "decide_interview": frozenset({"leader"}),
     # Ledgers, reports, summaries.
     "import_ledger": frozenset({"mediator", "legal", "unit", "admin"}),
     "export_ledger": _EVERYONE,
@@ -91,6 +90,7 @@ OWN_UNIT_ONLY = frozenset(
         "edit_case",
         "move_case",
         "report_outcome",
+        "schedule_hearing",
         "record_appearance",
         "unit_task_force",
         "request_cross_off",

