@@ -196,11 +196,9 @@ def render_message(notification: Notification) -> str:
     return gettext(notification.message, **params)
 
 
-def send_digests(today: date) -> tuple[int, int]:
-    """One e-mail per person with today's reminders not yet mailed. Each accepted send is committed at once, so
-    a failure part-way leaves the rest for the retry and nobody gets the same reminders twice.
-    Returns (sent, failed)."""
-    user_ids = list(
+def digest_recipients(today: date) -> list[int]:
+    """Who has reminders of ``today`` not yet mailed (and an address to mail them to)."""
+    return list(
         db.session.scalars(
             select(Notification.user_id)
             .join(User, User.id == Notification.user_id)
@@ -214,56 +212,32 @@ def send_digests(today: date) -> tuple[int, int]:
             .distinct()
         )
     )
-    sent = failed = 0
+
+
+def send_digest(user_id: int, today: date) -> None:
+    """One e-mail with the person's reminders of ``today`` not yet mailed, then marks them mailed (flushed; the
+    job commits each accepted send at once). Raises when the mail server refuses."""
+    user = db.session.get(User, user_id)
+    notifications = list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user_id, Notification.on_day == today, Notification.emailed_at.is_(None))
+            .order_by(Notification.id)
+        )
+    )
     base_url = current_app.config["CASETRACK_BASE_URL"].rstrip("/")
-    for user_id in user_ids:
-        user = db.session.get(User, user_id)
-        notifications = list(
-            db.session.scalars(
-                select(Notification)
-                .where(Notification.user_id == user_id, Notification.on_day == today, Notification.emailed_at.is_(None))
-                .order_by(Notification.id)
-            )
-        )
-        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            items = [(render_message(n), base_url + n.url) for n in notifications]
-            subject = gettext(
-                "casetrack reminders for %(day)s: %(count)s items", day=today.isoformat(), count=len(items)
-            )
-            text = render_template("notifications/digest.txt", user=user, items=items, day=today, base_url=base_url)
-            html = render_template("notifications/digest.html", user=user, items=items, day=today, base_url=base_url)
-        try:
-            mail.send(mail.Mail(to=user.email, subject=subject, text=text, html=html))
-        except Exception:
-            log.exception("reminder digest to %s failed", user.username)
-            failed += 1
-            db.session.rollback()
-            continue
-        db.session.execute(
-            update(Notification)
-            .where(Notification.id.in_([n.id for n in notifications]))
-            .values(emailed_at=datetime.now(UTC))
-        )
-        db.session.commit()
-        sent += 1
-    return sent, failed
-
-
-class DigestDeliveryFailed(RuntimeError):
-    pass
-
-
-def run_daily_reminders(today: date) -> dict:
-    """The 07:30 job: notifications first (committed), then the e-mails. Raises if any e-mail failed, so the task
-    is retried; the retry finds the notifications already there and mails only what was not sent."""
-    created = create_notifications(collect_reminders(today), today)
-    db.session.commit()
-    sent, failed = send_digests(today)
-    result = {"created": created, "emails_sent": sent, "emails_failed": failed}
-    log.info("daily reminders %s: %s", today, result)
-    if failed:
-        raise DigestDeliveryFailed(result)
-    return result
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        items = [(render_message(n), base_url + n.url) for n in notifications]
+        subject = gettext("casetrack reminders for %(day)s: %(count)s items", day=today.isoformat(), count=len(items))
+        text = render_template("notifications/digest.txt", user=user, items=items, day=today, base_url=base_url)
+        html = render_template("notifications/digest.html", user=user, items=items, day=today, base_url=base_url)
+    mail.send(mail.Mail(to=user.email, subject=subject, text=text, html=html))
+    db.session.execute(
+        update(Notification)
+        .where(Notification.id.in_([n.id for n in notifications]))
+        .values(emailed_at=datetime.now(UTC))
+    )
+    db.session.flush()
 
 
 # --- a person's notifications ---------------------------------------------------------------------------------

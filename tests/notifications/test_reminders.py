@@ -9,6 +9,7 @@ from casetrack.hearings.models import Hearing
 from casetrack.mediation.models import Mediation
 from casetrack.notifications import services
 from casetrack.notifications.models import Notification
+from casetrack.notifications.tasks import DigestDeliveryFailed, run_daily_reminders
 
 TODAY = local_today()
 
@@ -59,8 +60,8 @@ def test_the_morning_job_reminds_each_owner_of_what_is_theirs(attention):
 
 
 def test_running_twice_on_one_day_sends_each_reminder_once(attention, mailbox):
-    first = services.run_daily_reminders(TODAY)
-    second = services.run_daily_reminders(TODAY)
+    first = run_daily_reminders(TODAY)
+    second = run_daily_reminders(TODAY)
     assert first == {"created": 4, "emails_sent": 3, "emails_failed": 0}
     assert second == {"created": 0, "emails_sent": 0, "emails_failed": 0}
     assert sorted(rcpt[0] for rcpt, _ in mailbox.messages) == [
@@ -75,16 +76,16 @@ def test_running_twice_on_one_day_sends_each_reminder_once(attention, mailbox):
 
 
 def test_the_next_day_reminds_again(attention, mailbox):
-    services.run_daily_reminders(TODAY)
-    assert services.run_daily_reminders(TODAY + timedelta(days=1))["created"] >= 3
+    run_daily_reminders(TODAY)
+    assert run_daily_reminders(TODAY + timedelta(days=1))["created"] >= 3
 
 
 def test_a_refused_mail_is_retried_without_sending_the_others_twice(attention, mailbox):
     mailbox.refuse = 1
-    with pytest.raises(services.DigestDeliveryFailed):
-        services.run_daily_reminders(TODAY)
+    with pytest.raises(DigestDeliveryFailed):
+        run_daily_reminders(TODAY)
     assert len(mailbox.messages) == 2
-    retry = services.run_daily_reminders(TODAY)
+    retry = run_daily_reminders(TODAY)
     assert retry["emails_sent"] == 1 and len(mailbox.messages) == 3
     assert len({tuple(rcpt) for rcpt, _ in mailbox.messages}) == 3
     assert db.session.scalar(select(func.count(Notification.id)).where(Notification.emailed_at.is_(None))) == 0
