@@ -230,6 +230,7 @@ def show_case(case_id: int):
         (c, gettext(n)) for c, n in rules.OUTCOMES_BY_KIND[case.kind].items()
     ]
     can_write = can(current_user, "edit_case")
+    outcome_reports = queries.case_outcome_reports(case.id)
     return render_template(
         "cases/detail.html",
         case=case,
@@ -248,8 +249,8 @@ def show_case(case_id: int):
         risk_case=risk_queries.risk_case_of(case.id),
         flag_form=FlagForm(),
         mediations=mediations_of_case(case.id),
-        pending_report=services.pending_outcome_report(case),
-        outcome_reports=queries.case_outcome_reports(case.id),
+        pending_report=next((r for r in outcome_reports if r.status == "pending"), None),
+        outcome_reports=outcome_reports,
     )
 
 
@@ -310,8 +311,8 @@ def _decide(work, success: str, case_id: int):
 def report_outcome(case_id: int):
     case = queries.get_visible_case(current_user, case_id)
     form = TransitionForm()
-    form.outcome.choices = [(c, c) for c in rules.OUTCOMES_BY_KIND[case.kind]]
-    if not form.validate_on_submit() or form.outcome.data not in rules.OUTCOMES_BY_KIND[case.kind]:
+    # The outcome is checked against the case's kind by the service, as for every other way of setting one.
+    if not form.validate_on_submit():
         flash(gettext("Check the date and the outcome and try again."), "error")
         return redirect(url_for("cases.show_case", case_id=case.id) + "#outcome-reports")
     return _decide(
