@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 from casetrack.accounts import rules as account_rules
 from casetrack.accounts.permissions import ROLES, can
 from casetrack.audit import rules as audit_rules
+from casetrack.cases import kinds as case_kinds
 from casetrack.cases import rules as case_rules
 from casetrack.clock import local_today
 from casetrack.hearings import rules as hearing_rules
@@ -74,6 +75,11 @@ def parse_int_arg(name: str, default: int, minimum: int = 1, maximum: int | None
     return min(value, maximum) if maximum else value
 
 
+def format_yuan(amount_fen: int | None) -> str:
+    """12345678 fen → "123,456.78"; amounts are kept in fen (cases.kinds)."""
+    return "" if amount_fen is None else f"{amount_fen / 100:,.2f}"
+
+
 def audit_field(entry) -> str:
     if entry.entity_type == "case" and entry.field in case_rules.FIELD_LABELS:
         return gettext(case_rules.FIELD_LABELS[entry.field])
@@ -88,6 +94,8 @@ def audit_value(entry, value: str | None) -> str:
     if entry.entity_type == "case":
         if entry.field in case_rules.FIELD_VALUE_NAMES:
             return label(case_rules.FIELD_VALUE_NAMES[entry.field], value)
+        if entry.field in case_kinds.ALL_OWN_FIELDS and entry.field.endswith("_fen") and value.lstrip("-").isdigit():
+            return format_yuan(int(value))
         if entry.field == "handler_id" and value.isdigit():
             from casetrack.accounts.models import User
             from casetrack.extensions import db
@@ -164,11 +172,13 @@ def register_template_globals(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         label=label,
+        yuan=format_yuan,
         audit_field=audit_field,
         audit_value=audit_value,
         audit_action=audit_action,
         get_locale=get_locale,
         case_rules=case_rules,
+        case_kinds=case_kinds,
         hearing_rules=hearing_rules,
         mediation_rules=mediation_rules,
         risk_rules=risk_rules,

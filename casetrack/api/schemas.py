@@ -9,9 +9,11 @@ from datetime import date
 from functools import cache
 
 from casetrack.accounts import rules as account_rules
+from casetrack.cases import kinds as case_kinds
 from casetrack.cases import queries as case_queries
 from casetrack.cases import rules as case_rules
 from casetrack.risk import rules as risk_rules
+from casetrack.stats import figures as registry
 
 #: A page holds at most this many items; a larger per_page is cut down to it (the answer says which was used).
 MAX_PER_PAGE = 100
@@ -43,7 +45,7 @@ def case_json(case, show_personal_data: bool, with_applicants: bool = True) -> d
         "number": case.number,
         "kind": case.kind,
         "instance": case.instance,
-        "procedure": case.procedure if case.kind == "review" else None,
+        "procedure": case.procedure if case.spec.uses("procedure") else None,
         "unit": case.respondent_unit.name,
         "matter": case.matter,
         "applicant_count": case.applicant_count,
@@ -53,6 +55,8 @@ def case_json(case, show_personal_data: bool, with_applicants: bool = True) -> d
         "accepted_on": iso(case.accepted_on),
         "concluded_on": iso(case.concluded_on),
         "outcome": case.outcome,
+        "amount_claimed": case.amount_claimed,
+        "amount_granted": case.amount_granted,
         "next_deadline_on": iso(case.next_deadline_on),
         "next_deadline_code": case.next_deadline_code,
     }
@@ -135,7 +139,11 @@ def parameters(default_per_page: int = 50) -> dict[str, list[dict]]:
     """Parameters per path (paths as in the document, relative to /api/v1)."""
     return {
         "/cases": [
-            _query("kind", "review (行政复议) or litigation (行政诉讼).", _enum(case_rules.KINDS)),
+            _query(
+                "kind",
+                " or ".join(f"{code} ({kind.term})" for code, kind in case_kinds.KINDS.items()) + ".",
+                _enum(case_rules.KINDS),
+            ),
             _query("instance", "Litigation instance.", _enum(case_rules.INSTANCES)),
             _query("status", "Case status; open means any open status.", _enum([*case_rules.STATUSES, "open"])),
             _query("matter", "Matter category (案由).", _enum(case_rules.MATTERS)),
@@ -247,6 +255,26 @@ def _operation(summary: str, operation_id: str, path: str, ok: dict, params: dic
     }
 
 
+def _figure_sections() -> dict:
+    """One object per section of the figure registry (stats.figures), a property per JSON key of its figures."""
+    percentage_points = {"type": ["number", "null"], "description": "Percentage points."}
+    sections = {}
+    for section in registry.SECTIONS:
+        properties: dict = {}
+        for figure in registry.of_section(section.code):
+            if figure.kind == registry.RATE:
+                properties[figure.value_key] = NULLABLE_PERCENT
+            elif figure.kind == registry.AMOUNT:
+                properties[figure.value_key] = {"type": "number", "minimum": 0, "description": "Yuan."}
+            else:
+                properties[figure.value_key] = COUNT
+            if figure.change:
+                properties[figure.previous_key] = NULLABLE_PERCENT if figure.kind == registry.RATE else COUNT
+                properties[figure.change_key] = percentage_points if figure.change == registry.PP else NULLABLE_PERCENT
+        sections[section.code] = _object(properties, description=section.label)
+    return sections
+
+
 def _schemas() -> dict:
     case_properties = {
         "id": {"type": "integer"},
@@ -264,7 +292,16 @@ def _schemas() -> dict:
         "concluded_on": NULLABLE_DATE,
         "outcome": {
             "type": ["string", "null"],
-            "enum": [*dict.fromkeys([*case_rules.REVIEW_OUTCOMES, *case_rules.LITIGATION_OUTCOMES]), None],
+            "enum": [*case_kinds.ALL_OUTCOMES, None],
+            "description": "One of the kind's outcomes (cases.kinds).",
+        },
+        "amount_claimed": {
+            "type": ["number", "null"],
+            "description": "Compensation claims: the amount claimed, in yuan; null for other kinds.",
+        },
+        "amount_granted": {
+            "type": ["number", "null"],
+            "description": "Compensation claims: the amount the decision grants, in yuan.",
         },
         "next_deadline_on": NULLABLE_DATE,
         "next_deadline_code": {"type": ["string", "null"], "enum": [*case_rules.DEADLINE_LABELS, None]},
@@ -273,7 +310,8 @@ def _schemas() -> dict:
     case_schema = _object(
         case_properties,
         required=[name for name in case_properties if name != "applicants"],
-        description="A review or litigation case. applicants is left out inside a risk-queue entry.",
+        description="A case of one of the kinds (review, litigation, compensation). applicants is left out inside "
+        "a risk-queue entry.",
     )
     detail_schema = {
         "allOf": [
@@ -344,35 +382,7 @@ def _schemas() -> dict:
                     "description": "Last day counted: today for a running year or month, compared with the same "
                     "days a year earlier.",
                 },
-                "review": _object(
-                    {
-                        "new": COUNT,
-                        "new_prev": COUNT,
-                        "new_yoy_pct": NULLABLE_PERCENT,
-                        "concluded": COUNT,
-                        "corrected": COUNT,
-                        "correction_rate_pct": NULLABLE_PERCENT,
-                        "correction_rate_prev_pct": NULLABLE_PERCENT,
-                        "correction_rate_change_pp": {
-                            "type": ["number", "null"],
-                            "description": "Percentage points.",
-                        },
-                    }
-                ),
-                "litigation": _object(
-                    {
-                        "new": COUNT,
-                        "new_prev": COUNT,
-                        "new_yoy_pct": NULLABLE_PERCENT,
-                        "concluded": COUNT,
-                        "lost": COUNT,
-                        "loss_rate_pct": NULLABLE_PERCENT,
-                        "loss_rate_prev_pct": NULLABLE_PERCENT,
-                        "loss_rate_change_pp": {"type": ["number", "null"], "description": "Percentage points."},
-                    }
-                ),
-                "appearance": _object({"required": COUNT, "appeared": COUNT, "rate_pct": NULLABLE_PERCENT}),
-                "mediation": _object({"concluded": COUNT, "succeeded": COUNT, "success_rate_pct": NULLABLE_PERCENT}),
+                **_figure_sections(),
             },
             description="SPEC section 3 figures for the period, against the same period a year earlier.",
         ),

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from casetrack.cases import rules
+from casetrack.cases import kinds, rules
 
 
 def _choices(mapping, blank=False):
@@ -37,6 +37,12 @@ class CaseForm(FlaskForm):
     extension_days = IntegerField(_l("Extension (days)"), validators=[Optional(), NumberRange(min=1, max=30)])
     extension_approved_by = StringField(_l("Extension approved by"), validators=[Optional(), Length(max=64)])
     extension_approved_on = DateField(_l("Extension approved on"), validators=[Optional()])
+    amount_claimed = DecimalField(
+        _l("Amount claimed (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=kinds.AMOUNT_MAX_YUAN)]
+    )
+    amount_granted = DecimalField(
+        _l("Amount granted (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=kinds.AMOUNT_MAX_YUAN)]
+    )
     version = HiddenField()
 
 
@@ -44,4 +50,8 @@ class TransitionForm(FlaskForm):
     on = DateField(_l("Date"), validators=[Optional()])
     outcome = SelectField(_l("Outcome"), choices=[], validators=[Optional()], validate_choice=False)
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    #: Concluding (or reporting the outcome of) a compensation claim.
+    amount_granted = DecimalField(
+        _l("Amount granted (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=kinds.AMOUNT_MAX_YUAN)]
+    )
     version = HiddenField()

@@ -9,13 +9,13 @@ from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.permissions import can
 from casetrack.bulk import among, ids_by_number, insert_rows
-from casetrack.cases import rules
+from casetrack.cases import kinds, rules
 from casetrack.cases.models import Applicant, Case, OutcomeReport
 from casetrack.cases.queries import scoped
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
-from casetrack.ledger.parsing import parse_choice, parse_date, parse_positive_int, parse_text
+from casetrack.ledger.parsing import parse_amount_fen, parse_choice, parse_date, parse_positive_int, parse_text
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 
 #: Ledger fields compared with the database to tell "updated" from "unchanged".
@@ -28,6 +28,8 @@ LEDGER_FIELDS = (
     "accepted_on",
     "concluded_on",
     "outcome",
+    "amount_claimed_fen",
+    "amount_granted_fen",
 )
 _LOOKUP_CHUNK = 5000
 
@@ -38,6 +40,10 @@ def _kind(cell):
 
 def _instance(cell):
     return parse_choice(cell, {**rules.INSTANCE_TERMS, **{k: k for k in rules.INSTANCES}}, "审级")
+
+
+def _amount(cell):
+    return parse_amount_fen(cell, kinds.AMOUNT_MAX_YUAN)
 
 
 def _matter(cell):
@@ -56,6 +62,8 @@ COLUMNS = (
     Column("accepted_on", ("受理日期", "accepted_on"), parse_date),
     Column("concluded_on", ("审结日期", "concluded_on"), parse_date),
     Column("outcome", ("结果", "outcome"), parse_text),
+    Column("amount_claimed_fen", ("请求赔偿金额", "amount_claimed"), _amount),
+    Column("amount_granted_fen", ("赔偿金额", "amount_granted"), _amount),
 )
 
 
@@ -139,6 +147,7 @@ class CaseSheetImporter:
         context, raw = self.context, parsed.values
         errors_before = len(context.errors)
         kind = raw["kind"]
+        spec = kinds.KINDS[kind]
         outcome = None
         if raw["outcome"]:
             terms = rules.OUTCOME_TERMS_BY_KIND[kind]
@@ -171,7 +180,7 @@ class CaseSheetImporter:
         values = {
             "kind": kind,
             "number": raw["number"],
-            "instance": (raw["instance"] or "first") if kind == "litigation" else None,
+            "instance": (raw["instance"] or kinds.FIRST_INSTANCE) if spec.uses("instance") else raw["instance"],
             "respondent_unit_id": unit_id,
             "respondent_unit_name": raw["respondent"],
             "applicant_count": max(raw["applicant_count"] or 1, len(names)),
@@ -180,11 +189,13 @@ class CaseSheetImporter:
             "accepted_on": raw["accepted_on"],
             "concluded_on": raw["concluded_on"],
             "outcome": outcome,
-            "procedure": existing["procedure"] if existing else "normal",
+            "procedure": existing["procedure"] if existing else kinds.DEFAULT_PROCEDURE,
+            # A file without the amount columns (or a blank cell) keeps what is recorded, as the matter does.
+            **{
+                name: raw[name] if raw[name] is not None else (existing[name] if existing else None)
+                for name in ("amount_claimed_fen", "amount_granted_fen")
+            },
         }
-        if kind == "review" and raw["instance"]:
-            context.error(sheet, parsed.number, N_("Only litigation cases have an instance."), "审级")
-            return
         merged = {**(existing or {}), **values}
         for problem in rules.validate_case(merged, context.today):
             column = next((c.title for c in COLUMNS if c.key == problem.field), problem.field)
@@ -195,9 +206,13 @@ class CaseSheetImporter:
         if not can(context.actor, "conclude_case") and _states_another_outcome(values, existing):
             # 结案报备: a unit's row with an outcome waits for the legal bureau instead of concluding the case.
             if not _already_reported(values, existing):
-                report = {"outcome": values["outcome"], "concluded_on": values["concluded_on"]}
-            values["outcome"] = existing["outcome"] if existing else None
-            values["concluded_on"] = existing["concluded_on"] if existing else None
+                report = {
+                    "outcome": values["outcome"],
+                    "concluded_on": values["concluded_on"],
+                    "amount_granted_fen": values["amount_granted_fen"],
+                }
+            for name in ("outcome", "concluded_on", "amount_granted_fen"):
+                values[name] = existing[name] if existing else None
         planned = _Planned(parsed.number, (kind, raw["number"]), values, names, raw["respondent"], existing, report)
         if report is not None and existing is not None and not self._differs(planned):
             self.updated += 1
@@ -372,7 +387,7 @@ def case_row(case: Case) -> list:
     return [
         case.number,
         rules.term_for(rules.KIND_TERMS, case.kind),
-        rules.term_for(rules.INSTANCE_TERMS, case.instance) if case.kind == "litigation" else "",
+        rules.term_for(rules.INSTANCE_TERMS, case.instance) if case.spec.uses("instance") else "",
         case.respondent_unit.name,
         "、".join(a.name for a in case.applicants),
         case.applicant_count,
@@ -381,6 +396,8 @@ def case_row(case: Case) -> list:
         case.accepted_on,
         case.concluded_on,
         rules.term_for(rules.OUTCOME_TERMS_BY_KIND[case.kind], case.outcome) if case.outcome else "",
+        case.amount_claimed,
+        case.amount_granted,
     ]
 
 

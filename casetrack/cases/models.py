@@ -2,17 +2,31 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, and_, func
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    func,
+    or_,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from casetrack.cases import rules
+from casetrack.cases import kinds, rules
 from casetrack.extensions import db
 
 
 class Case(db.Model):
-    """A 行政复议 (review) or 行政诉讼 (litigation) case against one respondent unit."""
+    """A case of one of the kinds in cases.kinds (行政复议, 行政诉讼, 行政赔偿) against one respondent unit."""
 
     __tablename__ = "cases"
     __table_args__ = (
@@ -29,19 +43,29 @@ class Case(db.Model):
             "concluded_on",
             "outcome",
             "respondent_unit_id",
+            "amount_granted_fen",
         ),
         Index("ix_cases_unit_received", "respondent_unit_id", "received_on", "id"),
         Index("ix_cases_kind_received", "kind", "received_on", "id"),
         Index("ix_cases_status_received", "status", "received_on", "id"),
-        Index("ix_cases_concluded", "concluded_on", "kind", "instance", "received_on", "outcome", "respondent_unit_id"),
+        Index(
+            "ix_cases_concluded",
+            "concluded_on",
+            "kind",
+            "instance",
+            "received_on",
+            "outcome",
+            "respondent_unit_id",
+            "amount_granted_fen",
+        ),
         Index("ix_cases_next_deadline", "next_deadline_on", "id"),
         Index("ix_cases_unit_status_received", "respondent_unit_id", "status", "received_on", "id"),
         Index("ix_cases_kind_deadline", "kind", "next_deadline_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: review | litigation
-    kind: Mapped[str] = mapped_column(String(16))
+    #: A code of cases.kinds.KINDS.
+    kind: Mapped[str] = mapped_column(String(32))
     #: 案号, unique per kind.
     number: Mapped[str] = mapped_column(String(64))
     #: Litigation only: first | second (一审/二审). Empty for review.
@@ -82,6 +106,10 @@ class Case(db.Model):
     extension_days: Mapped[int | None] = mapped_column(Integer)
     extension_approved_by: Mapped[str | None] = mapped_column(String(64))
     extension_approved_on: Mapped[date | None] = mapped_column(Date)
+    #: Compensation claims: what the claimant asks for and what the decision grants, in fen (exact integers in
+    #: every database; shown in yuan).
+    amount_claimed_fen: Mapped[int | None] = mapped_column(BigInteger)
+    amount_granted_fen: Mapped[int | None] = mapped_column(BigInteger)
 
     #: The earliest statutory deadline still to meet, kept by the case services so lists can filter on it.
     next_deadline_on: Mapped[date | None] = mapped_column(Date)
@@ -126,7 +154,7 @@ class Case(db.Model):
     @is_corrected.inplace.expression
     @classmethod
     def _is_corrected_expression(cls):
-        return and_(cls.kind == "review", cls.outcome.in_(rules.CORRECTED_OUTCOMES))
+        return cls._counted_as("corrected")
 
     @hybrid_property
     def is_lost(self) -> bool:
@@ -135,7 +163,35 @@ class Case(db.Model):
     @is_lost.inplace.expression
     @classmethod
     def _is_lost_expression(cls):
-        return and_(cls.kind == "litigation", cls.outcome.in_(rules.LOST_OUTCOMES))
+        return cls._counted_as("lost")
+
+    @hybrid_property
+    def is_granted(self) -> bool:
+        return rules.is_granted(self.kind, self.outcome)
+
+    @is_granted.inplace.expression
+    @classmethod
+    def _is_granted_expression(cls):
+        return cls._counted_as("granted")
+
+    @classmethod
+    def _counted_as(cls, attribute: str):
+        """SQL for kinds.is_corrected / is_lost / is_granted: the kinds whose outcomes count as ``attribute``."""
+        return or_(
+            *(and_(cls.kind == kind, cls.outcome.in_(outcomes)) for kind, outcomes in kinds.counted_kinds(attribute))
+        )
+
+    @property
+    def spec(self) -> kinds.CaseKind:
+        return kinds.KINDS[self.kind]
+
+    @property
+    def amount_claimed(self) -> float | None:
+        return kinds.yuan(self.amount_claimed_fen)
+
+    @property
+    def amount_granted(self) -> float | None:
+        return kinds.yuan(self.amount_granted_fen)
 
     @property
     def is_group_case(self) -> bool:
@@ -180,6 +236,8 @@ class OutcomeReport(db.Model):
     outcome: Mapped[str] = mapped_column(String(32))
     #: The day the unit says the case ended (审结).
     concluded_on: Mapped[date] = mapped_column(Date)
+    #: Compensation claims: the amount the unit's decision grants, in fen.
+    amount_granted_fen: Mapped[int | None] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(Text, default="")
     #: pending → confirmed | returned (see cases.rules.OUTCOME_REPORT_STATUSES).
     status: Mapped[str] = mapped_column(String(16), default="pending")

@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from casetrack.accounts.permissions import can
+from casetrack.cases import kinds
 from casetrack.i18n import N_
 from casetrack.workdays.rules import WorkCalendar
 
-KINDS = {"review": N_("Administrative review"), "litigation": N_("Administrative litigation")}
-INSTANCES = {"first": N_("First instance"), "second": N_("Second instance")}
-PROCEDURES = {"normal": N_("Normal procedure"), "simple": N_("Simple procedure")}
+#: The kinds live in their registry; these names are what the rest of the code asks.
+KINDS = kinds.KIND_LABELS
+INSTANCES = kinds.INSTANCES
+PROCEDURES = kinds.PROCEDURES
 APPLICANT_KINDS = {"person": N_("Natural person"), "organisation": N_("Organisation")}
 
 MATTERS = {
@@ -26,37 +28,8 @@ MATTERS = {
     "other": N_("Other"),
 }
 
-REVIEW_OUTCOMES = {
-    "upheld": N_("Upheld"),
-    "rejected": N_("Application rejected"),
-    "revoked": N_("Revoked"),
-    "varied": N_("Varied"),
-    "confirmed_illegal": N_("Confirmed illegal"),
-    "confirmed_invalid": N_("Confirmed invalid"),
-    "ordered_to_perform": N_("Ordered to perform"),
-    "terminated": N_("Terminated"),
-    "mediated": N_("Mediated"),
-}
-LITIGATION_OUTCOMES = {
-    "claim_rejected": N_("Claim rejected"),
-    "revoked": N_("Revoked"),
-    "varied": N_("Varied"),
-    "confirmed_illegal": N_("Confirmed illegal"),
-    "confirmed_invalid": N_("Confirmed invalid"),
-    "ordered_to_perform": N_("Ordered to perform"),
-    "compensation": N_("Compensation"),
-    "withdrawn": N_("Withdrawn"),
-    "mediated": N_("Mediated"),
-    "suit_dismissed": N_("Suit dismissed"),
-}
-OUTCOMES_BY_KIND = {"review": REVIEW_OUTCOMES, "litigation": LITIGATION_OUTCOMES}
-
-#: 纠错: review outcomes that correct the respondent's act (SPEC section 2).
-CORRECTED_OUTCOMES = frozenset({"revoked", "varied", "confirmed_illegal", "confirmed_invalid", "ordered_to_perform"})
-#: 败诉: litigation outcomes the respondent loses.
-LOST_OUTCOMES = frozenset(
-    {"revoked", "varied", "confirmed_illegal", "confirmed_invalid", "ordered_to_perform", "compensation"}
-)
+#: outcome code → msgid for each kind.
+OUTCOMES_BY_KIND = {code: kind.outcomes for code, kind in kinds.KINDS.items()}
 
 #: 群体性案件 from this many applicants.
 GROUP_CASE_MIN_APPLICANTS = 5
@@ -137,12 +110,7 @@ def derive_status(accepted_on: date | None, concluded_on: date | None, declined_
     return "received"
 
 
-def is_corrected(kind: str, outcome: str | None) -> bool:
-    return kind == "review" and outcome in CORRECTED_OUTCOMES
-
-
-def is_lost(kind: str, outcome: str | None) -> bool:
-    return kind == "litigation" and outcome in LOST_OUTCOMES
+is_corrected, is_lost, is_granted = kinds.is_corrected, kinds.is_lost, kinds.is_granted
 
 
 def is_group_case(applicant_count: int | None) -> bool:
@@ -171,13 +139,9 @@ def validate_case(values: dict, today: date) -> list[Problem]:
         problems.append(Problem("respondent_unit_id", N_("The respondent unit is required.")))
     if values.get("matter") not in MATTERS:
         problems.append(Problem("matter", N_("Unknown matter category.")))
-    instance = values.get("instance")
-    if kind == "litigation" and instance not in INSTANCES:
-        problems.append(Problem("instance", N_("The instance must be first or second.")))
-    if kind == "review" and instance:
-        problems.append(Problem("instance", N_("Only litigation cases have an instance.")))
-    if kind == "review" and values.get("procedure", "normal") not in PROCEDURES:
-        problems.append(Problem("procedure", N_("Unknown procedure.")))
+    spec = kinds.kind_of(kind)
+    if spec is not None:
+        problems += _own_field_problems(spec, values)
     count = values.get("applicant_count")
     if count is None or count < 1:
         problems.append(Problem("applicant_count", N_("There must be at least one applicant.")))
@@ -216,13 +180,62 @@ def validate_case(values: dict, today: date) -> list[Problem]:
         problems.append(Problem("outcome", N_("This outcome is not possible for this type of case.")))
 
     extension = values.get("extension_days")
-    if extension:
-        if kind != "review":
-            problems.append(Problem("extension_days", N_("Only review decisions can be extended.")))
-        elif not 1 <= extension <= MAX_EXTENSION_DAYS:
+    if extension and spec is not None and spec.uses("extension_days"):
+        if not 1 <= extension <= MAX_EXTENSION_DAYS:
             problems.append(Problem("extension_days", N_("An extension is at most 30 days.")))
         elif not (values.get("extension_approved_by") or "").strip():
             problems.append(Problem("extension_approved_by", N_("An extension needs the name of who approved it.")))
+    if spec is not None and spec.uses("amount_claimed_fen"):
+        problems += _amount_problems(spec, values)
+    return problems
+
+
+#: What to say when a field is filled in for a kind that does not have it.
+_NOT_FOR_THIS_KIND = {
+    "instance": N_("Only litigation cases have an instance."),
+    "extension_days": N_("Only review decisions can be extended."),
+}
+
+
+def _is_set(name: str, value) -> bool:
+    # Every case row carries a procedure; only a non-default one is a choice someone made.
+    return value not in (None, "", 0) and not (name == "procedure" and value == kinds.DEFAULT_PROCEDURE)
+
+
+def _own_field_problems(spec: kinds.CaseKind, values: dict) -> list[Problem]:
+    problems = [
+        Problem(name, _NOT_FOR_THIS_KIND.get(name, N_("This field does not apply to this type of case.")))
+        for name in sorted(kinds.ALL_OWN_FIELDS)
+        if not spec.uses(name) and _is_set(name, values.get(name))
+    ]
+    if spec.uses("instance") and values.get("instance") not in INSTANCES:
+        problems.append(Problem("instance", N_("The instance must be first or second.")))
+    if spec.uses("procedure") and values.get("procedure", kinds.DEFAULT_PROCEDURE) not in PROCEDURES:
+        problems.append(Problem("procedure", N_("Unknown procedure.")))
+    return problems
+
+
+def _amount_problems(spec: kinds.CaseKind, values: dict) -> list[Problem]:
+    """A compensation claim states what it asks for (国家赔偿法 Art. 12); a decision to pay states how much."""
+    problems = []
+    claimed, granted, outcome = (
+        values.get("amount_claimed_fen"),
+        values.get("amount_granted_fen"),
+        values.get("outcome"),
+    )
+    if claimed is None:
+        problems.append(Problem("amount_claimed_fen", N_("Give the amount claimed.")))
+    for name, amount in (("amount_claimed_fen", claimed), ("amount_granted_fen", granted)):
+        if amount is not None and amount < 0:
+            problems.append(Problem(name, N_("An amount cannot be negative.")))
+    if granted is not None and claimed is not None and granted > claimed:
+        problems.append(Problem("amount_granted_fen", N_("The amount granted is more than the amount claimed.")))
+    if outcome in spec.granted and not granted:
+        problems.append(Problem("amount_granted_fen", N_("Give the amount granted.")))
+    if granted and outcome is None:
+        problems.append(Problem("amount_granted_fen", N_("The amount granted is recorded with the outcome.")))
+    elif granted and outcome not in spec.granted:
+        problems.append(Problem("amount_granted_fen", N_("A refused claim grants no amount.")))
     return problems
 
 
@@ -264,15 +277,7 @@ class Deadline:
 
 
 #: Every deadline code with its name, for lists and reminders that show a deadline without computing it.
-DEADLINE_LABELS = {
-    "admission": N_("Decide on admission (5 working days)"),
-    "copy_to_respondent": N_("Send the application to the respondent (7 working days)"),
-    "respondent_answer": N_("Respondent's answer and evidence (10 working days)"),
-    "decision": N_("Review decision"),
-    "defence": N_("Defence and evidence (15 days from service)"),
-    "first_instance_judgment": N_("First-instance judgment (6 months from filing)"),
-    "appeal": N_("Appeal period (15 days from judgment)"),
-}
+DEADLINE_LABELS = kinds.DEADLINE_LABELS
 
 #: The case fields compute_deadlines reads.
 DATE_RULE_FIELDS = (
@@ -295,77 +300,13 @@ DATE_RULE_FIELDS = (
 def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
     """The statutory deadlines that apply to a case, given its recorded dates (model field names)."""
     deadlines: list[Deadline] = []
-    received, accepted, concluded = case.get("received_on"), case.get("accepted_on"), case.get("concluded_on")
-    closed_without_decision = case.get("declined_on")
-    closed = bool(concluded or closed_without_decision)
+    closed = bool(case.get("concluded_on") or case.get("declined_on"))
 
     def add(code, basis, start, due, done, informational=False):
         estimated = calendar.is_estimate(start, due)
         deadlines.append(Deadline(code, DEADLINE_LABELS[code], basis, due, done, estimated, informational, closed))
 
-    if received is None:
-        return deadlines
-    if case.get("kind") == "review":
-        add(
-            "admission",
-            N_("Administrative Review Law Art. 30"),
-            received,
-            calendar.add_working_days(received, 5),
-            accepted or closed_without_decision,
-        )
-        if accepted:
-            add(
-                "copy_to_respondent",
-                N_("Administrative Review Law Art. 48"),
-                accepted,
-                calendar.add_working_days(accepted, 7),
-                case.get("copy_sent_on"),
-            )
-            if case.get("copy_sent_on"):
-                sent = case["copy_sent_on"]
-                add(
-                    "respondent_answer",
-                    N_("Administrative Review Law Art. 48"),
-                    sent,
-                    calendar.add_working_days(sent, 10),
-                    case.get("answer_received_on"),
-                )
-            days = (30 if case.get("procedure") == "simple" else 60) + (case.get("extension_days") or 0)
-            add(
-                "decision",
-                N_("Administrative Review Law Art. 62"),
-                accepted,
-                calendar.add_calendar_days(accepted, days),
-                concluded,
-            )
-    elif case.get("kind") == "litigation":
-        served = case.get("served_on")
-        if served:
-            add(
-                "defence",
-                N_("Administrative Litigation Law Art. 67"),
-                served,
-                calendar.add_calendar_days(served, 15),
-                case.get("defence_filed_on"),
-            )
-        if case.get("instance", "first") == "first":
-            filed = accepted or received
-            add(
-                "first_instance_judgment",
-                N_("Administrative Litigation Law Art. 81"),
-                filed,
-                calendar.add_months(filed, 6),
-                concluded,
-            )
-            if concluded and case.get("outcome") not in ("withdrawn", "mediated"):
-                add(
-                    "appeal",
-                    N_("Administrative Litigation Law Art. 85"),
-                    concluded,
-                    calendar.add_calendar_days(concluded, 15),
-                    None,
-                    informational=True,
-                )
+    kinds.deadlines_of(case, calendar, add)
     return deadlines
 
 
@@ -450,8 +391,8 @@ def derived_fields(values: dict, applicant_names: list[str], unit_name: str, cal
 
 # --- the ledger's Chinese terms (SPEC section 4), fixed by the contract rather than by the UI language -------
 
-KIND_TERMS = {"行政复议": "review", "行政诉讼": "litigation"}
-INSTANCE_TERMS = {"一审": "first", "二审": "second"}
+KIND_TERMS = kinds.KIND_TERMS
+INSTANCE_TERMS = kinds.INSTANCE_TERMS
 MATTER_TERMS = {
     "行政处罚": "penalty",
     "行政强制": "enforcement",
@@ -463,30 +404,7 @@ MATTER_TERMS = {
     "行政确认": "confirmation",
     "其他": "other",
 }
-REVIEW_OUTCOME_TERMS = {
-    "维持": "upheld",
-    "驳回": "rejected",
-    "撤销": "revoked",
-    "变更": "varied",
-    "确认违法": "confirmed_illegal",
-    "确认无效": "confirmed_invalid",
-    "责令履行": "ordered_to_perform",
-    "终止": "terminated",
-    "调解": "mediated",
-}
-LITIGATION_OUTCOME_TERMS = {
-    "驳回诉讼请求": "claim_rejected",
-    "撤销": "revoked",
-    "变更": "varied",
-    "确认违法": "confirmed_illegal",
-    "确认无效": "confirmed_invalid",
-    "责令履行": "ordered_to_perform",
-    "赔偿": "compensation",
-    "撤诉": "withdrawn",
-    "调解": "mediated",
-    "驳回起诉": "suit_dismissed",
-}
-OUTCOME_TERMS_BY_KIND = {"review": REVIEW_OUTCOME_TERMS, "litigation": LITIGATION_OUTCOME_TERMS}
+OUTCOME_TERMS_BY_KIND = {code: kind.outcome_terms for code, kind in kinds.KINDS.items()}
 
 
 def term_for(terms: dict[str, str], code: str | None) -> str:
@@ -523,6 +441,8 @@ FIELD_LABELS = {
     "extension_days": N_("Extension (days)"),
     "extension_approved_by": N_("Extension approved by"),
     "extension_approved_on": N_("Extension approved on"),
+    "amount_claimed_fen": N_("Amount claimed (yuan)"),
+    "amount_granted_fen": N_("Amount granted (yuan)"),
 }
 #: Coded fields whose stored value is shown by its name.
 FIELD_VALUE_NAMES = {
@@ -531,5 +451,5 @@ FIELD_VALUE_NAMES = {
     "procedure": PROCEDURES,
     "matter": MATTERS,
     "status": STATUSES,
-    "outcome": {**REVIEW_OUTCOMES, **LITIGATION_OUTCOMES},
+    "outcome": kinds.ALL_OUTCOMES,
 }

@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, select, update
 from casetrack.accounts.models import Unit, User
 from casetrack.accounts.permissions import can, home_unit_id, is_system
 from casetrack.audit import services as audit
-from casetrack.cases import queries, rules
+from casetrack.cases import kinds, queries, rules
 from casetrack.cases.models import Applicant, Case, OutcomeReport
 from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
@@ -40,6 +40,8 @@ EDITABLE_FIELDS = (
     "extension_days",
     "extension_approved_by",
     "extension_approved_on",
+    "amount_claimed_fen",
+    "amount_granted_fen",
 )
 #: Set by a transition; afterwards they may be corrected but not cleared by an edit.
 STATUS_FIELDS = ("accepted_on", "declined_on", "concluded_on", "outcome")
@@ -123,9 +125,9 @@ def register_case(data: dict, actor, today: date) -> Case:
     if data.get("concluded_on") or data.get("outcome"):
         check_can_write(actor, data.get("respondent_unit_id"), "conclude_case")
     values = {**data, "number": (data.get("number") or "").strip()}
-    if values.get("kind") == "litigation":
-        values.setdefault("instance", "first")
-        values["instance"] = values["instance"] or "first"
+    spec = kinds.kind_of(values.get("kind"))
+    if spec is not None and spec.uses("instance"):
+        values["instance"] = values.get("instance") or kinds.FIRST_INSTANCE
     else:
         values["instance"] = None
     applicants = values.pop("applicants", [])
@@ -173,7 +175,7 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
             if data[name] in (None, ""):
                 raise DomainError(N_("To undo a recorded result, reopen the case instead of clearing the field."))
             updates[name] = data[name]
-    if case.kind == "review":
+    if not case.spec.uses("instance"):
         updates["instance"] = None
     merged = {**before, **updates}
     _validate(merged, today, case.id)
@@ -202,9 +204,11 @@ def transition(
     *,
     on: date | None = None,
     outcome: str | None = None,
+    amount_granted_fen: int | None = None,
     reason: str = "",
 ) -> Case:
-    """Move a case through the status machine (cases.rules.TRANSITIONS)."""
+    """Move a case through the status machine (cases.rules.TRANSITIONS). Concluding a compensation claim may
+    record the amount granted with the outcome."""
     check_can_write(actor, case.respondent_unit_id)
     check_version(case, expected_version, _CONFLICT)
     target = rules.next_status(case.status, action)
@@ -224,8 +228,12 @@ def transition(
         changes["declined_on"] = on
     elif action == "conclude":
         changes.update(concluded_on=on, outcome=outcome)
+        if case.spec.uses("amount_granted_fen"):
+            changes["amount_granted_fen"] = amount_granted_fen
     elif action == "reopen":
         changes.update(concluded_on=None, outcome=None, declined_on=None)
+        if case.spec.uses("amount_granted_fen"):
+            changes["amount_granted_fen"] = None
     if action in ("accept", "decline", "conclude") and on is None:
         raise DomainError(N_("Give the date."))
     _validate({**before, **changes}, today, case.id)
@@ -297,7 +305,16 @@ def pending_outcome_report(case: Case) -> OutcomeReport | None:
     )
 
 
-def report_outcome(case: Case, actor, today: date, *, outcome: str, concluded_on: date | None, note: str = ""):
+def report_outcome(
+    case: Case,
+    actor,
+    today: date,
+    *,
+    outcome: str,
+    concluded_on: date | None,
+    note: str = "",
+    amount_granted_fen: int | None = None,
+):
     """A unit's liaison reports how its case ended. Nothing about the case changes until the legal bureau
     confirms: the figures count confirmed outcomes only."""
     if not can(actor, "report_outcome", case.respondent_unit_id):
@@ -308,13 +325,17 @@ def report_outcome(case: Case, actor, today: date, *, outcome: str, concluded_on
         raise DomainError(N_("An outcome report for this case is already waiting for the legal bureau."))
     if concluded_on is None:
         raise DomainError(N_("Give the date."))
-    problems = rules.validate_case({**_snapshot(case), "concluded_on": concluded_on, "outcome": outcome}, today)
+    reported = {"concluded_on": concluded_on, "outcome": outcome}
+    if case.spec.uses("amount_granted_fen"):
+        reported["amount_granted_fen"] = amount_granted_fen
+    problems = rules.validate_case({**_snapshot(case), **reported}, today)
     if problems:
         raise CaseInvalid(problems)
     report = OutcomeReport(
         case_id=case.id,
         outcome=outcome,
         concluded_on=concluded_on,
+        amount_granted_fen=reported.get("amount_granted_fen"),
         note=(note or "").strip(),
         status="pending",
         reported_by_id=actor.id,
@@ -343,7 +364,15 @@ def confirm_outcome_report(report: OutcomeReport, actor, today: date) -> Case:
     """The legal bureau confirms: the case concludes with the reported outcome and date."""
     _pending_report_for_decision(report, actor)
     case = report.case
-    transition(case, "conclude", actor, today, on=report.concluded_on, outcome=report.outcome)
+    transition(
+        case,
+        "conclude",
+        actor,
+        today,
+        on=report.concluded_on,
+        outcome=report.outcome,
+        amount_granted_fen=report.amount_granted_fen,
+    )
     report.status, report.decided_by_id, report.decided_at = "confirmed", actor.id, datetime.now(UTC)
     audit.record("case", case.id, "outcome_confirmed", actor, [("outcome", None, report.outcome)])
     db.session.flush()

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -10,7 +12,7 @@ from casetrack.accounts.models import User
 from casetrack.accounts.permissions import can, home_unit_id, roles_with
 from casetrack.accounts.services import all_units
 from casetrack.audit.services import history
-from casetrack.cases import queries, rules, services
+from casetrack.cases import kinds, queries, rules, services
 from casetrack.cases.forms import CaseForm, TransitionForm
 from casetrack.cases.ledger import COLUMNS as LEDGER_COLUMNS
 from casetrack.cases.ledger import case_row
@@ -29,27 +31,14 @@ from casetrack.workdays.services import current_calendar
 
 bp = Blueprint("cases", __name__)
 
+#: The amounts are entered in yuan and kept in fen (cases.kinds.fen).
+AMOUNT_FIELDS = {"amount_claimed": "amount_claimed_fen", "amount_granted": "amount_granted_fen"}
 FORM_FIELDS = (
-    "handler_id",
     "kind",
-    "number",
-    "instance",
-    "procedure",
-    "respondent_unit_id",
-    "applicant_count",
-    "matter",
-    "summary",
-    "received_on",
+    *(name for name in services.EDITABLE_FIELDS if name not in AMOUNT_FIELDS.values()),
     "accepted_on",
-    "copy_sent_on",
-    "answer_received_on",
-    "served_on",
-    "defence_filed_on",
     "concluded_on",
     "outcome",
-    "extension_days",
-    "extension_approved_by",
-    "extension_approved_on",
 )
 
 
@@ -161,8 +150,8 @@ def _handler_choices():
 
 def _outcome_choices():
     choices = [("", "—")]
-    for kind, outcomes in rules.OUTCOMES_BY_KIND.items():
-        choices += [(code, f"{gettext(rules.KINDS[kind])} · {gettext(name)}") for code, name in outcomes.items()]
+    for kind in kinds.KINDS.values():
+        choices += [(code, f"{gettext(kind.label)} · {gettext(name)}") for code, name in kind.outcomes.items()]
     return list(dict.fromkeys(choices))
 
 
@@ -173,8 +162,11 @@ def _form_data(form: CaseForm) -> dict:
     data["applicant_count"] = data["applicant_count"] or 1
     data["applicants"] = rules.parse_applicant_lines(form.applicants.data or "")
     data["handler_id"] = data["handler_id"] or None
-    if data["kind"] != "review":
-        data["procedure"] = "normal"
+    spec = kinds.kind_of(data["kind"])
+    if spec is None or not spec.uses("procedure"):
+        data["procedure"] = kinds.DEFAULT_PROCEDURE
+    for name, stored in AMOUNT_FIELDS.items():
+        data[stored] = kinds.fen(getattr(form, name).data)
     for name in ("extension_approved_by",):
         data[name] = (data[name] or "").strip() or None
     return data
@@ -185,8 +177,9 @@ def _show_problems(form: CaseForm, error: DomainError) -> None:
     if not problems:
         flash(error.translated(), "error")
         return
+    form_field_of = {stored: name for name, stored in AMOUNT_FIELDS.items()}
     for problem in problems:
-        field = getattr(form, problem.field, None)
+        field = getattr(form, form_field_of.get(problem.field, problem.field), None)
         message = gettext(problem.message, **problem.as_params())
         if field is not None:
             field.errors = [*field.errors, message]
@@ -243,7 +236,7 @@ def show_case(case_id: int):
         can_write=can_write,
         show_personal_data=can(current_user, "read_personal_data"),
         estimated=any(d.estimated for d in deadlines),
-        hearings=hearings_of_case(case.id) if case.kind == "litigation" else [],
+        hearings=hearings_of_case(case.id) if case.spec.has_hearings else [],
         schedule_form=ScheduleForm(),
         risk_score=risk_queries.score_of(case.id),
         risk_case=risk_queries.risk_case_of(case.id),
@@ -267,6 +260,8 @@ def edit_case(case_id: int):
         form.applicants.data = "\n".join(f"{a.name} {a.id_number or ''}".strip() for a in case.applicants)
         form.version.data = case.version
         form.outcome.data = case.outcome or ""
+        for name, stored in AMOUNT_FIELDS.items():
+            form[name].data = None if getattr(case, stored) is None else Decimal(getattr(case, stored)) / 100
     # The type of a case never changes; a wrongly typed case is a different case.
     form.kind.data = case.kind
     if form.validate_on_submit():
@@ -323,6 +318,7 @@ def report_outcome(case_id: int):
             outcome=form.outcome.data,
             concluded_on=form.on.data,
             note=form.reason.data or "",
+            amount_granted_fen=kinds.fen(form.amount_granted.data),
         ),
         gettext("Outcome reported; the legal bureau will confirm it."),
         case.id,
@@ -377,6 +373,7 @@ def transition(case_id: int, action: str):
                 expected_version=form.version.data or None,
                 on=form.on.data,
                 outcome=form.outcome.data or None,
+                amount_granted_fen=kinds.fen(form.amount_granted.data),
                 reason=form.reason.data or "",
             )
     except DomainError as error:

@@ -8,8 +8,9 @@ from datetime import date
 
 from flask_babel import format_date, gettext
 
-from casetrack.dashboard.queries import Dashboard
+from casetrack.dashboard.queries import RANKED_BY, Dashboard
 from casetrack.i18n import N_
+from casetrack.stats import figures as registry
 
 FLAG_LABELS = {
     "high_litigation": N_("Many litigation cases"),
@@ -19,92 +20,32 @@ FLAG_LABELS = {
 
 
 def cards(data: Dashboard) -> list[dict]:
-    """One card per headline figure: ``value`` is a count or a percentage (``rate``), ``change`` a year-on-year
-    percentage (``pct``) or a change in percentage points (``pp``); None is "no figure". The ``*_text`` keys
-    are the same values written out for the page."""
-    review, litigation = data.figures["review"], data.figures["litigation"]
-    appearance, mediation = data.figures["appearance"], data.figures["mediation"]
-    shown = [
-        {
-            "id": "review-new",
-            "title": gettext("New review cases"),
-            "value": review["new"],
-            "rate": False,
-            "change": review["new_yoy_pct"],
-            "change_kind": "pct",
-            "previous": review["new_prev"],
-            "detail": "",
-        },
-        {
-            "id": "correction-rate",
-            "title": gettext("Review correction rate"),
-            "value": review["correction_rate_pct"],
-            "rate": True,
-            "change": review["correction_rate_change_pp"],
-            "change_kind": "pp",
-            "previous": review["correction_rate_prev_pct"],
-            "detail": gettext(
-                "%(corrected)s corrected of %(concluded)s concluded",
-                corrected=review["corrected"],
-                concluded=review["concluded"],
-            ),
-        },
-        {
-            "id": "litigation-new",
-            "title": gettext("New first-instance litigation cases"),
-            "value": litigation["new"],
-            "rate": False,
-            "change": litigation["new_yoy_pct"],
-            "change_kind": "pct",
-            "previous": litigation["new_prev"],
-            "detail": "",
-        },
-        {
-            "id": "loss-rate",
-            "title": gettext("Litigation loss rate"),
-            "value": litigation["loss_rate_pct"],
-            "rate": True,
-            "change": litigation["loss_rate_change_pp"],
-            "change_kind": "pp",
-            "previous": litigation["loss_rate_prev_pct"],
-            "detail": gettext(
-                "%(lost)s lost of %(concluded)s concluded", lost=litigation["lost"], concluded=litigation["concluded"]
-            ),
-        },
-        {
-            "id": "appearance-rate",
-            "title": gettext("Appearance rate"),
-            "value": appearance["rate_pct"],
-            "rate": True,
-            "change": None,
-            "change_kind": None,
-            "previous": None,
-            "detail": gettext(
-                "a head appeared in %(appeared)s of %(required)s cases with a hearing",
-                appeared=appearance["appeared"],
-                required=appearance["required"],
-            ),
-        },
-        {
-            "id": "mediation-success-rate",
-            "title": gettext("Mediation success rate"),
-            "value": mediation["success_rate_pct"],
-            "rate": True,
-            "change": None,
-            "change_kind": None,
-            "previous": None,
-            "detail": gettext(
-                "%(succeeded)s succeeded of %(concluded)s concluded",
-                succeeded=mediation["succeeded"],
-                concluded=mediation["concluded"],
-            ),
-        },
-    ]
-    for card in shown:
-        card["value_text"] = _value_text(card["value"], card["rate"])
-        card["previous_text"] = _value_text(card["previous"], card["rate"])
+    """One card per headline figure of the registry (stats.figures): ``value`` is a count, an amount or a
+    percentage (``rate``), ``change`` a year-on-year percentage (``pct``) or a change in percentage points
+    (``pp``); None is "no figure". The ``*_text`` keys are the same values written out for the page."""
+    shown = []
+    for figure in registry.cards():
+        section = data.figures[figure.section]
+        card = {
+            "id": figure.card,
+            "title": gettext(figure.label),
+            "value": section[figure.value_key],
+            "rate": figure.kind == registry.RATE,
+            "amount": figure.kind == registry.AMOUNT,
+            "change": section[figure.change_key] if figure.change else None,
+            "change_kind": figure.change,
+            "previous": section[figure.previous_key] if figure.change else None,
+            "detail": gettext(figure.detail, **section) if figure.detail else "",
+        }
+        card["value_text"] = _value_text(card["value"], card["rate"], card["amount"])
+        card["previous_text"] = _value_text(card["previous"], card["rate"], card["amount"])
         card["change_text"] = _change_text(card["change"], card["change_kind"])
+        shown.append(card)
     return shown
+
+
+def _series(figures: list[registry.Figure], rows: list[dict]) -> list[dict]:
+    return [{"name": gettext(f.label), "data": [row[f.section][f.value_key] for row in rows]} for f in figures]
 
 
 def charts(data: Dashboard) -> list[dict]:
@@ -119,13 +60,7 @@ def charts(data: Dashboard) -> list[dict]:
             "percent": False,
             "category_label": gettext("Month"),
             "categories": months,
-            "series": [
-                {"name": gettext("New review cases"), "data": [row["review"]["new"] for row in data.monthly]},
-                {
-                    "name": gettext("New first-instance litigation cases"),
-                    "data": [row["litigation"]["new"] for row in data.monthly],
-                },
-            ],
+            "series": _series(registry.trend_counts(), data.monthly),
         },
         {
             "id": "monthly-rates",
@@ -134,21 +69,7 @@ def charts(data: Dashboard) -> list[dict]:
             "percent": True,
             "category_label": gettext("Month"),
             "categories": months,
-            "series": [
-                {
-                    "name": gettext("Review correction rate"),
-                    "data": [row["review"]["correction_rate_pct"] for row in data.monthly],
-                },
-                {
-                    "name": gettext("Litigation loss rate"),
-                    "data": [row["litigation"]["loss_rate_pct"] for row in data.monthly],
-                },
-                {"name": gettext("Appearance rate"), "data": [row["appearance"]["rate_pct"] for row in data.monthly]},
-                {
-                    "name": gettext("Mediation success rate"),
-                    "data": [row["mediation"]["success_rate_pct"] for row in data.monthly],
-                },
-            ],
+            "series": _series(registry.trend_rates(), data.monthly),
         },
     ]
     if data.ranking:
@@ -162,11 +83,8 @@ def charts(data: Dashboard) -> list[dict]:
                 "category_label": gettext("Unit"),
                 "categories": [row["unit"] for row in data.ranking],
                 "series": [
-                    {
-                        "name": gettext("New first-instance litigation cases"),
-                        "data": [row["litigation_new"] for row in data.ranking],
-                    },
-                    {"name": gettext("New review cases"), "data": [row["review_new"] for row in data.ranking]},
+                    {"name": gettext(registry.figure(key).label), "data": [row[key] for row in data.ranking]}
+                    for key in RANKED_BY
                 ],
             }
         )
@@ -253,9 +171,11 @@ def sheets(data: Dashboard, unit_name: str) -> list[tuple[str, list[str], list[l
     return result
 
 
-def _value_text(value, rate: bool) -> str:
+def _value_text(value, rate: bool, amount: bool = False) -> str:
     if value is None:
         return gettext("no figure")
+    if amount:
+        return f"{value:,.2f}"
     return f"{value:.2f}%" if rate else str(value)
 
 

@@ -13,9 +13,12 @@ from sqlalchemy import select
 from casetrack.accounts.models import Unit
 from casetrack.dashboard.rules import compared_days
 from casetrack.extensions import db
+from casetrack.stats import figures as registry
 from casetrack.stats.queries import Period, district_and_unit_figures, figures, trend_to
-from casetrack.stats.rules import watch_list
+from casetrack.stats.rules import has_activity, watch_list
 
+#: The unit ranking's figures, the first deciding the order: litigation first, as the "两高一低" list ranks.
+RANKED_BY = ("litigation.new", "review.new", "compensation.new")
 #: How many units from the top of each "两高一低" ranking are listed, as in the annual report.
 WATCH_LIST_SIZE = 5
 
@@ -31,7 +34,7 @@ class Dashboard:
     figures: dict
     #: stats.queries.monthly_figures, January through the last month shown.
     monthly: list[dict]
-    #: District view only: {"unit", "review_new", "litigation_new"} for units with a new case, most litigation first.
+    #: District view only: {"unit", figure key: value} of the RANKED_BY figures for units with any, in that order.
     ranking: list[dict]
     #: District view only: stats.rules.watch_list rows.
     watch: list[dict]
@@ -43,19 +46,7 @@ class Dashboard:
     @property
     def is_empty(self) -> bool:
         """Nothing recorded in the period or the one before: there is no figure to draw."""
-        review, litigation = self.figures["review"], self.figures["litigation"]
-        return not any(
-            (
-                review["new"],
-                review["new_prev"],
-                review["concluded"],
-                litigation["new"],
-                litigation["new_prev"],
-                litigation["concluded"],
-                self.figures["appearance"]["required"],
-                self.figures["mediation"]["concluded"],
-            )
-        )
+        return not has_activity(self.figures, with_previous=True)
 
 
 def gather(year: int, unit_id: int | None, today: date) -> Dashboard:
@@ -66,13 +57,14 @@ def gather(year: int, unit_id: int | None, today: date) -> Dashboard:
         shown, per_unit = district_and_unit_figures(period, previous)
         names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
         by_name = {names[uid]: unit_figures for uid, unit_figures in per_unit.items()}
+        ranked = [registry.figure(key) for key in RANKED_BY]
         ranking = sorted(
             (
-                {"unit": name, "review_new": f["review"]["new"], "litigation_new": f["litigation"]["new"]}
+                {"unit": name, **{figure.key: f[figure.section][figure.value_key] for figure in ranked}}
                 for name, f in by_name.items()
-                if f["review"]["new"] or f["litigation"]["new"]
+                if any(f[figure.section][figure.value_key] for figure in ranked)
             ),
-            key=lambda row: (-row["litigation_new"], -row["review_new"], row["unit"]),
+            key=lambda row: (*(-row[figure.key] for figure in ranked), row["unit"]),
         )
         watch = watch_list(by_name, WATCH_LIST_SIZE, district=shown)
     else:

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from casetrack.accounts import services as accounts
 from casetrack.accounts.models import Unit
 from casetrack.accounts.permissions import SYSTEM
-from casetrack.cases import rules
+from casetrack.cases import kinds, rules
 from casetrack.cases.models import Case
 from casetrack.cases.services import register_case
 from casetrack.extensions import db
@@ -70,27 +70,27 @@ class CohortPlan:
 
 PLAN = [
     # review: 2019 received 118, concluded 87 (50 corrected); 2020 received 94, concluded 105 (9 corrected)
-    CohortPlan("review", 2018, 2019, 7, adverse=5),
-    CohortPlan("review", 2019, 2019, 80, adverse=45),
-    CohortPlan("review", 2019, 2020, 38, adverse=3),
-    CohortPlan("review", 2020, 2020, 67, adverse=6),
-    CohortPlan("review", 2020, 2021, 27, adverse=2),
+    CohortPlan(kinds.REVIEW, 2018, 2019, 7, adverse=5),
+    CohortPlan(kinds.REVIEW, 2019, 2019, 80, adverse=45),
+    CohortPlan(kinds.REVIEW, 2019, 2020, 38, adverse=3),
+    CohortPlan(kinds.REVIEW, 2020, 2020, 67, adverse=6),
+    CohortPlan(kinds.REVIEW, 2020, 2021, 27, adverse=2),
     # litigation, first instance: 2019 received 130, concluded 143 (37 lost); 2020 received 111, concluded 124 (11 lost)
-    CohortPlan("litigation", 2018, 2019, 38, adverse=10, instance="first"),
-    CohortPlan("litigation", 2019, 2019, 105, adverse=27, instance="first"),
-    CohortPlan("litigation", 2019, 2020, 25, adverse=3, instance="first"),
-    CohortPlan("litigation", 2020, 2020, 99, adverse=8, instance="first"),
-    CohortPlan("litigation", 2020, 2021, 12, adverse=1, instance="first"),
+    CohortPlan(kinds.LITIGATION, 2018, 2019, 38, adverse=10, instance="first"),
+    CohortPlan(kinds.LITIGATION, 2019, 2019, 105, adverse=27, instance="first"),
+    CohortPlan(kinds.LITIGATION, 2019, 2020, 25, adverse=3, instance="first"),
+    CohortPlan(kinds.LITIGATION, 2020, 2020, 99, adverse=8, instance="first"),
+    CohortPlan(kinds.LITIGATION, 2020, 2021, 12, adverse=1, instance="first"),
     # second instance appeals: their own cases, outside every first-instance figure
-    CohortPlan("litigation", 2019, 2019, 14, adverse=2, instance="second"),
-    CohortPlan("litigation", 2020, 2020, 17, adverse=3, instance="second"),
+    CohortPlan(kinds.LITIGATION, 2019, 2019, 14, adverse=2, instance="second"),
+    CohortPlan(kinds.LITIGATION, 2020, 2020, 17, adverse=3, instance="second"),
 ]
 
 NON_ADVERSE = {
-    "review": ["upheld", "upheld", "rejected", "terminated", "mediated"],
-    "litigation": ["claim_rejected", "claim_rejected", "withdrawn", "suit_dismissed", "mediated"],
+    kinds.REVIEW: ["upheld", "upheld", "rejected", "terminated", "mediated"],
+    kinds.LITIGATION: ["claim_rejected", "claim_rejected", "withdrawn", "suit_dismissed", "mediated"],
 }
-ADVERSE = {"review": sorted(rules.CORRECTED_OUTCOMES), "litigation": sorted(rules.LOST_OUTCOMES)}
+ADVERSE = {kinds.REVIEW: sorted(kinds.REVIEW_KIND.corrected), kinds.LITIGATION: sorted(kinds.LITIGATION_KIND.lost)}
 
 
 def demo_present() -> bool:
@@ -171,8 +171,10 @@ def _numbers():
         key = (kind, instance, year)
         counters[key] = counters.get(key, 0) + 1
         n = counters[key]
-        if kind == "review":
+        if kind == kinds.REVIEW:
             return f"富政复〔{year}〕{n}号"
+        if kind == kinds.COMPENSATION:
+            return f"富赔〔{year}〕{n}号"
         return f"({year})浙0111行初{n}号" if instance == "first" else f"({year})浙01行终{n}号"
 
     return next_number
@@ -222,6 +224,7 @@ def seed(today: date, rng_seed: int = 2020) -> dict:
         _hearings(rng, today, staff["sifaju"])
         _mediations(rng, units, unit_names, today, staff["tiaojie"])
         _risk(today, units, staff)
+        created += _compensation_claims(units, today, next_number)
     db.session.flush()
     return {"users": users, "password": password, "cases": created}
 
@@ -231,13 +234,13 @@ def _current_cases(rng, units, unit_names, today: date, next_number) -> int:
     something to show on the day the demo is loaded."""
     count = 0
     for offset in (2, 4, 6, 9, 13, 18, 25, 33, 41, 55):
-        for kind in ("review", "litigation"):
+        for kind in (kinds.REVIEW, kinds.LITIGATION):
             received = today - timedelta(days=offset)
             applicants, applicant_count = _applicants(rng)
             data = {
                 "kind": kind,
-                "number": next_number(kind, "first" if kind == "litigation" else None, today.year),
-                "instance": "first" if kind == "litigation" else None,
+                "number": next_number(kind, "first" if kind == kinds.LITIGATION else None, today.year),
+                "instance": "first" if kind == kinds.LITIGATION else None,
                 "respondent_unit_id": units[rng.choice(unit_names)].id,
                 "matter": rng.choice(list(rules.MATTERS)),
                 "applicants": applicants,
@@ -247,16 +250,60 @@ def _current_cases(rng, units, unit_names, today: date, next_number) -> int:
             }
             if offset > 5:
                 data["accepted_on"] = received + timedelta(days=2)
-            if kind == "litigation":
+            if kind == kinds.LITIGATION:
                 data["served_on"] = received
             register_case(data, SYSTEM, today)
             count += 1
     return count
 
 
+#: 行政赔偿 claims (received, decided after so many days or None: open, outcome, yuan claimed, yuan granted). They
+#: have their own figures and change none of review's or litigation's.
+COMPENSATION_CLAIMS = (
+    ((2020, 3, 9), 41, "granted", 12000, 12000),
+    ((2020, 5, 18), 52, "partly_granted", 86000, 30500),
+    ((2020, 7, 6), 38, "refused", 5000, None),
+    ((2020, 9, 21), 47, "granted", 2400, 2400),
+    ((2020, 11, 2), 55, "refused", 150000, None),
+    ((2020, 12, 14), None, None, 9800, None),
+)
+#: This year's open claims, received so many days before the demo is loaded.
+OPEN_CLAIM_AGES = ((9, 6800), (33, 25000), (52, 120000))
+
+
+def _compensation_claims(units, today: date, next_number) -> int:
+    """Claims over the years the demo covers, and a few open now, so the kind's deadline and figures show."""
+    claims = [
+        (date(*day), days, outcome, claimed, granted) for day, days, outcome, claimed, granted in COMPENSATION_CLAIMS
+    ]
+    claims += [(today - timedelta(days=age), None, None, claimed, None) for age, claimed in OPEN_CLAIM_AGES]
+    for position, (received, days, outcome, claimed, granted) in enumerate(claims):
+        decided = received + timedelta(days=days) if days else None
+        register_case(
+            {
+                "kind": kinds.COMPENSATION,
+                "number": next_number(kinds.COMPENSATION, None, received.year),
+                "respondent_unit_id": units[("区公安分局", "区市场监管局", "富春街道")[position % 3]].id,
+                "matter": ("enforcement", "penalty", "expropriation")[position % 3],
+                "applicants": [{"name": f"赔偿请求人{position + 1}"}],
+                "applicant_count": 1,
+                "received_on": received,
+                "accepted_on": received,
+                "concluded_on": decided,
+                "outcome": outcome,
+                "amount_claimed_fen": kinds.fen(claimed),
+                "amount_granted_fen": kinds.fen(granted),
+                "summary": "",
+            },
+            SYSTEM,
+            today,
+        )
+    return len(claims)
+
+
 def _assign_handlers(rng: random.Random, staff: dict) -> None:
     for case in db.session.scalars(select(Case).where(Case.handler_id.is_(None))):
-        case.handler_id = staff["sifaju" if case.kind == "litigation" and rng.random() < 0.5 else "tiaojie"].id
+        case.handler_id = staff["sifaju" if case.kind == kinds.LITIGATION and rng.random() < 0.5 else "tiaojie"].id
 
 
 #: 2020: 85 litigation cases had a hearing, a head appeared at 83 of them (2 absences with approved reasons).
@@ -273,7 +320,7 @@ def _hearing_day(rng: random.Random, case: Case, year: int) -> date | None:
 def _hearings(rng: random.Random, today: date, approver) -> None:
     from casetrack.hearings.models import Hearing
 
-    litigation = list(db.session.scalars(select(Case).where(Case.kind == "litigation").order_by(Case.id)))
+    litigation = list(db.session.scalars(select(Case).where(Case.kind == kinds.LITIGATION).order_by(Case.id)))
     for year, (required, appeared) in HEARING_PLAN.items():
         candidates = [(case, day) for case in litigation if (day := _hearing_day(rng, case, year))]
         chosen = rng.sample(candidates, required)
@@ -374,7 +421,7 @@ def _risk(today: date, units, staff) -> None:
     liaison = accounts.find_user("fuchun")
     case = register_case(
         {
-            "kind": "review",
+            "kind": kinds.REVIEW,
             "number": f"富政复〔{today.year}〕88号",
             "respondent_unit_id": units["富春街道"].id,
             "matter": "expropriation",

@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, select, tuple_, update
 
 from casetrack.audit import services as audit
 from casetrack.bulk import insert_rows
+from casetrack.cases import kinds
 from casetrack.cases.models import Case
 from casetrack.cases.queries import scoped
 from casetrack.extensions import db
@@ -56,8 +57,8 @@ class HearingSheetImporter:
             if parsed.problems:
                 continue
             number, held_on = values["case_number"], values["held_on"]
-            litigation = [c for c in visible.get(number, []) if c["kind"] == "litigation"]
-            in_file = ("litigation", number) in context.case_keys_in_file
+            litigation = [c for c in visible.get(number, []) if kinds.has_hearings(c["kind"])]
+            in_file = any((kind, number) in context.case_keys_in_file for kind in kinds.HEARING_KINDS)
             if not litigation and not in_file:
                 message = (
                     N_("Case %(number)s is not a litigation case; only litigation cases have hearings.")
@@ -149,7 +150,7 @@ class HearingSheetImporter:
             ids = dict(
                 db.session.execute(
                     scoped(select(Case.number, Case.id), self.context.actor).where(
-                        Case.kind == "litigation", Case.number.in_(unresolved)
+                        Case.kind.in_(kinds.HEARING_KINDS), Case.number.in_(unresolved)
                     )
                 ).all()
             )

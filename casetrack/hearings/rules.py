@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from casetrack.cases import kinds
 from casetrack.i18n import N_
 
 PRINCIPAL_TITLES = {"main": N_("Principal head"), "deputy": N_("Deputy head in charge"), "other": N_("Other head")}
@@ -15,7 +16,7 @@ NAME_PRINCIPAL_DAYS_AHEAD = 7
 
 def schedule_problems(case_kind: str, held_on: date | None, court: str) -> list[str]:
     problems = []
-    if case_kind != "litigation":
+    if not kinds.has_hearings(case_kind):
         problems.append(N_("Only litigation cases have court hearings."))
     if held_on is None:
         problems.append(N_("Give the hearing date."))

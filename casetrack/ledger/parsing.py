@@ -7,6 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from casetrack.i18n import N_
@@ -153,6 +154,22 @@ def parse_positive_int(cell) -> int | None:
     if value < 1 or float(str(cell).strip()) != value:
         raise CellError(N_("%(value)s is not a whole number of at least 1."), value=cell)
     return value
+
+
+def parse_amount_fen(cell, limit_yuan: int) -> int | None:
+    """An amount in yuan (12345.6, "12,345.60", "12345.60元") of at most ``limit_yuan`` → fen."""
+    if is_blank(cell):
+        return None
+    text = str(cell).strip().replace(",", "").replace("，", "").removesuffix("元").strip()
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as exc:
+        raise CellError(N_("%(value)s is not an amount in yuan."), value=cell) from exc
+    if not amount.is_finite() or amount < 0 or amount > limit_yuan:
+        raise CellError(N_("%(value)s is not an amount in yuan."), value=cell)
+    if amount != amount.quantize(Decimal("0.01")):
+        raise CellError(N_("%(value)s has more than two decimals (fen)."), value=cell)
+    return int(amount * 100)
 
 
 def parse_choice(cell, choices: dict[str, str], what: str) -> str | None:

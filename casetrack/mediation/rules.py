@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from casetrack.cases import kinds
 from casetrack.i18n import N_
 
 SOURCES = {
@@ -36,11 +37,12 @@ SUCCEEDED = "succeeded"
 IDLE_DAYS = 30
 
 #: What a succeeded mediation may conclude its linked case as.
-CASE_OUTCOMES_AFTER_SUCCESS = {"review": ("terminated", "mediated"), "litigation": ("withdrawn", "mediated")}
+CASE_OUTCOMES_AFTER_SUCCESS = {code: kind.outcomes_after_mediation for code, kind in kinds.KINDS.items()}
 
 
 def source_for_case_kind(kind: str | None) -> str:
-    return {"review": "during_review", "litigation": "during_litigation"}.get(kind or "", "pre_filing")
+    spec = kinds.kind_of(kind)
+    return spec.mediation_source if spec else "pre_filing"
 
 
 def close_problems(

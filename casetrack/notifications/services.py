@@ -16,6 +16,7 @@ from casetrack import mail
 from casetrack.accounts.models import User
 from casetrack.accounts.permissions import roles_with
 from casetrack.bulk import insert_rows
+from casetrack.cases import kinds
 from casetrack.cases import rules as case_rules
 from casetrack.cases.models import Case
 from casetrack.extensions import db
@@ -60,7 +61,8 @@ def _active_user_ids() -> set[int]:
 
 def deadline_reminders(today: date, warning_days: int) -> list[Reminder]:
     """Open cases whose next statutory deadline is within ``warning_days`` or past: to the case handler (or
-    whoever registered it) and, for litigation, the respondent unit's liaisons who file the defence."""
+    whoever registered it) and, for the kinds whose deadlines the unit meets itself (kinds.CaseKind.reminds_unit:
+    a defence to file, a claim to decide), the respondent unit's liaisons."""
     rows = db.session.execute(
         select(
             Case.id,
@@ -73,12 +75,12 @@ def deadline_reminders(today: date, warning_days: int) -> list[Reminder]:
             Case.next_deadline_code,
         ).where(Case.is_open, Case.next_deadline_on <= today + timedelta(days=warning_days))
     ).all()
-    liaisons = _liaisons_by_unit({row.respondent_unit_id for row in rows if row.kind == "litigation"})
+    liaisons = _liaisons_by_unit({row.respondent_unit_id for row in rows if kinds.KINDS[row.kind].reminds_unit})
     active = _active_user_ids()
     reminders = []
     for row in rows:
         recipients = {row.handler_id or row.created_by_id}
-        if row.kind == "litigation":
+        if kinds.KINDS[row.kind].reminds_unit:
             recipients.update(liaisons.get(row.respondent_unit_id, ()))
         overdue = row.next_deadline_on < today
         message = (

@@ -13,36 +13,22 @@ from PIL import Image, ImageDraw, ImageFont
 from casetrack.reports.rules import (
     NO_UNIT_ACTIVE,
     NO_WATCH_LIST,
-    TREND_ROWS,
-    UNIT_COLUMNS,
     WATCH_FLAG_LABELS,
     active_units,
     cell,
+    heading,
     omitted_units,
     pct,
     render_markdown,
     report_title,
     summary_paragraph,
+    trend_counts,
+    trend_rates,
+    trend_rows,
+    unit_columns,
     watch_rows,
 )
-
-#: Colours of the chart series; the captions name them, since the pictures carry digits only (no CJK font is
-#: guaranteed on a server).
-COUNT_SERIES = (("review", "new", "#2f6fb0", "蓝色"), ("litigation", "new", "#e07b24", "橙色"))
-RATE_SERIES = (
-    ("review", "correction_rate_pct", "#2f6fb0", "蓝色"),
-    ("litigation", "loss_rate_pct", "#c0392b", "红色"),
-    ("appearance", "rate_pct", "#27ae60", "绿色"),
-    ("mediation", "success_rate_pct", "#8e44ad", "紫色"),
-)
-SERIES_NAMES = {
-    ("review", "new"): "复议新发",
-    ("litigation", "new"): "诉讼新发",
-    ("review", "correction_rate_pct"): "纠错率",
-    ("litigation", "loss_rate_pct"): "败诉率",
-    ("appearance", "rate_pct"): "出庭率",
-    ("mediation", "success_rate_pct"): "调解成功率",
-}
+from casetrack.stats.figures import Figure
 
 
 def markdown_bytes(report: dict, trend: list[dict]) -> bytes:
@@ -64,10 +50,11 @@ def docx_bytes(report: dict, trend: list[dict]) -> bytes:
     document.add_heading("二、分单位情况", level=1)
     units = active_units(report)
     if units:
+        columns = unit_columns(report)
         _table(
             document,
-            ["单位", *(heading for heading, *_ in UNIT_COLUMNS)],
-            [[row["unit"], *(cell(row, *column[1:]) for column in UNIT_COLUMNS)] for row in units],
+            ["单位", *(heading(figure) for figure in columns)],
+            [[row["unit"], *(cell(row, figure) for figure in columns)] for row in units],
         )
         if len(units) < len(report["by_unit"]):
             document.add_paragraph(omitted_units(report, units))
@@ -95,18 +82,16 @@ def docx_bytes(report: dict, trend: list[dict]) -> bytes:
         document.add_paragraph(NO_WATCH_LIST)
 
     document.add_heading("四、月度趋势", level=1)
-    document.add_picture(io.BytesIO(trend_chart_png(trend, COUNT_SERIES, percent=False)), width=Cm(16))
-    document.add_paragraph(
-        "图1 各月新发案件数(" + ",".join(f"{colour}:{SERIES_NAMES[(s, k)]}" for s, k, _, colour in COUNT_SERIES) + ")"
-    )
-    document.add_picture(io.BytesIO(trend_chart_png(trend, RATE_SERIES, percent=True)), width=Cm(16))
-    document.add_paragraph(
-        "图2 各月比率(%)(" + ",".join(f"{colour}:{SERIES_NAMES[(s, k)]}" for s, k, _, colour in RATE_SERIES) + ")"
-    )
+    # The pictures carry digits only (no CJK font is guaranteed on a server), so the captions name the colours.
+    counts, rates = trend_counts(report), trend_rates(report)
+    document.add_picture(io.BytesIO(trend_chart_png(trend, counts, percent=False)), width=Cm(16))
+    document.add_paragraph("图1 各月新发案件数(" + ",".join(f"{f.trend[1]}:{f.term}" for f in counts) + ")")
+    document.add_picture(io.BytesIO(trend_chart_png(trend, rates, percent=True)), width=Cm(16))
+    document.add_paragraph("图2 各月比率(%)(" + ",".join(f"{f.trend[1]}:{f.term}" for f in rates) + ")")
     _table(
         document,
         ["指标", *(f"{m['month']}月" for m in trend)],
-        [[heading, *(cell(m, section, key, is_pct) for m in trend)] for heading, section, key, is_pct in TREND_ROWS],
+        [[figure.term, *(cell(m, figure) for m in trend)] for figure in trend_rows(report)],
     )
 
     buffer = io.BytesIO()
@@ -117,21 +102,21 @@ def docx_bytes(report: dict, trend: list[dict]) -> bytes:
 def _table(document, headings: list[str], rows: list[list[str]]) -> None:
     table = document.add_table(rows=1, cols=len(headings))
     table.style = "Table Grid"
-    for position, heading in enumerate(headings):
-        table.rows[0].cells[position].text = heading
+    for position, title in enumerate(headings):
+        table.rows[0].cells[position].text = title
     for row in rows:
         cells = table.add_row().cells
         for position, value in enumerate(row):
             cells[position].text = value
 
 
-def trend_chart_png(trend: list[dict], series, percent: bool) -> bytes:
+def trend_chart_png(trend: list[dict], series: list[Figure], percent: bool) -> bytes:
     """Bars (counts) or lines (percentages) per month; months with no figure leave a gap in a line."""
     width, height, left, right, top, bottom = 960, 380, 60, 20, 20, 40
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
     font = ImageFont.load_default(size=14)
-    values = [m[section][key] for m in trend for section, key, *_ in series]
+    values = [m[f.section][f.value_key] for m in trend for f in series]
     ceiling = 100.0 if percent else float(max([v for v in values if v is not None] + [1]))
     plot_width, plot_height = width - left - right, height - top - bottom
 
@@ -158,14 +143,17 @@ def trend_chart_png(trend: list[dict], series, percent: bool) -> bytes:
     if not percent:
         bar = slot * 0.8 / len(series)
         for index, month in enumerate(trend):
-            for offset, (section, key, colour, _) in enumerate(series):
+            for offset, figure in enumerate(series):
                 x = left + slot * index + slot * 0.1 + bar * offset
-                draw.rectangle([(x, y_of(month[section][key])), (x + bar - 2, top + plot_height)], fill=colour)
+                value = month[figure.section][figure.value_key]
+                draw.rectangle([(x, y_of(value)), (x + bar - 2, top + plot_height)], fill=figure.trend[0])
     else:
-        for section, key, colour, _ in series:
+        for figure in series:
+            colour = figure.trend[0]
+            values = [month[figure.section][figure.value_key] for month in trend]
             points = [
-                (left + slot * (index + 0.5), y_of(month[section][key])) if month[section][key] is not None else None
-                for index, month in enumerate(trend)
+                (left + slot * (index + 0.5), y_of(value)) if value is not None else None
+                for index, value in enumerate(values)
             ]
             for start, end in zip(points, points[1:], strict=False):
                 if start and end:

@@ -8,35 +8,46 @@ from __future__ import annotations
 
 from datetime import date
 
-from casetrack.stats.rules import is_month_end, watch_list
-
-#: The by-unit table's columns: heading, section, key, is a percentage.
-UNIT_COLUMNS = (
-    ("复议新发(件)", "review", "new", False),
-    ("复议纠错(件)", "review", "corrected", False),
-    ("纠错率", "review", "correction_rate_pct", True),
-    ("诉讼新发(件)", "litigation", "new", False),
-    ("败诉(件)", "litigation", "lost", False),
-    ("败诉率", "litigation", "loss_rate_pct", True),
-    ("负责人出庭率", "appearance", "rate_pct", True),
-    ("调解成功率", "mediation", "success_rate_pct", True),
-)
+from casetrack.cases.kinds import COMPENSATION, LITIGATION, REVIEW
+from casetrack.stats import figures as registry
+from casetrack.stats.figures import AMOUNT, COUNT, RATE, Figure
+from casetrack.stats.rules import has_activity, is_month_end, watch_list
 
 WATCH_FLAG_LABELS = {"high_litigation": "诉讼案件多", "high_loss": "败诉率高", "low_appearance": "出庭率低"}
-
-#: The trend tables' rows: heading, section, key, is a percentage.
-TREND_ROWS = (
-    ("复议新发", "review", "new", False),
-    ("诉讼新发", "litigation", "new", False),
-    ("纠错率", "review", "correction_rate_pct", True),
-    ("败诉率", "litigation", "loss_rate_pct", True),
-    ("出庭率", "appearance", "rate_pct", True),
-    ("调解成功率", "mediation", "success_rate_pct", True),
-)
 
 NO_FIGURE = "—"
 NO_UNIT_ACTIVE = "本期无单位有案件。"
 NO_WATCH_LIST = "本期无行政诉讼案件,无需列出。"
+
+
+def _shown(figure: Figure, report: dict) -> bool:
+    """An optional section (stats.figures.Section.optional) is shown only for a period in which it counted."""
+    if not registry.section(figure.section).optional:
+        return True
+    counts = report[figure.section]
+    return any(counts[f.value_key] for f in registry.of_section(figure.section) if f.kind == COUNT)
+
+
+def unit_columns(report: dict) -> list[Figure]:
+    """The by-unit table's columns."""
+    return [figure for figure in registry.unit_columns() if _shown(figure, report)]
+
+
+def trend_counts(report: dict) -> list[Figure]:
+    return [figure for figure in registry.trend_counts() if _shown(figure, report)]
+
+
+def trend_rates(report: dict) -> list[Figure]:
+    return [figure for figure in registry.trend_rates() if _shown(figure, report)]
+
+
+def trend_rows(report: dict) -> list[Figure]:
+    """The trend table's rows: the counts, then the rates."""
+    return trend_counts(report) + trend_rates(report)
+
+
+def heading(figure: Figure) -> str:
+    return f"{figure.term}(件)" if figure.kind == COUNT else figure.term
 
 
 def omitted_units(report: dict, listed: list[dict]) -> str:
@@ -90,8 +101,9 @@ def report_title(report: dict) -> str:
 
 def summary_paragraph(report: dict, area: str = "全区") -> str:
     """ "2020年全区行政复议新发94件,同比下降20.34%,纠错9件,纠错率8.57%,下降48.9个百分点;……" """
-    review, litigation = report["review"], report["litigation"]
+    review, litigation = report[REVIEW], report[LITIGATION]
     appearance, mediation = report["appearance"], report["mediation"]
+    compensation = report[COMPENSATION]
     parts = [
         f"{period_label(report)}{area}行政复议新发{review['new']}件,{_yoy(review['new_yoy_pct'])},"
         f"纠错{review['corrected']}件,"
@@ -105,28 +117,24 @@ def summary_paragraph(report: dict, area: str = "全区") -> str:
             f"成功率{mediation['success_rate_pct']:.2f}%" if mediation["success_rate_pct"] is not None else "无办结调解"
         ),
     ]
+    if compensation["new"] or compensation["concluded"]:
+        parts.append(
+            f"行政赔偿案件新收{compensation['new']}件,决定{compensation['concluded']}件,"
+            f"其中予以赔偿{compensation['granted']}件,赔偿金额{compensation['amount_granted']:,.2f}元"
+        )
     return ";".join(parts) + "。"
 
 
-def cell(figures: dict, section: str, key: str, is_pct: bool) -> str:
-    value = figures[section][key]
-    return pct(value) if is_pct else str(value)
+def cell(figures: dict, figure: Figure) -> str:
+    value = figures[figure.section][figure.value_key]
+    if figure.kind == RATE:
+        return pct(value)
+    return f"{value:,.2f}" if figure.kind == AMOUNT else str(value)
 
 
 def active_units(report: dict) -> list[dict]:
     """Units with anything to report; a province has hundreds of units without a single case in a year."""
-
-    def any_activity(row: dict) -> bool:
-        return bool(
-            row["review"]["new"]
-            or row["review"]["concluded"]
-            or row["litigation"]["new"]
-            or row["litigation"]["concluded"]
-            or row["appearance"]["required"]
-            or row["mediation"]["concluded"]
-        )
-
-    return [row for row in report["by_unit"] if any_activity(row)]
+    return [row for row in report["by_unit"] if has_activity(row)]
 
 
 def watch_rows(report: dict, size: int = 5) -> list[dict]:
@@ -139,10 +147,11 @@ def render_markdown(report: dict, trend: list[dict]) -> str:
     lines += ["## 二、分单位情况", ""]
     units = active_units(report)
     if units:
-        lines.append("| 单位 | " + " | ".join(heading for heading, *_ in UNIT_COLUMNS) + " |")
-        lines.append("|---|" + "---:|" * len(UNIT_COLUMNS))
+        columns = unit_columns(report)
+        lines.append("| 单位 | " + " | ".join(heading(figure) for figure in columns) + " |")
+        lines.append("|---|" + "---:|" * len(columns))
         for row in units:
-            lines.append(f"| {row['unit']} | " + " | ".join(cell(row, *column[1:]) for column in UNIT_COLUMNS) + " |")
+            lines.append(f"| {row['unit']} | " + " | ".join(cell(row, figure) for figure in columns) + " |")
         if len(units) < len(report["by_unit"]):
             lines += ["", omitted_units(report, units)]
     else:
@@ -166,17 +175,18 @@ def render_markdown(report: dict, trend: list[dict]) -> str:
     lines += ["## 四、月度趋势", ""]
     lines.append("| 指标 | " + " | ".join(f"{m['month']}月" for m in trend) + " |")
     lines.append("|---|" + "---:|" * len(trend))
-    for heading, section, key, is_pct in TREND_ROWS:
-        lines.append(f"| {heading} | " + " | ".join(cell(m, section, key, is_pct) for m in trend) + " |")
-    lines += ["", "```text", *text_bars(trend), "```", ""]
+    for figure in trend_rows(report):
+        lines.append(f"| {figure.term} | " + " | ".join(cell(m, figure) for m in trend) + " |")
+    lines += ["", "```text", *text_bars(trend, trend_counts(report)), "```", ""]
     return "\n".join(lines)
 
 
-def text_bars(trend: list[dict], width: int = 30) -> list[str]:
-    """The monthly new cases as a bar chart in plain text, for readers of the Markdown file."""
-    largest = max([m["review"]["new"] for m in trend] + [m["litigation"]["new"] for m in trend] + [1])
+def text_bars(trend: list[dict], figures: list[Figure], width: int = 30) -> list[str]:
+    """The monthly counts as a bar chart in plain text, for readers of the Markdown file."""
+    largest = max([m[f.section][f.value_key] for m in trend for f in figures] + [1])
     rows = []
     for m in trend:
-        for label, value in (("复议", m["review"]["new"]), ("诉讼", m["litigation"]["new"])):
-            rows.append(f"{m['month']:>2}月 {label} {'█' * round(value * width / largest):<{width}} {value}")
+        for figure in figures:
+            value = m[figure.section][figure.value_key]
+            rows.append(f"{m['month']:>2}月 {figure.term} {'█' * round(value * width / largest):<{width}} {value}")
     return rows

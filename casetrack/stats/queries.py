@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
 
+from casetrack.cases import kinds
 from casetrack.cases.models import Case
 from casetrack.clock import local_today
 from casetrack.extensions import db
@@ -69,31 +70,49 @@ def _count(condition):
 
 
 def case_counts(period: Period, unit_id: int | None = None, by_unit: bool = False):
-    """review.new / concluded / corrected and litigation.new / concluded / lost for the period, in one scan.
+    """The case sections' counts (stats.figures: review, litigation, compensation) for the period, in one scan.
 
     Returns one mapping, or {unit_id: mapping} when ``by_unit``."""
     return _district_or_units(_case_counts_select(period), Case.respondent_unit_id, unit_id, by_unit)
 
 
+def _case_count_columns(period: Period) -> list[tuple[str, str, object]]:
+    """(label, the date the count belongs to, expression): each case count of the figure registry, its SQL here."""
+    received = Case.received_on.between(period.start, period.end)
+    concluded = Case.concluded_on.between(period.start, period.end)
+    review, compensation = Case.kind == kinds.REVIEW, Case.kind == kinds.COMPENSATION
+    # SPEC section 3: litigation figures count first-instance cases only; a second instance is the same dispute.
+    first_instance = and_(Case.kind == kinds.LITIGATION, Case.instance == kinds.FIRST_INSTANCE)
+    granted_in_period = and_(Case.is_granted, concluded)
+    return [
+        ("review_new", "received", _count(and_(review, received))),
+        ("review_concluded", "concluded", _count(and_(review, concluded))),
+        ("review_corrected", "concluded", _count(and_(Case.is_corrected, concluded))),
+        ("litigation_new", "received", _count(and_(first_instance, received))),
+        ("litigation_concluded", "concluded", _count(and_(first_instance, concluded))),
+        ("litigation_lost", "concluded", _count(and_(first_instance, Case.is_lost, concluded))),
+        ("compensation_new", "received", _count(and_(compensation, received))),
+        ("compensation_concluded", "concluded", _count(and_(compensation, concluded))),
+        ("compensation_granted", "concluded", _count(granted_in_period)),
+        (
+            "compensation_amount_granted",
+            "concluded",
+            func.coalesce(func.sum(case((granted_in_period, Case.amount_granted_fen), else_=0)), 0),
+        ),
+    ]
+
+
 def _case_counts_select(period: Period):
     received = Case.received_on.between(period.start, period.end)
     concluded = Case.concluded_on.between(period.start, period.end)
-    review = Case.kind == "review"
-    first_instance = and_(Case.kind == "litigation", Case.instance == "first")
-    columns = [
-        _count(and_(review, received)).label("review_new"),
-        _count(and_(review, concluded)).label("review_concluded"),
-        _count(and_(Case.is_corrected, concluded)).label("review_corrected"),
-        _count(and_(first_instance, received)).label("litigation_new"),
-        _count(and_(first_instance, concluded)).label("litigation_concluded"),
-        _count(and_(first_instance, Case.is_lost, concluded)).label("litigation_lost"),
-    ]
+    columns = [expression.label(label) for label, _, expression in _case_count_columns(period)]
     return select(*columns).where(or_(received, concluded))
 
 
+_EVERY_DAY = Period(date.min, date.max)
 #: Counts that belong to the month a case was received in, and to the month it was concluded in.
-_RECEIVED_KEYS = ("review_new", "litigation_new")
-_CONCLUDED_KEYS = ("review_concluded", "review_corrected", "litigation_concluded", "litigation_lost")
+_RECEIVED_KEYS = tuple(label for label, dated, _ in _case_count_columns(_EVERY_DAY) if dated == "received")
+_CONCLUDED_KEYS = tuple(label for label, dated, _ in _case_count_columns(_EVERY_DAY) if dated == "concluded")
 
 
 def case_counts_by_month(year: int, unit_id: int | None = None) -> dict[int, dict]:
@@ -138,7 +157,7 @@ def appearance_counts(period: Period, unit_id: int | None = None, by_unit: bool 
             func.coalesce(func.sum(per_case.c.appeared), 0).label("appearance_appeared"),
         )
         .select_from(per_case.join(Case, Case.id == per_case.c.case_id))
-        .where(Case.kind == "litigation")
+        .where(Case.kind.in_(kinds.HEARING_KINDS))
     )
     group = per_case.c.month if by_month else None
     return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group)
@@ -165,12 +184,8 @@ def figures(period: Period, previous: Period, unit_id: int | None = None) -> dic
     percentage-point changes; None for a zero denominator)."""
     from casetrack.stats.rules import shape_figures
 
-    return shape_figures(
-        case_counts(period, unit_id),
-        case_counts(previous, unit_id),
-        appearance_counts(period, unit_id),
-        mediation_counts(period, unit_id),
-    )
+    now = {**case_counts(period, unit_id), **appearance_counts(period, unit_id), **mediation_counts(period, unit_id)}
+    return shape_figures(now, case_counts(previous, unit_id))
 
 
 def figures_by_unit(period: Period, previous: Period) -> dict[int, dict]:
@@ -185,15 +200,26 @@ def district_and_unit_figures(period: Period, previous: Period) -> tuple[dict, d
     from casetrack.accounts.models import Unit
     from casetrack.stats.rules import shape_figures
 
-    grouped = (
-        (case_counts(period, by_unit=True), _ZERO_CASES),
-        (case_counts(previous, by_unit=True), _ZERO_CASES),
-        (appearance_counts(period, by_unit=True), _ZERO_APPEARANCE),
-        (mediation_counts(period, by_unit=True), _ZERO_MEDIATION),
+    cases_now, cases_before = case_counts(period, by_unit=True), case_counts(previous, by_unit=True)
+    appearance, mediation = appearance_counts(period, by_unit=True), mediation_counts(period, by_unit=True)
+
+    def now_of(unit_id):
+        return {
+            **cases_now.get(unit_id, _ZERO_CASES),
+            **appearance.get(unit_id, _ZERO_APPEARANCE),
+            **mediation.get(unit_id, _ZERO_MEDIATION),
+        }
+
+    district = shape_figures(
+        {
+            **_summed(cases_now, _ZERO_CASES),
+            **_summed(appearance, _ZERO_APPEARANCE),
+            **_summed(mediation, _ZERO_MEDIATION),
+        },
+        _summed(cases_before, _ZERO_CASES),
     )
-    district = shape_figures(*(_summed(counts, zero) for counts, zero in grouped))
     unit_ids = db.session.scalars(select(Unit.id)).all()
-    by_unit = {unit_id: shape_figures(*(counts.get(unit_id, zero) for counts, zero in grouped)) for unit_id in unit_ids}
+    by_unit = {unit_id: shape_figures(now_of(unit_id), cases_before.get(unit_id, _ZERO_CASES)) for unit_id in unit_ids}
     return district, by_unit
 
 
@@ -213,10 +239,12 @@ def monthly_figures(year: int, unit_id: int | None = None, through_month: int = 
         {
             "month": month,
             **shape_figures(
-                now[month],
+                {
+                    **now[month],
+                    **appearance.get(month, _ZERO_APPEARANCE),
+                    **mediation.get(month, _ZERO_MEDIATION),
+                },
                 before[month],
-                appearance.get(month, _ZERO_APPEARANCE),
-                mediation.get(month, _ZERO_MEDIATION),
             ),
         }
         for month in range(1, through_month + 1)
@@ -240,16 +268,6 @@ def trend_to(year: int, through: date, unit_id: int | None = None) -> list[dict]
     return months
 
 
-_ZERO_CASES = dict.fromkeys(
-    (
-        "review_new",
-        "review_concluded",
-        "review_corrected",
-        "litigation_new",
-        "litigation_concluded",
-        "litigation_lost",
-    ),
-    0,
-)
+_ZERO_CASES = dict.fromkeys((*_RECEIVED_KEYS, *_CONCLUDED_KEYS), 0)
 _ZERO_APPEARANCE = {"appearance_required": 0, "appearance_appeared": 0}
 _ZERO_MEDIATION = {"mediation_concluded": 0, "mediation_succeeded": 0}

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from casetrack.cases.kinds import LITIGATION
+from casetrack.stats.figures import AMOUNT, COUNT, FIGURES, SECTIONS, Figure, of_section
+
 
 def round_half_up(value: Decimal | float, places: int = 2) -> float:
     quantum = Decimal(1).scaleb(-places)
@@ -32,42 +35,54 @@ def change_pp(current_rate: float | None, previous_rate: float | None) -> float 
     return round_half_up(Decimal(str(current_rate)) - Decimal(str(previous_rate)))
 
 
-def shape_figures(now: dict, before: dict, appearance: dict, mediation: dict) -> dict:
-    """Counts from the SQL aggregates → the annual-report shape (SPEC section 4) with rates and changes."""
-    correction, correction_prev = (rate_pct(c["review_corrected"], c["review_concluded"]) for c in (now, before))
-    loss, loss_prev = (rate_pct(c["litigation_lost"], c["litigation_concluded"]) for c in (now, before))
-    return {
-        "review": {
-            "new": now["review_new"],
-            "new_prev": before["review_new"],
-            "new_yoy_pct": change_pct(now["review_new"], before["review_new"]),
-            "concluded": now["review_concluded"],
-            "corrected": now["review_corrected"],
-            "correction_rate_pct": correction,
-            "correction_rate_prev_pct": correction_prev,
-            "correction_rate_change_pp": change_pp(correction, correction_prev),
-        },
-        "litigation": {
-            "new": now["litigation_new"],
-            "new_prev": before["litigation_new"],
-            "new_yoy_pct": change_pct(now["litigation_new"], before["litigation_new"]),
-            "concluded": now["litigation_concluded"],
-            "lost": now["litigation_lost"],
-            "loss_rate_pct": loss,
-            "loss_rate_prev_pct": loss_prev,
-            "loss_rate_change_pp": change_pp(loss, loss_prev),
-        },
-        "appearance": {
-            "required": appearance["appearance_required"],
-            "appeared": appearance["appearance_appeared"],
-            "rate_pct": rate_pct(appearance["appearance_appeared"], appearance["appearance_required"]),
-        },
-        "mediation": {
-            "concluded": mediation["mediation_concluded"],
-            "succeeded": mediation["mediation_succeeded"],
-            "success_rate_pct": rate_pct(mediation["mediation_succeeded"], mediation["mediation_concluded"]),
-        },
-    }
+def shape_figures(now: dict, before: dict) -> dict:
+    """Counts from the SQL aggregates (stats.queries, labelled ``<section>_<field>``) of a period and of the same
+    period a year earlier → the annual-report shape (SPEC section 4): one dict per section of the figure registry,
+    each figure with its rate and, where it is compared, last year's value and the change."""
+    shaped: dict[str, dict] = {}
+    for section in SECTIONS:
+        values: dict = {}
+        for figure in of_section(section.code):
+            values.update(_shaped(figure, now, before))
+        shaped[section.code] = values
+    return shaped
+
+
+def _shaped(figure: Figure, now: dict, before: dict) -> dict:
+    if figure.kind == AMOUNT:
+        return {figure.value_key: round_half_up(Decimal(int(now[figure.sql_label])) / 100)}
+    if figure.kind == COUNT:
+        current = int(now[figure.sql_label])
+        if figure.change is None:
+            return {figure.value_key: current}
+        previous = int(before[figure.sql_label])
+        return {
+            figure.value_key: current,
+            figure.previous_key: previous,
+            figure.change_key: change_pct(current, previous),
+        }
+
+    def rate(counts: dict) -> float | None:
+        return rate_pct(
+            int(counts[f"{figure.section}_{figure.numerator}"]), int(counts[f"{figure.section}_{figure.denominator}"])
+        )
+
+    current = rate(now)
+    if figure.change is None:
+        return {figure.value_key: current}
+    previous = rate(before)
+    return {figure.value_key: current, figure.previous_key: previous, figure.change_key: change_pp(current, previous)}
+
+
+def has_activity(shaped: dict, with_previous: bool = False) -> bool:
+    """Anything counted in shape_figures' result (or, ``with_previous``, in the year-earlier period it compares)."""
+    for figure in FIGURES:
+        if figure.kind != COUNT:
+            continue
+        section = shaped[figure.section]
+        if section[figure.value_key] or (with_previous and figure.previous_key and section[figure.previous_key]):
+            return True
+    return False
 
 
 #: Flags of the "两高一低" watch list: many litigation cases, a high loss rate, a low appearance rate.
@@ -80,13 +95,13 @@ def watch_list(by_unit: dict[str, dict], size: int = 5, district: dict | None = 
     most flags first. A rate only ranks when it is worse than the district's own (without ``district``: any
     loss, any missed appearance) — a unit at 100 % appearance is never "low" however many share that rate.
     Units without a figure (no litigation, no concluded case, no hearing) are not ranked on it."""
-    loss_bar = (district or {}).get("litigation", {}).get("loss_rate_pct") or 0.0
+    loss_bar = (district or {}).get(LITIGATION, {}).get("loss_rate_pct") or 0.0
     appearance_bar = (district or {}).get("appearance", {}).get("rate_pct") or 100.0
     rows = [
         {
             "unit": unit,
-            "litigation_new": f["litigation"]["new"],
-            "loss_rate_pct": f["litigation"]["loss_rate_pct"],
+            "litigation_new": f[LITIGATION]["new"],
+            "loss_rate_pct": f[LITIGATION]["loss_rate_pct"],
             "appearance_rate_pct": f["appearance"]["rate_pct"],
         }
         for unit, f in by_unit.items()

@@ -175,6 +175,24 @@ def pct_or_none(value: float | None) -> str:
     return gettext("no figure") if value is None else f"{value:.2f}%"
 
 
+def figure_sentences(shaped: dict) -> list[tuple[str, list[str]]]:
+    """(section name, its sentences) for each section of the figure registry, in the recipient's language."""
+    from casetrack.stats import figures as registry
+
+    lines = []
+    for section in registry.SECTIONS:
+        values = dict(shaped[section.code])
+        for figure in registry.of_section(section.code):
+            if figure.kind == registry.AMOUNT:
+                values[figure.value_key] = f"{values[figure.value_key]:,.2f}"
+            elif figure.kind == registry.RATE:
+                values[figure.value_key] = pct_or_none(values[figure.value_key])
+            if figure.change_key:
+                values[figure.change_key] = pct_or_none(values[figure.change_key])
+        lines.append((gettext(section.label), [gettext(sentence, **values) for sentence in section.summary]))
+    return lines
+
+
 def compose(send: SummarySend, today: date) -> mail.Mail:
     recipient = send.recipient
     base_url = current_app.config["CASETRACK_BASE_URL"].rstrip("/")
@@ -209,10 +227,9 @@ def _monthly(send: SummarySend, recipient: User, base_url: str):
         "user": recipient,
         "year": year,
         "month": month,
-        "month_figures": month_figures,
-        "year_to_date": year_to_date,
+        "month_figures": figure_sentences(month_figures),
+        "year_to_date": figure_sentences(year_to_date),
         "base_url": base_url,
-        "pct_or_none": pct_or_none,
     }
     month_end = Period.month(year, month).end
     report = docx_bytes(annual_report(year, through=month_end), annual_trend(year, through=month_end))

@@ -127,6 +127,17 @@ def district(factories):
     litigation(factories, dongzhou, "(2019)浙0111行初1号", date(2019, 1, 1))
     hearing(lost, date(2020, 3, 1), True)
     hearing(won, date(2020, 5, 1), False)
+    factories.case(  # a 行政赔偿 claim: figures of its own, none of review's or litigation's
+        kind="compensation",
+        number="富赔〔2020〕1号",
+        respondent_unit=fuchun,
+        received_on=date(2020, 4, 10),
+        accepted_on=date(2020, 4, 10),
+        concluded_on=date(2020, 6, 10),
+        outcome="granted",
+        amount_claimed_fen=800000,
+        amount_granted_fen=500000,
+    )
     mediation(fuchun, "富调〔2020〕1号", "succeeded", date(2020, 6, 1))
     mediation(dongzhou, "富调〔2020〕2号", "failed", date(2020, 7, 1))
     mediation(dongzhou, "富调〔2020〕3号", "succeeded", date(2020, 8, 1))
@@ -146,13 +157,17 @@ def test_a_leader_sees_the_years_figures_with_year_on_year_changes(login_as, dis
     assert card(html, "loss-rate")["previous"] == "(2019: 暂无数据)"  # nothing concluded in 2019: no figure
     assert card(html, "appearance-rate")["value"] == "50.00%"
     assert card(html, "mediation-success-rate")["value"] == "66.67%"
+    assert card(html, "compensation-new") == {"value": "1", "change": "暂无数据", "previous": "(2019: 0)"}
+    assert card(html, "compensation-granted")["value"] == "1"
+    assert card(html, "compensation-amount")["value"] == "5,000.00"
 
 
 def test_monthly_tables_hold_every_month_of_a_past_year(login_as, district):
     found = tables(login_as("leader").get("/dashboard?year=2020").get_data(as_text=True))
     monthly = found["table-monthly-new"][1:]
     assert [row[0] for row in monthly] == [f"{month}月" for month in range(1, 13)]
-    assert [row[1:] for row in monthly[:4]] == [["0", "1"], ["1", "0"], ["2", "0"], ["0", "1"]]
+    # review, first-instance litigation, compensation claims
+    assert [row[1:] for row in monthly[:4]] == [["0", "1", "0"], ["1", "0", "0"], ["2", "0", "0"], ["0", "1", "1"]]
     rates = {row[0]: row[1:] for row in found["table-monthly-rates"][1:]}
     # correction, loss, appearance, mediation success; "—" is a month without a figure, never 0
     assert rates["3月"] == ["—", "—", "100.00%", "—"]
@@ -272,7 +287,7 @@ def test_the_excel_export_holds_what_the_page_shows(login_as, district):
     figures = list(workbook.worksheets[0].values)
     assert figures[2][1:4] == (3, 2, "+50.00%")
     monthly = list(workbook.worksheets[1].values)
-    assert [row[1:] for row in monthly[1:5]] == [(0, 1), (1, 0), (2, 0), (0, 1)]
+    assert [row[1:] for row in monthly[1:5]] == [(0, 1, 0), (1, 0, 0), (2, 0, 0), (0, 1, 1)]
 
 
 def test_the_excel_export_with_a_bad_filter_goes_back_to_the_page(login_as):

@@ -20,13 +20,19 @@ def _counts(review=(0, 0, 0), litigation=(0, 0, 0)):
     }
 
 
-def _figures(now, before, appearance=(0, 0), mediation=(0, 0)):
-    return shape_figures(
-        now,
-        before,
-        {"appearance_required": appearance[0], "appearance_appeared": appearance[1]},
-        {"mediation_concluded": mediation[0], "mediation_succeeded": mediation[1]},
-    )
+def _figures(now, before, appearance=(0, 0), mediation=(0, 0), compensation=(0, 0, 0, 0)):
+    counted = {
+        "appearance_required": appearance[0],
+        "appearance_appeared": appearance[1],
+        "mediation_concluded": mediation[0],
+        "mediation_succeeded": mediation[1],
+        "compensation_new": compensation[0],
+        "compensation_concluded": compensation[1],
+        "compensation_granted": compensation[2],
+        "compensation_amount_granted": compensation[3],
+    }
+    no_claims = dict.fromkeys(("compensation_new", "compensation_concluded", "compensation_granted"), 0)
+    return shape_figures({**now, **counted}, {**before, **no_claims})
 
 
 def test_the_paragraph_reads_like_the_seed_report():
@@ -53,6 +59,12 @@ def test_the_paragraph_says_so_when_there_is_no_figure_instead_of_printing_zero(
     assert "纠错率无数据" in text and "无开庭案件" in text and "无办结调解" in text
     rising = {"year": 2021, **_figures(_counts(review=(12, 4, 2)), _counts(review=(10, 4, 1)))}
     assert "同比上升20.00%" in summary_paragraph(rising) and "上升25个百分点" in summary_paragraph(rising)
+    assert "行政赔偿" not in summary_paragraph(rising)  # a year without claims says nothing about them
+
+
+def test_the_paragraph_adds_compensation_claims_when_there_are_any():
+    report = {"year": 2021, **_figures(_counts(review=(2, 1, 0)), _counts(), compensation=(4, 3, 2, 1_234_550))}
+    assert summary_paragraph(report).endswith("行政赔偿案件新收4件,决定3件,其中予以赔偿2件,赔偿金额12,345.50元。")
 
 
 def test_the_watch_list_flags_only_rates_worse_than_the_district():

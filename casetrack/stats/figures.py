@@ -1,0 +1,266 @@
+"""The figure registry: every figure declared once — what it is, how it is counted into the annual-report shape,
+how its change is expressed, and its names. Pure.
+
+The SQL that counts lives in stats.queries and answers, for each section, one count per ``count`` below under the
+label ``<section>_<field>``. The dashboard cards and charts, the report's tables and Word charts, the annual JSON,
+the API schema and the summary mails all loop over this registry instead of naming figures one by one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casetrack.cases.kinds import COMPENSATION, LITIGATION, REVIEW
+from casetrack.i18n import N_
+
+COUNT, RATE, AMOUNT = "count", "rate", "amount"
+#: A count's year-on-year change is a percentage of last year's count; a rate's is in percentage points.
+PCT, PP = "pct", "pp"
+
+
+@dataclass(frozen=True)
+class Figure:
+    section: str
+    #: The key within the section: "new", "correction_rate" (its JSON keys then are correction_rate_pct, …).
+    field: str
+    kind: str  # COUNT | RATE | AMOUNT
+    label: str  # msgid
+    #: The Chinese words the report (a Chinese government document whatever the interface language) uses.
+    term: str
+    #: RATE: the section's counts it divides.
+    numerator: str | None = None
+    denominator: str | None = None
+    #: How the change against the same period a year earlier is expressed (PCT, PP), or None: not compared.
+    change: str | None = None
+    #: A dashboard card; its element id.
+    card: str | None = None
+    #: msgid of the line under a card, with the section's counts as parameters.
+    detail: str | None = None
+    #: Drawn month by month (dashboard charts, the report's trend table and Word charts): (colour, its name).
+    trend: tuple[str, str] | None = None
+    #: A column of the report's table by unit.
+    unit_column: bool = False
+
+    @property
+    def key(self) -> str:
+        """The SPEC section 3 name: review.correction_rate."""
+        return f"{self.section}.{self.field}"
+
+    @property
+    def value_key(self) -> str:
+        """Its key in the annual-report JSON."""
+        return f"{self.field}_pct" if self.kind == RATE else self.field
+
+    @property
+    def previous_key(self) -> str | None:
+        if self.change is None:
+            return None
+        return f"{self.field}_prev_pct" if self.kind == RATE else f"{self.field}_prev"
+
+    @property
+    def change_key(self) -> str | None:
+        if self.change is None:
+            return None
+        return f"{self.field}_change_pp" if self.change == PP else f"{self.field}_yoy_pct"
+
+    @property
+    def sql_label(self) -> str:
+        return f"{self.section}_{self.field}"
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str
+    label: str  # msgid
+    #: msgids of the summary mail's sentences about the section; parameters are the section's values.
+    summary: tuple[str, ...]
+    #: Left out of the report's tables and charts for a period in which it counted nothing (most districts
+    #: have few compensation claims, and an empty column makes a crowded table harder to read).
+    optional: bool = False
+
+
+SECTIONS = (
+    Section(
+        REVIEW,
+        N_("Administrative review"),
+        (
+            N_("%(new)s new, year-on-year %(new_yoy_pct)s"),
+            N_("correction rate %(correction_rate_pct)s (%(corrected)s of %(concluded)s)"),
+        ),
+    ),
+    Section(
+        LITIGATION,
+        N_("Litigation (first instance)"),
+        (
+            N_("%(new)s new, year-on-year %(new_yoy_pct)s"),
+            N_("loss rate %(loss_rate_pct)s (%(lost)s of %(concluded)s)"),
+        ),
+    ),
+    Section("appearance", N_("Head appeared in court"), (N_("%(appeared)s of %(required)s cases, %(rate_pct)s"),)),
+    Section(
+        "mediation",
+        N_("Mediation"),
+        (N_("%(succeeded)s succeeded of %(concluded)s concluded, %(success_rate_pct)s"),),
+    ),
+    Section(
+        COMPENSATION,
+        N_("Administrative compensation"),
+        (
+            N_("%(new)s new, year-on-year %(new_yoy_pct)s"),
+            N_("%(granted)s granted of %(concluded)s decided, %(amount_granted)s yuan"),
+        ),
+        optional=True,
+    ),
+)
+
+FIGURES = (
+    Figure(
+        REVIEW,
+        "new",
+        COUNT,
+        N_("New review cases"),
+        "复议新发",
+        change=PCT,
+        card="review-new",
+        trend=("#2f6fb0", "蓝色"),
+        unit_column=True,
+    ),
+    Figure(REVIEW, "concluded", COUNT, N_("Review cases concluded"), "复议审结"),
+    Figure(REVIEW, "corrected", COUNT, N_("Review cases corrected"), "复议纠错", unit_column=True),
+    Figure(
+        REVIEW,
+        "correction_rate",
+        RATE,
+        N_("Review correction rate"),
+        "纠错率",
+        numerator="corrected",
+        denominator="concluded",
+        change=PP,
+        card="correction-rate",
+        detail=N_("%(corrected)s corrected of %(concluded)s concluded"),
+        trend=("#2f6fb0", "蓝色"),
+        unit_column=True,
+    ),
+    Figure(
+        LITIGATION,
+        "new",
+        COUNT,
+        N_("New first-instance litigation cases"),
+        "诉讼新发",
+        change=PCT,
+        card="litigation-new",
+        trend=("#e07b24", "橙色"),
+        unit_column=True,
+    ),
+    Figure(LITIGATION, "concluded", COUNT, N_("First-instance litigation cases concluded"), "诉讼审结"),
+    Figure(LITIGATION, "lost", COUNT, N_("Litigation cases lost"), "败诉", unit_column=True),
+    Figure(
+        LITIGATION,
+        "loss_rate",
+        RATE,
+        N_("Litigation loss rate"),
+        "败诉率",
+        numerator="lost",
+        denominator="concluded",
+        change=PP,
+        card="loss-rate",
+        detail=N_("%(lost)s lost of %(concluded)s concluded"),
+        trend=("#c0392b", "红色"),
+        unit_column=True,
+    ),
+    Figure("appearance", "required", COUNT, N_("Litigation cases with a hearing"), "开庭案件"),
+    Figure("appearance", "appeared", COUNT, N_("Cases where a head appeared"), "负责人出庭"),
+    Figure(
+        "appearance",
+        "rate",
+        RATE,
+        N_("Appearance rate"),
+        "出庭率",
+        numerator="appeared",
+        denominator="required",
+        card="appearance-rate",
+        detail=N_("a head appeared in %(appeared)s of %(required)s cases with a hearing"),
+        trend=("#27ae60", "绿色"),
+        unit_column=True,
+    ),
+    Figure("mediation", "concluded", COUNT, N_("Mediations concluded"), "调解办结"),
+    Figure("mediation", "succeeded", COUNT, N_("Mediations succeeded"), "调解成功"),
+    Figure(
+        "mediation",
+        "success_rate",
+        RATE,
+        N_("Mediation success rate"),
+        "调解成功率",
+        numerator="succeeded",
+        denominator="concluded",
+        card="mediation-success-rate",
+        detail=N_("%(succeeded)s succeeded of %(concluded)s concluded"),
+        trend=("#8e44ad", "紫色"),
+        unit_column=True,
+    ),
+    Figure(
+        COMPENSATION,
+        "new",
+        COUNT,
+        N_("New compensation claims"),
+        "赔偿新收",
+        change=PCT,
+        card="compensation-new",
+        trend=("#7f8c8d", "灰色"),
+        unit_column=True,
+    ),
+    Figure(COMPENSATION, "concluded", COUNT, N_("Compensation claims decided"), "赔偿决定"),
+    Figure(
+        COMPENSATION,
+        "granted",
+        COUNT,
+        N_("Compensation claims granted"),
+        "决定赔偿",
+        card="compensation-granted",
+        detail=N_("%(granted)s granted of %(concluded)s decided"),
+    ),
+    Figure(
+        COMPENSATION,
+        "amount_granted",
+        AMOUNT,
+        N_("Compensation granted (yuan)"),
+        "赔偿金额(元)",
+        card="compensation-amount",
+        unit_column=True,
+    ),
+)
+
+BY_KEY = {figure.key: figure for figure in FIGURES}
+
+
+def figure(key: str) -> Figure:
+    return BY_KEY[key]
+
+
+def of_section(code: str) -> list[Figure]:
+    return [f for f in FIGURES if f.section == code]
+
+
+def counted() -> list[Figure]:
+    """The figures the SQL counts (or sums); rates are divided from them."""
+    return [f for f in FIGURES if f.kind != RATE]
+
+
+def cards() -> list[Figure]:
+    return [f for f in FIGURES if f.card]
+
+
+def trend_counts() -> list[Figure]:
+    return [f for f in FIGURES if f.trend and f.kind == COUNT]
+
+
+def trend_rates() -> list[Figure]:
+    return [f for f in FIGURES if f.trend and f.kind == RATE]
+
+
+def unit_columns() -> list[Figure]:
+    return [f for f in FIGURES if f.unit_column]
+
+
+def section(code: str) -> Section:
+    return next(s for s in SECTIONS if s.code == code)
