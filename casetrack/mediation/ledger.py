@@ -11,7 +11,7 @@ from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
 from casetrack.ledger.lookups import cases_by_number
-from casetrack.ledger.parsing import parse_choice, parse_date, parse_text
+from casetrack.ledger.parsing import parse_date, parse_text, term_parser
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 from casetrack.mediation import rules
 from casetrack.mediation.models import Mediation
@@ -20,22 +20,14 @@ from casetrack.mediation.queries import scoped
 COMPARED = ("case_id", "source", "respondent_unit_id", "received_on", "concluded_on", "status")
 
 
-def _source(cell):
-    return parse_choice(cell, {**rules.SOURCE_TERMS, **{k: k for k in rules.SOURCES}}, "来源")
-
-
-def _result(cell):
-    return parse_choice(cell, {**rules.RESULT_TERMS, **{k: k for k in rules.CLOSED_STATUSES}}, "结果")
-
-
 COLUMNS = (
     Column("number", ("编号", "number"), parse_text, required=True),
     Column("case_number", ("关联案号", "case_number"), parse_text),
     Column("respondent", ("被申请单位", "respondent"), parse_text),
-    Column("source", ("来源", "source"), _source),
+    Column("source", ("来源", "source"), term_parser(rules.SOURCE_TERMS, rules.SOURCES, "来源")),
     Column("received_on", ("受理日期", "received_on"), parse_date, required=True),
     Column("concluded_on", ("办结日期", "concluded_on"), parse_date),
-    Column("result", ("结果", "result"), _result),
+    Column("result", ("结果", "result"), term_parser(rules.RESULT_TERMS, rules.CLOSED_STATUSES, "结果")),
 )
 
 
