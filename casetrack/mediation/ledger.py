@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
 
-from casetrack.accounts.permissions import can
 from casetrack.audit import services as audit
 from casetrack.bulk import insert_rows
+from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
 from casetrack.ledger.lookups import cases_by_number
 from casetrack.ledger.parsing import parse_date, parse_text, term_parser
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
-from casetrack.mediation import rules
+from casetrack.mediation import rules, services
 from casetrack.mediation.models import Mediation
 from casetrack.mediation.queries import scoped
 
@@ -39,12 +39,10 @@ class MediationSheetImporter:
 
     def plan(self, sheet: str, rows: list[ParsedRow]) -> None:
         context = self.context
-        if not can(context.actor, "write_mediation"):
-            context.error(
-                sheet,
-                rows[0].number if rows else 1,
-                N_("Only the mediation center and the legal bureau change mediations."),
-            )
+        try:
+            services.check_can_write(context.actor)
+        except DomainError as refusal:
+            context.error(sheet, rows[0].number if rows else 1, refusal.message, **refusal.params)
             return
         visible = cases_by_number({r.values["case_number"] for r in rows if r.values["case_number"]}, context.actor)
         existing = self._existing({r.values["number"] for r in rows if r.values["number"]})
