@@ -8,6 +8,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
+from casetrack.i18n import N_
+
 log = logging.getLogger(__name__)
 
 
@@ -49,11 +51,26 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+#: HTTP errors answered with nothing but their message.
+PLAIN_ERRORS = {
+    400: N_("The request could not be understood."),
+    403: N_("You do not have permission to do that."),
+    404: N_("The page or record does not exist."),
+    413: N_("The file is too large."),
+}
+
+
 def register_error_handlers(app: Flask) -> None:
     def render(status: int, message: str):
         if wants_json():
             return jsonify(error=message), status
         return render_template("error.html", status=status, message=message), status
+
+    def plain(status: int, message: str):
+        return lambda error: render(status, gettext(message))
+
+    for status, message in PLAIN_ERRORS.items():
+        app.register_error_handler(status, plain(status, message))
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
@@ -65,24 +82,12 @@ def register_error_handlers(app: Flask) -> None:
             400, gettext("The form has expired or did not come from this site. Reload the page and try again.")
         )
 
-    @app.errorhandler(400)
-    def bad_request(error):
-        return render(400, gettext("The request could not be understood."))
-
     @app.errorhandler(401)
     def unauthorized(error):
         # Pages redirect to the login form instead (Flask-Login); this is reached by API paths, whose blueprint
         # has no login view. The header tells a client which credentials are expected.
         body, status = render(401, gettext("Sign in, or send an API token in the header Authorization: Bearer TOKEN."))
         return body, status, {"WWW-Authenticate": 'Bearer realm="casetrack"'}
-
-    @app.errorhandler(403)
-    def forbidden(error):
-        return render(403, gettext("You do not have permission to do that."))
-
-    @app.errorhandler(404)
-    def not_found(error):
-        return render(404, gettext("The page or record does not exist."))
 
     @app.errorhandler(405)
     def method_not_allowed(error):
@@ -99,10 +104,6 @@ def register_error_handlers(app: Flask) -> None:
         if any("\x00" in value for value in values):
             return render(400, gettext("The input contains a NUL character, which cannot be stored. Remove it."))
         return None
-
-    @app.errorhandler(413)
-    def too_large(error):
-        return render(413, gettext("The file is too large."))
 
     @app.errorhandler(500)
     def server_error(error):

@@ -38,18 +38,23 @@ def savepoint():
         yield
 
 
-def attempt(work, success: str | None = None) -> bool:
-    """Run one service call in a savepoint: flash ``success``, or why it was refused (the request still commits
-    nothing of the refused call)."""
+def attempted(work) -> tuple[bool, object]:
+    """Run one service call in a savepoint: (True, what it returned), or (False, None) once why it was refused is
+    flashed (the request still commits nothing of the refused call)."""
     try:
         with savepoint():
-            work()
+            return True, work()
     except DomainError as error:
         flash(error.translated(), "error")
-        return False
-    if success:
+        return False, None
+
+
+def attempt(work, success: str | None = None) -> bool:
+    """``attempted`` for a call whose result the view does not need: flash ``success`` if it was not refused."""
+    done, _ = attempted(work)
+    if done and success:
         flash(success, "info")
-    return True
+    return done
 
 
 def discard_changes() -> None:

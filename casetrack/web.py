@@ -7,7 +7,7 @@ from datetime import date
 from functools import wraps
 from urllib.parse import urlparse
 
-from flask import Flask, abort, has_request_context, request, send_file, url_for
+from flask import Flask, abort, flash, has_request_context, redirect, request, send_file, url_for
 from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
@@ -45,6 +45,16 @@ def permission_required(capability: str):
         return wrapped
 
     return decorator
+
+
+def posted_form(form_class, problem: str, back: str):
+    """The posted form, validated. An invalid one flashes ``problem`` and ends the request with a redirect to
+    ``back``: an action posted from a page answers with that page, where the message is shown."""
+    form = form_class()
+    if not form.validate_on_submit():
+        flash(problem, "error")
+        abort(redirect(back))
+    return form
 
 
 def label(mapping: dict, code: str | None) -> str:

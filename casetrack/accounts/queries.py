@@ -5,6 +5,9 @@ from __future__ import annotations
 from sqlalchemy import Select
 
 from casetrack.accounts.permissions import can
+from casetrack.errors import NotFound
+from casetrack.extensions import db
+from casetrack.i18n import N_
 
 
 def restrict_to_actor_unit(stmt: Select, actor, unit_column) -> Select:
@@ -13,3 +16,12 @@ def restrict_to_actor_unit(stmt: Select, actor, unit_column) -> Select:
     if can(actor, "see_all_units"):
         return stmt
     return stmt.where(unit_column == (actor.unit_id or -1))
+
+
+def one_visible(stmt: Select, actor, unit_column):
+    """The one record ``stmt`` selects, if the actor may see it. Otherwise NotFound, the same as for a record that
+    does not exist, so a page never hints at another unit's records."""
+    record = db.session.scalar(restrict_to_actor_unit(stmt, actor, unit_column))
+    if record is None:
+        raise NotFound(N_("The page or record does not exist."))
+    return record

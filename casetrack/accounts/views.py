@@ -7,9 +7,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from casetrack.accounts import services
 from casetrack.accounts.forms import ConfirmForm, LoginForm, PasswordForm, UnitForm, UserForm
 from casetrack.audit.services import history
-from casetrack.errors import DomainError
 from casetrack.i18n import LOCALES
-from casetrack.unit_of_work import savepoint
+from casetrack.unit_of_work import attempt, attempted
 from casetrack.web import permission_required, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -69,14 +68,11 @@ def set_locale(code: str):
 @login_required
 def own_password():
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.reset_password(current_user, form.password.data, actor=current_user)
-        except DomainError as error:
-            flash(error.translated(), "error")
-        else:
-            flash(gettext("Your password has been changed."), "info")
-            return redirect(url_for("cases.index"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.reset_password(current_user, form.password.data, actor=current_user),
+        gettext("Your password has been changed."),
+    ):
+        return redirect(url_for("cases.index"))
     return render_template("accounts/password.html", form=form, user=current_user)
 
 
@@ -101,8 +97,8 @@ def new_user():
     form.unit_id.choices = _unit_choices()
     if form.validate_on_submit():
         unit = services.get_unit(form.unit_id.data) if form.unit_id.data else None
-        try:
-            user = services.create_user(
+        done, user = attempted(
+            lambda: services.create_user(
                 form.username.data,
                 form.role.data,
                 form.password.data or "",
@@ -111,9 +107,8 @@ def new_user():
                 email=form.email.data,
                 display_name=form.display_name.data or "",
             )
-        except DomainError as error:
-            flash(error.translated(), "error")
-        else:
+        )
+        if done:
             flash(gettext("User %(name)s created.", name=user.username), "info")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -129,22 +124,20 @@ def edit_user(user_id: int):
         form.unit_id.data = user.unit_id or 0
     if form.validate_on_submit():
         unit = services.get_unit(form.unit_id.data) if form.unit_id.data else None
-        try:
-            with savepoint():
-                services.update_user(
-                    user,
-                    current_user,
-                    role=form.role.data,
-                    unit=unit,
-                    email=form.email.data,
-                    display_name=form.display_name.data or "",
-                )
-                if form.password.data:
-                    services.reset_password(user, form.password.data, current_user)
-        except DomainError as error:
-            flash(error.translated(), "error")
-        else:
-            flash(gettext("User %(name)s saved.", name=user.username), "info")
+
+        def save():
+            services.update_user(
+                user,
+                current_user,
+                role=form.role.data,
+                unit=unit,
+                email=form.email.data,
+                display_name=form.display_name.data or "",
+            )
+            if form.password.data:
+                services.reset_password(user, form.password.data, current_user)
+
+        if attempt(save, gettext("User %(name)s saved.", name=user.username)):
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, history=history("user", user.id))
 
@@ -155,11 +148,7 @@ def toggle_user(user_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         user = services.get_user(user_id)
-        try:
-            services.set_active(user, not user.active, current_user)
-        except DomainError as error:
-            flash(error.translated(), "error")
-        else:
+        if attempt(lambda: services.set_active(user, not user.active, current_user)):
             flash(
                 gettext("User %(name)s activated.", name=user.username)
                 if user.active
@@ -182,19 +171,17 @@ def edit_unit(unit_id: int | None = None):
     unit = services.get_unit(unit_id) if unit_id else None
     form = UnitForm(obj=unit)
     if form.validate_on_submit():
-        try:
-            with savepoint():
-                saved = services.save_unit(
-                    unit,
-                    current_user,
-                    name=form.name.data,
-                    kind=form.kind.data,
-                    head_name=form.head_name.data,
-                    active=form.active.data,
-                )
-        except DomainError as error:
-            flash(error.translated(), "error")
-        else:
+        done, saved = attempted(
+            lambda: services.save_unit(
+                unit,
+                current_user,
+                name=form.name.data,
+                kind=form.kind.data,
+                head_name=form.head_name.data,
+                active=form.active.data,
+            )
+        )
+        if done:
             flash(gettext("Unit %(name)s saved.", name=saved.name), "info")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)

@@ -15,14 +15,10 @@ from casetrack.hearings.models import Hearing
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
 from casetrack.ledger.lookups import cases_by_number
-from casetrack.ledger.parsing import parse_choice, parse_date, parse_text, parse_yes_no
+from casetrack.ledger.parsing import parse_date, parse_text, parse_yes_no, term_parser
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 
 COMPARED = ("appeared", "principal_name", "principal_title", "spoke")
-
-
-def _title(cell):
-    return parse_choice(cell, {**rules.PRINCIPAL_TITLE_TERMS, **{k: k for k in rules.PRINCIPAL_TITLES}}, "职务")
 
 
 COLUMNS = (
@@ -30,7 +26,11 @@ COLUMNS = (
     Column("held_on", ("开庭日期", "hearing_date"), parse_date, required=True),
     Column("appeared", ("负责人出庭", "principal_appeared"), parse_yes_no),
     Column("principal_name", ("出庭负责人", "principal_name"), parse_text),
-    Column("principal_title", ("职务", "principal_title"), _title),
+    Column(
+        "principal_title",
+        ("职务", "principal_title"),
+        term_parser(rules.PRINCIPAL_TITLE_TERMS, rules.PRINCIPAL_TITLES, "职务"),
+    ),
     Column("spoke", ("出声", "spoke"), parse_yes_no),
     Column("court", ("法院", "court"), parse_text),
 )

@@ -7,20 +7,16 @@ from datetime import date
 from sqlalchemy import func, select
 
 from casetrack.accounts.permissions import can
+from casetrack.accounts.queries import one_visible
 from casetrack.cases.models import Case
 from casetrack.cases.queries import scoped
-from casetrack.errors import NotFound
 from casetrack.extensions import db
 from casetrack.hearings.models import Hearing
-from casetrack.i18n import N_
 
 
 def get_visible_hearing(actor, hearing_id: int) -> Hearing:
-    stmt = scoped(select(Hearing).join(Case, Case.id == Hearing.case_id).where(Hearing.id == hearing_id), actor)
-    hearing = db.session.scalar(stmt)
-    if hearing is None:
-        raise NotFound(N_("The page or record does not exist."))
-    return hearing
+    stmt = select(Hearing).join(Case, Case.id == Hearing.case_id).where(Hearing.id == hearing_id)
+    return one_visible(stmt, actor, Case.respondent_unit_id)
 
 
 def _between(actor, start: date, end: date, unit_id: int | None):

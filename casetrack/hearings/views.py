@@ -11,13 +11,12 @@ from casetrack.accounts.permissions import can
 from casetrack.accounts.services import all_units
 from casetrack.cases.queries import get_visible_case
 from casetrack.clock import local_today
-from casetrack.errors import DomainError
 from casetrack.hearings import queries, rules, services
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm, ScheduleForm
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
-from casetrack.unit_of_work import attempt, savepoint
-from casetrack.web import parse_date_arg, parse_int_arg, safe_next
+from casetrack.unit_of_work import attempt, attempted
+from casetrack.web import parse_date_arg, parse_int_arg, posted_form, safe_next
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
 #: Hearings listed in one calendar cell; the rest are counted, with a link to narrow down.
@@ -104,23 +103,20 @@ def appearance():
 @login_required
 def schedule(case_id: int):
     case = get_visible_case(current_user, case_id)
-    form = ScheduleForm()
-    if not form.validate_on_submit():
-        flash(gettext("Give the hearing date and the court."), "error")
-        return redirect(url_for("cases.show_case", case_id=case.id))
-    try:
-        with savepoint():
-            hearing = services.schedule_hearing(
-                case,
-                current_user,
-                held_on=form.held_on.data,
-                court=form.court.data,
-                courtroom=form.courtroom.data or "",
-                starts_at=form.starts_at.data,
-            )
-    except DomainError as error:
-        flash(error.translated(), "error")
-        return redirect(url_for("cases.show_case", case_id=case.id))
+    back = url_for("cases.show_case", case_id=case.id)
+    form = posted_form(ScheduleForm, gettext("Give the hearing date and the court."), back)
+    done, hearing = attempted(
+        lambda: services.schedule_hearing(
+            case,
+            current_user,
+            held_on=form.held_on.data,
+            court=form.court.data,
+            courtroom=form.courtroom.data or "",
+            starts_at=form.starts_at.data,
+        )
+    )
+    if not done:
+        return redirect(back)
     flash(gettext("Hearing on %(day)s scheduled.", day=hearing.held_on.isoformat()), "info")
     return redirect(url_for("hearings.show", hearing_id=hearing.id))
 
@@ -149,12 +145,22 @@ def show(hearing_id: int):
     )
 
 
+def _posted(hearing_id: int, form_class):
+    """The hearing a form is posted on, and the form; an invalid form is a bad request (the page never sends one)."""
+    hearing = queries.get_visible_hearing(current_user, hearing_id)
+    form = form_class()
+    form.validate_on_submit() or abort(400)
+    return hearing, form
+
+
+def _back_to(hearing_id: int):
+    return redirect(url_for("hearings.show", hearing_id=hearing_id))
+
+
 @bp.route("/<int:hearing_id>/principal", methods=["POST"])
 @login_required
 def principal(hearing_id: int):
-    hearing = queries.get_visible_hearing(current_user, hearing_id)
-    form = PrincipalForm()
-    form.validate_on_submit() or abort(400)
+    hearing, form = _posted(hearing_id, PrincipalForm)
     attempt(
         lambda: services.name_principal(
             hearing,
@@ -165,46 +171,34 @@ def principal(hearing_id: int):
         ),
         gettext("The head who will appear is recorded."),
     )
-    return redirect(url_for("hearings.show", hearing_id=hearing_id))
+    return _back_to(hearing_id)
 
 
 @bp.route("/<int:hearing_id>/appearance", methods=["POST"])
 @login_required
 def record(hearing_id: int):
-    hearing = queries.get_visible_hearing(current_user, hearing_id)
-    form = AppearanceForm()
-    form.validate_on_submit() or abort(400)
+    hearing, form = _posted(hearing_id, AppearanceForm)
     appeared = {"yes": True, "no": False}.get(form.appeared.data)
-    try:
-        with savepoint():
-            services.record_appearance(
-                hearing,
-                current_user,
-                local_today(),
-                appeared=appeared,
-                name=form.principal_name.data or "",
-                title=form.principal_title.data or None,
-                spoke=form.spoke.data,
-                absence_reason=form.absence_reason.data or "",
-                expected_version=form.version.data,
-            )
-    except DomainError as error:
-        flash(error.translated(), "error")
-        return redirect(url_for("hearings.show", hearing_id=hearing_id))
-    flash(gettext("The appearance is recorded."), "info")
-    return redirect(url_for("hearings.show", hearing_id=hearing_id))
+    attempt(
+        lambda: services.record_appearance(
+            hearing,
+            current_user,
+            local_today(),
+            appeared=appeared,
+            name=form.principal_name.data or "",
+            title=form.principal_title.data or None,
+            spoke=form.spoke.data,
+            absence_reason=form.absence_reason.data or "",
+            expected_version=form.version.data,
+        ),
+        gettext("The appearance is recorded."),
+    )
+    return _back_to(hearing_id)
 
 
 @bp.route("/<int:hearing_id>/approve", methods=["POST"])
 @login_required
 def approve(hearing_id: int):
-    hearing = queries.get_visible_hearing(current_user, hearing_id)
-    ConfirmForm().validate_on_submit() or abort(400)
-    try:
-        with savepoint():
-            services.approve_absence(hearing, current_user)
-    except DomainError as error:
-        flash(error.translated(), "error")
-    else:
-        flash(gettext("The reason for the absence is approved."), "info")
+    hearing, _ = _posted(hearing_id, ConfirmForm)
+    attempt(lambda: services.approve_absence(hearing, current_user), gettext("The reason for the absence is approved."))
     return redirect(safe_next(request.form.get("next"), url_for("hearings.show", hearing_id=hearing_id)))

@@ -8,12 +8,11 @@ from sqlalchemy import select
 from casetrack.accounts.services import all_units
 from casetrack.cases.models import Case
 from casetrack.clock import local_today
-from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.interviews import services
 from casetrack.interviews.forms import InterviewForm, RectifiedForm
 from casetrack.interviews.models import Interview
-from casetrack.unit_of_work import savepoint
+from casetrack.unit_of_work import attempt, attempted
 from casetrack.web import permission_required
 
 bp = Blueprint("interviews", __name__, url_prefix="/interviews")
@@ -44,12 +43,10 @@ def new():
     )
     form.case_ids.choices = [(case.id, case.number) for case in cases]
     if form.validate_on_submit():
-        try:
-            with savepoint():
-                interview = services.record_interview({**{f.name: f.data for f in form}}, current_user, local_today())
-        except DomainError as error:
-            flash(error.translated(), "error")
-        else:
+        done, interview = attempted(
+            lambda: services.record_interview({**{f.name: f.data for f in form}}, current_user, local_today())
+        )
+        if done:
             flash(gettext("Interview recorded."), "info")
             return redirect(url_for("interviews.show", interview_id=interview.id))
     return render_template("interviews/form.html", form=form), 400 if form.errors else 200
@@ -64,13 +61,10 @@ def show(interview_id: int):
         if not form.validate_on_submit():
             flash(gettext("Give the date the rectification was completed."), "error")
         else:
-            try:
-                with savepoint():
-                    services.mark_rectified(interview, current_user, form.rectified_on.data, local_today())
-            except DomainError as error:
-                flash(error.translated(), "error")
-            else:
-                flash(gettext("Rectification recorded."), "info")
+            attempt(
+                lambda: services.mark_rectified(interview, current_user, form.rectified_on.data, local_today()),
+                gettext("Rectification recorded."),
+            )
         return redirect(url_for("interviews.show", interview_id=interview_id))
     form.rectified_on.data = local_today()
     return render_template("interviews/detail.html", interview=interview, form=form)

@@ -183,6 +183,12 @@ def parse_choice(cell, choices: dict[str, str], what: str) -> str | None:
     return code
 
 
+def term_parser(terms: dict[str, str], codes, what: str):
+    """A column's parser for a cell holding a ledger term (``terms``: term → code) or one of ``codes`` itself."""
+    choices = {**terms, **{code: code for code in codes}}
+    return lambda cell: parse_choice(cell, choices, what)
+
+
 YES_NO = {
     "是": True,
     "否": False,

@@ -4,38 +4,30 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
 
-from casetrack.accounts.permissions import can
 from casetrack.audit import services as audit
 from casetrack.bulk import insert_rows
+from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
 from casetrack.ledger.lookups import cases_by_number
-from casetrack.ledger.parsing import parse_choice, parse_date, parse_text
+from casetrack.ledger.parsing import parse_date, parse_text, term_parser
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
-from casetrack.mediation import rules
+from casetrack.mediation import rules, services
 from casetrack.mediation.models import Mediation
 from casetrack.mediation.queries import scoped
 
 COMPARED = ("case_id", "source", "respondent_unit_id", "received_on", "concluded_on", "status")
 
 
-def _source(cell):
-    return parse_choice(cell, {**rules.SOURCE_TERMS, **{k: k for k in rules.SOURCES}}, "来源")
-
-
-def _result(cell):
-    return parse_choice(cell, {**rules.RESULT_TERMS, **{k: k for k in rules.CLOSED_STATUSES}}, "结果")
-
-
 COLUMNS = (
     Column("number", ("编号", "number"), parse_text, required=True),
     Column("case_number", ("关联案号", "case_number"), parse_text),
     Column("respondent", ("被申请单位", "respondent"), parse_text),
-    Column("source", ("来源", "source"), _source),
+    Column("source", ("来源", "source"), term_parser(rules.SOURCE_TERMS, rules.SOURCES, "来源")),
     Column("received_on", ("受理日期", "received_on"), parse_date, required=True),
     Column("concluded_on", ("办结日期", "concluded_on"), parse_date),
-    Column("result", ("结果", "result"), _result),
+    Column("result", ("结果", "result"), term_parser(rules.RESULT_TERMS, rules.CLOSED_STATUSES, "结果")),
 )
 
 
@@ -47,12 +39,10 @@ class MediationSheetImporter:
 
     def plan(self, sheet: str, rows: list[ParsedRow]) -> None:
         context = self.context
-        if not can(context.actor, "write_mediation"):
-            context.error(
-                sheet,
-                rows[0].number if rows else 1,
-                N_("Only the mediation center and the legal bureau change mediations."),
-            )
+        try:
+            services.check_can_write(context.actor)
+        except DomainError as refusal:
+            context.error(sheet, rows[0].number if rows else 1, refusal.message, **refusal.params)
             return
         visible = cases_by_number({r.values["case_number"] for r in rows if r.values["case_number"]}, context.actor)
         existing = self._existing({r.values["number"] for r in rows if r.values["number"]})

@@ -7,12 +7,11 @@ from datetime import date, timedelta
 
 from sqlalchemy import Select, or_, select
 
-from casetrack.accounts.queries import restrict_to_actor_unit
+from casetrack.accounts.queries import one_visible, restrict_to_actor_unit
 from casetrack.cases.queries import COUNT_CAP, Page, count_matching
 from casetrack.cases.rules import search_bigrams
-from casetrack.errors import NotFound
+from casetrack.date_ranges import within_date_ranges
 from casetrack.extensions import db
-from casetrack.i18n import N_
 from casetrack.mediation import rules
 from casetrack.mediation.models import Mediation
 
@@ -22,10 +21,7 @@ def scoped(stmt: Select, actor) -> Select:
 
 
 def get_visible_mediation(actor, mediation_id: int) -> Mediation:
-    mediation = db.session.scalar(scoped(select(Mediation).where(Mediation.id == mediation_id), actor))
-    if mediation is None:
-        raise NotFound(N_("The page or record does not exist."))
-    return mediation
+    return one_visible(select(Mediation).where(Mediation.id == mediation_id), actor, Mediation.respondent_unit_id)
 
 
 @dataclass
@@ -76,14 +72,7 @@ def filtered(actor, filters: MediationFilters, today: date) -> Select:
         stmt = stmt.where(Mediation.respondent_unit_id == filters.unit_id)
     if filters.mediator_id:
         stmt = stmt.where(Mediation.mediator_id == filters.mediator_id)
-    if filters.received_from:
-        stmt = stmt.where(Mediation.received_on >= filters.received_from)
-    if filters.received_to:
-        stmt = stmt.where(Mediation.received_on <= filters.received_to)
-    if filters.concluded_from:
-        stmt = stmt.where(Mediation.concluded_on >= filters.concluded_from)
-    if filters.concluded_to:
-        stmt = stmt.where(Mediation.concluded_on <= filters.concluded_to)
+    stmt = within_date_ranges(stmt, filters, Mediation.received_on, Mediation.concluded_on)
     if filters.idle:
         stmt = stmt.where(
             Mediation.status == "open", Mediation.last_activity_on <= today - timedelta(days=rules.IDLE_DAYS)

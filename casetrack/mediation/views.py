@@ -12,15 +12,14 @@ from casetrack.cases import rules as case_rules
 from casetrack.cases.models import Case
 from casetrack.cases.queries import get_visible_case, scoped
 from casetrack.clock import local_today
-from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation import queries, rules, services
 from casetrack.mediation.forms import CloseForm, ConcludeCaseForm, MediationForm, SessionForm
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
-from casetrack.unit_of_work import attempt, savepoint
-from casetrack.web import label, parse_int_arg, permission_required, read_date_filters, xlsx_download
+from casetrack.unit_of_work import attempt, attempted
+from casetrack.web import label, parse_int_arg, permission_required, posted_form, read_date_filters, xlsx_download
 
 bp = Blueprint("mediation", __name__, url_prefix="/mediations")
 
@@ -135,24 +134,23 @@ def new():
                 flash(gettext("No case has the number %(number)s.", number=form.case_number.data), "error")
                 return render_template("mediation/form.html", form=form), 400
             case = matches[0]
-        try:
-            with savepoint():
-                mediation = services.register_mediation(
-                    {
-                        "number": form.number.data,
-                        "case": case,
-                        "respondent_unit_id": form.respondent_unit_id.data or None,
-                        "source": form.source.data,
-                        "mediator_id": form.mediator_id.data or None,
-                        "parties": form.parties.data,
-                        "subject": form.subject.data,
-                        "received_on": form.received_on.data,
-                    },
-                    current_user,
-                    local_today(),
-                )
-        except DomainError as error:
-            flash(error.translated(), "error")
+        done, mediation = attempted(
+            lambda: services.register_mediation(
+                {
+                    "number": form.number.data,
+                    "case": case,
+                    "respondent_unit_id": form.respondent_unit_id.data or None,
+                    "source": form.source.data,
+                    "mediator_id": form.mediator_id.data or None,
+                    "parties": form.parties.data,
+                    "subject": form.subject.data,
+                    "received_on": form.received_on.data,
+                },
+                current_user,
+                local_today(),
+            )
+        )
+        if not done:
             return render_template("mediation/form.html", form=form), 400
         flash(gettext("Mediation %(number)s registered.", number=mediation.number), "info")
         return redirect(url_for("mediation.show", mediation_id=mediation.id))
@@ -190,14 +188,15 @@ def show(mediation_id: int):
     )
 
 
+def _show_url(mediation_id: int) -> str:
+    return url_for("mediation.show", mediation_id=mediation_id)
+
+
 @bp.route("/<int:mediation_id>/sessions", methods=["POST"])
 @permission_required("write_mediation")
 def add_session(mediation_id: int):
     mediation = queries.get_visible_mediation(current_user, mediation_id)
-    form = SessionForm()
-    if not form.validate_on_submit():
-        flash(gettext("Give the session date and what happened."), "error")
-        return redirect(url_for("mediation.show", mediation_id=mediation_id))
+    form = posted_form(SessionForm, gettext("Give the session date and what happened."), _show_url(mediation_id))
     attempt(
         lambda: services.add_session(
             mediation,
@@ -209,33 +208,28 @@ def add_session(mediation_id: int):
         ),
         gettext("Session recorded."),
     )
-    return redirect(url_for("mediation.show", mediation_id=mediation_id))
+    return redirect(_show_url(mediation_id))
 
 
 @bp.route("/<int:mediation_id>/close", methods=["POST"])
 @permission_required("write_mediation")
 def close(mediation_id: int):
     mediation = queries.get_visible_mediation(current_user, mediation_id)
-    form = CloseForm()
-    if not form.validate_on_submit():
-        flash(gettext("Choose how the mediation ended and give the date."), "error")
-        return redirect(url_for("mediation.show", mediation_id=mediation_id))
-    try:
-        with savepoint():
-            services.close_mediation(
-                mediation,
-                current_user,
-                local_today(),
-                result=form.result.data,
-                concluded_on=form.concluded_on.data,
-                agreement=form.agreement.data or "",
-                expected_version=form.version.data,
-            )
-    except DomainError as error:
-        flash(error.translated(), "error")
-    else:
+    form = posted_form(CloseForm, gettext("Choose how the mediation ended and give the date."), _show_url(mediation_id))
+    closed = attempt(
+        lambda: services.close_mediation(
+            mediation,
+            current_user,
+            local_today(),
+            result=form.result.data,
+            concluded_on=form.concluded_on.data,
+            agreement=form.agreement.data or "",
+            expected_version=form.version.data,
+        )
+    )
+    if closed:
         flash(gettext("Mediation closed: %(result)s.", result=label(rules.STATUSES, mediation.status)), "info")
-    return redirect(url_for("mediation.show", mediation_id=mediation_id))
+    return redirect(_show_url(mediation_id))
 
 
 @bp.route("/<int:mediation_id>/conclude-case", methods=["POST"])
@@ -244,11 +238,10 @@ def conclude_case(mediation_id: int):
     mediation = queries.get_visible_mediation(current_user, mediation_id)
     form = ConcludeCaseForm()
     form.validate_on_submit() or abort(400)
-    try:
-        with savepoint():
-            case = services.conclude_linked_case(mediation, current_user, local_today(), outcome=form.outcome.data)
-    except DomainError as error:
-        flash(error.translated(), "error")
-        return redirect(url_for("mediation.show", mediation_id=mediation_id))
+    done, case = attempted(
+        lambda: services.conclude_linked_case(mediation, current_user, local_today(), outcome=form.outcome.data)
+    )
+    if not done:
+        return redirect(_show_url(mediation_id))
     flash(gettext("Case %(number)s concluded.", number=case.number), "info")
     return redirect(url_for("cases.show_case", case_id=case.id))

@@ -9,21 +9,17 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.permissions import can
+from casetrack.accounts.queries import one_visible
 from casetrack.cases.models import Case
 from casetrack.cases.queries import Page, scoped
-from casetrack.errors import NotFound
 from casetrack.extensions import db
-from casetrack.i18n import N_
 from casetrack.risk import rules
 from casetrack.risk.models import ActionItem, RiskCase, RiskScore
 
 
 def get_visible_risk_case(actor, risk_case_id: int) -> RiskCase:
-    stmt = scoped(select(RiskCase).join(Case, Case.id == RiskCase.case_id).where(RiskCase.id == risk_case_id), actor)
-    risk_case = db.session.scalar(stmt)
-    if risk_case is None:
-        raise NotFound(N_("The page or record does not exist."))
-    return risk_case
+    stmt = select(RiskCase).join(Case, Case.id == RiskCase.case_id).where(RiskCase.id == risk_case_id)
+    return one_visible(stmt, actor, Case.respondent_unit_id)
 
 
 def risk_case_of(case_id: int) -> RiskCase | None:

@@ -17,7 +17,7 @@ from casetrack.risk import queries, rules, services
 from casetrack.risk.forms import CommentForm, CompleteItemForm, ConfirmRiskForm, FlagForm, ItemForm, SettingsForm
 from casetrack.risk.models import ActionItem
 from casetrack.unit_of_work import attempt, savepoint
-from casetrack.web import label, parse_int_arg, permission_required, xlsx_download
+from casetrack.web import label, parse_int_arg, permission_required, posted_form, xlsx_download
 
 bp = Blueprint("risk", __name__, url_prefix="/risk")
 
@@ -184,10 +184,11 @@ def transition(risk_case_id: int, action: str):
 @login_required
 def add_item(risk_case_id: int):
     risk_case = queries.get_visible_risk_case(current_user, risk_case_id)
-    form = ItemForm()
-    if not form.validate_on_submit():
-        flash(gettext("Describe the measure and give its due date."), "error")
-        return redirect(url_for("risk.show", risk_case_id=risk_case_id))
+    form = posted_form(
+        ItemForm,
+        gettext("Describe the measure and give its due date."),
+        url_for("risk.show", risk_case_id=risk_case_id),
+    )
     return _act(
         risk_case_id,
         lambda: services.add_item(
@@ -207,10 +208,11 @@ def add_item(risk_case_id: int):
 def complete_item(item_id: int):
     item = db.session.get(ActionItem, item_id) or abort(404)
     queries.get_visible_risk_case(current_user, item.risk_case_id)
-    form = CompleteItemForm()
-    if not form.validate_on_submit():
-        flash(gettext("Give the date it was done and the evidence."), "error")
-        return redirect(url_for("risk.show", risk_case_id=item.risk_case_id))
+    form = posted_form(
+        CompleteItemForm,
+        gettext("Give the date it was done and the evidence."),
+        url_for("risk.show", risk_case_id=item.risk_case_id),
+    )
     return _act(
         item.risk_case_id,
         lambda: services.complete_item(
@@ -223,18 +225,13 @@ def complete_item(item_id: int):
 @login_required
 def flag(case_id: int):
     case = get_visible_case(current_user, case_id)
-    form = FlagForm()
-    if not form.validate_on_submit():
-        flash(gettext("Give a reason; it is kept in the case history."), "error")
-        return redirect(url_for("cases.show_case", case_id=case_id))
-    try:
-        with savepoint():
-            services.flag_case(case, form.flag.data, form.reason.data, current_user, local_today())
-    except DomainError as error:
-        flash(error.translated(), "error")
-    else:
-        flash(gettext("Case flagged; its risk score is updated."), "info")
-    return redirect(url_for("cases.show_case", case_id=case_id))
+    back = url_for("cases.show_case", case_id=case_id)
+    form = posted_form(FlagForm, gettext("Give a reason; it is kept in the case history."), back)
+    attempt(
+        lambda: services.flag_case(case, form.flag.data, form.reason.data, current_user, local_today()),
+        gettext("Case flagged; its risk score is updated."),
+    )
+    return redirect(back)
 
 
 @bp.route("/settings", methods=["GET", "POST"])

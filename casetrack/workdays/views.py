@@ -7,9 +7,8 @@ from sqlalchemy import select
 
 from casetrack.cases.tasks import refresh_deadlines
 from casetrack.clock import local_today
-from casetrack.errors import DomainError
 from casetrack.extensions import db
-from casetrack.unit_of_work import after_commit, savepoint
+from casetrack.unit_of_work import after_commit, attempt
 from casetrack.web import permission_required
 from casetrack.workdays import services
 from casetrack.workdays.forms import DeleteOverrideForm, OverrideForm
@@ -27,16 +26,12 @@ def _after_change() -> None:
 @permission_required("administer")
 def overrides():
     form = OverrideForm()
-    if form.validate_on_submit():
-        try:
-            with savepoint():
-                services.set_override(form.day.data, form.is_workday.data == "1", form.note.data, current_user)
-        except DomainError as error:
-            flash(error.translated(), "error")
-        else:
-            _after_change()
-            flash(gettext("Calendar saved; open cases' deadlines are being recomputed."), "info")
-            return redirect(url_for("workdays.overrides"))
+    if form.validate_on_submit() and attempt(
+        lambda: services.set_override(form.day.data, form.is_workday.data == "1", form.note.data, current_user)
+    ):
+        _after_change()
+        flash(gettext("Calendar saved; open cases' deadlines are being recomputed."), "info")
+        return redirect(url_for("workdays.overrides"))
     rows = list(db.session.scalars(select(HolidayOverride).order_by(HolidayOverride.day.desc())))
     return render_template(
         "workdays/overrides.html",
@@ -51,13 +46,7 @@ def overrides():
 @permission_required("administer")
 def delete():
     form = DeleteOverrideForm()
-    if form.validate_on_submit():
-        try:
-            with savepoint():
-                services.delete_override(form.day.data, current_user)
-        except DomainError as error:
-            flash(error.translated(), "error")
-        else:
-            _after_change()
-            flash(gettext("Override removed."), "info")
+    if form.validate_on_submit() and attempt(lambda: services.delete_override(form.day.data, current_user)):
+        _after_change()
+        flash(gettext("Override removed."), "info")
     return redirect(url_for("workdays.overrides"))

@@ -227,3 +227,16 @@ def test_a_two_character_name_finds_its_mediation(factories, login_as):
     for needle in ("徐福", "征收"):
         page = client.get(f"/mediations/?q={needle}").get_data(as_text=True)
         assert "富调〔2026〕5号" in page and "富调〔2026〕6号" not in page
+
+
+def test_an_incomplete_or_refused_session_goes_back_to_the_mediation_with_the_reason(factories, login_as):
+    unit = factories.unit(name="新登镇")
+    mediation = register(SYSTEM, unit)
+    db.session.commit()
+    client = login_as("mediator")
+    for data in ({"participants": "双方"}, {"held_on": (TODAY + timedelta(days=1)).isoformat(), "notes": "太早"}):
+        response = client.post(f"/mediations/{mediation.id}/sessions", data=data)
+        assert response.status_code == 302 and response.headers["Location"].endswith(f"/mediations/{mediation.id}")
+        assert 'class="flash error"' in client.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Mediation, mediation.id).sessions == []
