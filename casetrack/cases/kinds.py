@@ -152,6 +152,23 @@ def _compensation_deadlines(case: dict, calendar, add: AddDeadline) -> None:
 
 # --- the kinds -----------------------------------------------------------------------------------------------
 
+#: Rulings against the act that a review body and a court both make (行政复议法 Arts 63–67, 行政诉讼法 Arts 70–77):
+#: a review's correction (纠错) and, with compensation, a lawsuit's loss (败诉).
+_ADVERSE_RULINGS = {
+    "revoked": N_("Revoked"),
+    "varied": N_("Varied"),
+    "confirmed_illegal": N_("Confirmed illegal"),
+    "confirmed_invalid": N_("Confirmed invalid"),
+    "ordered_to_perform": N_("Ordered to perform"),
+}
+_ADVERSE_RULING_TERMS = {
+    "撤销": "revoked",
+    "变更": "varied",
+    "确认违法": "confirmed_illegal",
+    "确认无效": "confirmed_invalid",
+    "责令履行": "ordered_to_perform",
+}
+
 REVIEW_KIND = CaseKind(
     code=REVIEW,
     label=N_("Administrative review"),
@@ -159,22 +176,14 @@ REVIEW_KIND = CaseKind(
     outcomes={
         "upheld": N_("Upheld"),
         "rejected": N_("Application rejected"),
-        "revoked": N_("Revoked"),
-        "varied": N_("Varied"),
-        "confirmed_illegal": N_("Confirmed illegal"),
-        "confirmed_invalid": N_("Confirmed invalid"),
-        "ordered_to_perform": N_("Ordered to perform"),
+        **_ADVERSE_RULINGS,
         "terminated": N_("Terminated"),
         "mediated": N_("Mediated"),
     },
     outcome_terms={
         "维持": "upheld",
         "驳回": "rejected",
-        "撤销": "revoked",
-        "变更": "varied",
-        "确认违法": "confirmed_illegal",
-        "确认无效": "confirmed_invalid",
-        "责令履行": "ordered_to_perform",
+        **_ADVERSE_RULING_TERMS,
         "终止": "terminated",
         "调解": "mediated",
     },
@@ -194,7 +203,7 @@ REVIEW_KIND = CaseKind(
     },
     deadline_rule=_review_deadlines,
     # SPEC section 2: the outcomes that correct the respondent's act.
-    corrected=frozenset({"revoked", "varied", "confirmed_illegal", "confirmed_invalid", "ordered_to_perform"}),
+    corrected=frozenset(_ADVERSE_RULINGS),
     mediation_source="during_review",
     outcomes_after_mediation=("terminated", "mediated"),
 )
@@ -205,11 +214,7 @@ LITIGATION_KIND = CaseKind(
     term="行政诉讼",
     outcomes={
         "claim_rejected": N_("Claim rejected"),
-        "revoked": N_("Revoked"),
-        "varied": N_("Varied"),
-        "confirmed_illegal": N_("Confirmed illegal"),
-        "confirmed_invalid": N_("Confirmed invalid"),
-        "ordered_to_perform": N_("Ordered to perform"),
+        **_ADVERSE_RULINGS,
         "compensation": N_("Compensation"),
         "withdrawn": N_("Withdrawn"),
         "mediated": N_("Mediated"),
@@ -217,11 +222,7 @@ LITIGATION_KIND = CaseKind(
     },
     outcome_terms={
         "驳回诉讼请求": "claim_rejected",
-        "撤销": "revoked",
-        "变更": "varied",
-        "确认违法": "confirmed_illegal",
-        "确认无效": "confirmed_invalid",
-        "责令履行": "ordered_to_perform",
+        **_ADVERSE_RULING_TERMS,
         "赔偿": "compensation",
         "撤诉": "withdrawn",
         "调解": "mediated",
@@ -235,9 +236,7 @@ LITIGATION_KIND = CaseKind(
     },
     deadline_rule=_litigation_deadlines,
     # SPEC section 2: the outcomes the respondent loses.
-    lost=frozenset(
-        {"revoked", "varied", "confirmed_illegal", "confirmed_invalid", "ordered_to_perform", "compensation"}
-    ),
+    lost=frozenset({*_ADVERSE_RULINGS, "compensation"}),
     has_hearings=True,
     reminds_unit=True,
     mediation_source="during_litigation",
@@ -299,19 +298,10 @@ def deadlines_of(case: dict, calendar, add: AddDeadline) -> None:
         kind.deadline_rule(case, calendar, add)
 
 
-def is_corrected(code: str | None, outcome: str | None) -> bool:
+def counts_as(attribute: str, code: str | None, outcome: str | None) -> bool:
+    """Whether an outcome of a kind is one its ``attribute`` (corrected, lost, granted) names."""
     kind = kind_of(code)
-    return kind is not None and outcome in kind.corrected
-
-
-def is_lost(code: str | None, outcome: str | None) -> bool:
-    kind = kind_of(code)
-    return kind is not None and outcome in kind.lost
-
-
-def is_granted(code: str | None, outcome: str | None) -> bool:
-    kind = kind_of(code)
-    return kind is not None and outcome in kind.granted
+    return kind is not None and outcome in getattr(kind, attribute)
 
 
 def counted_kinds(attribute: str) -> list[tuple[str, frozenset[str]]]:

@@ -401,10 +401,4 @@ def case_row(case: Case) -> list:
     ]
 
 
-CASE_SHEET = SheetSpec(
-    entity="cases",
-    sheet_names=("案件", "cases"),
-    columns=COLUMNS,
-    importer=CaseSheetImporter,
-    exporter=export_rows,
-)
+CASE_SHEET = SheetSpec("cases", ("案件", "cases"), COLUMNS, CaseSheetImporter, export_rows)

@@ -25,6 +25,18 @@ from casetrack.cases import kinds, rules
 from casetrack.extensions import db
 
 
+def _outcome_counts_as(attribute: str) -> hybrid_property:
+    def on_instance(case) -> bool:
+        return kinds.counts_as(attribute, case.kind, case.outcome)
+
+    def in_sql(cls):
+        return or_(
+            *(and_(cls.kind == kind, cls.outcome.in_(outcomes)) for kind, outcomes in kinds.counted_kinds(attribute))
+        )
+
+    return hybrid_property(on_instance, expr=in_sql)
+
+
 class Case(db.Model):
     """A case of one of the kinds in cases.kinds (行政复议, 行政诉讼, 行政赔偿) against one respondent unit."""
 
@@ -147,39 +159,10 @@ class Case(db.Model):
     def _is_open_expression(cls):
         return cls.status.in_(rules.OPEN_STATUSES)
 
-    @hybrid_property
-    def is_corrected(self) -> bool:
-        return rules.is_corrected(self.kind, self.outcome)
-
-    @is_corrected.inplace.expression
-    @classmethod
-    def _is_corrected_expression(cls):
-        return cls._counted_as("corrected")
-
-    @hybrid_property
-    def is_lost(self) -> bool:
-        return rules.is_lost(self.kind, self.outcome)
-
-    @is_lost.inplace.expression
-    @classmethod
-    def _is_lost_expression(cls):
-        return cls._counted_as("lost")
-
-    @hybrid_property
-    def is_granted(self) -> bool:
-        return rules.is_granted(self.kind, self.outcome)
-
-    @is_granted.inplace.expression
-    @classmethod
-    def _is_granted_expression(cls):
-        return cls._counted_as("granted")
-
-    @classmethod
-    def _counted_as(cls, attribute: str):
-        """SQL for kinds.is_corrected / is_lost / is_granted: the kinds whose outcomes count as ``attribute``."""
-        return or_(
-            *(and_(cls.kind == kind, cls.outcome.in_(outcomes)) for kind, outcomes in kinds.counted_kinds(attribute))
-        )
+    #: 纠错, 败诉, 予以赔偿: whether the case's outcome counts as its kind declares (cases.kinds), in Python and SQL.
+    is_corrected = _outcome_counts_as("corrected")
+    is_lost = _outcome_counts_as("lost")
+    is_granted = _outcome_counts_as("granted")
 
     @property
     def spec(self) -> kinds.CaseKind:

@@ -31,6 +31,18 @@ MATTERS = {
 #: outcome code → msgid for each kind.
 OUTCOMES_BY_KIND = {code: kind.outcomes for code, kind in kinds.KINDS.items()}
 
+#: A case's dates, the day it was received first: every other one lies between that day and today.
+DATE_FIELDS = (
+    "received_on",
+    "accepted_on",
+    "copy_sent_on",
+    "answer_received_on",
+    "served_on",
+    "defence_filed_on",
+    "declined_on",
+    "concluded_on",
+)
+
 #: 群体性案件 from this many applicants.
 GROUP_CASE_MIN_APPLICANTS = 5
 #: 行政复议法 Art. 62: at most one extension of at most 30 days.
@@ -110,9 +122,6 @@ def derive_status(accepted_on: date | None, concluded_on: date | None, declined_
     return "received"
 
 
-is_corrected, is_lost, is_granted = kinds.is_corrected, kinds.is_lost, kinds.is_granted
-
-
 def is_group_case(applicant_count: int | None) -> bool:
     return (applicant_count or 0) >= GROUP_CASE_MIN_APPLICANTS
 
@@ -151,15 +160,7 @@ def validate_case(values: dict, today: date) -> list[Problem]:
         problems.append(Problem("received_on", N_("The date received is required.")))
     elif received > today:
         problems.append(Problem("received_on", N_("The date received is in the future.")))
-    for field in (
-        "accepted_on",
-        "copy_sent_on",
-        "answer_received_on",
-        "served_on",
-        "defence_filed_on",
-        "declined_on",
-        "concluded_on",
-    ):
+    for field in DATE_FIELDS[1:]:
         day = values.get(field)
         if day is None:
             continue
@@ -280,21 +281,7 @@ class Deadline:
 DEADLINE_LABELS = kinds.DEADLINE_LABELS
 
 #: The case fields compute_deadlines reads.
-DATE_RULE_FIELDS = (
-    "kind",
-    "instance",
-    "procedure",
-    "received_on",
-    "accepted_on",
-    "copy_sent_on",
-    "answer_received_on",
-    "served_on",
-    "defence_filed_on",
-    "declined_on",
-    "concluded_on",
-    "outcome",
-    "extension_days",
-)
+DATE_RULE_FIELDS = ("kind", "instance", "procedure", *DATE_FIELDS, "outcome", "extension_days")
 
 
 def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:

@@ -217,10 +217,5 @@ def export_rows(actor):
 
 
 HEARING_SHEET = SheetSpec(
-    entity="hearings",
-    sheet_names=("庭审", "hearings"),
-    columns=COLUMNS,
-    importer=HearingSheetImporter,
-    exporter=export_rows,
-    after=("cases",),
+    "hearings", ("庭审", "hearings"), COLUMNS, HearingSheetImporter, export_rows, after=("cases",)
 )

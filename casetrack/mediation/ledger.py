@@ -247,10 +247,5 @@ def export_rows(actor):
 
 
 MEDIATION_SHEET = SheetSpec(
-    entity="mediations",
-    sheet_names=("调解", "mediations"),
-    columns=COLUMNS,
-    importer=MediationSheetImporter,
-    exporter=export_rows,
-    after=("cases",),
+    "mediations", ("调解", "mediations"), COLUMNS, MediationSheetImporter, export_rows, after=("cases",)
 )

@@ -113,107 +113,108 @@ SECTIONS = (
     ),
 )
 
+#: Chart colours of the figures drawn month by month, with their names for the Word captions.
+BLUE, ORANGE, RED, GREEN, PURPLE, GREY = (
+    ("#2f6fb0", "蓝色"),
+    ("#e07b24", "橙色"),
+    ("#c0392b", "红色"),
+    ("#27ae60", "绿色"),
+    ("#8e44ad", "紫色"),
+    ("#7f8c8d", "灰色"),
+)
+
+
+def _count(section: str, field: str, label: str, term: str, **options) -> Figure:
+    return Figure(section, field, COUNT, label, term, **options)
+
+
+def _rate(section: str, field: str, label: str, term: str, of: tuple[str, str], **options) -> Figure:
+    numerator, denominator = of
+    return Figure(section, field, RATE, label, term, numerator=numerator, denominator=denominator, **options)
+
+
 FIGURES = (
-    Figure(
-        REVIEW,
-        "new",
-        COUNT,
-        N_("New review cases"),
-        "复议新发",
-        change=PCT,
-        card="review-new",
-        trend=("#2f6fb0", "蓝色"),
-        unit_column=True,
+    _count(
+        REVIEW, "new", N_("New review cases"), "复议新发", change=PCT, card="review-new", trend=BLUE, unit_column=True
     ),
-    Figure(REVIEW, "concluded", COUNT, N_("Review cases concluded"), "复议审结"),
-    Figure(REVIEW, "corrected", COUNT, N_("Review cases corrected"), "复议纠错", unit_column=True),
-    Figure(
+    _count(REVIEW, "concluded", N_("Review cases concluded"), "复议审结"),
+    _count(REVIEW, "corrected", N_("Review cases corrected"), "复议纠错", unit_column=True),
+    _rate(
         REVIEW,
         "correction_rate",
-        RATE,
         N_("Review correction rate"),
         "纠错率",
-        numerator="corrected",
-        denominator="concluded",
+        of=("corrected", "concluded"),
         change=PP,
         card="correction-rate",
         detail=N_("%(corrected)s corrected of %(concluded)s concluded"),
-        trend=("#2f6fb0", "蓝色"),
+        trend=BLUE,
         unit_column=True,
     ),
-    Figure(
+    _count(
         LITIGATION,
         "new",
-        COUNT,
         N_("New first-instance litigation cases"),
         "诉讼新发",
         change=PCT,
         card="litigation-new",
-        trend=("#e07b24", "橙色"),
+        trend=ORANGE,
         unit_column=True,
     ),
-    Figure(LITIGATION, "concluded", COUNT, N_("First-instance litigation cases concluded"), "诉讼审结"),
-    Figure(LITIGATION, "lost", COUNT, N_("Litigation cases lost"), "败诉", unit_column=True),
-    Figure(
+    _count(LITIGATION, "concluded", N_("First-instance litigation cases concluded"), "诉讼审结"),
+    _count(LITIGATION, "lost", N_("Litigation cases lost"), "败诉", unit_column=True),
+    _rate(
         LITIGATION,
         "loss_rate",
-        RATE,
         N_("Litigation loss rate"),
         "败诉率",
-        numerator="lost",
-        denominator="concluded",
+        of=("lost", "concluded"),
         change=PP,
         card="loss-rate",
         detail=N_("%(lost)s lost of %(concluded)s concluded"),
-        trend=("#c0392b", "红色"),
+        trend=RED,
         unit_column=True,
     ),
-    Figure("appearance", "required", COUNT, N_("Litigation cases with a hearing"), "开庭案件"),
-    Figure("appearance", "appeared", COUNT, N_("Cases where a head appeared"), "负责人出庭"),
-    Figure(
+    _count("appearance", "required", N_("Litigation cases with a hearing"), "开庭案件"),
+    _count("appearance", "appeared", N_("Cases where a head appeared"), "负责人出庭"),
+    _rate(
         "appearance",
         "rate",
-        RATE,
         N_("Appearance rate"),
         "出庭率",
-        numerator="appeared",
-        denominator="required",
+        of=("appeared", "required"),
         card="appearance-rate",
         detail=N_("a head appeared in %(appeared)s of %(required)s cases with a hearing"),
-        trend=("#27ae60", "绿色"),
+        trend=GREEN,
         unit_column=True,
     ),
-    Figure("mediation", "concluded", COUNT, N_("Mediations concluded"), "调解办结"),
-    Figure("mediation", "succeeded", COUNT, N_("Mediations succeeded"), "调解成功"),
-    Figure(
+    _count("mediation", "concluded", N_("Mediations concluded"), "调解办结"),
+    _count("mediation", "succeeded", N_("Mediations succeeded"), "调解成功"),
+    _rate(
         "mediation",
         "success_rate",
-        RATE,
         N_("Mediation success rate"),
         "调解成功率",
-        numerator="succeeded",
-        denominator="concluded",
+        of=("succeeded", "concluded"),
         card="mediation-success-rate",
         detail=N_("%(succeeded)s succeeded of %(concluded)s concluded"),
-        trend=("#8e44ad", "紫色"),
+        trend=PURPLE,
         unit_column=True,
     ),
-    Figure(
+    _count(
         COMPENSATION,
         "new",
-        COUNT,
         N_("New compensation claims"),
         "赔偿新收",
         change=PCT,
         card="compensation-new",
-        trend=("#7f8c8d", "灰色"),
+        trend=GREY,
         unit_column=True,
     ),
-    Figure(COMPENSATION, "concluded", COUNT, N_("Compensation claims decided"), "赔偿决定"),
-    Figure(
+    _count(COMPENSATION, "concluded", N_("Compensation claims decided"), "赔偿决定"),
+    _count(
         COMPENSATION,
         "granted",
-        COUNT,
         N_("Compensation claims granted"),
         "决定赔偿",
         card="compensation-granted",

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 
 from casetrack.cases import rules
+from casetrack.cases.kinds import counts_as
 from casetrack.workdays.rules import WorkCalendar, chinese_calendar_lookup
 from tests.people import person
 
@@ -101,10 +102,14 @@ def test_a_unit_liaison_may_not_conclude_even_its_own_units_case():
 
 
 def test_corrected_and_lost_follow_the_spec_lists():
-    assert rules.is_corrected("review", "revoked") and not rules.is_corrected("review", "upheld")
-    assert not rules.is_corrected("litigation", "revoked")
-    assert rules.is_lost("litigation", "compensation") and not rules.is_lost("litigation", "withdrawn")
-    assert not rules.is_lost("review", "compensation")
+    assert counts_as("corrected", "review", "revoked") and not counts_as("corrected", "review", "upheld")
+    assert not counts_as("corrected", "litigation", "revoked")
+    assert counts_as("lost", "litigation", "compensation") and not counts_as("lost", "litigation", "withdrawn")
+    assert not counts_as("lost", "review", "compensation")
+    assert counts_as("granted", "compensation", "partly_granted") and not counts_as(
+        "granted", "compensation", "refused"
+    )
+    assert not counts_as("lost", "compensation", "granted")  # a claim paid is not a lawsuit lost
 
 
 def test_group_case_starts_at_five_applicants():
