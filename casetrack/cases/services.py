@@ -89,7 +89,9 @@ def refresh_derived(case: Case, calendar: WorkCalendar | None = None) -> None:
 
 
 def _snapshot(case: Case) -> dict:
-    values = {name: getattr(case, name) for name in (*EDITABLE_FIELDS, *STATUS_FIELDS, "status", "kind")}
+    # A field the case's kind does not have (a claim's procedure, a review's instance) is no part of its history.
+    names = (*EDITABLE_FIELDS, *STATUS_FIELDS, "status", "kind")
+    values = {name: getattr(case, name) for name in names if kinds.KINDS[case.kind].uses(name)}
     values["applicants"] = "、".join(a.name for a in case.applicants)
     return values
 

@@ -77,13 +77,10 @@ class HearingSheetImporter:
                 )
                 continue
             seen[(number, held_on)] = parsed.number
-            if values["appeared"] is not None and held_on > context.today:
-                context.error(
-                    sheet,
-                    parsed.number,
-                    N_("Appearance can be recorded only on or after the hearing date."),
-                    "负责人出庭",
-                )
+            too_early = rules.recording_day_problems(held_on, context.today) if values["appeared"] is not None else []
+            for message in too_early:
+                context.error(sheet, parsed.number, message, "负责人出庭")
+            if too_early:
                 continue
             if values["appeared"] and not values["principal_name"]:
                 context.error(sheet, parsed.number, N_("Name the head who appeared."), "出庭负责人")

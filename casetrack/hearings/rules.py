@@ -38,8 +38,8 @@ def appearance_problems(
     held_on: date, today: date, appeared: bool | None, name: str, title: str | None, absence_reason: str
 ) -> list[str]:
     """What is wrong with an appearance record made on ``today`` for a hearing held on ``held_on``."""
-    if held_on > today:
-        return [N_("Appearance can be recorded only on or after the hearing date.")]
+    if too_early := recording_day_problems(held_on, today):
+        return too_early
     if appeared is None:
         return [N_("Say whether a head appeared.")]
     if appeared:
@@ -47,6 +47,11 @@ def appearance_problems(
     if not absence_reason.strip():
         return [N_("When no head appeared, give the reason; the legal bureau must approve it.")]
     return []
+
+
+def recording_day_problems(held_on: date, today: date) -> list[str]:
+    """Whether a head appeared is known only once the hearing was held (the form and the ledger ask this)."""
+    return [N_("Appearance can be recorded only on or after the hearing date.")] if held_on > today else []
 
 
 def appearance_state(appeared: bool | None, absence_approved: bool) -> str:

@@ -108,15 +108,15 @@ class MediationSheetImporter:
                     "结果",
                 )
                 continue
-            if values["concluded_on"] and values["concluded_on"] < values["received_on"]:
-                context.error(sheet, parsed.number, N_("The date is before the date received."), "办结日期")
-                continue
-            if (
-                values["received_on"] > context.today
-                or (values["concluded_on"] or values["received_on"]) > context.today
-            ):
+            if values["received_on"] > context.today:
                 context.error(sheet, parsed.number, N_("The date is in the future."), "受理日期")
                 continue
+            if values["concluded_on"]:
+                problems = rules.day_problems(values["concluded_on"], values["received_on"], context.today)
+                for message in problems:
+                    context.error(sheet, parsed.number, message, "办结日期")
+                if problems:
+                    continue
             source = values["source"] or rules.source_for_case_kind(case["kind"] if case else None)
             record = {
                 "number": values["number"],

@@ -52,26 +52,28 @@ def close_problems(
         return [N_("This mediation is already closed.")]
     if result not in CLOSED_STATUSES:
         return [N_("Choose how the mediation ended.")]
-    if concluded_on is None:
-        return [N_("Give the date.")]
-    if concluded_on > today:
-        return [N_("The date is in the future.")]
-    if concluded_on < received_on:
-        return [N_("The date is before the date received.")]
-    if result == "succeeded" and not agreement.strip():
+    problems = day_problems(concluded_on, received_on, today)
+    if not problems and result == "succeeded" and not agreement.strip():
         return [N_("Summarise the agreement reached.")]
-    return []
+    return problems
 
 
 def session_problems(held_on: date | None, received_on: date, today: date, notes: str) -> list[str]:
-    if held_on is None:
-        return [N_("Give the date.")]
-    if held_on > today:
-        return [N_("The date is in the future.")]
-    if held_on < received_on:
-        return [N_("The date is before the date received.")]
-    if not notes.strip():
+    problems = day_problems(held_on, received_on, today)
+    if not problems and not notes.strip():
         return [N_("Write what happened in the session.")]
+    return problems
+
+
+def day_problems(day: date | None, received_on: date, today: date) -> list[str]:
+    """A day something happened in a mediation (a session, its end): given, past, and not before it began.
+    The form, the services and the ledger importer all check a day with this."""
+    if day is None:
+        return [N_("Give the date.")]
+    if day > today:
+        return [N_("The date is in the future.")]
+    if day < received_on:
+        return [N_("The date is before the date received.")]
     return []
 
 

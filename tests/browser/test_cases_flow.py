@@ -150,3 +150,32 @@ def test_second_clerk_saving_a_stale_edit_is_refused(new_page, in_app, factories
     page_2.goto(f"/cases/{case_id}")
     expect(page_2.locator("dl.facts dd.pre")).to_have_text("第一位经办人的摘要")
     expect(page_2.locator("main")).not_to_contain_text("第二位经办人的摘要")
+
+
+def test_clerk_registers_a_compensation_claim_and_the_form_shows_only_its_fields(page, in_app, factories, yesterday):
+    with in_app():
+        clerk = factories.user(role="mediator")
+        unit = factories.unit(name="区公安分局")
+        username, unit_name = clerk.username, unit.name
+
+    login(page, username)
+    page.goto("/cases/new")
+    page.select_option("select[name=kind]", "review")
+    expect(page.locator("input[name=amount_claimed]")).to_be_hidden()
+    expect(page.locator("input[name=copy_sent_on]")).to_be_visible()
+    page.select_option("select[name=kind]", "compensation")
+    expect(page.locator("input[name=amount_claimed]")).to_be_visible()
+    expect(page.locator("select[name=instance]")).to_be_hidden()
+    expect(page.locator("input[name=copy_sent_on]")).to_be_hidden()
+    page.fill("input[name=number]", "富赔〔2026〕31号")
+    page.select_option("select[name=respondent_unit_id]", label=unit_name)
+    page.fill("textarea[name=applicants]", "孙八")
+    page.fill("input[name=received_on]", yesterday.isoformat())
+    page.fill("input[name=amount_claimed]", "26000")
+    with page.expect_navigation():
+        main_form_submit(page, "main form.form-grid").click()
+
+    expect(page).to_have_url(re.compile(r"/cases/\d+$"))
+    expect(page.locator("dl.facts")).to_contain_text("行政赔偿")
+    expect(page.locator("dl.facts")).to_contain_text("26,000.00")
+    expect(page.locator("table.deadlines")).to_contain_text("《国家赔偿法》第十三条")

@@ -106,9 +106,10 @@ def test_leader_opens_the_dashboard_and_every_chart_is_drawn_from_our_own_echart
 
     monthly = table_rows(page, "table-monthly-new")
     assert len(monthly) == today.month
-    assert monthly[0] == ["1月", "3", "1"]
+    assert monthly[0] == ["1月", "3", "1", "0"]  # review, litigation, compensation claims
     assert table_rows(page, "table-monthly-rates")[0][3] == "100.00%"
-    assert table_rows(page, "table-unit-ranking") == [["东洲街道", "1", "1"], ["富春街道", "0", "2"]]
+    ranking = [["东洲街道", "1", "1", "0"], ["富春街道", "0", "2", "0"]]  # litigation, review, compensation claims
+    assert table_rows(page, "table-unit-ranking") == ranking
     expect(page.locator("#table-watch-list tbody tr")).to_have_count(1)
     expect(page.locator("#table-watch-list tbody tr").first).to_contain_text("东洲街道")
 
@@ -147,7 +148,7 @@ def test_unit_liaison_sees_its_own_unit_only_whatever_the_url_says(page, seeded)
     expect(page.locator("#card-review-new .value")).to_have_text("2")
     page.wait_for_function("document.querySelectorAll('main .chart canvas').length === 2")
     assert chart_states(page) == {"chart-monthly-new": True, "chart-monthly-rates": True}
-    assert table_rows(page, "table-monthly-new")[0] == ["1月", "2", "0"]
+    assert table_rows(page, "table-monthly-new")[0] == ["1月", "2", "0", "0"]
     expect(page.locator("main")).not_to_contain_text("东洲街道")
 
     page.goto(f"/dashboard?unit={seeded['dongzhou_id']}")

@@ -2,7 +2,7 @@
 the API schema, the dashboard and the report show what it declares and nothing else."""
 
 from casetrack.stats import figures as registry
-from casetrack.stats.queries import Period, appearance_counts, case_counts, mediation_counts, figures
+from casetrack.stats.queries import Period, appearance_counts, case_counts, figures, mediation_counts
 
 
 def test_the_sql_answers_every_count_the_registry_declares_and_no_other(app):
