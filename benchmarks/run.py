@@ -326,6 +326,7 @@ def build_ledger(path: Path, rows: int, unit_names: list[str], rng: random.Rando
 
 
 def time_import(app, url: str, rows: int, rng: random.Random, backend: str) -> list[dict]:
+    from casetrack.accounts.permissions import SYSTEM
     from casetrack.accounts.models import Unit
     from casetrack.audit.models import AuditEntry
     from casetrack.cases.models import Applicant, Case
@@ -371,7 +372,7 @@ def time_import(app, url: str, rows: int, rng: random.Random, backend: str) -> l
     try:
         with app.app_context():
             started = time.perf_counter()
-            report = import_ledger(path, actor=None, today=today)
+            report = import_ledger(path, actor=SYSTEM, today=today)
             db.session.commit()
             first_s = time.perf_counter() - started
             if not report.ok:
@@ -399,7 +400,7 @@ def time_import(app, url: str, rows: int, rng: random.Random, backend: str) -> l
 
         with app.app_context():
             started = time.perf_counter()
-            report = import_ledger(path, actor=None, today=today)
+            report = import_ledger(path, actor=SYSTEM, today=today)
             db.session.commit()
             second_s = time.perf_counter() - started
             created, updated, unchanged = report.totals()
