@@ -326,8 +326,8 @@ def build_ledger(path: Path, rows: int, unit_names: list[str], rng: random.Rando
 
 
 def time_import(app, url: str, rows: int, rng: random.Random, backend: str) -> list[dict]:
-    from casetrack.accounts.permissions import SYSTEM
     from casetrack.accounts.models import Unit
+    from casetrack.accounts.permissions import SYSTEM
     from casetrack.audit.models import AuditEntry
     from casetrack.cases.models import Applicant, Case
     from casetrack.extensions import db

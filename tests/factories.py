@@ -94,6 +94,13 @@ def case(**kwargs) -> Case:
     return CaseFactory(**kwargs)
 
 
+def claim(**kwargs) -> Case:
+    """A 行政赔偿 claim, accepted on the day it was received, asking for 1,000 yuan unless told otherwise."""
+    received = kwargs.pop("received_on", date(2020, 3, 2))
+    defaults = {"kind": "compensation", "received_on": received, "accepted_on": received, "amount_claimed_fen": 100_000}
+    return CaseFactory(**{**defaults, **kwargs})
+
+
 def held_hearing(case: Case, day: date, appeared: bool) -> None:
     """A hearing already held: the head appeared, or an absence with its reason."""
     from casetrack.hearings.models import Hearing

@@ -75,12 +75,10 @@ def test_a_claim_without_its_amount_or_an_amount_on_another_kind_is_refused(logi
 
 def test_deciding_a_claim_records_the_amount_granted_and_only_compensation_figures_move(login_as, factories):
     unit = factories.unit(name="区公安分局")
-    claim = factories.case(
-        kind="compensation",
+    claim = factories.claim(
         number="富赔〔2026〕6号",
         respondent_unit=unit,
         received_on=TODAY - timedelta(days=20),
-        accepted_on=TODAY - timedelta(days=20),
         amount_claimed_fen=1_000_000,
     )
     db.session.commit()
@@ -111,13 +109,7 @@ def test_deciding_a_claim_records_the_amount_granted_and_only_compensation_figur
 
 def test_a_unit_reports_a_decision_with_its_amount_and_the_legal_bureau_confirms_it(login_as, factories):
     unit = factories.unit(name="富春街道")
-    claim = factories.case(
-        kind="compensation",
-        respondent_unit=unit,
-        received_on=TODAY - timedelta(days=30),
-        accepted_on=TODAY - timedelta(days=30),
-        amount_claimed_fen=50_000,
-    )
+    claim = factories.claim(respondent_unit=unit, received_on=TODAY - timedelta(days=30), amount_claimed_fen=50_000)
     liaison = factories.user(role="unit", unit=unit)
     db.session.commit()
     report = {"on": TODAY.isoformat(), "outcome": "granted", "amount_granted": "500", "reason": "已作出赔偿决定"}
@@ -185,12 +177,9 @@ def test_a_ledger_with_a_bad_amount_imports_nothing_and_names_the_row(app, tmp_p
 
 def test_the_api_serves_the_kind_its_amounts_and_its_figures(login_as, factories):
     unit = factories.unit(name="区公安分局")
-    factories.case(
-        kind="compensation",
+    factories.claim(
         number="富赔〔2020〕7号",
         respondent_unit=unit,
-        received_on=date(2020, 3, 2),
-        accepted_on=date(2020, 3, 2),
         concluded_on=date(2020, 4, 2),
         outcome="granted",
         amount_claimed_fen=90_000,
@@ -223,13 +212,7 @@ def test_the_annual_report_lists_claims_only_in_a_year_that_had_them(app, factor
 
     unit = factories.unit(name="区公安分局")
     factories.case(kind="review", respondent_unit=unit, received_on=date(2020, 3, 2))
-    factories.case(
-        kind="compensation",
-        number="富赔〔2021〕1号",
-        respondent_unit=unit,
-        received_on=date(2021, 5, 6),
-        amount_claimed_fen=100,
-    )
+    factories.claim(number="富赔〔2021〕1号", respondent_unit=unit, received_on=date(2021, 5, 6))
     db.session.commit()
     quiet = render_markdown(annual_report(2020), annual_trend(2020))
     assert "赔偿" not in quiet

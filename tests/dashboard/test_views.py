@@ -127,17 +127,9 @@ def district(factories):
     litigation(factories, dongzhou, "(2019)浙0111行初1号", date(2019, 1, 1))
     hearing(lost, date(2020, 3, 1), True)
     hearing(won, date(2020, 5, 1), False)
-    factories.case(  # a 行政赔偿 claim: figures of its own, none of review's or litigation's
-        kind="compensation",
-        number="富赔〔2020〕1号",
-        respondent_unit=fuchun,
-        received_on=date(2020, 4, 10),
-        accepted_on=date(2020, 4, 10),
-        concluded_on=date(2020, 6, 10),
-        outcome="granted",
-        amount_claimed_fen=800000,
-        amount_granted_fen=500000,
-    )
+    # A 行政赔偿 claim granted 5,000 of the 8,000 yuan claimed: figures of its own, none of review's or litigation's.
+    granted = {"outcome": "granted", "amount_claimed_fen": 800_000, "amount_granted_fen": 500_000}
+    factories.claim(respondent_unit=fuchun, received_on=date(2020, 4, 10), concluded_on=date(2020, 6, 10), **granted)
     mediation(fuchun, "富调〔2020〕1号", "succeeded", date(2020, 6, 1))
     mediation(dongzhou, "富调〔2020〕2号", "failed", date(2020, 7, 1))
     mediation(dongzhou, "富调〔2020〕3号", "succeeded", date(2020, 8, 1))
