@@ -28,7 +28,7 @@ from casetrack.reports.rules import (
     unit_columns,
     watch_rows,
 )
-from casetrack.stats.figures import Figure
+from casetrack.stats.figures import RATE, Figure
 
 
 def markdown_bytes(report: dict, trend: list[dict]) -> bytes:
@@ -53,8 +53,8 @@ def docx_bytes(report: dict, trend: list[dict]) -> bytes:
         columns = unit_columns(report)
         _table(
             document,
-            ["单位", *(heading(figure) for figure in columns)],
-            [[row["unit"], *(cell(row, figure) for figure in columns)] for row in units],
+            ["单位", *(_narrow_heading(heading(figure), figure) for figure in columns)],
+            [[row["unit"], *(_narrow_cell(row, figure) for figure in columns)] for row in units],
         )
         if len(units) < len(report["by_unit"]):
             document.add_paragraph(omitted_units(report, units))
@@ -88,10 +88,12 @@ def docx_bytes(report: dict, trend: list[dict]) -> bytes:
     document.add_paragraph("图1 各月新发案件数(" + ",".join(f"{f.trend[1]}:{f.term}" for f in counts) + ")")
     document.add_picture(io.BytesIO(trend_chart_png(trend, rates, percent=True)), width=Cm(16))
     document.add_paragraph("图2 各月比率(%)(" + ",".join(f"{f.trend[1]}:{f.term}" for f in rates) + ")")
+    # A month a row: twelve months across a portrait page leave no room for a value.
+    shown = trend_rows(report)
     _table(
         document,
-        ["指标", *(f"{m['month']}月" for m in trend)],
-        [[figure.term, *(cell(m, figure) for m in trend)] for figure in trend_rows(report)],
+        ["月份", *(_narrow_heading(figure.term, figure) for figure in shown)],
+        [[f"{m['month']}月", *(_narrow_cell(m, figure) for figure in shown)] for m in trend],
     )
 
     buffer = io.BytesIO()
@@ -99,15 +101,30 @@ def docx_bytes(report: dict, trend: list[dict]) -> bytes:
     return buffer.getvalue()
 
 
+def _narrow_heading(text: str, figure: Figure) -> str:
+    # The narrow columns of the wide tables carry the per-cent sign in their heading, not after each value.
+    return text + "(%)" if figure.kind == RATE else text
+
+
+def _narrow_cell(figures: dict, figure: Figure) -> str:
+    """A value that stays on one line of a narrow cell: "100.00" for 100.00%, "14400.00" for 14,400.00 yuan."""
+    return cell(figures, figure).removesuffix("%").replace(",", "")
+
+
+#: A portrait page fits this many columns at the body size; wider tables are set smaller so that a value such as
+#: "100.00%" stays on one line of its cell.
+ROOMY_COLUMNS = 7
+
+
 def _table(document, headings: list[str], rows: list[list[str]]) -> None:
     table = document.add_table(rows=1, cols=len(headings))
     table.style = "Table Grid"
-    for position, title in enumerate(headings):
-        table.rows[0].cells[position].text = title
-    for row in rows:
-        cells = table.add_row().cells
-        for position, value in enumerate(row):
-            cells[position].text = value
+    size = Pt(12) if len(headings) <= ROOMY_COLUMNS else Pt(8)
+    for cells, values in ((table.rows[0].cells, headings), *((table.add_row().cells, row) for row in rows)):
+        for cell_, value in zip(cells, values, strict=True):
+            cell_.text = value
+            for run in cell_.paragraphs[0].runs:
+                run.font.size = size
 
 
 def trend_chart_png(trend: list[dict], series: list[Figure], percent: bool) -> bytes:

@@ -107,9 +107,13 @@ def test_report_annual_markdown_and_word_carry_the_figures_of_the_demo_year(app,
     unit_table = document.tables[0]
     assert [c.text for c in unit_table.rows[0].cells][:3] == ["单位", "复议新发(件)", "复议纠错(件)"]
     assert busiest["unit"] in {row.cells[0].text for row in unit_table.rows}
-    trend_table = document.tables[-1]
-    assert [c.text for c in trend_table.rows[0].cells][1:] == [f"{m}月" for m in range(1, 13)]
-    assert sum(int(c.text) for c in trend_table.rows[1].cells[1:]) == as_json["review"]["new"]
+    trend_table = document.tables[-1]  # a month a row, so it fits a portrait page
+    assert [row.cells[0].text for row in trend_table.rows][1:] == [f"{m}月" for m in range(1, 13)]
+    assert trend_table.rows[0].cells[1].text == "复议新发"
+    assert sum(int(row.cells[1].text) for row in trend_table.rows[1:]) == as_json["review"]["new"]
+    # narrow cells carry no per-cent sign: it stands in the heading ("纠错率(%)"), so no value breaks in two
+    rate_column = [c.text for c in trend_table.rows[0].cells].index("纠错率(%)")
+    assert not any(row.cells[rate_column].text.endswith("%") for row in trend_table.rows[1:])
 
 
 def test_a_part_year_says_which_months_it_covers():
