@@ -9,6 +9,8 @@ import threading
 import redis
 from flask import current_app
 
+from casetrack import broker
+
 _local_locks: dict[str, threading.Lock] = {}
 _guard = threading.Lock()
 
@@ -19,9 +21,10 @@ class JobAlreadyRunning(RuntimeError):
 
 @contextlib.contextmanager
 def job_lock(name: str, timeout: int = 3600):
-    url = current_app.config.get("CASETRACK_BROKER_URL") or ""
-    if url.startswith("redis"):
-        lock = redis.Redis.from_url(url).lock(
+    # With the broker down there is no worker to overlap with; the lock inside this process still stops a
+    # double-click, and the broker's lock is back as soon as the broker is.
+    if broker.reachable():
+        lock = broker.client().lock(
             current_app.config["CASETRACK_REDIS_KEY_PREFIX"] + f"lock:{name}", timeout=timeout, blocking=False
         )
         if not lock.acquire():

@@ -6,10 +6,13 @@ otherwise in this process (a newcomer's single-process server).
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 import redis
+
+log = logging.getLogger(__name__)
 
 
 class MemoryCounters:
@@ -39,7 +42,7 @@ class MemoryCounters:
 
 class RedisCounters:
     def __init__(self, url: str):
-        self._redis = redis.Redis.from_url(url, socket_timeout=2)
+        self._redis = redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=0.5)
 
     def incr(self, key: str, ttl: int) -> int:
         pipe = self._redis.pipeline()
@@ -59,7 +62,47 @@ class RedisCounters:
         self._redis.delete(key)
 
 
+class FallbackCounters:
+    """Redis counters that fall back to this process's own while Redis is unreachable: logging in must not
+    depend on the broker. Counting per process for a while is weaker, never a reason to refuse a login."""
+
+    RETRY_AFTER_SECONDS = 10.0
+
+    def __init__(self, primary: RedisCounters, fallback: MemoryCounters | None = None):
+        self.primary, self.fallback = primary, fallback or MemoryCounters()
+        self._down_until = 0.0
+
+    def _call(self, name: str, *args):
+        if time.monotonic() >= self._down_until:
+            try:
+                return getattr(self.primary, name)(*args)
+            except redis.RedisError:
+                log.warning("login throttle: Redis unreachable, counting in this process for now")
+                self._down_until = time.monotonic() + self.RETRY_AFTER_SECONDS
+        return getattr(self.fallback, name)(*args)
+
+    def incr(self, key: str, ttl: int) -> int:
+        return self._call("incr", key, ttl)
+
+    def get(self, key: str) -> tuple[int, int]:
+        return self._call("get", key)
+
+    def delete(self, key: str) -> None:
+        self._call("delete", key)
+
+
 class LoginThrottle:
+    """Who gets refused after failed logins, so that guessing is slowed without letting one person lock others out.
+
+    An attempt comes from a *source*: the browser's device token (a signed cookie set when this account last
+    logged in there) or, without one, the address. Failures for an account count per source, so knowing a name
+    locks it only for the one guessing. Failures without a device token also count per address (spraying many
+    names); browsers with a device token for the account are not held by that count, which matters behind a
+    proxy where everyone shares one address. Failures for an account from every source together lock it only at
+    ``DISTRIBUTED_FACTOR`` times the per-source limit, and never for the owner's known browsers."""
+
+    DISTRIBUTED_FACTOR = 10
+
     def __init__(
         self,
         counters,
@@ -74,32 +117,47 @@ class LoginThrottle:
         self.lockout_seconds = lockout_seconds
         self.prefix = prefix
 
-    def _keys(self, username: str, address: str) -> tuple[str, str]:
-        return self.prefix + "user:" + username.strip().lower(), self.prefix + "addr:" + address
+    def _limits(self, username: str, address: str, device: str | None) -> list[tuple[str, int]]:
+        """(counter key, failures that block) that apply to this attempt."""
+        name = username.strip().lower()
+        source = f"dev:{device}" if device else f"addr:{address}"
+        limits = [(f"{self.prefix}user:{name}:{source}", self.max_per_account)]
+        if not device:
+            limits += [
+                (f"{self.prefix}addr:{address}", self.max_per_address),
+                (f"{self.prefix}user:{name}", self.max_per_account * self.DISTRIBUTED_FACTOR),
+            ]
+        return limits
 
-    def seconds_blocked(self, username: str, address: str) -> int:
+    def seconds_blocked(self, username: str, address: str, device: str | None = None) -> int:
         """Seconds until another attempt is allowed, 0 when it is allowed now."""
-        account_key, address_key = self._keys(username, address)
-        account_count, account_ttl = self.counters.get(account_key)
-        address_count, address_ttl = self.counters.get(address_key)
         waits = [0]
-        if account_count >= self.max_per_account:
-            waits.append(account_ttl or self.lockout_seconds)
-        if address_count >= self.max_per_address:
-            waits.append(address_ttl or self.lockout_seconds)
+        for key, limit in self._limits(username, address, device):
+            count, ttl = self.counters.get(key)
+            if count >= limit:
+                waits.append(ttl or self.lockout_seconds)
         return max(waits)
 
-    def record_failure(self, username: str, address: str) -> None:
-        for key in self._keys(username, address):
+    def record_failure(self, username: str, address: str, device: str | None = None) -> None:
+        name = username.strip().lower()
+        keys = {key for key, _ in self._limits(username, address, device)}
+        # A failure from a known browser still counts towards the account's total.
+        keys.add(f"{self.prefix}user:{name}")
+        if not device:
+            keys.add(f"{self.prefix}addr:{address}")
+        for key in keys:
             self.counters.incr(key, self.lockout_seconds)
 
-    def record_success(self, username: str) -> None:
-        self.counters.delete(self._keys(username, "")[0])
+    def record_success(self, username: str, address: str, device: str | None = None) -> None:
+        """The owner got in: the account's counts start again (the address's count of sprayed names does not)."""
+        for key, _ in self._limits(username, address, device):
+            if key.startswith(f"{self.prefix}user:"):
+                self.counters.delete(key)
 
 
 def build_throttle(config: dict) -> LoginThrottle:
     url = config.get("CASETRACK_BROKER_URL")
-    counters = RedisCounters(url) if url and str(url).startswith("redis") else MemoryCounters()
+    counters = FallbackCounters(RedisCounters(url)) if url and str(url).startswith("redis") else MemoryCounters()
     return LoginThrottle(
         counters,
         config["CASETRACK_LOGIN_MAX_FAILURES_PER_ACCOUNT"],

@@ -5,6 +5,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from casetrack.accounts import services
+from casetrack.accounts.devices import known_device, remember_device
 from casetrack.accounts.forms import ConfirmForm, LoginForm, PasswordForm, UnitForm, UserForm
 from casetrack.audit.services import history
 from casetrack.i18n import LOCALES
@@ -27,7 +28,8 @@ def login():
     if form.validate_on_submit():
         throttle = current_app.extensions["login_throttle"]
         address = request.remote_addr or "unknown"
-        wait = throttle.seconds_blocked(form.username.data, address)
+        device = known_device(form.username.data)
+        wait = throttle.seconds_blocked(form.username.data, address, device)
         if wait:
             flash(
                 gettext("Too many failed logins. Try again in %(minutes)s minutes.", minutes=max(1, -(-wait // 60))),
@@ -36,13 +38,15 @@ def login():
             return render_template("accounts/login.html", form=form), 429
         user = services.authenticate(form.username.data, form.password.data)
         if user is None:
-            throttle.record_failure(form.username.data, address)
+            throttle.record_failure(form.username.data, address, device)
             flash(gettext("Wrong user name or password, or the account is deactivated."), "error")
             return render_template("accounts/login.html", form=form), 401
-        throttle.record_success(form.username.data)
+        throttle.record_success(form.username.data, address, device)
         session.clear()
         login_user(user, remember=form.remember.data)
-        return redirect(_safe_next(request.args.get("next")))
+        response = redirect(_safe_next(request.args.get("next")))
+        remember_device(response, form.username.data, device)
+        return response
     return render_template("accounts/login.html", form=form)
 
 

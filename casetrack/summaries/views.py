@@ -5,9 +5,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from casetrack.accounts.forms import ConfirmForm
+from casetrack.broker import enqueue
 from casetrack.summaries import rules, services
 from casetrack.summaries.tasks import deliver
-from casetrack.unit_of_work import attempt
+from casetrack.unit_of_work import after_commit, attempt
 from casetrack.web import permission_required
 
 bp = Blueprint("summaries", __name__, url_prefix="/admin/summaries")
@@ -40,5 +41,5 @@ def sends():
 def resend(send_id: int):
     ConfirmForm().validate_on_submit() or abort(400)
     if attempt(lambda: services.allow_resend(send_id, current_user), _("The copy will be sent again.")):
-        deliver.delay(send_id)
+        after_commit(lambda: enqueue(deliver, send_id))
     return redirect(url_for("summaries.sends"))

@@ -1,6 +1,8 @@
 from flask import Blueprint, jsonify
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
+from casetrack import broker
 from casetrack.extensions import db
 
 bp = Blueprint("system", __name__)
@@ -8,5 +10,14 @@ bp = Blueprint("system", __name__)
 
 @bp.route("/healthz")
 def health():
-    db.session.execute(text("SELECT 1"))
-    return jsonify(status="ok")
+    """Each dependency's state, for a load balancer or a monitor: 200 only when every configured one answers."""
+    checks = {"database": "ok", "broker": "not configured"}
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError:
+        db.session.rollback()
+        checks["database"] = "unreachable"
+    if broker.broker_url():
+        checks["broker"] = "ok" if broker.reachable(fresh=True) else "unreachable"
+    healthy = all(state in ("ok", "not configured") for state in checks.values())
+    return jsonify(status="ok" if healthy else "degraded", checks=checks), 200 if healthy else 503

@@ -5,6 +5,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
+from casetrack.broker import enqueue
 from casetrack.cases.tasks import refresh_deadlines
 from casetrack.clock import local_today
 from casetrack.extensions import db
@@ -18,8 +19,8 @@ bp = Blueprint("workdays", __name__, url_prefix="/admin/calendar")
 
 
 def _after_change() -> None:
-    # Deadlines of open cases may have moved; recompute them in the background (inline without a broker).
-    after_commit(refresh_deadlines.delay)
+    # Deadlines of open cases may have moved; recompute them in the background (inline when the broker is down).
+    after_commit(lambda: enqueue(refresh_deadlines))
 
 
 @bp.route("/", methods=["GET", "POST"])
