@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from casetrack.errors import ConflictError, DomainError
 from casetrack.extensions import db
+from casetrack.params import parse_id
 
 
 def register_unit_of_work(app: Flask) -> None:
@@ -65,7 +66,8 @@ def discard_changes() -> None:
 
 def check_version(record, expected_version, message: str) -> None:
     """Optimistic locking: refuse a save made on a page older than the record."""
-    if expected_version not in (None, "") and int(expected_version) != record.version:
+    # A version that is not a number (a tampered or broken form) cannot be the record's: refused like an old one.
+    if expected_version not in (None, "") and parse_id(expected_version) != record.version:
         raise ConflictError(message)
 
 

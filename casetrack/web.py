@@ -21,6 +21,7 @@ from casetrack.clock import local_today
 from casetrack.hearings import rules as hearing_rules
 from casetrack.i18n import LOCALES
 from casetrack.mediation import rules as mediation_rules
+from casetrack.params import parse_id
 from casetrack.risk import rules as risk_rules
 
 
@@ -64,22 +65,33 @@ def label(mapping: dict, code: str | None) -> str:
     return gettext(mapping[code]) if code in mapping else code
 
 
+#: The days a date parameter may name: calendars and ranges are computed around them, and the years near the ends
+#: of Python's date range overflow.
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
 def parse_date_arg(name: str) -> tuple[date | None, str | None]:
     """A YYYY-MM-DD query parameter; returns (value, error message)."""
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return None, None
     try:
-        return date.fromisoformat(raw), None
+        value = date.fromisoformat(raw)
     except ValueError:
-        return None, gettext("%(value)s is not a date (use YYYY-MM-DD).", value=raw)
+        return None, gettext("%(value)s is not a date (use YYYY-MM-DD).", value=raw[:40])
+    if not EARLIEST_DAY <= value <= LATEST_DAY:
+        return None, gettext(
+            "%(value)s is outside the years %(first)s–%(last)s.",
+            value=raw,
+            first=EARLIEST_DAY.year,
+            last=LATEST_DAY.year,
+        )
+    return value, None
 
 
 def parse_int_arg(name: str, default: int, minimum: int = 1, maximum: int | None = None) -> int:
-    raw = request.args.get(name, "")
-    try:
-        value = int(raw)
-    except ValueError:
+    value = parse_id(request.args.get(name, ""))
+    if value is None:
         return default
     value = max(minimum, value)
     return min(value, maximum) if maximum else value
@@ -88,6 +100,11 @@ def parse_int_arg(name: str, default: int, minimum: int = 1, maximum: int | None
 def format_yuan(amount_fen: int | None) -> str:
     """12345678 fen → "123,456.78"; amounts are kept in fen (cases.kinds)."""
     return "" if amount_fen is None else f"{amount_fen / 100:,.2f}"
+
+
+def _is_whole(text: str) -> bool:
+    digits = text.removeprefix("-")
+    return digits.isascii() and digits.isdigit()
 
 
 def audit_field(entry) -> str:
@@ -104,15 +121,15 @@ def audit_value(entry, value: str | None) -> str:
     if entry.entity_type == "case":
         if entry.field in case_rules.FIELD_VALUE_NAMES:
             return label(case_rules.FIELD_VALUE_NAMES[entry.field], value)
-        if entry.field in case_kinds.ALL_OWN_FIELDS and entry.field.endswith("_fen") and value.lstrip("-").isdigit():
+        if entry.field in case_kinds.ALL_OWN_FIELDS and entry.field.endswith("_fen") and _is_whole(value):
             return format_yuan(int(value))
-        if entry.field == "handler_id" and value.isdigit():
+        if entry.field == "handler_id" and parse_id(value):
             from casetrack.accounts.models import User
             from casetrack.extensions import db
 
             user = db.session.get(User, int(value))
             return user.label if user else value
-        if entry.field == "respondent_unit_id" and value.isdigit():
+        if entry.field == "respondent_unit_id" and parse_id(value):
             from casetrack.accounts.models import Unit
             from casetrack.extensions import db
 

@@ -16,6 +16,7 @@ from casetrack.cases.models import Applicant, Case, OutcomeReport
 from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
+from casetrack.params import parse_id
 from casetrack.unit_of_work import check_version, flush_or_conflict
 from casetrack.workdays.rules import WorkCalendar
 from casetrack.workdays.services import current_calendar
@@ -66,7 +67,8 @@ def _check_handler(handler_id) -> None:
     """A handler (承办人) is mailed the case's deadlines: only an active member of the staff who handle cases."""
     if handler_id in (None, "", 0):
         return
-    handler = db.session.get(User, int(handler_id)) if str(handler_id).isdigit() else None
+    handler_key = parse_id(handler_id)
+    handler = db.session.get(User, handler_key) if handler_key else None
     if handler is None or not can(handler, "handle_cases"):
         raise CaseInvalid([rules.Problem("handler_id", N_("The handler must be an active member of the staff."))])
 

@@ -23,6 +23,7 @@ from casetrack.hearings.forms import ScheduleForm
 from casetrack.hearings.queries import hearings_of_case
 from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation.queries import mediations_of_case
+from casetrack.params import parse_id
 from casetrack.risk import queries as risk_queries
 from casetrack.risk.forms import FlagForm
 from casetrack.unit_of_work import attempt, savepoint
@@ -67,7 +68,7 @@ def _filters_from_request() -> queries.CaseFilters:
         per_page=parse_int_arg("per_page", current_app.config["CASETRACK_PER_PAGE"], maximum=200),
     )
     unit_raw = args.get("unit_id", "")
-    filters.unit_id = int(unit_raw) if unit_raw.isdigit() else None
+    filters.unit_id = parse_id(unit_raw)
     read_date_filters(filters)
     return filters
 

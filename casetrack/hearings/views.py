@@ -13,6 +13,7 @@ from casetrack.cases.queries import get_visible_case
 from casetrack.clock import local_today
 from casetrack.hearings import queries, rules, services
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm, ScheduleForm
+from casetrack.params import parse_id
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
 from casetrack.unit_of_work import attempt, attempted
@@ -41,7 +42,7 @@ def calendar():
         last = following - timedelta(days=1)
         previous = (first - timedelta(days=1)).replace(day=1)
     unit_raw = request.args.get("unit_id", "")
-    unit_id = int(unit_raw) if unit_raw.isdigit() else None
+    unit_id = parse_id(unit_raw)
     hearings, counts = queries.hearings_between(current_user, first, last, unit_id, per_day=PER_DAY[view])
     by_day: dict[date, list] = {}
     for hearing in hearings:

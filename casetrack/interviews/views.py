@@ -12,6 +12,7 @@ from casetrack.extensions import db
 from casetrack.interviews import services
 from casetrack.interviews.forms import InterviewForm, RectifiedForm
 from casetrack.interviews.models import Interview
+from casetrack.params import parse_id
 from casetrack.unit_of_work import attempt, attempted
 from casetrack.web import permission_required
 
@@ -31,7 +32,7 @@ def index():
 def new():
     form = InterviewForm()
     form.unit_id.choices = [(unit.id, unit.name) for unit in all_units(active_only=True)]
-    unit_id = request.args.get("unit_id", type=int) or form.unit_id.data
+    unit_id = parse_id(request.args.get("unit_id")) or form.unit_id.data
     if request.method == "GET":
         form.held_on.data = local_today()
         form.unit_id.data = unit_id

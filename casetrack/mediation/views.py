@@ -16,6 +16,7 @@ from casetrack.extensions import db
 from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation import queries, rules, services
 from casetrack.mediation.forms import CloseForm, ConcludeCaseForm, MediationForm, SessionForm
+from casetrack.params import parse_id
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
 from casetrack.unit_of_work import attempt, attempted
@@ -36,7 +37,7 @@ def _filters() -> queries.MediationFilters:
     )
     for name in ("unit_id", "mediator_id"):
         raw = args.get(name, "")
-        setattr(filters, name, int(raw) if raw.isdigit() else None)
+        setattr(filters, name, parse_id(raw))
     read_date_filters(filters)
     return filters
 
@@ -111,9 +112,9 @@ def new():
     form.respondent_unit_id.choices = [(0, "—")] + [(u.id, u.name) for u in all_units(active_only=True)]
     form.mediator_id.choices = [(0, "—")] + [(u.id, u.label) for u in _mediators()]
     linked = None
-    case_id = request.args.get("case_id", "")
-    if case_id.isdigit():
-        linked = get_visible_case(current_user, int(case_id))
+    case_id = parse_id(request.args.get("case_id"))
+    if case_id:
+        linked = get_visible_case(current_user, case_id)
     if request.method == "GET":
         form.received_on.data = local_today()
         form.mediator_id.data = current_user.id if services.mediates_by_default(current_user) else 0

@@ -13,6 +13,7 @@ from casetrack.clock import local_today
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.ledger.workbook import write_workbook
+from casetrack.params import parse_id
 from casetrack.risk import queries, rules, services
 from casetrack.risk.forms import CommentForm, CompleteItemForm, ConfirmRiskForm, FlagForm, ItemForm, SettingsForm
 from casetrack.risk.models import ActionItem
@@ -25,7 +26,7 @@ bp = Blueprint("risk", __name__, url_prefix="/risk")
 def _filters(ledger: bool) -> queries.RiskFilters:
     unit_raw = request.args.get("unit_id", "")
     return queries.RiskFilters(
-        unit_id=int(unit_raw) if unit_raw.isdigit() else None,
+        unit_id=parse_id(unit_raw),
         state=request.args.get("state", "") if request.args.get("state") in rules.STATES else "",
         overdue=request.args.get("overdue") == "1",
         ledger=ledger,

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from casetrack.accounts.forms import ConfirmForm
 from casetrack.broker import enqueue
+from casetrack.params import parse_id
 from casetrack.summaries import rules, services
 from casetrack.summaries.tasks import deliver
 from casetrack.unit_of_work import after_commit, attempt
@@ -22,7 +23,7 @@ def sends():
     kind = request.args.get("kind", "")
     status = request.args.get("status", "")
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and 0 < len(page) <= 6 and int(page) > 0 else 1
+    page = min(parse_id(page) or 1, 999_999)
     kind, status = (kind if kind in rules.KINDS else ""), (status if status in STATUSES else "")
     listing = services.recent_sends(kind, status, page=page)
     return render_template(
