@@ -82,10 +82,14 @@ def _rescore(case: Case, today: date) -> None:
 
 def refresh_derived(case: Case, calendar: WorkCalendar | None = None) -> None:
     """Recompute what the list filters on: the next open deadline and the search text."""
-    calendar = calendar or current_calendar()
-    unit = case.respondent_unit or db.session.get(Unit, case.respondent_unit_id)
+    # Reading the calendar and the unit must not flush the pending change: a flush that meets a newer version
+    # belongs in flush_or_conflict, where it becomes the "someone else saved this case" message, not a 500.
+    with db.session.no_autoflush:
+        calendar = calendar or current_calendar()
+        unit = case.respondent_unit or db.session.get(Unit, case.respondent_unit_id)
+        applicant_names = [a.name for a in case.applicants]
     values = {**case.dates(), "status": case.status, "number": case.number, "summary": case.summary}
-    derived = rules.derived_fields(values, [a.name for a in case.applicants], unit.name if unit else "", calendar)
+    derived = rules.derived_fields(values, applicant_names, unit.name if unit else "", calendar)
     for name, value in derived.items():
         setattr(case, name, value)
 

@@ -104,6 +104,20 @@ def test_a_stale_row_at_flush_is_a_conflict_too(factories, app):
         services.update_case(case, {"summary": "覆盖"}, clerk, TODAY, expected_version=None)
 
 
+def test_a_stale_row_met_while_the_deadlines_are_recomputed_is_a_conflict_not_a_server_error(factories, app):
+    from flask import g
+
+    clerk, unit = factories.user(role="mediator"), factories.unit()
+    case = services.register_case(case_data(unit), clerk, TODAY)
+    db.session.commit()
+    with db.engine.begin() as other:
+        other.execute(Case.__table__.update().where(Case.__table__.c.id == case.id).values(version=case.version + 1))
+    # As in a request's first save: the holiday calendar is still to be read, which used to flush the change early.
+    g.pop("work_calendar", None)
+    with pytest.raises(ConflictError):
+        services.update_case(case, {"summary": "同时保存"}, clerk, TODAY, expected_version=None)
+
+
 def test_transitions_follow_the_machine_and_record_their_reason(factories):
     clerk, unit = factories.user(role="mediator"), factories.unit()
     case = services.register_case(case_data(unit), clerk, TODAY)
