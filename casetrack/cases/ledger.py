@@ -177,6 +177,8 @@ class CaseSheetImporter:
             )
             return
         names = rules.split_applicant_names(raw["applicant"])
+        for problem in rules.applicant_problems([{"name": name} for name in names]):
+            context.error(sheet, parsed.number, problem.message, "申请人/原告", **problem.as_params())
         values = {
             "kind": kind,
             "number": raw["number"],

@@ -45,6 +45,11 @@ DATE_FIELDS = (
 
 #: 群体性案件 from this many applicants.
 GROUP_CASE_MIN_APPLICANTS = 5
+#: More than any group case; keeps the count inside a database integer.
+MAX_APPLICANTS = 1_000_000
+#: The widths of the applicants table's columns.
+MAX_APPLICANT_NAME, MAX_ID_NUMBER = 200, 32
+
 #: 行政复议法 Art. 62: at most one extension of at most 30 days.
 MAX_EXTENSION_DAYS = 30
 
@@ -154,6 +159,8 @@ def validate_case(values: dict, today: date) -> list[Problem]:
     count = values.get("applicant_count")
     if count is None or count < 1:
         problems.append(Problem("applicant_count", N_("There must be at least one applicant.")))
+    elif count > MAX_APPLICANTS:
+        problems.append(Problem("applicant_count", N_("At most %(limit)s applicants."), (("limit", MAX_APPLICANTS),)))
 
     received = values.get("received_on")
     if received is None:
@@ -307,6 +314,21 @@ def next_open_deadline(deadlines: list[Deadline]) -> Deadline | None:
 
 _ORGANISATION_MARKERS = ("公司", "厂", "合作社", "协会", "中心", "委员会", "银行", "学校", "医院", "集团", "商行", "店")
 APPLICANT_SEPARATORS = "、,;，；\n"
+
+
+def applicant_problems(applicants: list[dict]) -> list[Problem]:
+    """Names and ID numbers that do not fit what the register keeps."""
+    problems = []
+    for applicant in applicants:
+        if len(applicant.get("name") or "") > MAX_APPLICANT_NAME:
+            limit = (("limit", MAX_APPLICANT_NAME),)
+            problems.append(
+                Problem("applicants", N_("An applicant's name is longer than %(limit)s characters."), limit)
+            )
+        if len(applicant.get("id_number") or "") > MAX_ID_NUMBER:
+            limit = (("limit", MAX_ID_NUMBER),)
+            problems.append(Problem("applicants", N_("An ID number is longer than %(limit)s characters."), limit))
+    return problems
 
 
 def guess_applicant_kind(name: str, id_number: str | None) -> str:

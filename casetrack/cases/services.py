@@ -114,6 +114,8 @@ def _validate(values: dict, today: date, case_id: int | None = None) -> None:
 
 
 def _set_applicants(case: Case, applicants: list[dict]) -> None:
+    if problems := rules.applicant_problems(applicants):
+        raise CaseInvalid(problems)
     current = [(a.name, a.id_number, a.kind) for a in case.applicants]
     wanted = [
         (a["name"], a.get("id_number"), a.get("kind") or rules.guess_applicant_kind(a["name"], a.get("id_number")))

@@ -159,6 +159,7 @@ def _outcome_choices():
 def _form_data(form: CaseForm) -> dict:
     data = {name: getattr(form, name).data for name in FORM_FIELDS}
     data["number"] = (data["number"] or "").strip()
+    data["summary"] = data["summary"] or ""
     data["outcome"] = data["outcome"] or None
     data["applicant_count"] = data["applicant_count"] or 1
     data["applicants"] = rules.parse_applicant_lines(form.applicants.data or "")
