@@ -96,6 +96,7 @@ def own_password():
         except DomainError as error:
             flash(error.translated(), "error")
         else:
+            throttle.record_success(user.username)
             # The change ended every session of the user, this one too; the person who just gave the password
             # stays logged in here, with a fresh remember cookie if this browser had one.
             login_user(
