@@ -52,8 +52,15 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        # The session and the remember cookie carry "id:session version" (User.get_id): one made before the
+        # version moved on (logout, new password, deactivation) — or before versions existed — names nobody.
+        user_part, _, version = user_id.partition(":")
+        if not (user_part.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_part))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
     @login_manager.request_loader
     def load_user_from_token(request):

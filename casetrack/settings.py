@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ENV_PREFIX = "CASETRACK_"
@@ -44,6 +45,10 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_SECONDS": 15 * 60,
+    #: How long "stay logged in" lasts: a remember cookie is a password for this long, so it is kept short.
+    "REMEMBER_DAYS": 14,
+    #: Lifetime of a new API token unless ``users token --expires-days`` says otherwise.
+    "API_TOKEN_DAYS": 90,
     #: Days before a statutory deadline that a case counts as "due soon".
     "DEADLINE_WARNING_DAYS": 7,
     #: Leaders' summaries: first retry after this many seconds, doubling each time, for at most this many tries.
@@ -101,6 +106,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict[str
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": values["HTTPS"],
+        "REMEMBER_COOKIE_DURATION": timedelta(days=values["REMEMBER_DAYS"]),
         "PREFERRED_URL_SCHEME": "https" if values["HTTPS"] else "http",
         "MAX_CONTENT_LENGTH": values["IMPORT_MAX_BYTES"],
         "BABEL_DEFAULT_LOCALE": values["DEFAULT_LOCALE"],

@@ -23,6 +23,7 @@ class UserForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)])
 
 

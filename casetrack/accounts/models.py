@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casetrack.extensions import db
+from casetrack.i18n import N_
 
 
 class Unit(db.Model):
@@ -48,6 +49,9 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Part of the id the session and remember cookies carry (``get_id``): raising it ends every session made
+    #: before, saved copies of the cookies included. Raised on logout, password change or reset, deactivation.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
 
@@ -58,6 +62,9 @@ class User(UserMixin, db.Model):
     @property
     def label(self) -> str:
         return self.display_name or self.username
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
@@ -73,7 +80,22 @@ class ApiToken(db.Model):
     #: hex SHA-256 of the token
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    #: Every token expires: a token copied into a forgotten script stops working on its own.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Set by an administrator's revocation, or when the user's password changes or the user is deactivated.
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship()
+
+    def state(self, now: datetime) -> str:
+        """valid, expired or revoked."""
+        if self.revoked_at is not None:
+            return "revoked"
+        # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC.
+        expires = self.expires_at if self.expires_at.tzinfo else self.expires_at.replace(tzinfo=UTC)
+        return "expired" if expires <= now else "valid"
+
+
+#: How the token list names a state; a revoked token is shown with its date instead.
+TOKEN_STATES = {"valid": N_("Valid"), "expired": N_("Expired")}

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from casetrack.accounts import rules
 from casetrack.accounts.models import ApiToken, Unit, User
@@ -142,38 +144,131 @@ def set_active(user: User, active: bool, actor) -> None:
             "user", user.id, "activated" if active else "deactivated", actor, [("active", user.active, active)]
         )
         user.active = active
+        if not active:
+            # Revoked rather than merely refused while inactive: reactivating the account must not revive them.
+            end_sessions(user)
+            revoke_tokens(user, actor)
         db.session.flush()
 
 
+def end_sessions(user: User) -> None:
+    """Stop every session and remember cookie of ``user`` from working, copies saved elsewhere included."""
+    user.session_version = (user.session_version or 1) + 1
+    db.session.flush()
+
+
+class WrongPassword(DomainError):
+    """The current password given to change it was wrong; the view counts it as a failed login."""
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """The user's own change. Asking for the current password keeps someone at an unlocked screen, or holding a
+    stolen session, from taking the account over."""
+    if not password_matches(user.password_hash, current_password):
+        raise WrongPassword(N_("The current password is wrong."))
+    if password_matches(user.password_hash, new_password):
+        raise DomainError(N_("The new password must differ from the current one."))
+    _replace_password(user, new_password, actor=user)
+    audit.record("user", user.id, "password_changed", user)
+
+
 def reset_password(user: User, password: str, actor) -> None:
-    if actor is not None and actor.id != user.id:
-        _require_admin(actor)
+    """An administrator sets a user's password without knowing the old one."""
+    _require_admin(actor)
+    _replace_password(user, password, actor)
+    audit.record("user", user.id, "password_reset", actor)
+
+
+def _replace_password(user: User, password: str, actor) -> None:
     weakness = rules.validate_password(password)
     if weakness:
         raise DomainError(weakness)
     user.password_hash = hash_password(password)
+    # A new password is usually meant to lock somebody out: whoever holds a session or a token made with the old
+    # one loses it.
+    end_sessions(user)
+    revoke_tokens(user, actor)
     db.session.flush()
-    audit.record("user", user.id, "password_reset", actor)
 
 
-def issue_token(user: User, actor) -> str:
-    """Make a new API token and return it; only its hash is stored, so this is the one time it is seen."""
+#: Longest lifetime of an API token, in days.
+MAX_TOKEN_DAYS = 366
+
+
+def issue_token(user: User, actor, days: int | None = None) -> str:
+    """Make a new API token valid for ``days`` (the configured default when None) and return it; only its hash
+    is stored, so this is the one time it is seen."""
     if actor is not None and actor.id != user.id:
         _require_admin(actor)
+    if not user.active:
+        raise DomainError(N_("User %(name)s is deactivated."), name=user.username)
+    days = current_app.config["CASETRACK_API_TOKEN_DAYS"] if days is None else days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise DomainError(N_("A token lasts from 1 to %(max)s days."), max=MAX_TOKEN_DAYS)
     token = "ct_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=hashlib.sha256(token.encode()).hexdigest()))
+    row = ApiToken(
+        user=user,
+        token_hash=hashlib.sha256(token.encode()).hexdigest(),
+        expires_at=datetime.now(UTC) + timedelta(days=days),
+    )
+    db.session.add(row)
     db.session.flush()
-    audit.record("user", user.id, "token_issued", actor)
+    audit.record(
+        "user", user.id, "token_issued", actor, [("token", None, row.id), ("expires_at", None, row.expires_at)]
+    )
     return token
+
+
+def revoke_token(token: ApiToken, actor) -> None:
+    if actor is not None and actor.id != token.user_id:
+        _require_admin(actor)
+    if token.revoked_at is not None:
+        raise DomainError(N_("API token %(id)s is already revoked."), id=token.id)
+    _revoke(token, actor)
+
+
+def revoke_tokens(user: User, actor) -> int:
+    """Revoke every token of ``user`` not yet revoked; returns how many."""
+    tokens = list(
+        db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+    )
+    for token in tokens:
+        _revoke(token, actor)
+    return len(tokens)
+
+
+def _revoke(token: ApiToken, actor) -> None:
+    token.revoked_at = datetime.now(UTC)
+    db.session.flush()
+    audit.record("user", token.user_id, "token_revoked", actor, [("token", None, token.id)])
 
 
 def user_for_token(token: str) -> User | None:
     digest = hashlib.sha256(token.encode()).hexdigest()
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None)))
+    row = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None), ApiToken.expires_at > datetime.now(UTC)
+        )
+    )
     if row is None or not row.user.active:
         return None
     row.last_used_at = datetime.now(UTC)
     return row.user
+
+
+def get_token(token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(N_("No such API token."))
+    return token
+
+
+def all_tokens(user: User | None = None) -> list[ApiToken]:
+    """Tokens newest first, revoked and expired ones included: the list is also their history."""
+    stmt = select(ApiToken).options(joinedload(ApiToken.user)).order_by(ApiToken.id.desc())
+    if user is not None:
+        stmt = stmt.where(ApiToken.user_id == user.id)
+    return list(db.session.scalars(stmt))
 
 
 def get_user(user_id: int) -> User:

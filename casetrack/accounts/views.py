@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
@@ -7,9 +9,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from casetrack.accounts import services
 from casetrack.accounts.devices import known_device, remember_device
 from casetrack.accounts.forms import ConfirmForm, LoginForm, PasswordForm, UnitForm, UserForm
+from casetrack.accounts.models import TOKEN_STATES
 from casetrack.audit.services import history
+from casetrack.errors import DomainError
 from casetrack.i18n import LOCALES
-from casetrack.unit_of_work import attempt, attempted
+from casetrack.unit_of_work import attempt, attempted, savepoint
 from casetrack.web import permission_required, safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -53,6 +57,9 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    # Ends the user's sessions on every device, not only here: a saved copy of this browser's cookies has to stop
+    # working as well, and a per-user version does that without keeping a table of sessions.
+    services.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash(gettext("You have logged out."), "info")
@@ -72,12 +79,36 @@ def set_locale(code: str):
 @login_required
 def own_password():
     form = PasswordForm()
-    if form.validate_on_submit() and attempt(
-        lambda: services.reset_password(current_user, form.password.data, actor=current_user),
-        gettext("Your password has been changed."),
-    ):
-        return redirect(url_for("cases.index"))
-    return render_template("accounts/password.html", form=form, user=current_user)
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        throttle = current_app.extensions["login_throttle"]
+        address = request.remote_addr or "unknown"
+        # The current password is guessed here as well as at /login, so the same lockout applies.
+        wait = throttle.seconds_blocked(user.username, address)
+        if wait:
+            flash(
+                gettext("Too many failed logins. Try again in %(minutes)s minutes.", minutes=max(1, -(-wait // 60))),
+                "error",
+            )
+            return render_template("accounts/password.html", form=form, user=user), 429
+        try:
+            with savepoint():
+                services.change_password(user, form.current_password.data, form.password.data)
+        except services.WrongPassword as error:
+            throttle.record_failure(user.username, address)
+            flash(error.translated(), "error")
+        except DomainError as error:
+            flash(error.translated(), "error")
+        else:
+            throttle.record_success(user.username)
+            # The change ended every session of the user, this one too; the person who just gave the password
+            # stays logged in here, with a fresh remember cookie if this browser had one.
+            login_user(
+                user, remember=current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            )
+            flash(gettext("Your password has been changed."), "info")
+            return redirect(url_for("cases.index"))
+    return render_template("accounts/password.html", form=form, user=user)
 
 
 # --- administration ------------------------------------------------------------------------------------------
@@ -189,3 +220,28 @@ def edit_unit(unit_id: int | None = None):
             flash(gettext("Unit %(name)s saved.", name=saved.name), "info")
             return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
+
+
+@admin_bp.route("/tokens")
+@permission_required("administer")
+def tokens():
+    return render_template(
+        "admin/tokens.html",
+        tokens=services.all_tokens(),
+        now=datetime.now(UTC),
+        states=TOKEN_STATES,
+        form=ConfirmForm(),
+    )
+
+
+@admin_bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
+@permission_required("administer")
+def revoke_token(token_id: int):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        token = services.get_token(token_id)
+        attempt(
+            lambda: services.revoke_token(token, current_user),
+            gettext("API token %(id)s of %(name)s revoked.", id=token.id, name=token.user.username),
+        )
+    return redirect(url_for("admin.tokens"))

@@ -17,6 +17,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from casetrack.accounts.models import ApiToken
+from casetrack.accounts.permissions import SYSTEM
+from casetrack.accounts.services import issue_token
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from tests.conftest import csrf_token
@@ -109,6 +112,8 @@ MATRIX: tuple[Row, ...] = (
     R("/admin/calendar/delete", "POST", ONLY_ADMIN),
     R("/admin/summaries/", "GET", ONLY_ADMIN, ok=200),
     R("/admin/summaries/<int:send_id>/resend", "POST", ONLY_ADMIN),
+    R("/admin/tokens", "GET", ONLY_ADMIN, ok=200),
+    R("/admin/tokens/<int:token_id>/revoke", "POST", ONLY_ADMIN),
     R("/admin/units", "GET", ONLY_ADMIN, ok=200),
     R("/admin/units/<int:unit_id>", "GET", ONLY_ADMIN, ok=200),
     R("/admin/units/<int:unit_id>", "POST", ONLY_ADMIN),
@@ -301,6 +306,8 @@ def world(factories):
     users = {role: factories.user(role=role, **({"unit": own_unit} if role == UNIT else {})) for role in ROLES}
     outsider = factories.user(role=UNIT, unit=other_unit)
     target = factories.user(role=MEDIATOR, username="target")
+    issue_token(target, SYSTEM)
+    token = db.session.scalar(select(ApiToken))
     own = _side(factories, own_unit, "甲", {"liaison": users[UNIT], "mediator": users[MEDIATOR], "legal": users[LEGAL]})
     other = _side(
         factories, other_unit, "乙", {"liaison": outsider, "mediator": users[MEDIATOR], "legal": users[LEGAL]}
@@ -329,6 +336,7 @@ def world(factories):
     db.session.commit()
     shared = {
         "user_id": target.id,
+        "token_id": token.id,
         "unit_id": own_unit.id,
         "interview_id": interview.id,
         "send_id": send.id,

@@ -112,6 +112,14 @@ def test_a_missing_wrong_or_revoked_token_gets_401_json_and_no_login_redirect(ap
     assert_error(get("/api/v1/cases"), 401)
 
 
+def test_an_expired_token_gets_401_json(api, world):
+    get = api(world["clerk"])
+    assert get("/api/v1/cases").status_code == 200
+    db.session.scalar(select(ApiToken)).expires_at = datetime.now(UTC) - timedelta(minutes=1)
+    db.session.commit()
+    assert_error(get("/api/v1/cases"), 401, "Authorization: Bearer")
+
+
 def test_a_deactivated_users_token_stops_working(api, world):
     get = api(world["clerk"])
     assert get("/api/v1/cases").status_code == 200
