@@ -84,7 +84,8 @@ def own_password():
         throttle = current_app.extensions["login_throttle"]
         address = request.remote_addr or "unknown"
         # The current password is guessed here as well as at /login, so the same lockout applies.
-        wait = throttle.seconds_blocked(user.username, address)
+        device = known_device(user.username)
+        wait = throttle.seconds_blocked(user.username, address, device)
         if wait:
             flash(
                 gettext("Too many failed logins. Try again in %(minutes)s minutes.", minutes=max(1, -(-wait // 60))),
@@ -95,12 +96,12 @@ def own_password():
             with savepoint():
                 services.change_password(user, form.current_password.data, form.password.data)
         except services.WrongPassword as error:
-            throttle.record_failure(user.username, address)
+            throttle.record_failure(user.username, address, device)
             flash(error.translated(), "error")
         except DomainError as error:
             flash(error.translated(), "error")
         else:
-            throttle.record_success(user.username)
+            throttle.record_success(user.username, address, device)
             # The change ended every session of the user, this one too; the person who just gave the password
             # stays logged in here, with a fresh remember cookie if this browser had one.
             login_user(
