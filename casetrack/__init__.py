@@ -20,6 +20,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_errors(app)
     register_unit_of_work(app)
     register_template_helpers(app)
+    register_security_headers(app)
     return app
 
 
@@ -158,3 +159,9 @@ def register_template_helpers(app: Flask) -> None:
     from casetrack.web import register_template_globals
 
     register_template_globals(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from casetrack.web import register_security_headers as register
+
+    register(app)

@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
-from casetrack.i18n import N_
+from casetrack.i18n import N_, Msgid
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,10 @@ class DomainError(Exception):
         self.params = params
 
     def translated(self) -> str:
-        return gettext(self.message, **self.params)
+        # A parameter that is itself a msgid (a state's or status's label) is shown in the reader's language too;
+        # user data (names, numbers) is never a Msgid and so is never looked up in the catalogue.
+        params = {key: gettext(value) if isinstance(value, Msgid) else value for key, value in self.params.items()}
+        return gettext(self.message, **params)
 
     def __str__(self) -> str:
         try:

@@ -9,9 +9,16 @@ from flask_login import current_user
 LOCALES = {"zh_Hans_CN": "简体中文", "en": "English"}
 
 
+class Msgid(str):
+    """A string that is a msgid, not finished text: a label such as a state's name (risk.rules.STATES) that
+    travels as a parameter of another message is translated with it (errors.DomainError.translated)."""
+
+    __slots__ = ()
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated where it is shown (pure modules cannot import Babel)."""
-    return message
+    return Msgid(message)
 
 
 def select_locale() -> str:

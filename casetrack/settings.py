@@ -25,7 +25,8 @@ DEFAULTS: dict[str, object] = {
     #: deployments — or two test runs — can share one Redis without touching each other's keys.
     "REDIS_KEY_PREFIX": "casetrack:",
     "SECRET_KEY": "",
-    #: Set behind HTTPS so the session cookie is only sent encrypted.
+    #: Set behind HTTPS so the session cookie is only sent encrypted and browsers are told (Strict-Transport-Security)
+    #: never to use plain HTTP for this site again.
     "HTTPS": False,
     "SMTP_HOST": "127.0.0.1",
     "SMTP_PORT": 25,

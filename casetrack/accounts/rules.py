@@ -3,6 +3,9 @@ lives in ``accounts.permissions``."""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
 from casetrack.i18n import N_
 
 UNIT_KINDS = {"department": N_("Department"), "town": N_("Town / street"), "district": N_("District")}
@@ -17,10 +20,27 @@ def mask_id_number(id_number: str | None) -> str:
     return id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:]
 
 
-def validate_password(password: str) -> str | None:
-    """Return a msgid explaining why the password is too weak, or None."""
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+#: A shorter user name is left out of the check: "li" or "wu" would refuse many passwords that merely contain
+#: those letters, and guessing a password from two letters of a name is no easier.
+MIN_USERNAME_CHECKED = 3
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def validate_password(password: str, username: str) -> str | None:
+    """Return a msgid explaining why the password is too weak for the account ``username``, or None."""
     if len(password) < 10:
         return N_("The password must have at least 10 characters.")
     if password.isdigit() or password.isalpha():
         return N_("The password must mix letters with digits or symbols.")
+    name = username.strip().casefold()
+    if len(name) >= MIN_USERNAME_CHECKED and name in password.casefold():
+        return N_("The password must not contain the user name.")
+    if password.casefold() in common_passwords():
+        return N_("This password is one of the most common ones, which are tried first; choose another.")
     return None

@@ -64,13 +64,13 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def _check_user_fields(role: str, unit: Unit | None, password: str | None) -> None:
+def _check_user_fields(role: str, unit: Unit | None, password: str | None, username: str = "") -> None:
     if not is_valid_role(role):
         raise DomainError(N_("Unknown role %(role)s."), role=role)
     if needs_unit(role) and unit is None:
         raise DomainError(N_("A unit liaison must belong to a unit."))
     if password is not None:
-        weakness = rules.validate_password(password)
+        weakness = rules.validate_password(password, username)
         if weakness:
             raise DomainError(weakness)
 
@@ -93,7 +93,7 @@ def create_user(
         raise DomainError(N_("The user name is required."))
     if find_user(username) is not None:
         raise DomainError(N_("The user name %(name)s is taken."), name=username)
-    _check_user_fields(role, unit, password)
+    _check_user_fields(role, unit, password, username)
     user = User(
         username=username,
         role=role,
@@ -180,7 +180,7 @@ def reset_password(user: User, password: str, actor) -> None:
 
 
 def _replace_password(user: User, password: str, actor) -> None:
-    weakness = rules.validate_password(password)
+    weakness = rules.validate_password(password, user.username)
     if weakness:
         raise DomainError(weakness)
     user.password_hash = hash_password(password)

@@ -6,6 +6,7 @@ here in Chinese rather than through the translation catalogue.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from casetrack.cases.kinds import COMPENSATION, LITIGATION, REVIEW
@@ -125,6 +126,20 @@ def summary_paragraph(report: dict, area: str = "全区") -> str:
     return ";".join(parts) + "。"
 
 
+#: A cell starting with one of these could be read as a heading, quote, list item, code or emphasis marker.
+_MARKDOWN_LEADERS = "#>+-*=_~`"
+
+
+def table_text(text: str) -> str:
+    """Free text (a unit's name) as one Markdown table cell: a "|" would start a new column, a backslash escape the
+    next character, and a line break end the row. Runs of white space become one space."""
+    text = " ".join(str(text).replace("\\", "\\\\").replace("|", "\\|").split())
+    if text[:1] in _MARKDOWN_LEADERS:
+        return "\\" + text
+    # An ordered-list marker is escaped at its dot: a backslash before a digit is printed as it is.
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+
+
 def cell(figures: dict, figure: Figure) -> str:
     value = figures[figure.section][figure.value_key]
     if figure.kind == RATE:
@@ -151,7 +166,7 @@ def render_markdown(report: dict, trend: list[dict]) -> str:
         lines.append("| 单位 | " + " | ".join(heading(figure) for figure in columns) + " |")
         lines.append("|---|" + "---:|" * len(columns))
         for row in units:
-            lines.append(f"| {row['unit']} | " + " | ".join(cell(row, figure) for figure in columns) + " |")
+            lines.append(f"| {table_text(row['unit'])} | " + " | ".join(cell(row, figure) for figure in columns) + " |")
         if len(units) < len(report["by_unit"]):
             lines += ["", omitted_units(report, units)]
     else:
@@ -165,7 +180,7 @@ def render_markdown(report: dict, trend: list[dict]) -> str:
         for row in watched:
             flags = "、".join(WATCH_FLAG_LABELS[flag] for flag in row["flags"])
             lines.append(
-                f"| {row['unit']} | {row['litigation_new']} | {pct(row['loss_rate_pct'])} | "
+                f"| {table_text(row['unit'])} | {row['litigation_new']} | {pct(row['loss_rate_pct'])} | "
                 f"{pct(row['appearance_rate_pct'])} | {flags} |"
             )
     else:

@@ -18,7 +18,8 @@ from casetrack.stats.rules import compared_days
 FORMATS = ("json", "md", "docx")
 MEDIA_TYPES = {
     "json": "application/json",
-    "md": "text/markdown; charset=utf-8",
+    # Werkzeug adds "; charset=utf-8" to every text/* type itself: naming it here sent it twice.
+    "md": "text/markdown",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 

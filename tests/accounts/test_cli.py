@@ -30,3 +30,14 @@ def test_users_token_prints_a_token_that_is_stored_only_hashed(app, factories):
     assert result.exit_code == 0 and token.startswith("ct_")
     stored = db.session.scalar(select(ApiToken))
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest() and token not in stored.token_hash
+
+
+def test_users_create_refuses_a_common_password_and_one_containing_the_user_name(app):
+    runner = app.test_cli_runner()
+    common = runner.invoke(args=["users", "create", "fzj", "--role", "legal", "--password", "Password123"])
+    assert common.exit_code != 0
+    assert "这个密码过于常见" in common.output
+    named = runner.invoke(args=["users", "create", "Fazhiju", "--role", "legal", "--password", "fazhiju-2026!"])
+    assert named.exit_code != 0
+    assert "不能包含用户名" in named.output
+    assert db.session.scalar(select(User)) is None

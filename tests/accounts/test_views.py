@@ -102,7 +102,7 @@ def test_admin_creates_a_unit_user_who_then_logs_in(login_as, factories, app):
             "role": "unit",
             "unit_id": unit.id,
             "email": "liaison@fuyang.gov.cn",
-            "password": "Liaison-2026",
+            "password": "Fuchun-desk-2026",
         },
     )
     assert response.status_code == 302
@@ -117,7 +117,7 @@ def test_admin_creates_a_unit_user_who_then_logs_in(login_as, factories, app):
 def test_admin_cannot_create_a_unit_user_without_a_unit(login_as):
     admin = login_as("admin")
     response = admin.post(
-        "/admin/users/new", data={"username": "liaison", "role": "unit", "unit_id": 0, "password": "Liaison-2026"}
+        "/admin/users/new", data={"username": "liaison", "role": "unit", "unit_id": 0, "password": "Fuchun-desk-2026"}
     )
     assert response.status_code == 200
     assert "必须属于一个单位" in response.get_data(as_text=True)
@@ -130,6 +130,37 @@ def test_a_weak_password_is_refused(login_as):
         "/admin/users/new", data={"username": "weak", "role": "mediator", "unit_id": 0, "password": "12345678901"}
     )
     assert db.session.scalar(select(User).where(User.username == "weak")) is None
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("password12", "这个密码过于常见"),
+        ("Qwerty123!", "这个密码过于常见"),
+        ("P@ssw0rd123", "这个密码过于常见"),
+        ("My-Clerk-Desk-9", "不能包含用户名"),
+    ],
+)
+def test_a_common_password_or_one_containing_the_user_name_is_refused_on_the_password_form(
+    login_as, factories, password, message
+):
+    clerk = factories.user(username="clerk")
+    own = login_as(clerk)
+    before = clerk.password_hash
+    response = own.post("/account/password", {"password": password}, follow_redirects=True)
+    assert message in response.get_data(as_text=True)
+    db.session.refresh(clerk)
+    assert clerk.password_hash == before
+
+
+def test_a_password_merely_sharing_two_letters_with_a_short_user_name_is_accepted(login_as, factories):
+    li = factories.user(username="li")
+    own = login_as(li)
+    own.post("/account/password", {"password": "Plain-ledger-7"})
+    db.session.refresh(li)
+    from casetrack.accounts.services import password_matches
+
+    assert password_matches(li.password_hash, "Plain-ledger-7")
 
 
 def test_admin_deactivates_and_resets_a_user(login_as, factories):

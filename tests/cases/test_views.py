@@ -207,3 +207,14 @@ def test_a_nul_character_in_a_search_or_form_gets_a_message_not_a_database_error
         assert "NUL" in response.get_data(as_text=True)
     assert legal.post("/cases/new", {"number": "x\x00"}).status_code == 400
     assert legal.get("/cases?q=测复").status_code == 200
+
+
+def test_a_refused_step_names_the_cases_status_in_the_readers_language(login_as, factories):
+    case = factories.case(received_on=TODAY - timedelta(days=3))
+    legal = login_as("legal")
+    page = legal.get(f"/cases/{case.id}").get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
+    response = legal.post(f"/cases/{case.id}/resume", {"version": version}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "处于“已收案”状态的案件不能执行此操作。" in text
+    assert "“Received”" not in text

@@ -1,6 +1,7 @@
 """Annual reports kept for download: built by the January job or by the legal bureau, read by non-unit roles."""
 
 import io
+import re
 from datetime import date
 
 from docx import Document
@@ -70,3 +71,26 @@ def test_the_january_job_builds_last_year_and_a_rebuild_replaces_it(factories):
     assert _stored_count() == 3
     stored = db.session.scalar(select(StoredReport).where(StoredReport.format == "json"))
     assert b'"new": 2' in stored.content and stored.generated_by_id is None
+
+
+def _cells(row: str) -> list[str]:
+    """A Markdown table row's cells, split where a "|" is not escaped."""
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", row.strip())[1:-1]]
+
+
+def test_the_markdown_download_has_one_charset_and_a_unit_name_with_markdown_in_it_keeps_its_table(login_as, factories):
+    unit = factories.unit(name="东洲|街道\\二\n# 组")
+    factories.case(received_on=date(2020, 5, 6), respondent_unit=unit)
+    factories.case(kind="litigation", received_on=date(2020, 5, 7), respondent_unit=unit)
+    legal = login_as("legal")
+    assert legal.post("/reports/build", {"year": "2020"}).status_code == 302
+
+    response = legal.get("/reports/2020.md")
+    assert response.headers["Content-Type"] == "text/markdown; charset=utf-8"
+    lines = response.get_data(as_text=True).splitlines()
+    tables = [i for i, line in enumerate(lines) if line.startswith("| 单位 |")]
+    assert len(tables) == 2  # by unit, and the watch list
+    for start in tables:
+        heading, rule, row = lines[start : start + 3]
+        assert len(_cells(row)) == len(_cells(heading)) == len(_cells(rule))
+        assert _cells(row)[0] == r"东洲\|街道\\二 # 组"

@@ -150,3 +150,15 @@ def test_interviews_page_proposes_a_unit_with_a_loss_until_one_is_recorded(flagg
     assert response.status_code == 302
     proposals = legal.get("/interviews/").get_data(as_text=True).split('id="proposals"')[1].split("</section>")[0]
     assert "区住建局" not in proposals
+
+
+def test_a_refused_step_names_the_risk_cases_state_in_the_readers_language(flagged, login_as):
+    entry = flagged["entry"]
+    services.confirm(entry, flagged["legal"], legal_lead=flagged["legal"], unit_lead=flagged["liaison"])
+    db.session.commit()
+    legal = login_as(flagged["legal"])
+    page = legal.get(f"/risk/{entry.id}").get_data(as_text=True)
+    response = legal.post(f"/risk/{entry.id}/approve", data={"version": version_of(page)}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "处于“专班办理中”状态的风险案件不能执行此操作。" in text
+    assert "Task force at work" not in text
