@@ -147,7 +147,7 @@ def test_a_common_password_or_one_containing_the_user_name_is_refused_on_the_pas
     clerk = factories.user(username="clerk")
     own = login_as(clerk)
     before = clerk.password_hash
-    response = own.post("/account/password", {"password": password}, follow_redirects=True)
+    response = own.post("/account/password", {"current_password": "Password-123", "password": password}, follow_redirects=True)
     assert message in response.get_data(as_text=True)
     db.session.refresh(clerk)
     assert clerk.password_hash == before
@@ -156,7 +156,7 @@ def test_a_common_password_or_one_containing_the_user_name_is_refused_on_the_pas
 def test_a_password_merely_sharing_two_letters_with_a_short_user_name_is_accepted(login_as, factories):
     li = factories.user(username="li")
     own = login_as(li)
-    own.post("/account/password", {"password": "Plain-ledger-7"})
+    own.post("/account/password", {"current_password": "Password-123", "password": "Plain-ledger-7"})
     db.session.refresh(li)
     from casetrack.accounts.services import password_matches
 
