@@ -331,10 +331,10 @@ def read_workbook(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> list[RawSh
 
 def _csv_rows(handle, name: str, limits: ReadLimits) -> RawSheet:
     reader = csv.reader(handle)
-    header = next(reader, None)
+    header = _trimmed(next(reader, None) or [])
     if not header:
         raise FileError(N_("The CSV file is empty."))
-    if len(_trimmed(header)) > limits.columns:
+    if len(header) > limits.columns:
         raise _too_many_columns(name, limits)
     body = []
     for number, cells in enumerate(reader, start=2):
