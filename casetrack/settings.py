@@ -42,7 +42,12 @@ DEFAULTS: dict[str, object] = {
     "PER_PAGE": 50,
     #: A cap on rows one "export what I see" writes, so a careless click cannot build a million-row workbook.
     "EXPORT_MAX_ROWS": 100_000,
+    #: Largest ledger file accepted, uploaded (Flask's MAX_CONTENT_LENGTH) or given to `flask ledger import`.
     "IMPORT_MAX_BYTES": 50 * 1024 * 1024,
+    #: Rows below the header and columns one imported sheet may span, checked before its cells are read: a
+    #: sheet's area is held in memory whole, so a tiny file with one cell at XFD1048576 would need 549 GB.
+    "IMPORT_MAX_ROWS": 200_000,
+    "IMPORT_MAX_COLUMNS": 64,
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_SECONDS": 15 * 60,

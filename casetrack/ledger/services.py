@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import text
 
@@ -17,7 +18,7 @@ from casetrack.errors import PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext, RowError
-from casetrack.ledger.parsing import FileError, RawSheet, read_file
+from casetrack.ledger.parsing import FileError, RawSheet, ReadLimits, read_file
 from casetrack.ledger.sheets import parse_rows, registry
 from casetrack.ledger.specs import SheetSpec
 from casetrack.workdays.services import current_calendar
@@ -94,7 +95,7 @@ def import_ledger(
         raise PermissionDenied(N_("Your role may read cases but not change them."))
     report = ImportReport()
     try:
-        sheets = read_file(Path(path), original_name)
+        sheets = read_file(Path(path), original_name, ReadLimits.from_config(current_app.config))
     except FileError as error:
         report.errors.append(RowError(Path(original_name or path).name, 0, error.message, error.params))
         return report
