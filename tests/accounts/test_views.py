@@ -147,7 +147,9 @@ def test_a_common_password_or_one_containing_the_user_name_is_refused_on_the_pas
     clerk = factories.user(username="clerk")
     own = login_as(clerk)
     before = clerk.password_hash
-    response = own.post("/account/password", {"current_password": "Password-123", "password": password}, follow_redirects=True)
+    response = own.post(
+        "/account/password", {"current_password": "Password-123", "password": password}, follow_redirects=True
+    )
     assert message in response.get_data(as_text=True)
     db.session.refresh(clerk)
     assert clerk.password_hash == before
