@@ -93,13 +93,18 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_the_first_is_kept(fac
     assert db.session.get(Case, case.id).summary == "第一人"
 
 
-def test_a_stale_row_at_flush_is_a_conflict_too(factories, app):
+def _saved_elsewhere_meanwhile(factories):
+    """A case this session read, which another process then saved (between our read and our flush)."""
     clerk, unit = factories.user(role="mediator"), factories.unit()
     case = services.register_case(case_data(unit), clerk, TODAY)
     db.session.commit()
-    # Another process saves between our read and our flush.
     with db.engine.begin() as other:
         other.execute(Case.__table__.update().where(Case.__table__.c.id == case.id).values(version=case.version + 1))
+    return clerk, case
+
+
+def test_a_stale_row_at_flush_is_a_conflict_too(factories, app):
+    clerk, case = _saved_elsewhere_meanwhile(factories)
     with pytest.raises(ConflictError):
         services.update_case(case, {"summary": "覆盖"}, clerk, TODAY, expected_version=None)
 
@@ -107,11 +112,7 @@ def test_a_stale_row_at_flush_is_a_conflict_too(factories, app):
 def test_a_stale_row_met_while_the_deadlines_are_recomputed_is_a_conflict_not_a_server_error(factories, app):
     from flask import g
 
-    clerk, unit = factories.user(role="mediator"), factories.unit()
-    case = services.register_case(case_data(unit), clerk, TODAY)
-    db.session.commit()
-    with db.engine.begin() as other:
-        other.execute(Case.__table__.update().where(Case.__table__.c.id == case.id).values(version=case.version + 1))
+    clerk, case = _saved_elsewhere_meanwhile(factories)
     # As in a request's first save: the holiday calendar is still to be read, which used to flush the change early.
     g.pop("work_calendar", None)
     with pytest.raises(ConflictError):
