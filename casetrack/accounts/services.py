@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +20,8 @@ from casetrack.audit import services as audit
 from casetrack.errors import DomainError, NotFound, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
+
+log = logging.getLogger(__name__)
 
 _hasher = PasswordHasher()
 # Verifying against a dummy hash when the user does not exist keeps the answer time the same, so timing
@@ -149,6 +152,27 @@ def set_active(user: User, active: bool, actor) -> None:
             end_sessions(user)
             revoke_tokens(user, actor)
         db.session.flush()
+
+
+def record_login(user: User, address: str) -> None:
+    audit.record("user", user.id, "logged_in", user, comment=address)
+    log.info("login: %s from %s", user.username, address)
+
+
+def record_failed_login(username: str, address: str) -> None:
+    """Kept whatever the answer: under the named account when there is one, else as an unknown name."""
+    named = db.session.scalar(select(User.id).where(func.lower(User.username) == username.strip().lower()))
+    comment = f"{username.strip()[:64]} from {address}"
+    if named is not None:
+        audit.record_despite_refusal("user", named, "login_failed", None, comment)
+    else:
+        audit.record_despite_refusal("login", 0, "login_failed", None, comment)
+    log.warning("failed login: %r from %s", username.strip()[:64], address)
+
+
+def record_logout(user: User, address: str) -> None:
+    audit.record("user", user.id, "logged_out", user, comment=address)
+    log.info("logout: %s from %s", user.username, address)
 
 
 def end_sessions(user: User) -> None:

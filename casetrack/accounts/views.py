@@ -43,11 +43,13 @@ def login():
         user = services.authenticate(form.username.data, form.password.data)
         if user is None:
             throttle.record_failure(form.username.data, address, device)
+            services.record_failed_login(form.username.data, address)
             flash(gettext("Wrong user name or password, or the account is deactivated."), "error")
             return render_template("accounts/login.html", form=form), 401
         throttle.record_success(form.username.data, address, device)
         session.clear()
         login_user(user, remember=form.remember.data)
+        services.record_login(user, address)
         response = redirect(_safe_next(request.args.get("next")))
         remember_device(response, form.username.data, device)
         return response
@@ -60,6 +62,7 @@ def logout():
     # Ends the user's sessions on every device, not only here: a saved copy of this browser's cookies has to stop
     # working as well, and a per-user version does that without keeping a table of sessions.
     services.end_sessions(current_user._get_current_object())
+    services.record_logout(current_user._get_current_object(), request.remote_addr or "unknown")
     logout_user()
     session.clear()
     flash(gettext("You have logged out."), "info")

@@ -40,6 +40,17 @@ def record(entity_type: str, entity_id: int, action: str, actor, changes: Iterab
         )
 
 
+def record_despite_refusal(entity_type: str, entity_id: int, action: str, actor_id: int | None, comment: str) -> None:
+    """An entry that must outlive the request's rollback — a refused login is answered 401, and the unit of work
+    rolls back every answer of 400 and above — so it is written in a transaction of its own."""
+    with db.engine.begin() as connection:
+        connection.execute(
+            AuditEntry.__table__.insert().values(
+                entity_type=entity_type, entity_id=entity_id, action=action, actor_id=actor_id, comment=comment
+            )
+        )
+
+
 def record_many(rows: list[dict]) -> None:
     """Bulk form for imports: each row has entity_type, entity_id, action, field, before, after, actor_id."""
     keys = ("entity_type", "entity_id", "action", "field", "actor_id", "comment")
