@@ -435,6 +435,7 @@ FIELD_LABELS = {
     "respondent_unit_id": N_("Respondent unit"),
     "applicant_count": N_("Number of applicants"),
     "applicants": N_("Applicants / plaintiffs"),
+    "applicant_id_numbers": N_("Applicants' ID numbers"),
     "matter": N_("Matter"),
     "summary": N_("Summary"),
     "status": N_("Status"),

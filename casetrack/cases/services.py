@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select, update
 
 from casetrack.accounts.models import Unit, User
 from casetrack.accounts.permissions import can, home_unit_id, is_system
+from casetrack.accounts.rules import mask_id_number
 from casetrack.audit import services as audit
 from casetrack.cases import kinds, queries, rules
 from casetrack.cases.models import Applicant, Case, OutcomeReport
@@ -92,6 +93,14 @@ def refresh_derived(case: Case, calendar: WorkCalendar | None = None) -> None:
     derived = rules.derived_fields(values, applicant_names, unit.name if unit else "", calendar)
     for name, value in derived.items():
         setattr(case, name, value)
+
+
+def _id_numbers(case: Case) -> list[tuple[str, str | None]]:
+    return [(a.name, a.id_number) for a in case.applicants]
+
+
+def _masked(id_numbers: list[tuple[str, str | None]]) -> str:
+    return "、".join(f"{name} {mask_id_number(number)}".strip() for name, number in id_numbers if number)
 
 
 def _snapshot(case: Case) -> dict:
@@ -179,6 +188,7 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
     if any(name in data and data[name] != getattr(case, name) for name in ("concluded_on", "outcome")):
         check_can_write(actor, case.respondent_unit_id, "conclude_case")
     before = _snapshot(case)
+    id_numbers_before = _id_numbers(case)
     updates = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     for name in STATUS_FIELDS:
         if name in data and getattr(case, name) is not None:
@@ -198,6 +208,9 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
         case.applicant_count = max(case.applicant_count, len(case.applicants))
     refresh_derived(case)
     changes = audit.diff(before, _snapshot(case))
+    if _id_numbers(case) != id_numbers_before:
+        # The trail says that an ID number changed, and whose; the numbers themselves stay masked in it.
+        changes.append(("applicant_id_numbers", _masked(id_numbers_before), _masked(_id_numbers(case))))
     if changes:
         audit.record("case", case.id, "updated", actor, changes)
     flush_or_conflict(_CONFLICT)

@@ -38,3 +38,20 @@ def test_a_login_a_failed_login_and_a_logout_are_recorded(app, factories, caplog
     logged = [record.getMessage() for record in caplog.records]
     assert any(message.startswith("failed login: 'nobody-here'") for message in logged)
     assert any(message.startswith(f"login: {clerk.username}") for message in logged)
+
+
+def test_changing_an_applicants_id_number_is_in_the_trail_masked(factories):
+    from datetime import date
+
+    from casetrack.cases import services
+
+    clerk = factories.user(role="legal")
+    case = factories.case(received_on=date(2020, 3, 2))  # 张三 330183199001011234
+    db.session.commit()
+    applicants = [{"name": "张三", "id_number": "330183199212125678"}]
+    services.update_case(case, {"applicants": applicants}, clerk, date(2026, 12, 1), expected_version=None)
+    db.session.commit()
+    (entry,) = [e for e in entries("updated") if e.field == "applicant_id_numbers"]
+    assert (entry.before, entry.after) == ("张三 330***********1234", "张三 330***********5678")
+    texts = " ".join(f"{e.before} {e.after}" for e in db.session.scalars(select(AuditEntry)))
+    assert "330183199212125678" not in texts and "330183199001011234" not in texts
