@@ -8,6 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
+from casetrack.extensions import db
 from casetrack.i18n import N_, Msgid
 
 log = logging.getLogger(__name__)
@@ -111,4 +112,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(error):
         log.exception("unhandled error on %s", request.path)
+        # A failed statement leaves the session unusable, and the page itself reads the signed-in user.
+        db.session.rollback()
         return render(500, gettext("Something went wrong on our side. The error has been logged."))
