@@ -21,7 +21,7 @@ from casetrack.clock import local_today
 from casetrack.hearings import rules as hearing_rules
 from casetrack.i18n import LOCALES
 from casetrack.mediation import rules as mediation_rules
-from casetrack.params import parse_id
+from casetrack.params import INT_MAX, parse_id
 from casetrack.risk import rules as risk_rules
 
 
@@ -270,5 +270,5 @@ class BoundedIntConverter(IntegerConverter):
     """<int:…> that matches only what fits a database integer column (ids, years, pages in URLs)."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", INT_MAX)
         super().__init__(map, *args, **kwargs)
