@@ -333,7 +333,7 @@ def reminder_child(url: str, host: str, port: int, today_iso: str, queue) -> Non
         app.config["CASETRACK_SMTP_HOST"] = host
         app.config["CASETRACK_SMTP_PORT"] = port
         from casetrack.extensions import db
-        from casetrack.notifications import services
+        from casetrack.notifications import services, tasks
         from casetrack.notifications.models import Notification
 
         phases: dict[str, float] = {}
@@ -350,7 +350,8 @@ def reminder_child(url: str, host: str, port: int, today_iso: str, queue) -> Non
 
         services.collect_reminders = timed("collect", services.collect_reminders)
         services.create_notifications = timed("create", services.create_notifications)
-        services.send_digests = timed("send", services.send_digests)
+        services.plan_digests = timed("plan", services.plan_digests)
+        tasks._deliver_digest = timed("send", tasks._deliver_digest)
 
         runs = []
         with app.app_context():
@@ -363,7 +364,7 @@ def reminder_child(url: str, host: str, port: int, today_iso: str, queue) -> Non
             phases.clear()
             with app.app_context():
                 started = time.perf_counter()
-                result = services.run_daily_reminders(today)
+                result = tasks.run_daily_reminders(today)
                 wall = time.perf_counter() - started
                 db.session.remove()
             peak = _status_mb("VmHWM") if reset else _max_rss_mb()

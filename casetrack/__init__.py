@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from casetrack.settings import load_settings
 
@@ -12,6 +13,9 @@ from casetrack.settings import load_settings
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_settings(app.instance_path, overrides))
+    if app.config["CASETRACK_PROXY_HOPS"]:
+        hops = app.config["CASETRACK_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     register_logging(app)
     register_extensions(app)
     register_ledger_sheets(app)
@@ -103,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from casetrack.interviews.views import bp as interviews_bp
     from casetrack.ledger.views import bp as ledger_bp
     from casetrack.mediation.views import bp as mediation_bp
+    from casetrack.notifications.views import admin_bp as reminder_digests_bp
     from casetrack.notifications.views import bp as notifications_bp
     from casetrack.reports.views import bp as reports_bp
     from casetrack.risk.views import bp as risk_bp
@@ -119,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
         hearings_bp,
         mediation_bp,
         notifications_bp,
+        reminder_digests_bp,
         reports_bp,
         summaries_bp,
         risk_bp,

@@ -69,4 +69,8 @@ def beat_schedule() -> dict:
             "task": "notifications.daily_reminders",
             "schedule": crontab(hour=7, minute=30),
         },
+        "reminder-digests-stalled": {
+            "task": "notifications.redispatch_stalled",
+            "schedule": crontab(minute=23),
+        },
     }

@@ -28,6 +28,10 @@ DEFAULTS: dict[str, object] = {
     #: Set behind HTTPS so the session cookie is only sent encrypted and browsers are told (Strict-Transport-Security)
     #: never to use plain HTTP for this site again.
     "HTTPS": False,
+    #: How many reverse proxies (nginx, a load balancer) stand in front of gunicorn. Each appends the address it
+    #: saw to X-Forwarded-For; the app trusts exactly that many, so the login throttle and the audit trail see the
+    #: person's address rather than the proxy's — and a client cannot forge one by sending the header itself.
+    "PROXY_HOPS": 0,
     "SMTP_HOST": "127.0.0.1",
     "SMTP_PORT": 25,
     "SMTP_USER": "",

@@ -12,6 +12,7 @@ from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
+from casetrack import deliveries
 from casetrack.accounts import rules as account_rules
 from casetrack.accounts.permissions import ROLES, can
 from casetrack.audit import rules as audit_rules
@@ -211,6 +212,7 @@ def register_template_globals(app: Flask) -> None:
         risk_rules=risk_rules,
         account_rules=account_rules,
         role_labels=ROLES,
+        delivery_status_labels=deliveries.STATUS_LABELS,
         can=lambda capability, unit_id=None: can(current_user, capability, unit_id),
         locales=LOCALES,
         url_with=url_with,

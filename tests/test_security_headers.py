@@ -72,3 +72,29 @@ def test_strict_transport_security_is_sent_only_behind_https(tmp_path, https):
     assert response.headers.get("Strict-Transport-Security") == ("max-age=31536000" if https else None)
     assert response.headers["X-Frame-Options"] == "DENY"
     response.close()
+
+
+def test_behind_a_proxy_the_trail_records_the_persons_address_and_a_forged_header_does_not_count(factories):
+    from sqlalchemy import select
+
+    from casetrack.audit.models import AuditEntry
+    from casetrack.extensions import db
+    from tests.conftest import csrf_token, make_app
+
+    user = factories.user(username="behind")
+    db.session.commit()
+    proxied = make_app(db.engine.url.render_as_string(hide_password=False), PROXY_HOPS=1)
+    client = proxied.test_client()
+    token = csrf_token(client)
+    response = client.post(
+        "/login",
+        data={"username": "behind", "password": "Password-123", "csrf_token": token},
+        # What nginx passes on: the client's own (forged) header, then the address nginx saw.
+        headers={"X-Forwarded-For": "6.6.6.6, 10.8.0.23"},
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "logged_in", AuditEntry.entity_id == user.id)
+    )
+    assert entry is not None and entry.source == "10.8.0.23"

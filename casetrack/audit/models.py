@@ -25,7 +25,10 @@ class AuditEntry(db.Model):
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     comment: Mapped[str | None] = mapped_column(Text)
-    #: Empty for system jobs.
+    #: Where it came from: the client's address for a web request, "cli user@host" for a command, "job name" for a
+    #: scheduled job — so an entry by the system (no actor) still says who ran what.
+    source: Mapped[str | None] = mapped_column(String(160))
+    #: Empty for system jobs and commands.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

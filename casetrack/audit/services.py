@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
+import os
+import socket
 from collections.abc import Iterable
 from datetime import date, datetime
 
+from celery import current_task
+from flask import has_request_context, request
 from sqlalchemy import select
 
 from casetrack.audit.models import AuditEntry
@@ -20,6 +25,19 @@ def _text(value) -> str | None:
     return str(value)
 
 
+def current_source() -> str:
+    """Where the change is being made from, for entries whose actor alone does not say (the system)."""
+    if has_request_context():
+        return (request.remote_addr or "unknown")[:160]
+    if current_task and current_task.request.id:  # a proxy: false outside a task
+        return f"job {current_task.name}"[:160]
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # a container user with no passwd entry
+        user = f"uid {os.getuid()}"
+    return f"cli {user}@{socket.gethostname()}"[:160]
+
+
 def diff(before: dict, after: dict) -> list[tuple[str, object, object]]:
     """The fields whose value differs, in ``after``'s order."""
     return [
@@ -32,10 +50,17 @@ def record(entity_type: str, entity_id: int, action: str, actor, changes: Iterab
         {"field": None, "before": None, "after": None}
     ]
     actor_id = actor.id if actor is not None else None
+    source = current_source()
     for row in rows:
         db.session.add(
             AuditEntry(
-                entity_type=entity_type, entity_id=entity_id, action=action, actor_id=actor_id, comment=comment, **row
+                entity_type=entity_type,
+                entity_id=entity_id,
+                action=action,
+                actor_id=actor_id,
+                comment=comment,
+                source=source,
+                **row,
             )
         )
 
@@ -46,7 +71,12 @@ def record_despite_refusal(entity_type: str, entity_id: int, action: str, actor_
     with db.engine.begin() as connection:
         connection.execute(
             AuditEntry.__table__.insert().values(
-                entity_type=entity_type, entity_id=entity_id, action=action, actor_id=actor_id, comment=comment
+                entity_type=entity_type,
+                entity_id=entity_id,
+                action=action,
+                actor_id=actor_id,
+                comment=comment,
+                source=current_source(),
             )
         )
 
@@ -54,10 +84,16 @@ def record_despite_refusal(entity_type: str, entity_id: int, action: str, actor_
 def record_many(rows: list[dict]) -> None:
     """Bulk form for imports: each row has entity_type, entity_id, action, field, before, after, actor_id."""
     keys = ("entity_type", "entity_id", "action", "field", "actor_id", "comment")
+    source = current_source()
     insert_rows(
         AuditEntry.__table__,
         [
-            {**{k: r.get(k) for k in keys}, "before": _text(r.get("before")), "after": _text(r.get("after"))}
+            {
+                **{k: r.get(k) for k in keys},
+                "before": _text(r.get("before")),
+                "after": _text(r.get("after")),
+                "source": source,
+            }
             for r in rows
         ],
     )

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casetrack.deliveries import DeliveryState
 from casetrack.extensions import db
 
 
@@ -31,7 +32,27 @@ class Notification(db.Model):
     url: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    #: Set once the daily digest carrying it was accepted by the mail server: never mailed twice.
+    #: The digest e-mail that carries it; set once, when the day's digests are planned, so no two digests carry it.
+    digest_id: Mapped[int | None] = mapped_column(ForeignKey("reminder_digests.id", ondelete="SET NULL"), index=True)
+    #: Set once the digest carrying it was accepted by the mail server.
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user = relationship("User")
+
+
+class ReminderDigest(DeliveryState, db.Model):
+    """One person's reminder e-mail of one day: the notifications that point to it (deliveries: sent once, or left
+    "unknown" for an administrator when a worker died mid-send)."""
+
+    __tablename__ = "reminder_digests"
+    __table_args__ = (Index("ix_reminder_digests_day_status", "day", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    recipient = relationship("User")
+
+    @property
+    def period(self) -> str:
+        return self.day.isoformat()

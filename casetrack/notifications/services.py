@@ -12,20 +12,21 @@ from flask import current_app, render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select, update
 
-from casetrack import mail
+from casetrack import deliveries, mail
 from casetrack.accounts.models import User
 from casetrack.accounts.permissions import roles_with
 from casetrack.bulk import insert_rows
 from casetrack.cases import kinds
 from casetrack.cases import rules as case_rules
 from casetrack.cases.models import Case
+from casetrack.cases.queries import Page
 from casetrack.extensions import db
 from casetrack.hearings import rules as hearing_rules
 from casetrack.hearings.models import Hearing
 from casetrack.i18n import N_
 from casetrack.mediation import rules as mediation_rules
 from casetrack.mediation.models import Mediation
-from casetrack.notifications.models import Notification
+from casetrack.notifications.models import Notification, ReminderDigest
 
 log = logging.getLogger(__name__)
 _CHUNK = 2000
@@ -198,48 +199,95 @@ def render_message(notification: Notification) -> str:
     return gettext(notification.message, **params)
 
 
-def digest_recipients(today: date) -> list[int]:
-    """Who has reminders of ``today`` not yet mailed (and an address to mail them to)."""
+def plan_digests(today: date) -> list[int]:
+    """Gathers the notifications of ``today`` that no digest carries yet into one digest per person with an
+    address, and returns the digests of ``today`` still to send. The conditional UPDATE that attaches the
+    notifications is the claim: of two planners at once, one attaches them and the other's digest is empty and
+    dropped, so no notification is in two digests. Flushes."""
+    recipients = db.session.execute(
+        select(User.id, User.email)
+        .where(
+            User.id.in_(
+                select(Notification.user_id).where(Notification.on_day == today, Notification.digest_id.is_(None))
+            ),
+            User.email.is_not(None),
+            User.email != "",
+            User.active.is_(True),
+        )
+        .order_by(User.id)
+    ).all()
+    for user_id, email in recipients:
+        digest = ReminderDigest(day=today, recipient_id=user_id, email=email, status="pending", attempts=0)
+        db.session.add(digest)
+        db.session.flush()
+        attached = db.session.execute(
+            update(Notification)
+            .where(Notification.user_id == user_id, Notification.on_day == today, Notification.digest_id.is_(None))
+            .values(digest_id=digest.id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if not attached:
+            db.session.delete(digest)
+    db.session.flush()
     return list(
         db.session.scalars(
-            select(Notification.user_id)
-            .join(User, User.id == Notification.user_id)
+            select(ReminderDigest.id)
             .where(
-                Notification.on_day == today,
-                Notification.emailed_at.is_(None),
-                User.email.is_not(None),
-                User.email != "",
-                User.active.is_(True),
+                ReminderDigest.day == today,
+                ReminderDigest.status.in_(("pending", "failed")),
+                ReminderDigest.attempts < deliveries.max_attempts(),
             )
-            .distinct()
+            .order_by(ReminderDigest.id)
         )
     )
 
 
-def send_digest(user_id: int, today: date) -> None:
-    """One e-mail with the person's reminders of ``today`` not yet mailed, then marks them mailed (flushed; the
-    job commits each accepted send at once). Raises when the mail server refuses."""
-    user = db.session.get(User, user_id)
+def compose_digest(digest: ReminderDigest) -> mail.Mail:
+    user = digest.recipient
     notifications = list(
-        db.session.scalars(
-            select(Notification)
-            .where(Notification.user_id == user_id, Notification.on_day == today, Notification.emailed_at.is_(None))
-            .order_by(Notification.id)
-        )
+        db.session.scalars(select(Notification).where(Notification.digest_id == digest.id).order_by(Notification.id))
     )
     base_url = current_app.config["CASETRACK_BASE_URL"].rstrip("/")
+    sender_domain = current_app.config["CASETRACK_SMTP_SENDER"].rsplit("@", 1)[-1] or "casetrack"
     with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         items = [(render_message(n), base_url + n.url) for n in notifications]
-        subject = gettext("casetrack reminders for %(day)s: %(count)s items", day=today.isoformat(), count=len(items))
-        text = render_template("notifications/digest.txt", user=user, items=items, day=today, base_url=base_url)
-        html = render_template("notifications/digest.html", user=user, items=items, day=today, base_url=base_url)
-    mail.send(mail.Mail(to=user.email, subject=subject, text=text, html=html))
+        day = digest.day
+        subject = gettext("casetrack reminders for %(day)s: %(count)s items", day=day.isoformat(), count=len(items))
+        text = render_template("notifications/digest.txt", user=user, items=items, day=day, base_url=base_url)
+        html = render_template("notifications/digest.html", user=user, items=items, day=day, base_url=base_url)
+    # One Message-ID per digest: a mail server or client that sees the copy twice can tell it is the same.
+    return mail.Mail(
+        to=digest.email, subject=subject, text=text, html=html, message_id=f"<reminders-{digest.id}@{sender_domain}>"
+    )
+
+
+def mark_emailed(digest: ReminderDigest) -> None:
     db.session.execute(
         update(Notification)
-        .where(Notification.id.in_([n.id for n in notifications]))
-        .values(emailed_at=datetime.now(UTC))
+        .where(Notification.digest_id == digest.id)
+        .values(emailed_at=digest.sent_at)
+        .execution_options(synchronize_session=False)
     )
-    db.session.flush()
+
+
+def allow_resend(digest_id: int, actor) -> ReminderDigest:
+    """An administrator sends a failed or "unknown" digest again. Flushes."""
+    return deliveries.allow_resend(ReminderDigest, digest_id, actor, "reminder_digest")
+
+
+def stalled_digests(now: datetime) -> list[int]:
+    return deliveries.stalled(ReminderDigest, now)
+
+
+def recent_digests(status: str = "", page: int = 1, per_page: int = 50) -> Page:
+    stmt = select(ReminderDigest)
+    if status:
+        stmt = stmt.where(ReminderDigest.status == status)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(
+        stmt.order_by(ReminderDigest.day.desc(), ReminderDigest.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(rows, total, page, per_page)
 
 
 # --- a person's notifications ---------------------------------------------------------------------------------

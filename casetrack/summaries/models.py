@@ -1,14 +1,13 @@
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casetrack.deliveries import DeliveryState
 from casetrack.extensions import db
 
 
-class SummarySend(db.Model):
+class SummarySend(DeliveryState, db.Model):
     """One leader's copy of one scheduled summary. (kind, period, recipient) is unique, and a row once "sent" is
     never sent again: that is what keeps a retried job from mailing anyone twice."""
 
@@ -24,16 +23,6 @@ class SummarySend(db.Model):
     #: "2026-10" for a monthly summary, "2026-W48" (ISO week) for a risk digest.
     period: Mapped[str] = mapped_column(String(16))
     recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    #: The address used, kept as it was at the time of sending.
-    email: Mapped[str] = mapped_column(String(254))
-    #: pending → sending → sent; or failed (retried with back-off until attempts run out); or unknown: a worker
-    #: died while talking to the mail server, so the copy may have arrived — an administrator decides to resend.
-    status: Mapped[str] = mapped_column(String(8), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
-    #: When the last attempt began; a copy still "sending" long after this was interrupted.
-    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Its states are deliveries.STATUSES.
 
     recipient = relationship("User")

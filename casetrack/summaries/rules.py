@@ -20,8 +20,3 @@ def week_key(day: date) -> str:
     """ISO week: the digest sent on Monday 2026-11-30 is "2026-W49"."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-def retry_countdown(attempts: int, base_seconds: int) -> int:
-    """Seconds before the next try after ``attempts`` failures: base, 2×base, 4×base … (5, 10, 20 min by default)."""
-    return base_seconds * 2 ** max(attempts - 1, 0)

@@ -4,13 +4,13 @@ Monday risk digest. Every copy is a SummarySend row; a copy once sent is never s
 from __future__ import annotations
 
 import logging
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from casetrack import mail
+from casetrack import deliveries, mail
 from casetrack.accounts.models import User
 from casetrack.accounts.permissions import roles_with
 from casetrack.cases.queries import Page
@@ -19,10 +19,6 @@ from casetrack.summaries import rules
 from casetrack.summaries.models import SummarySend
 
 log = logging.getLogger(__name__)
-
-
-class SummaryDeliveryFailed(RuntimeError):
-    pass
 
 
 def plan_sends(kind: str, period: str) -> list[int]:
@@ -49,126 +45,17 @@ def plan_sends(kind: str, period: str) -> list[int]:
             )
             db.session.add(existing[leader.id])
     db.session.flush()
-    max_attempts = current_app.config["CASETRACK_SUMMARY_MAX_ATTEMPTS"]
+    max_attempts = deliveries.max_attempts()
     return sorted(send.id for send in existing.values() if send.status != "sent" and send.attempts < max_attempts)
 
 
-#: A copy "sending" for longer than this was interrupted (the SMTP timeout is 30 s): it may or may not have arrived.
-SENDING_GRACE = timedelta(minutes=10)
-
-
-def start_attempt(send_id: int, today: date) -> mail.Mail | None:
-    """Claim one copy and compose it; the task commits the claim ("sending") before talking to the mail server.
-    None when there is nothing to send: already sent, someone else holds it, attempts are used up, or a previous
-    attempt died mid-send — then it becomes "unknown" for an administrator to decide, because sending it again
-    could deliver it twice. A failure to compose is recorded and raised as SummaryDeliveryFailed. Flushes."""
-    now = datetime.now(UTC)
-    send = db.session.get(SummarySend, send_id)
-    if send is None:
-        return None
-    if send.status == "sending" and send.last_attempt_at and _aware(send.last_attempt_at) <= now - SENDING_GRACE:
-        _mark_unknown(send, "interrupted while talking to the mail server: the copy may or may not have arrived")
-        return None
-    # One conditional UPDATE is the claim: of two deliveries of the same copy (a duplicate task, the sweep, an
-    # administrator's resend) exactly one changes the row — on SQLite too, which has no row locks.
-    claimed = db.session.execute(
-        update(SummarySend)
-        .where(
-            SummarySend.id == send_id,
-            SummarySend.status.in_(("pending", "failed")),
-            SummarySend.attempts < current_app.config["CASETRACK_SUMMARY_MAX_ATTEMPTS"],
-        )
-        .values(status="sending", attempts=SummarySend.attempts + 1, last_attempt_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
-        return None
-    db.session.refresh(send)
-    try:
-        return compose(send, today)
-    except Exception as error:
-        log.exception("summary %s %s for %s could not be composed", send.kind, send.period, send.email)
-        _failed(send, error)
-        raise SummaryDeliveryFailed(send.last_error) from error
-
-
-def record_uncertain(send_id: int, error: Exception) -> None:
-    """The connection broke after the message was on its way: it may have arrived. Flushes."""
-    _mark_unknown(db.session.get(SummarySend, send_id), f"may or may not have arrived: {error}")
-
-
-def _mark_unknown(send: SummarySend, why: str) -> None:
-    send.status, send.last_error = "unknown", why[:2000]
-    db.session.flush()
-    log.error("summary send %s: %s; left for an administrator", send.id, why)
-
-
-def record_sent(send_id: int) -> None:
-    """The mail server accepted the copy. last_error stays: the admin page shows that a copy got through only
-    on a later attempt, and why. Flushes."""
-    send = db.session.get(SummarySend, send_id)
-    send.status, send.sent_at = "sent", datetime.now(UTC)
-    db.session.flush()
-
-
-def record_failure(send_id: int, error: Exception) -> int:
-    """The mail server refused or could not be reached; returns the attempts made so far. Flushes."""
-    send = db.session.get(SummarySend, send_id)
-    _failed(send, error)
-    log.warning("summary %s %s to %s failed (attempt %d): %s", send.kind, send.period, send.email, send.attempts, error)
-    return send.attempts
-
-
-def _failed(send: SummarySend, error: Exception) -> None:
-    send.status, send.last_error = "failed", f"{type(error).__name__}: {error}"[:2000]
-    db.session.flush()
-
-
 def allow_resend(send_id: int, actor) -> SummarySend:
-    """An administrator sends a failed or "unknown" copy again, with a fresh set of attempts. Flushes."""
-    from casetrack.audit.services import record
-    from casetrack.errors import ConflictError, NotFound
-    from casetrack.i18n import N_
-
-    send = db.session.scalar(select(SummarySend).where(SummarySend.id == send_id).with_for_update())
-    if send is None:
-        raise NotFound(N_("The page or record does not exist."))
-    if send.status not in ("failed", "unknown"):
-        raise ConflictError(N_("Only a failed or interrupted copy can be sent again."))
-    # last_attempt_at now: the hourly sweep picks the copy up if this dispatch is lost, however old the copy.
-    send.status, send.attempts, send.last_attempt_at = "pending", 0, datetime.now(UTC)
-    db.session.flush()
-    record("summary_send", send.id, "resend_requested", actor)
-    return send
+    """An administrator sends a failed or "unknown" copy again. Flushes."""
+    return deliveries.allow_resend(SummarySend, send_id, actor, "summary_send")
 
 
 def stalled_sends(now: datetime) -> list[int]:
-    """Copies that should be on their way but are not: planned and never tried (the dispatch was lost), failed
-    and not retried for longer than the longest back-off, or stuck "sending" past the grace period."""
-    max_attempts = current_app.config["CASETRACK_SUMMARY_MAX_ATTEMPTS"]
-    longest_pause = timedelta(
-        seconds=rules.retry_countdown(max_attempts, current_app.config["CASETRACK_SUMMARY_RETRY_SECONDS"])
-    )
-    last_touched = func.coalesce(SummarySend.last_attempt_at, SummarySend.created_at)
-    return list(
-        db.session.scalars(
-            select(SummarySend.id).where(
-                (
-                    (SummarySend.status == "pending") & (last_touched < now - SENDING_GRACE)
-                    | (SummarySend.status == "failed")
-                    & (SummarySend.attempts < max_attempts)
-                    & (last_touched < now - longest_pause)
-                    | (SummarySend.status == "sending") & (last_touched < now - SENDING_GRACE)
-                ),
-                last_touched > now - timedelta(days=31),
-            )
-        )
-    )
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return deliveries.stalled(SummarySend, now)
 
 
 def pct_or_none(value: float | None) -> str:

@@ -4,13 +4,13 @@ import logging
 from datetime import UTC, datetime
 
 from celery import shared_task
-from flask import current_app
 
-from casetrack import mail
+from casetrack import deliveries
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.stats.rules import previous_month
 from casetrack.summaries import rules, services
+from casetrack.summaries.models import SummarySend
 
 log = logging.getLogger(__name__)
 
@@ -51,34 +51,6 @@ def redispatch_stalled() -> int:
 
 @shared_task(name="summaries.deliver", bind=True, max_retries=None)
 def deliver(self, send_id: int) -> str:
-    """One copy to one leader. "sending" is committed before the mail server is asked, so a worker dying
-    mid-send leaves a mark instead of a silent second copy; each failure is committed before the retry, so the
-    admin page shows it. The row's own attempt count, not Celery's, decides when to give up."""
-    try:
-        message = services.start_attempt(send_id, local_today())
-        db.session.commit()
-        if message is None:
-            return "nothing to send"
-        try:
-            mail.send(message)
-        except mail.DeliveryUncertain as error:
-            services.record_uncertain(send_id, error)
-            db.session.commit()
-            return "unknown"
-        except Exception as error:
-            services.record_failure(send_id, error)
-            raise services.SummaryDeliveryFailed(str(error)) from error
-    except services.SummaryDeliveryFailed as error:
-        db.session.commit()
-        attempts = db.session.get(services.SummarySend, send_id).attempts
-        if attempts >= current_app.config["CASETRACK_SUMMARY_MAX_ATTEMPTS"]:
-            log.error("summary send %s gave up after %d attempts: %s", send_id, attempts, error)
-            return "gave up"
-        if self.request.is_eager:
-            # Without a broker there is no queue to come back from: try again at once (attempts bound this).
-            return self.run(send_id)
-        countdown = rules.retry_countdown(attempts, current_app.config["CASETRACK_SUMMARY_RETRY_SECONDS"])
-        raise self.retry(exc=error, countdown=countdown) from error
-    services.record_sent(send_id)
-    db.session.commit()
-    return "sent"
+    """One copy to one leader (deliveries: claimed once, never mailed twice)."""
+    today = local_today()
+    return deliveries.deliver_with_retries(self, SummarySend, send_id, lambda send: services.compose(send, today))

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from casetrack import deliveries
 from casetrack.accounts.forms import ConfirmForm
 from casetrack.broker import enqueue
 from casetrack.params import parse_id
@@ -14,8 +15,6 @@ from casetrack.web import permission_required
 
 bp = Blueprint("summaries", __name__, url_prefix="/admin/summaries")
 
-STATUSES = ("pending", "sending", "sent", "failed", "unknown")
-
 
 @bp.route("/")
 @permission_required("administer")
@@ -24,7 +23,7 @@ def sends():
     status = request.args.get("status", "")
     page = request.args.get("page", "1")
     page = min(parse_id(page) or 1, 999_999)
-    kind, status = (kind if kind in rules.KINDS else ""), (status if status in STATUSES else "")
+    kind, status = (kind if kind in rules.KINDS else ""), (status if status in deliveries.STATUSES else "")
     listing = services.recent_sends(kind, status, page=page)
     return render_template(
         "summaries/sends.html",
@@ -32,7 +31,7 @@ def sends():
         kind=kind,
         status=status,
         kinds=rules.KINDS,
-        statuses=STATUSES,
+        statuses=deliveries.STATUSES,
         form=ConfirmForm(),
     )
 

@@ -41,3 +41,37 @@ def test_users_create_refuses_a_common_password_and_one_containing_the_user_name
     assert named.exit_code != 0
     assert "不能包含用户名" in named.output
     assert db.session.scalar(select(User)) is None
+
+
+def test_what_a_command_does_is_in_the_trail_with_who_ran_it_and_where(app, factories, login_as):
+    import getpass
+    import socket
+
+    from casetrack.audit.models import AuditEntry
+
+    user = factories.user(username="api")
+    db.session.commit()
+    assert app.test_cli_runner().invoke(args=["users", "token", "api", "--expires-days", "30"]).exit_code == 0
+    issued = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "token_issued")).all()
+    ran_by = f"cli {getpass.getuser()}@{socket.gethostname()}"
+    assert issued and {(e.actor_id, e.source) for e in issued} == {(None, ran_by)}
+
+    page = login_as("admin").get(f"/admin/users/{user.id}").get_data(as_text=True)
+    assert ran_by in page  # the system's entry says which command-line user it was
+    logged_in = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "logged_in")).all()
+    assert logged_in and {e.source for e in logged_in} == {"127.0.0.1"}
+
+
+def test_a_command_line_import_is_in_the_trail_as_run_from_the_command_line(app, tmp_path):
+    import getpass
+    import socket
+
+    from casetrack.audit.models import AuditEntry
+    from tests.ledger.test_import import row, xlsx
+
+    ledger = xlsx(tmp_path / "ledger.xlsx", [row()])
+    assert app.test_cli_runner().invoke(args=["ledger", "import", str(ledger)]).exit_code == 0
+    entries = db.session.scalars(select(AuditEntry)).all()
+    assert entries and {(e.actor_id, e.source) for e in entries} == {
+        (None, f"cli {getpass.getuser()}@{socket.gethostname()}")
+    }

@@ -112,6 +112,8 @@ MATRIX: tuple[Row, ...] = (
     R("/admin/calendar/delete", "POST", ONLY_ADMIN),
     R("/admin/summaries/", "GET", ONLY_ADMIN, ok=200),
     R("/admin/summaries/<int:send_id>/resend", "POST", ONLY_ADMIN),
+    R("/admin/reminders/", "GET", ONLY_ADMIN, ok=200),
+    R("/admin/reminders/<int:digest_id>/resend", "POST", ONLY_ADMIN),
     R("/admin/tokens", "GET", ONLY_ADMIN, ok=200),
     R("/admin/tokens/<int:token_id>/revoke", "POST", ONLY_ADMIN),
     R("/admin/units", "GET", ONLY_ADMIN, ok=200),
@@ -298,7 +300,7 @@ def _side(factories, unit, prefix, people):
 @pytest.fixture
 def world(factories):
     from casetrack.interviews.models import Interview
-    from casetrack.notifications.models import Notification
+    from casetrack.notifications.models import Notification, ReminderDigest
     from casetrack.reports.models import StoredReport
     from casetrack.summaries.models import SummarySend
 
@@ -332,7 +334,8 @@ def world(factories):
     note = Notification(
         user_id=users[UNIT].id, kind="deadline", event_key="matrix", on_day=TODAY, message="期限", url="/cases"
     )
-    db.session.add_all([interview, stored, send, note])
+    digest = ReminderDigest(day=TODAY, recipient_id=users[UNIT].id, email="u@example.com", status="sent", attempts=1)
+    db.session.add_all([interview, stored, send, note, digest])
     db.session.commit()
     shared = {
         "user_id": target.id,
@@ -340,6 +343,7 @@ def world(factories):
         "unit_id": own_unit.id,
         "interview_id": interview.id,
         "send_id": send.id,
+        "digest_id": digest.id,
         "notification_id": note.id,
         "year": 2020,
         "fmt": "json",

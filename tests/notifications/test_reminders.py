@@ -62,8 +62,8 @@ def test_the_morning_job_reminds_each_owner_of_what_is_theirs(attention):
 def test_running_twice_on_one_day_sends_each_reminder_once(attention, mailbox):
     first = run_daily_reminders(TODAY)
     second = run_daily_reminders(TODAY)
-    assert first == {"created": 4, "emails_sent": 3, "emails_failed": 0}
-    assert second == {"created": 0, "emails_sent": 0, "emails_failed": 0}
+    assert first == {"created": 4, "emails_sent": 3, "emails_unknown": 0, "emails_failed": 0}
+    assert second == {"created": 0, "emails_sent": 0, "emails_unknown": 0, "emails_failed": 0}
     assert sorted(rcpt[0] for rcpt, _ in mailbox.messages) == [
         "handler@example.com",
         "liaison@example.com",
@@ -108,3 +108,49 @@ def test_a_person_cannot_open_someone_elses_reminder(attention, login_as):
     db.session.commit()
     theirs = db.session.scalar(select(Notification.id).where(Notification.user_id == attention["mediator"].id))
     assert login_as(attention["liaison"]).post(f"/notifications/{theirs}/open").status_code == 404
+
+
+def test_a_digest_interrupted_mid_send_waits_for_an_administrator_and_then_goes_out_once(attention, mailbox, login_as):
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from casetrack.notifications.models import ReminderDigest
+    from casetrack.notifications.tasks import redispatch_stalled
+
+    run_daily_reminders(TODAY)
+    interrupted = db.session.scalar(select(ReminderDigest).where(ReminderDigest.email == "handler@example.com"))
+    # As a worker killed while the mail server was answering leaves it.
+    db.session.execute(
+        update(ReminderDigest)
+        .where(ReminderDigest.id == interrupted.id)
+        .values(status="sending", last_attempt_at=datetime.now(UTC) - timedelta(hours=1))
+    )
+    db.session.commit()
+    mailbox.clear()
+
+    assert redispatch_stalled.delay().get() == 1
+    assert mailbox.messages == []
+    db.session.refresh(interrupted)
+    assert interrupted.status == "unknown"
+    assert run_daily_reminders(TODAY)["emails_sent"] == 0  # a re-run does not resend it either
+
+    admin = login_as("admin")
+    page = admin.get("/admin/reminders/?status=unknown").get_data(as_text=True)
+    assert "handler@example.com" in page and "中断" in page
+    admin.post(f"/admin/reminders/{interrupted.id}/resend")
+    assert [rcpts for rcpts, _ in mailbox.messages] == [["handler@example.com"]]
+    admin.post(f"/admin/reminders/{interrupted.id}/resend")  # a sent digest cannot be sent again
+    assert len(mailbox.messages) == 1
+    assert "已发送" in admin.get("/admin/reminders/").get_data(as_text=True)
+
+
+def test_reminders_created_after_the_mornings_digest_go_in_the_next_run_not_again_in_the_first(attention, mailbox):
+    run_daily_reminders(TODAY)
+    handler = attention["handler"]
+    services.notify(handler.id, "risk_task", "risk-task:1", "Case %(number)s", {"number": "X-1"}, "/risk/1", TODAY)
+    db.session.commit()
+    assert run_daily_reminders(TODAY)["emails_sent"] == 1
+    handler_mails = [m for rcpt, m in mailbox.messages if rcpt == ["handler@example.com"]]
+    assert len(handler_mails) == 2 and "X-1" in handler_mails[1].get_body(("plain",)).get_content()
+    assert "X-1" not in handler_mails[0].get_body(("plain",)).get_content()

@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 from docx import Document
 from sqlalchemy import select, update
 
+from casetrack import deliveries
+from casetrack.deliveries import pause_after
 from casetrack.extensions import db
 from casetrack.summaries.models import SummarySend
-from casetrack.summaries.rules import retry_countdown, week_key
+from casetrack.summaries.rules import week_key
 from casetrack.summaries.tasks import redispatch_stalled, send_monthly, send_risk_digest
 
 
@@ -108,7 +110,7 @@ def test_the_admin_page_lists_every_send_with_its_status(mailbox, factories, log
 
 
 def test_retry_pauses_double_and_weeks_are_iso_weeks():
-    assert [retry_countdown(n, 300) for n in (1, 2, 3)] == [300, 600, 1200]
+    assert [pause_after(n, 300) for n in (1, 2, 3)] == [300, 600, 1200]
     assert week_key(date(2026, 11, 30)) == "2026-W49"
     assert week_key(date(2027, 1, 1)) == "2026-W53"
 
@@ -197,7 +199,7 @@ def test_two_deliveries_of_one_copy_claim_it_once(mailbox, factories):
     _leaders(factories)
     first_id = services.plan_sends("monthly", "2020-10")[0]
     db.session.commit()
-    assert services.start_attempt(first_id, date(2020, 11, 1)) is not None
-    assert services.start_attempt(first_id, date(2020, 11, 1)) is None  # a duplicate task finds it taken
+    assert deliveries.claim(SummarySend, first_id) is not None
+    assert deliveries.claim(SummarySend, first_id) is None  # a duplicate task finds it taken
     send = db.session.get(SummarySend, first_id)
     assert (send.status, send.attempts) == ("sending", 1)
