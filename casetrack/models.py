@@ -5,6 +5,7 @@ from casetrack.audit.models import AuditEntry  # noqa: F401
 from casetrack.cases.models import Applicant, Case, OutcomeReport  # noqa: F401
 from casetrack.hearings.models import Hearing  # noqa: F401
 from casetrack.interviews.models import Interview  # noqa: F401
+from casetrack.ledger.models import LedgerImport  # noqa: F401
 from casetrack.mediation.models import Mediation, MediationSession  # noqa: F401
 from casetrack.notifications.models import Notification  # noqa: F401
 from casetrack.reports.models import StoredReport  # noqa: F401

@@ -52,6 +52,9 @@ DEFAULTS: dict[str, object] = {
     #: sheet's area is held in memory whole, so a tiny file with one cell at XFD1048576 would need 549 GB.
     "IMPORT_MAX_ROWS": 200_000,
     "IMPORT_MAX_COLUMNS": 64,
+    #: A ledger file at least this large is checked and imported by the worker, the uploader watching its progress,
+    #: instead of inside the request (about 15,000 case rows; a request that long risks gunicorn's timeout).
+    "IMPORT_BACKGROUND_BYTES": 1024 * 1024,
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_SECONDS": 15 * 60,

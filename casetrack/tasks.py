@@ -1,6 +1,7 @@
 """Every Celery task module, imported once so a worker knows every task name."""
 
 from casetrack.cases import tasks as case_tasks  # noqa: F401
+from casetrack.ledger import tasks as ledger_tasks  # noqa: F401
 from casetrack.notifications import tasks as notification_tasks  # noqa: F401
 from casetrack.reports import tasks as report_tasks  # noqa: F401
 from casetrack.risk import tasks as risk_tasks  # noqa: F401

@@ -6,15 +6,18 @@ import re
 import secrets
 from pathlib import Path
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
+from casetrack.accounts.forms import ConfirmForm
+from casetrack.broker import enqueue
 from casetrack.clock import local_today
-from casetrack.ledger import services
+from casetrack.ledger import background, services
 from casetrack.ledger.forms import ConfirmImportForm, UploadForm
 from casetrack.ledger.sheets import registry
-from casetrack.unit_of_work import discard_changes
+from casetrack.ledger.tasks import run_import
+from casetrack.unit_of_work import after_commit, attempt, discard_changes
 from casetrack.web import permission_required, xlsx_download
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
@@ -49,6 +52,11 @@ def upload():
         name = f"u{current_user.id}-{secrets.token_urlsafe(12)}{suffix}"
         path = _upload_dir() / name
         form.file.data.save(path)
+        size = path.stat().st_size
+        if background.wanted(size):
+            job = background.start(current_user, name, form.file.data.filename, size)
+            after_commit(lambda: enqueue(run_import, job.id))
+            return redirect(url_for("ledger.background_import", import_id=job.id))
         report = services.import_ledger(
             path, current_user, local_today(), dry_run=True, original_name=form.file.data.filename
         )
@@ -97,6 +105,36 @@ def confirm():
         "info",
     )
     return redirect(url_for("cases.list_cases"))
+
+
+@bp.route("/imports/<int:import_id>")
+@permission_required("import_ledger")
+def background_import(import_id: int):
+    job = background.job_of(import_id, current_user)
+    return render_template(
+        "ledger/background.html",
+        job=job,
+        progress=background.progress(job),
+        report=background.report_of(job),
+        confirm=ConfirmForm(),
+        sheet_titles=_sheet_titles(),
+    )
+
+
+@bp.route("/imports/<int:import_id>/progress.json")
+@permission_required("import_ledger")
+def background_progress(import_id: int):
+    return jsonify(background.progress(background.job_of(import_id, current_user)))
+
+
+@bp.route("/imports/<int:import_id>/confirm", methods=["POST"])
+@permission_required("import_ledger")
+def background_confirm(import_id: int):
+    ConfirmForm().validate_on_submit() or abort(400)
+    background.job_of(import_id, current_user)  # someone else's: not found, rather than a message about its state
+    if attempt(lambda: background.confirm(import_id, current_user)):
+        after_commit(lambda: enqueue(run_import, import_id))
+    return redirect(url_for("ledger.background_import", import_id=import_id))
 
 
 @bp.route("/export.xlsx")
