@@ -26,7 +26,7 @@ STATUS_LABELS = {
     "pending": N_("Waiting"),
     "sending": N_("Sending"),
     "sent": N_("Sent"),
-    "failed": N_("Failed"),
+    "failed": N_("Failed to send"),
     "unknown": N_("Interrupted: check with the recipient"),
 }
 #: A copy "sending" for longer than this was interrupted (the SMTP timeout is 30 s): it may or may not have arrived.
