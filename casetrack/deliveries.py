@@ -195,6 +195,17 @@ def stalled(model, now: datetime) -> list[int]:
     )
 
 
+def redispatch_stalled(model, deliver_task) -> int:
+    """The hourly sweep's body: each stalled copy goes to ``deliver_task`` again (one "sending" past its grace
+    becomes "unknown" there instead of going out twice)."""
+    copy_ids = stalled(model, datetime.now(UTC))
+    for copy_id in copy_ids:
+        deliver_task.delay(copy_id)
+    if copy_ids:
+        log.warning("re-dispatched %d stalled %s", len(copy_ids), model.__tablename__)
+    return len(copy_ids)
+
+
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

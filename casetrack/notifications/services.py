@@ -275,10 +275,6 @@ def allow_resend(digest_id: int, actor) -> ReminderDigest:
     return deliveries.allow_resend(ReminderDigest, digest_id, actor, "reminder_digest")
 
 
-def stalled_digests(now: datetime) -> list[int]:
-    return deliveries.stalled(ReminderDigest, now)
-
-
 def recent_digests(status: str = "", page: int = 1, per_page: int = 50) -> Page:
     stmt = select(ReminderDigest)
     if status:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import date
 
 from celery import shared_task
 
@@ -98,9 +98,4 @@ def deliver_digest(self, digest_id: int) -> str:
 def redispatch_stalled() -> int:
     """Hourly: digests whose task was lost (broker restart, worker killed) are dispatched again; one that was
     interrupted mid-send becomes "unknown" for an administrator instead of going out twice."""
-    digest_ids = services.stalled_digests(datetime.now(UTC))
-    for digest_id in digest_ids:
-        deliver_digest.delay(digest_id)
-    if digest_ids:
-        log.warning("re-dispatched %d stalled reminder digests", len(digest_ids))
-    return len(digest_ids)
+    return deliveries.redispatch_stalled(ReminderDigest, deliver_digest)

@@ -4,7 +4,7 @@ Monday risk digest. Every copy is a SummarySend row; a copy once sent is never s
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
+from datetime import date
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
@@ -52,10 +52,6 @@ def plan_sends(kind: str, period: str) -> list[int]:
 def allow_resend(send_id: int, actor) -> SummarySend:
     """An administrator sends a failed or "unknown" copy again. Flushes."""
     return deliveries.allow_resend(SummarySend, send_id, actor, "summary_send")
-
-
-def stalled_sends(now: datetime) -> list[int]:
-    return deliveries.stalled(SummarySend, now)
 
 
 def pct_or_none(value: float | None) -> str:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from celery import shared_task
 
@@ -41,12 +40,7 @@ def send_risk_digest() -> dict:
 @shared_task(name="summaries.redispatch_stalled")
 def redispatch_stalled() -> int:
     """Hourly: copies whose task was lost (broker restart, worker killed) are dispatched again."""
-    send_ids = services.stalled_sends(datetime.now(UTC))
-    for send_id in send_ids:
-        deliver.delay(send_id)
-    if send_ids:
-        log.warning("re-dispatched %d stalled summary sends", len(send_ids))
-    return len(send_ids)
+    return deliveries.redispatch_stalled(SummarySend, deliver)
 
 
 @shared_task(name="summaries.deliver", bind=True, max_retries=None)
