@@ -13,7 +13,7 @@ def _choices(mapping, blank=False):
 
 class CaseForm(FlaskForm):
     kind = SelectField(_l("Type"), choices=_choices(rules.KINDS))
-    number = StringField(_l("Case number (案号)"), validators=[DataRequired(), Length(max=64)])
+    number = StringField(_l("Case number (案号)"), validators=[DataRequired(), Length(max=rules.MAX_NUMBER)])
     instance = SelectField(_l("Instance"), choices=_choices(rules.INSTANCES), default="first")
     procedure = SelectField(_l("Procedure"), choices=_choices(rules.PROCEDURES), default="normal")
     respondent_unit_id = SelectField(_l("Respondent unit"), coerce=int, choices=[])

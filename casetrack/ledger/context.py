@@ -32,9 +32,10 @@ class ImportContext:
     errors: list[RowError] = field(default_factory=list)
     #: Unit names not in the database yet: created when the import is applied, and reported.
     new_units: list[str] = field(default_factory=list)
-    #: (kind, number) of cases the file itself brings, so later sheets may refer to them.
+    #: (kind, number key) of cases the file itself brings, so later sheets may refer to them
+    #: (cases.rules.number_key: a row may write the number in another form than the 案件 sheet did).
     case_keys_in_file: set = field(default_factory=set)
-    #: (kind, number) → respondent unit name, for those cases: a mediation row may link to one.
+    #: (kind, number key) → respondent unit name, for those cases: a mediation row may link to one.
     case_units_in_file: dict = field(default_factory=dict)
     _units: dict[str, int] | None = None
 
