@@ -115,7 +115,8 @@ def _greater_than(limit: str, digits: str) -> bytes:
     return ("(?:" + "|".join(options) + ")").encode()
 
 
-def _column_name(index: int) -> str:
+def column_letter(index: int) -> str:
+    """The spreadsheet's name of the column at ``index`` from 0: A, …, Z, AA."""
     name = ""
     while index >= 0:
         index, remainder = divmod(index, 26)
@@ -126,7 +127,7 @@ def _column_name(index: int) -> str:
 
 def _fast_cell_pattern(limits: ReadLimits) -> re.Pattern:
     """A <c> tag that is not plainly `<c r="B7" s="1" …>` inside the limits, the only attribute r."""
-    letters = _greater_than(_column_name(limits.columns - 1), string.ascii_uppercase)
+    letters = _greater_than(column_letter(limits.columns - 1), string.ascii_uppercase)
     number = _greater_than(str(limits.rows + 1), string.digits)
     plain = (
         rb'r="(?!' + letters + rb"[0-9])[A-Z]{1,3}(?!0*" + number + rb'")[0-9]{1,7}"'

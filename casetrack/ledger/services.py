@@ -18,7 +18,7 @@ from casetrack.errors import PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext, RowError
-from casetrack.ledger.parsing import FileError, RawSheet, ReadLimits, read_file
+from casetrack.ledger.parsing import FileError, RawSheet, ReadLimits, column_letter, read_file
 from casetrack.ledger.sheets import parse_rows, registry
 from casetrack.ledger.specs import SheetSpec
 from casetrack.workdays.services import current_calendar
@@ -75,16 +75,34 @@ def _match_sheets(
                 )
             )
             continue
-        missing = [c.title for c in spec.columns if c.required and c.key not in spec.header_map(sheet.header)]
-        if missing:
-            report.errors.append(
-                RowError(sheet.name, 1, N_("Missing columns: %(columns)s."), {"columns": "、".join(missing)})
-            )
+        problems = _header_problems(spec, sheet)
+        if problems:
+            report.errors.extend(problems)
             continue
         known = {h for c in spec.columns for h in c.headers}
         report.ignored.extend(f"{sheet.name}:{title}" for title in sheet.header if title and title not in known)
         matched[spec.entity] = (spec, sheet)
     return [matched[entity] for entity in specs if entity in matched]
+
+
+def _header_problems(spec: SheetSpec, sheet: RawSheet) -> list[RowError]:
+    """A column named twice (which of the two would be read is a guess), and required columns not named."""
+    positions = spec.header_positions(sheet.header)
+    problems = [
+        RowError(
+            sheet.name,
+            1,
+            N_("The column %(column)s is in the header more than once (columns %(letters)s); keep one of them."),
+            {"column": column.title, "letters": "、".join(column_letter(index) for index in positions[column.key])},
+            column.title,
+        )
+        for column in spec.columns
+        if len(positions.get(column.key, ())) > 1
+    ]
+    missing = [c.title for c in spec.columns if c.required and c.key not in positions]
+    if missing:
+        problems.append(RowError(sheet.name, 1, N_("Missing columns: %(columns)s."), {"columns": "、".join(missing)}))
+    return problems
 
 
 def import_ledger(
