@@ -15,7 +15,7 @@ from casetrack.cases.queries import scoped
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
-from casetrack.ledger.parsing import parse_amount_fen, parse_choice, parse_date, parse_positive_int, parse_text
+from casetrack.ledger.parsing import parse_amount_fen, parse_choice, parse_count, parse_date, parse_text
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 
 #: Ledger fields compared with the database to tell "updated" from "unchanged".
@@ -46,6 +46,10 @@ def _amount(cell):
     return parse_amount_fen(cell, kinds.AMOUNT_MAX_YUAN)
 
 
+def _applicant_count(cell):
+    return parse_count(cell, rules.MAX_APPLICANTS)
+
+
 def _matter(cell):
     return parse_choice(cell, {**rules.MATTER_TERMS, **{k: k for k in rules.MATTERS}}, "案由")
 
@@ -56,7 +60,7 @@ COLUMNS = (
     Column("instance", ("审级", "instance"), _instance),
     Column("respondent", ("被申请人/被告", "respondent", "被申请人", "被告"), parse_text, required=True),
     Column("applicant", ("申请人/原告", "applicant", "申请人", "原告"), parse_text, required=True),
-    Column("applicant_count", ("申请人数", "applicant_count"), parse_positive_int),
+    Column("applicant_count", ("申请人数", "applicant_count"), _applicant_count),
     Column("matter", ("案由", "matter"), _matter),
     Column("received_on", ("收案日期", "received_on"), parse_date, required=True),
     Column("accepted_on", ("受理日期", "accepted_on"), parse_date),

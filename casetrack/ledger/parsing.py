@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import math
 import posixpath
 import re
 import string
@@ -432,15 +433,33 @@ def parse_text(cell) -> str:
     return str(cell).strip()
 
 
-def parse_positive_int(cell) -> int | None:
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+
+
+def parse_count(cell, limit: int) -> int | None:
+    """A whole number from 1 to ``limit``: a number cell (Excel keeps 3 as the float 3.0) or plain digits.
+
+    Text is read by its digits alone, not by float(): that would take 1e3 for a thousand, "inf" for a number too
+    large for any integer column, and "nan" for one that compares false with every limit."""
     if is_blank(cell):
         return None
-    try:
-        value = int(float(str(cell).strip()))
-    except ValueError as exc:
-        raise CellError(N_("%(value)s is not a whole number."), value=cell) from exc
-    if value < 1 or float(str(cell).strip()) != value:
+    if isinstance(cell, bool):
+        raise CellError(N_("%(value)s is not a whole number."), value=cell)
+    if isinstance(cell, float):
+        if not math.isfinite(cell) or not cell.is_integer():
+            raise CellError(N_("%(value)s is not a whole number."), value=cell)
+        value = int(cell)
+    elif isinstance(cell, int):
+        value = cell
+    else:
+        text = str(cell).strip()
+        if not _WHOLE_NUMBER.fullmatch(text):
+            raise CellError(N_("%(value)s is not a whole number."), value=text)
+        value = int(text.partition(".")[0])
+    if value < 1:
         raise CellError(N_("%(value)s is not a whole number of at least 1."), value=cell)
+    if value > limit:
+        raise CellError(N_("%(value)s is more than %(limit)s."), value=cell, limit=f"{limit:,}")
     return value
 
 

@@ -48,7 +48,17 @@ class ImportReport:
         lines = []
         for error in self.errors:
             reason = gettext(error.message, **error.params)
-            lines.append(gettext("%(sheet)s row %(row)s: %(reason)s", sheet=error.sheet, row=error.row, reason=reason))
+            if error.column:
+                line = gettext(
+                    "%(sheet)s row %(row)s, column %(column)s: %(reason)s",
+                    sheet=error.sheet,
+                    row=error.row,
+                    column=error.column,
+                    reason=reason,
+                )
+            else:
+                line = gettext("%(sheet)s row %(row)s: %(reason)s", sheet=error.sheet, row=error.row, reason=reason)
+            lines.append(line)
         return lines
 
 
@@ -94,7 +104,6 @@ def _header_problems(spec: SheetSpec, sheet: RawSheet) -> list[RowError]:
             1,
             N_("The column %(column)s is in the header more than once (columns %(letters)s); keep one of them."),
             {"column": column.title, "letters": "、".join(column_letter(index) for index in positions[column.key])},
-            column.title,
         )
         for column in spec.columns
         if len(positions.get(column.key, ())) > 1

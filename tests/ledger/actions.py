@@ -37,3 +37,12 @@ def confirm(client, preview):
 def cli_import(app, path: Path, *options: str):
     """`flask ledger import PATH` in this process (the CLI runner): its output and exit code."""
     return app.test_cli_runner().invoke(args=["ledger", "import", *options, str(path)])
+
+
+_ERROR_ROW = re.compile(r"<tr><td>(.*?)</td><td class=\"num\">(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", re.DOTALL)
+
+
+def error_rows(response) -> list[tuple[str, str, str, str]]:
+    """(sheet, row, column, problem) of each line of the preview's table of bad rows, as the person reads them."""
+    table = response.get_data(as_text=True).partition('class="grid import-errors"')[2]
+    return [tuple(html.unescape(cell).strip() for cell in found) for found in _ERROR_ROW.findall(table)]
