@@ -7,6 +7,7 @@ import math
 import posixpath
 import re
 import string
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -43,7 +44,10 @@ class RawSheet:
 
 
 def _clean_header(cell) -> str:
-    return re.sub(r"\s+", "", str(cell or "")).strip()
+    """A header as compared with the ledger's: full-width letters made half-width (NFKC), and without spaces or
+    invisible characters, so 案 号, 案　号 and a pasted 案\u200b号 are all 案号."""
+    text = unicodedata.normalize("NFKC", str(cell or ""))
+    return "".join(char for char in text if not char.isspace() and unicodedata.category(char) != "Cf")
 
 
 @dataclass(frozen=True)

@@ -66,6 +66,7 @@ def _match_sheets(
     sheets: list[RawSheet], specs: Mapping[str, SheetSpec], report: ImportReport
 ) -> list[tuple[SheetSpec, RawSheet]]:
     matched: dict[str, tuple[SheetSpec, RawSheet]] = {}
+    unmatched: list[RawSheet] = []
     for sheet in sheets:
         by_name = [
             spec for spec in specs.values() if sheet.name in spec.sheet_names or sheet.name.lower() in spec.sheet_names
@@ -73,7 +74,7 @@ def _match_sheets(
         by_header = [spec for spec in specs.values() if spec.recognises(sheet.header)]
         spec = (by_name or by_header or [None])[0]
         if spec is None:
-            report.ignored.append(sheet.name)
+            unmatched.append(sheet)
             continue
         if spec.entity in matched:
             report.errors.append(
@@ -89,10 +90,36 @@ def _match_sheets(
         if problems:
             report.errors.extend(problems)
             continue
-        known = {h for c in spec.columns for h in c.headers}
-        report.ignored.extend(f"{sheet.name}:{title}" for title in sheet.header if title and title not in known)
+        report.ignored.extend(f"{sheet.name}:{title}" for title in _unknown_headers(spec, sheet))
         matched[spec.entity] = (spec, sheet)
+    for sheet in unmatched:
+        # A sheet that is neither named as a ledger sheet nor has all of one's required headers is ignored, unless
+        # the file has no ledger sheet at all: then a misspelt header is the likelier story than a wrong file, and
+        # saying which required column is missing is what helps.
+        spec = None if matched or report.errors else _closest_spec(sheet, specs)
+        if spec is None:
+            report.ignored.append(sheet.name)
+        else:
+            report.errors.extend(_header_problems(spec, sheet))
     return [matched[entity] for entity in specs if entity in matched]
+
+
+def _unknown_headers(spec: SheetSpec, sheet: RawSheet) -> list[str]:
+    positions = {index for found in spec.header_positions(sheet.header).values() for index in found}
+    return [title for index, title in enumerate(sheet.header) if title and index not in positions]
+
+
+def _closest_spec(sheet: RawSheet, specs: Mapping[str, SheetSpec]) -> SheetSpec | None:
+    """The ledger sheet this one most resembles: two of its columns and half of its required ones at least."""
+    best, best_known = None, 1
+    for spec in specs.values():
+        positions = spec.header_positions(sheet.header)
+        required = [column.key for column in spec.columns if column.required]
+        if 2 * sum(key in positions for key in required) < len(required):
+            continue
+        if len(positions) > best_known:
+            best, best_known = spec, len(positions)
+    return best
 
 
 def _header_problems(spec: SheetSpec, sheet: RawSheet) -> list[RowError]:
@@ -110,7 +137,17 @@ def _header_problems(spec: SheetSpec, sheet: RawSheet) -> list[RowError]:
     ]
     missing = [c.title for c in spec.columns if c.required and c.key not in positions]
     if missing:
-        problems.append(RowError(sheet.name, 1, N_("Missing columns: %(columns)s."), {"columns": "、".join(missing)}))
+        params = {"sheet": sheet.name, "entity": spec.sheet_names[0], "columns": "、".join(missing)}
+        unknown = _unknown_headers(spec, sheet)
+        if unknown:
+            message = N_(
+                "The sheet %(sheet)s lacks the columns %(columns)s that a %(entity)s sheet needs; "
+                "these headers are not ledger columns: %(unknown)s."
+            )
+            params["unknown"] = "、".join(unknown)
+        else:
+            message = N_("The sheet %(sheet)s lacks the columns %(columns)s that a %(entity)s sheet needs.")
+        problems.append(RowError(sheet.name, 1, message, params))
     return problems
 
 

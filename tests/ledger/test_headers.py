@@ -35,3 +35,58 @@ def test_two_names_of_one_column_are_the_column_twice(tmp_path, app):
         result.output
     )
     assert count() == 0
+
+
+def misspelt(header: list[str], wrong: str, right: str) -> list[str]:
+    return [wrong if title == right else title for title in header]
+
+
+def test_a_misspelt_required_header_names_the_missing_column_and_the_sheet(tmp_path, app):
+    path = tmp_path / "台账.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(misspelt(HEADER, "被申请人单位", "被申请人/被告"))
+        writer.writerow(row())
+    result = cli_import(app, path)
+    assert result.exit_code == 1
+    expected = "工作表 台账.csv 缺少案件表必需的列：被申请人/被告；以下表头不是台账列：被申请人单位。"
+    assert expected in result.output, result.output
+    assert "没有台账工作表" not in result.output
+    assert count() == 0 and count(Unit) == 0
+
+
+def test_the_upload_page_names_a_misspelt_column_of_an_unnamed_sheet(tmp_path, login_as):
+    client = login_as("mediator")
+    path = xlsx(tmp_path / "book.xlsx", [row()], header=misspelt(HEADER, "案件号", "案号"), title="Sheet1")
+    response = upload(client, path)
+    page = text(response)
+    assert response.status_code == 400
+    assert "工作表 Sheet1 缺少案件表必需的列：案号；以下表头不是台账列：案件号。" in page, page
+    assert count() == 0
+
+
+def test_a_sheet_named_as_a_ledger_sheet_names_its_missing_column(tmp_path, app):
+    header = [title for title in HEADER if title != "收案日期"]
+    path = xlsx(
+        tmp_path / "short.xlsx",
+        [[cell for title, cell in zip(HEADER, row(), strict=True) if title != "收案日期"]],
+        header,
+    )
+    result = cli_import(app, path)
+    assert result.exit_code == 1
+    assert "工作表 案件 缺少案件表必需的列：收案日期。" in result.output, result.output
+    assert count() == 0
+
+
+@pytest.mark.parametrize("spelling", ["案 号", "案\u3000号", "案\u200b号", " 案号 ", "ｎｕｍｂｅｒ"])
+def test_spaces_invisible_characters_and_full_width_letters_in_a_header_are_no_misspelling(tmp_path, app, spelling):
+    path = xlsx(tmp_path / "spaced.xlsx", [row()], header=misspelt(HEADER, spelling, "案号"), title="Sheet1")
+    result = cli_import(app, path)
+    assert result.exit_code == 0 and "created 1" in result.output, result.output
+
+
+def test_a_file_with_no_sheet_like_a_ledger_sheet_still_says_so(tmp_path, app):
+    path = xlsx(tmp_path / "notes.xlsx", [["买菜", "周一"]], header=["事项", "日期"], title="备忘")
+    result = cli_import(app, path)
+    assert result.exit_code == 1
+    assert "文件中没有台账工作表（案件、庭审、调解）。" in result.output, result.output
