@@ -48,6 +48,8 @@ DEFAULTS: dict[str, object] = {
     #: sheet's area is held in memory whole, so a tiny file with one cell at XFD1048576 would need 549 GB.
     "IMPORT_MAX_ROWS": 200_000,
     "IMPORT_MAX_COLUMNS": 64,
+    #: An uploaded ledger waits this long for its confirmation; older uploads are deleted at the next upload.
+    "IMPORT_UPLOAD_MAX_AGE_SECONDS": 24 * 3600,
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_SECONDS": 15 * 60,

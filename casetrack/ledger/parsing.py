@@ -363,12 +363,13 @@ def _trimmed(cells: list[str]) -> list[str]:
     return cells[:end]
 
 
-def read_csv(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> RawSheet:
+def read_csv(path: Path, limits: ReadLimits = DEFAULT_LIMITS, name: str | None = None) -> RawSheet:
+    """The CSV as one sheet, named ``name`` (the file's name as the person knows it) or else the path's."""
     # Excel on a Chinese Windows saves "CSV" in GB18030/GBK; accept it rather than make people re-save.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             with path.open(encoding=encoding, newline="") as handle:
-                return _csv_rows(handle, path.name, limits)
+                return _csv_rows(handle, name or path.name, limits)
         except UnicodeDecodeError:
             continue
         except csv.Error as exc:
@@ -385,7 +386,7 @@ def read_file(path: Path, original_name: str | None = None, limits: ReadLimits =
         raise FileError(N_("The file is larger than %(limit)s MB."), limit=f"{limits.bytes / 1024 / 1024:,.0f}")
     if suffix == ".xlsx":
         return read_workbook(path, limits)
-    return [read_csv(path, limits)]
+    return [read_csv(path, limits, Path(original_name or path.name).name)]
 
 
 # --- cells → values ------------------------------------------------------------------------------------------
