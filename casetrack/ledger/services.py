@@ -56,8 +56,10 @@ class ImportReport:
                     column=error.column,
                     reason=reason,
                 )
-            else:
+            elif error.row:
                 line = gettext("%(sheet)s row %(row)s: %(reason)s", sheet=error.sheet, row=error.row, reason=reason)
+            else:  # the file as a whole
+                line = gettext("%(sheet)s: %(reason)s", sheet=error.sheet, reason=reason)
             lines.append(line)
         return lines
 
@@ -165,10 +167,18 @@ def import_ledger(
         return report
     specs = registry()
     matched = _match_sheets(sheets, specs, report)
+    file_name = Path(original_name or path).name
     if not matched and not report.errors:
+        report.errors.append(RowError(file_name, 0, N_("No sheet in the file is a ledger sheet (案件, 庭审, 调解).")))
+    elif matched and not any(sheet.rows for _spec, sheet in matched):
+        # Otherwise the preview would count nothing new and say that everything is already in the system.
+        sheets = "、".join(sheet.name for _spec, sheet in matched)
         report.errors.append(
             RowError(
-                Path(original_name or path).name, 0, N_("No sheet in the file is a ledger sheet (案件, 庭审, 调解).")
+                file_name,
+                0,
+                N_("The file has no data rows: %(sheets)s has a header and nothing below it."),
+                {"sheets": sheets},
             )
         )
     if report.errors:

@@ -6,7 +6,7 @@ import csv
 import pytest
 
 from casetrack.accounts.models import Unit
-from tests.ledger.actions import cli_import, text, upload
+from tests.ledger.actions import cli_import, stored_upload, text, upload
 from tests.ledger.test_import import HEADER, count, row, xlsx
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -90,3 +90,21 @@ def test_a_file_with_no_sheet_like_a_ledger_sheet_still_says_so(tmp_path, app):
     result = cli_import(app, path)
     assert result.exit_code == 1
     assert "文件中没有台账工作表（案件、庭审、调解）。" in result.output, result.output
+
+
+def test_a_file_with_headers_and_no_rows_says_it_has_no_data(tmp_path, login_as):
+    client = login_as("mediator")
+    response = upload(client, xlsx(tmp_path / "empty.xlsx", []), filename="空台账.xlsx")
+    page = text(response)
+    assert response.status_code == 400
+    assert "文件中没有数据行：工作表 案件 只有表头，下面没有数据。" in page, page
+    assert "已在系统中" not in page and stored_upload(response) is None
+    assert count() == 0
+
+
+def test_the_cli_refuses_a_csv_of_headers_alone(tmp_path, app):
+    path = tmp_path / "header.csv"
+    path.write_text(",".join(HEADER) + "\n\n", encoding="utf-8")
+    result = cli_import(app, path)
+    assert result.exit_code == 1
+    assert "header.csv：文件中没有数据行：工作表 header.csv 只有表头，下面没有数据。" in result.output, result.output
