@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.permissions import can
+from casetrack.accounts.rules import MAX_UNIT_NAME
 from casetrack.bulk import among, ids_by_number, insert_rows
 from casetrack.cases import kinds, rules
 from casetrack.cases.models import Applicant, Case, OutcomeReport
@@ -15,7 +16,7 @@ from casetrack.cases.queries import scoped
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
-from casetrack.ledger.parsing import parse_amount_fen, parse_choice, parse_count, parse_date, parse_text
+from casetrack.ledger.parsing import parse_amount_fen, parse_choice, parse_count, parse_date, parse_text, text_parser
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 
 #: Ledger fields compared with the database to tell "updated" from "unchanged".
@@ -55,10 +56,12 @@ def _matter(cell):
 
 
 COLUMNS = (
-    Column("number", ("案号", "number"), parse_text, required=True),
+    Column("number", ("案号", "number"), text_parser(rules.MAX_NUMBER), required=True),
     Column("kind", ("类型", "kind"), _kind, required=True),
     Column("instance", ("审级", "instance"), _instance),
-    Column("respondent", ("被申请人/被告", "respondent", "被申请人", "被告"), parse_text, required=True),
+    Column(
+        "respondent", ("被申请人/被告", "respondent", "被申请人", "被告"), text_parser(MAX_UNIT_NAME), required=True
+    ),
     Column("applicant", ("申请人/原告", "applicant", "申请人", "原告"), parse_text, required=True),
     Column("applicant_count", ("申请人数", "applicant_count"), _applicant_count),
     Column("matter", ("案由", "matter"), _matter),

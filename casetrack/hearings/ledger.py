@@ -16,24 +16,26 @@ from casetrack.hearings.models import Hearing
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
 from casetrack.ledger.lookups import cases_by_number
-from casetrack.ledger.parsing import parse_date, parse_text, parse_yes_no, term_parser
+from casetrack.ledger.parsing import parse_date, parse_text, parse_yes_no, term_parser, text_parser
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 
 COMPARED = ("appeared", "principal_name", "principal_title", "spoke")
+#: The table whose column widths the text cells are held to.
+_HEARINGS = Hearing.__table__
 
 
 COLUMNS = (
     Column("case_number", ("案号", "case_number"), parse_text, required=True),
     Column("held_on", ("开庭日期", "hearing_date"), parse_date, required=True),
     Column("appeared", ("负责人出庭", "principal_appeared"), parse_yes_no),
-    Column("principal_name", ("出庭负责人", "principal_name"), parse_text),
+    Column("principal_name", ("出庭负责人", "principal_name"), text_parser(_HEARINGS.c.principal_name.type.length)),
     Column(
         "principal_title",
         ("职务", "principal_title"),
         term_parser(rules.PRINCIPAL_TITLE_TERMS, rules.PRINCIPAL_TITLES, "职务"),
     ),
     Column("spoke", ("出声", "spoke"), parse_yes_no),
-    Column("court", ("法院", "court"), parse_text),
+    Column("court", ("法院", "court"), text_parser(_HEARINGS.c.court.type.length)),
 )
 
 

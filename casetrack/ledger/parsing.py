@@ -430,12 +430,41 @@ def parse_date(cell) -> date | None:
     raise CellError(N_("%(value)s is not a date."), value=text)
 
 
+#: Line breaks and tabs are text (several applicants may stand on lines of one cell); other control characters
+#: are not, and PostgreSQL refuses a NUL outright, which would fail the import's confirmation with a 500.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
 def parse_text(cell) -> str:
+    """A cell as text, trimmed; refused when it holds a control character no column can keep."""
     if is_blank(cell):
         return ""
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    return str(cell).strip()
+    text = str(cell).strip()
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
+            raise CellError(
+                N_("The cell holds a control character (%(code)s), which cannot be stored; remove it."),
+                code=f"U+{ord(char):04X}",
+            )
+    return text
+
+
+def text_parser(limit: int):
+    """A column's parser for text of at most ``limit`` characters: pass the width of the column the text is stored
+    in (the model's, or the rules constant the model is declared with), so the preview refuses what the database
+    would, instead of the confirmation failing."""
+
+    def parse(cell) -> str:
+        text = parse_text(cell)
+        if len(text) > limit:
+            raise CellError(
+                N_("The cell has %(length)s characters; at most %(limit)s fit."), length=len(text), limit=limit
+            )
+        return text
+
+    return parse
 
 
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")

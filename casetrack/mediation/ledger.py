@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
 
+from casetrack.accounts.rules import MAX_UNIT_NAME
 from casetrack.audit import services as audit
 from casetrack.bulk import insert_rows
 from casetrack.cases.rules import number_key
@@ -12,7 +13,7 @@ from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
 from casetrack.ledger.lookups import cases_by_number
-from casetrack.ledger.parsing import parse_date, parse_text, term_parser
+from casetrack.ledger.parsing import parse_date, parse_text, term_parser, text_parser
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 from casetrack.mediation import rules, services
 from casetrack.mediation.models import Mediation
@@ -22,9 +23,9 @@ COMPARED = ("case_id", "source", "respondent_unit_id", "received_on", "concluded
 
 
 COLUMNS = (
-    Column("number", ("编号", "number"), parse_text, required=True),
+    Column("number", ("编号", "number"), text_parser(Mediation.__table__.c.number.type.length), required=True),
     Column("case_number", ("关联案号", "case_number"), parse_text),
-    Column("respondent", ("被申请单位", "respondent"), parse_text),
+    Column("respondent", ("被申请单位", "respondent"), text_parser(MAX_UNIT_NAME)),
     Column("source", ("来源", "source"), term_parser(rules.SOURCE_TERMS, rules.SOURCES, "来源")),
     Column("received_on", ("受理日期", "received_on"), parse_date, required=True),
     Column("concluded_on", ("办结日期", "concluded_on"), parse_date),
