@@ -48,6 +48,11 @@ DEFAULTS: dict[str, object] = {
     #: sheet's area is held in memory whole, so a tiny file with one cell at XFD1048576 would need 549 GB.
     "IMPORT_MAX_ROWS": 200_000,
     "IMPORT_MAX_COLUMNS": 64,
+    #: Unpacked sizes an .xlsx's zip may declare, checked before anything is unpacked: its shared strings (the text
+    #: of its cells, held in memory whole while it is read) and each other part (a sheet's XML, the styles…). An
+    #: export of 200,000 cases has a 170 MB sheet; a zip bomb of a few KB declares gigabytes.
+    "IMPORT_MAX_SHARED_STRINGS_BYTES": 256 * 1024 * 1024,
+    "IMPORT_MAX_PART_BYTES": 512 * 1024 * 1024,
     #: An uploaded ledger waits this long for its confirmation; older uploads are deleted at the next upload.
     "IMPORT_UPLOAD_MAX_AGE_SECONDS": 24 * 3600,
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,

@@ -11,17 +11,22 @@ from casetrack.accounts.models import Unit
 from casetrack.accounts.permissions import can
 from casetrack.bulk import among, insert_rows
 from casetrack.extensions import db
-from casetrack.i18n import N_
+from casetrack.i18n import N_, translate
 from casetrack.workdays.rules import WorkCalendar
 
 
 @dataclass
 class RowError:
     sheet: str
+    #: As the person sees it in Excel, the header being 1; 0 for the file as a whole.
     row: int
     message: str  # msgid
     params: dict = field(default_factory=dict)
     column: str = ""
+
+    def translated(self) -> str:
+        """The reason in the reader's language, translated when shown (a msgid among the params too)."""
+        return translate(self.message, self.params)
 
 
 @dataclass

@@ -60,6 +60,10 @@ class ReadLimits:
     columns: int
     #: Size of the file itself.
     bytes: int
+    #: Unpacked size of an .xlsx's shared strings (the text of its cells), as the zip declares it.
+    shared_strings_bytes: int
+    #: Unpacked size of any other part of an .xlsx (each sheet's XML, the styles…), as the zip declares it.
+    part_bytes: int
 
     @classmethod
     def from_config(cls, config) -> ReadLimits:
@@ -67,6 +71,8 @@ class ReadLimits:
             config["CASETRACK_IMPORT_MAX_ROWS"],
             config["CASETRACK_IMPORT_MAX_COLUMNS"],
             config["CASETRACK_IMPORT_MAX_BYTES"],
+            config["CASETRACK_IMPORT_MAX_SHARED_STRINGS_BYTES"],
+            config["CASETRACK_IMPORT_MAX_PART_BYTES"],
         )
 
 
@@ -268,31 +274,101 @@ def _check_worksheet_extent(archive: zipfile.ZipFile, part: str, sheet: str, lim
         _slow_extent(archive, part, _Extent(sheet, limits))
 
 
-def _worksheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, part inside the zip) for every sheet the workbook lists, in its order."""
+_WORKBOOK = "xl/workbook.xml"
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DOC_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_SHARED_STRINGS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+#: Where the shared strings are when the relationships do not say (calamine looks there too).
+_SHARED_STRINGS_PART = "xl/sharedStrings.xml"
+
+
+@dataclass(frozen=True)
+class _Layout:
+    #: (sheet name, part inside the zip) for every sheet the workbook lists, in its order.
+    sheets: list[tuple[str, str]]
+    shared_strings: set[str]
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f}"
+
+
+def _part_too_large(part: str, size: int, limits: ReadLimits) -> FileError:
+    return FileError(
+        N_("The workbook's part %(part)s would take %(size)s MB unpacked; at most %(limit)s MB are read."),
+        part=part,
+        size=_megabytes(size),
+        limit=_megabytes(limits.part_bytes),
+    )
+
+
+def _check_part_sizes(archive: zipfile.ZipFile, limits: ReadLimits) -> _Layout:
+    """Refuse a part that would unpack past its limit, by the size the zip declares, before the part is read.
+
+    A zip bomb is a few kilobytes that unpack to gigabytes, and calamine holds the shared strings in memory whole.
+    The declared size is what counts: Python's zip reader stops there, and calamine's refuses a part that unpacks
+    to more ("larger than its declared uncompressed size"), so neither reads past what is checked here."""
+    infos = archive.infolist()
+    by_name = {info.filename: info for info in infos}
+    # The two parts that say where the others are, read whole to find out: checked first.
+    for name in (_WORKBOOK, _WORKBOOK_RELS):
+        if name in by_name and by_name[name].file_size > limits.part_bytes:
+            raise _part_too_large(name, by_name[name].file_size, limits)
+    layout = _layout(archive)
+    sheet_of = {part: sheet for sheet, part in layout.sheets}
+    for info in infos:
+        if info.filename in layout.shared_strings:
+            if info.file_size > limits.shared_strings_bytes:
+                raise FileError(
+                    N_(
+                        "The workbook's %(part)s would take %(size)s MB unpacked; at most %(limit)s MB are read. "
+                        "Split the file."
+                    ),
+                    part=N_("shared strings (the text of its cells)"),
+                    size=_megabytes(info.file_size),
+                    limit=_megabytes(limits.shared_strings_bytes),
+                )
+        elif info.file_size > limits.part_bytes:
+            if info.filename in sheet_of:
+                raise FileError(
+                    N_("The sheet %(sheet)s would take %(size)s MB unpacked; at most %(limit)s MB are read. Split it."),
+                    sheet=sheet_of[info.filename].strip(),
+                    size=_megabytes(info.file_size),
+                    limit=_megabytes(limits.part_bytes),
+                )
+            raise _part_too_large(info.filename, info.file_size, limits)
+    return layout
+
+
+def _part_path(target: str) -> str:
+    """A relationship's target from the workbook, as a name inside the zip."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+def _layout(archive: zipfile.ZipFile) -> _Layout:
     import xml.etree.ElementTree as ElementTree
 
-    rels_ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-    doc_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(rels_ns + "Relationship")}
-    parts = []
-    for element in book.iter():
-        if not element.tag.endswith("}sheet"):
-            continue
-        target = targets.get(element.get(doc_rel) or "", "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        parts.append((element.get("name", ""), part))
-    return parts
+    book = ElementTree.fromstring(archive.read(_WORKBOOK))
+    relationships = list(ElementTree.fromstring(archive.read(_WORKBOOK_RELS)).iter(_RELS_NS + "Relationship"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relationships}
+    sheets = [
+        (element.get("name", ""), _part_path(targets.get(element.get(_DOC_REL_ID) or "", "")))
+        for element in book.iter()
+        if element.tag.endswith("}sheet")
+    ]
+    shared = {_part_path(rel.get("Target", "")) for rel in relationships if rel.get("Type") == _SHARED_STRINGS_TYPE}
+    return _Layout(sheets, shared | {_SHARED_STRINGS_PART})
 
 
 def check_workbook(path: Path, limits: ReadLimits) -> None:
-    """Refuse a workbook whose sheets reach beyond ``limits``, without reading their cells into memory."""
+    """Refuse a workbook whose parts unpack or whose sheets reach beyond ``limits``, without reading their cells
+    into memory."""
     try:
         with zipfile.ZipFile(path) as archive:
+            layout = _check_part_sizes(archive, limits)
             names = set(archive.namelist())
-            for sheet, part in _worksheet_parts(archive):
+            for sheet, part in layout.sheets:
                 if part not in names:
                     raise FileError(_UNREADABLE_XLSX)
                 _check_worksheet_extent(archive, part, sheet.strip(), limits)

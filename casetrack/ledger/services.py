@@ -47,7 +47,7 @@ class ImportReport:
     def error_lines(self) -> list[str]:
         lines = []
         for error in self.errors:
-            reason = gettext(error.message, **error.params)
+            reason = error.translated()
             if error.column:
                 line = gettext(
                     "%(sheet)s row %(row)s, column %(column)s: %(reason)s",
