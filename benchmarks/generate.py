@@ -374,6 +374,7 @@ def generate_rows(
     calendar,
     handler_ids: tuple | None = None,
     with_grams: bool = False,
+    with_number_key: bool = False,
 ):
     """Yield (case row, [applicant rows]) with case ids 1..count, in received order roughly random."""
     from casetrack.cases import rules
@@ -532,6 +533,8 @@ def generate_rows(
             row += (rng.choice(handler_ids),)
         if with_grams:
             row += (rules.search_bigrams(text_value),)
+        if with_number_key:
+            row += (rules.number_key(number),)
         yield row, applicants
 
 
@@ -721,6 +724,10 @@ def main(argv=None) -> None:
     with_grams = "search_grams" in existing_case_columns
     if with_grams:
         case_columns = case_columns + ("search_grams",)
+    # ... and the key lookups compare a case number by (cases.rules.number_key).
+    with_number_key = "number_key" in existing_case_columns
+    if with_number_key:
+        case_columns = case_columns + ("number_key",)
     missing = [c for c in existing_case_columns if c not in case_columns]
     if missing:
         log(f"note: cases columns left to their defaults: {', '.join(missing)}")
@@ -736,7 +743,7 @@ def main(argv=None) -> None:
     open_count = overdue = due_soon = 0
     t0 = time.perf_counter()
     gen_time = load_time = 0.0
-    rows = generate_rows(gen, args.cases, mediator_id, calendar, handler_ids, with_grams)
+    rows = generate_rows(gen, args.cases, mediator_id, calendar, handler_ids, with_grams, with_number_key)
     while True:
         g0 = time.perf_counter()
         for case_row, applicant_rows in rows:

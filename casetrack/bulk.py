@@ -34,15 +34,18 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
             )
 
 
-def ids_by_number(table: Table, kind_column, keys: list[tuple[str, str]], chunk: int = 5000) -> dict[tuple, int]:
+def ids_by_number(
+    table: Table, kind_column, keys: list[tuple[str, str]], number_column=None, chunk: int = 5000
+) -> dict[tuple, int]:
     """(kind, number) → id for rows just inserted, one array parameter per chunk, kind first so the
-    (kind, number) unique index serves the lookup."""
+    (kind, number) unique index serves the lookup. ``number_column`` defaults to the table's ``number``."""
+    number_column = table.c.number if number_column is None else number_column
     found = {}
     for kind in sorted({kind for kind, _ in keys}):
         numbers = sorted({number for k, number in keys if k == kind})
         for start in range(0, len(numbers), chunk):
-            stmt = select(table.c.id, kind_column, table.c.number).where(
-                kind_column == kind, among(table.c.number, numbers[start : start + chunk])
+            stmt = select(table.c.id, kind_column, number_column).where(
+                kind_column == kind, among(number_column, numbers[start : start + chunk])
             )
             for row_id, found_kind, number in db.session.execute(stmt):
                 found[(found_kind, number)] = row_id

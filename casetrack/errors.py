@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
 from casetrack.extensions import db
-from casetrack.i18n import N_, Msgid
+from casetrack.i18n import N_, translate
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +25,7 @@ class DomainError(Exception):
         self.params = params
 
     def translated(self) -> str:
-        # A parameter that is itself a msgid (a state's or status's label) is shown in the reader's language too;
-        # user data (names, numbers) is never a Msgid and so is never looked up in the catalogue.
-        params = {key: gettext(value) if isinstance(value, Msgid) else value for key, value in self.params.items()}
-        return gettext(self.message, **params)
+        return translate(self.message, self.params)
 
     def __str__(self) -> str:
         try:

@@ -21,6 +21,18 @@ def N_(message: str) -> str:
     return Msgid(message)
 
 
+def translate(message: str, params: dict) -> str:
+    """A msgid and its params in the reader's language, with plain gettext when it is shown: a param that is itself
+    a msgid (a label such as a state's name) is translated with it; user data (names, numbers) is never a Msgid and
+    so is never looked up in the catalogue. Nothing lazy is kept, so a message can be stored, compared and shown
+    outside a request alike."""
+    from flask_babel import gettext
+
+    return gettext(
+        message, **{key: gettext(value) if isinstance(value, Msgid) else value for key, value in params.items()}
+    )
+
+
 def select_locale() -> str:
     chosen = session.get("locale") if request else None
     if chosen in LOCALES:

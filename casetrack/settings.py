@@ -55,6 +55,13 @@ DEFAULTS: dict[str, object] = {
     #: A ledger file at least this large is checked and imported by the worker, the uploader watching its progress,
     #: instead of inside the request (about 15,000 case rows; a request that long risks gunicorn's timeout).
     "IMPORT_BACKGROUND_BYTES": 1024 * 1024,
+    #: Unpacked sizes an .xlsx's zip may declare, checked before anything is unpacked: its shared strings (the text
+    #: of its cells, held in memory whole while it is read) and each other part (a sheet's XML, the styles…). An
+    #: export of 200,000 cases has a 170 MB sheet; a zip bomb of a few KB declares gigabytes.
+    "IMPORT_MAX_SHARED_STRINGS_BYTES": 256 * 1024 * 1024,
+    "IMPORT_MAX_PART_BYTES": 512 * 1024 * 1024,
+    #: An uploaded ledger waits this long for its confirmation; older uploads are deleted at the next upload.
+    "IMPORT_UPLOAD_MAX_AGE_SECONDS": 24 * 3600,
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_SECONDS": 15 * 60,

@@ -4,7 +4,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from casetrack.accounts.permissions import ROLES
-from casetrack.accounts.rules import UNIT_KINDS
+from casetrack.accounts.rules import MAX_UNIT_NAME, UNIT_KINDS
 
 
 class LoginForm(FlaskForm):
@@ -28,7 +28,7 @@ class PasswordForm(FlaskForm):
 
 
 class UnitForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_UNIT_NAME)])
     kind = SelectField(_l("Kind"), choices=[(code, _l(name)) for code, name in UNIT_KINDS.items()])
     head_name = StringField(_l("Head (主要负责人)"), validators=[Optional(), Length(max=50)])
     active = BooleanField(_l("Active"), default=True)

@@ -6,6 +6,7 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from casetrack.accounts import rules
 from casetrack.extensions import db
 from casetrack.i18n import N_
 
@@ -17,7 +18,7 @@ class Unit(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Official name, unique: the ledger matches units by it.
-    name: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(rules.MAX_UNIT_NAME), unique=True)
     #: department | town | district
     kind: Mapped[str] = mapped_column(String(16), default="department")
     #: 主要负责人: the head who should appear in court and who is interviewed.

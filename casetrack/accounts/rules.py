@@ -9,6 +9,8 @@ from pathlib import Path
 from casetrack.i18n import N_
 
 UNIT_KINDS = {"department": N_("Department"), "town": N_("Town / street"), "district": N_("District")}
+#: The width of a unit's name, which the unit form and the ledger (which creates the units it meets) hold it to.
+MAX_UNIT_NAME = 100
 
 
 def mask_id_number(id_number: str | None) -> str:

@@ -13,7 +13,7 @@ def _choices(mapping, blank=False):
 
 class CaseForm(FlaskForm):
     kind = SelectField(_l("Type"), choices=_choices(rules.KINDS))
-    number = StringField(_l("Case number (案号)"), validators=[DataRequired(), Length(max=64)])
+    number = StringField(_l("Case number (案号)"), validators=[DataRequired(), Length(max=rules.MAX_NUMBER)])
     instance = SelectField(_l("Instance"), choices=_choices(rules.INSTANCES), default="first")
     procedure = SelectField(_l("Procedure"), choices=_choices(rules.PROCEDURES), default="normal")
     respondent_unit_id = SelectField(_l("Respondent unit"), coerce=int, choices=[])
@@ -23,7 +23,9 @@ class CaseForm(FlaskForm):
         validators=[DataRequired(), Length(max=4000)],
         description=_l("One a line: name, then optionally the ID number."),
     )
-    applicant_count = IntegerField(_l("Number of applicants"), default=1, validators=[Optional(), NumberRange(min=1)])
+    applicant_count = IntegerField(
+        _l("Number of applicants"), default=1, validators=[Optional(), NumberRange(min=1, max=rules.MAX_APPLICANTS)]
+    )
     matter = SelectField(_l("Matter"), choices=_choices(rules.MATTERS), default="other")
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10000)])
     received_on = DateField(_l("Received on"), validators=[DataRequired()])

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.permissions import can
+from casetrack.accounts.rules import MAX_UNIT_NAME
 from casetrack.bulk import among, ids_by_number, insert_rows
 from casetrack.cases import kinds, rules
 from casetrack.cases.models import Applicant, Case, OutcomeReport
@@ -15,7 +16,7 @@ from casetrack.cases.queries import scoped
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
-from casetrack.ledger.parsing import parse_amount_fen, parse_choice, parse_date, parse_positive_int, parse_text
+from casetrack.ledger.parsing import parse_amount_fen, parse_choice, parse_count, parse_date, parse_text, text_parser
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 
 #: Ledger fields compared with the database to tell "updated" from "unchanged".
@@ -46,17 +47,23 @@ def _amount(cell):
     return parse_amount_fen(cell, kinds.AMOUNT_MAX_YUAN)
 
 
+def _applicant_count(cell):
+    return parse_count(cell, rules.MAX_APPLICANTS)
+
+
 def _matter(cell):
     return parse_choice(cell, {**rules.MATTER_TERMS, **{k: k for k in rules.MATTERS}}, "案由")
 
 
 COLUMNS = (
-    Column("number", ("案号", "number"), parse_text, required=True),
+    Column("number", ("案号", "number"), text_parser(rules.MAX_NUMBER), required=True),
     Column("kind", ("类型", "kind"), _kind, required=True),
     Column("instance", ("审级", "instance"), _instance),
-    Column("respondent", ("被申请人/被告", "respondent", "被申请人", "被告"), parse_text, required=True),
+    Column(
+        "respondent", ("被申请人/被告", "respondent", "被申请人", "被告"), text_parser(MAX_UNIT_NAME), required=True
+    ),
     Column("applicant", ("申请人/原告", "applicant", "申请人", "原告"), parse_text, required=True),
-    Column("applicant_count", ("申请人数", "applicant_count"), parse_positive_int),
+    Column("applicant_count", ("申请人数", "applicant_count"), _applicant_count),
     Column("matter", ("案由", "matter"), _matter),
     Column("received_on", ("收案日期", "received_on"), parse_date, required=True),
     Column("accepted_on", ("受理日期", "accepted_on"), parse_date),
@@ -95,7 +102,8 @@ class CaseSheetImporter:
             values = parsed.values
             if parsed.problems or not values["kind"] or not values["number"]:
                 continue
-            key = (values["kind"], values["number"])
+            # Matched on the number's key: （２０２０）… and (2020)… in one file are the same case twice.
+            key = _key(values)
             if key in first_row_of:
                 context.error(
                     sheet,
@@ -109,24 +117,23 @@ class CaseSheetImporter:
             first_row_of[key] = parsed.number
             candidates.append(parsed)
         context.case_keys_in_file.update(first_row_of)
-        context.case_units_in_file.update(
-            {(p.values["kind"], p.values["number"]): p.values["respondent"] for p in candidates}
-        )
+        context.case_units_in_file.update({_key(p.values): p.values["respondent"] for p in candidates})
         existing = self._load_existing(list(first_row_of))
         for parsed in candidates:
-            self._plan_row(sheet, parsed, existing.get((parsed.values["kind"], parsed.values["number"])))
+            self._plan_row(sheet, parsed, existing.get(_key(parsed.values)))
 
     def _load_existing(self, keys: list[tuple[str, str]]) -> dict[tuple, dict]:
+        """(kind, number key) → the case's row and applicant names."""
         table = Case.__table__
         found: dict[tuple, dict] = {}
         for kind in sorted({kind for kind, _ in keys}):
-            # kind first: only then can PostgreSQL use the (kind, number) unique index instead of scanning.
+            # kind first: only then can PostgreSQL use the (kind, number_key) unique index instead of scanning.
             numbers = sorted({number for k, number in keys if k == kind})
             for start in range(0, len(numbers), _LOOKUP_CHUNK):
                 chunk = numbers[start : start + _LOOKUP_CHUNK]
-                stmt = select(table).where(table.c.kind == kind, among(table.c.number, chunk))
+                stmt = select(table).where(table.c.kind == kind, among(table.c.number_key, chunk))
                 for row in db.session.execute(stmt).mappings():
-                    found[(row["kind"], row["number"])] = dict(row)
+                    found[(row["kind"], row["number_key"])] = dict(row)
         if found:
             ids = {row["id"]: key for key, row in found.items()}
             names: dict[int, list[str]] = {}
@@ -179,9 +186,12 @@ class CaseSheetImporter:
         names = rules.split_applicant_names(raw["applicant"])
         for problem in rules.applicant_problems([{"name": name} for name in names]):
             context.error(sheet, parsed.number, problem.message, "申请人/原告", **problem.as_params())
+        # A case already registered keeps its number as it was typed then; the file only found it.
+        number = existing["number"] if existing else raw["number"]
         values = {
             "kind": kind,
-            "number": raw["number"],
+            "number": number,
+            "number_key": rules.number_key(number),
             "instance": (raw["instance"] or kinds.FIRST_INSTANCE) if spec.uses("instance") else raw["instance"],
             "respondent_unit_id": unit_id,
             "respondent_unit_name": raw["respondent"],
@@ -215,7 +225,7 @@ class CaseSheetImporter:
                 }
             for name in ("outcome", "concluded_on", "amount_granted_fen"):
                 values[name] = existing[name] if existing else None
-        planned = _Planned(parsed.number, (kind, raw["number"]), values, names, raw["respondent"], existing, report)
+        planned = _Planned(parsed.number, _key(raw), values, names, raw["respondent"], existing, report)
         if report is not None and existing is not None and not self._differs(planned):
             self.updated += 1
             self.planned.append(planned)
@@ -284,10 +294,10 @@ class CaseSheetImporter:
         case_ids = {item.key: item.existing["id"] for item in self.planned if item.existing}
         if creations:
             names_by_key = {item.key: item.applicant_names for item in self.planned}
-            for case_id, kind, number in self._insert_cases(creations):
-                case_ids[(kind, number)] = case_id
+            for case_id, key in self._insert_cases(creations):
+                case_ids[key] = case_id
                 audit_rows.append(_audit(case_id, "imported", None, None, None, actor_id))
-                applicant_rows.extend(_applicants(case_id, names_by_key[(kind, number)]))
+                applicant_rows.extend(_applicants(case_id, names_by_key[key]))
         for item in self.planned:
             if item.outcome_report:
                 report = OutcomeReport(case_id=case_ids[item.key], note="", status="pending", **item.outcome_report)
@@ -297,7 +307,8 @@ class CaseSheetImporter:
                     _audit(case_ids[item.key], "outcome_reported", "outcome", None, report.outcome, actor_id)
                 )
         if updates:
-            columns = [name for name in updates[0] if name not in ("case_id", "new_version", "kind", "number")]
+            unchanged = ("case_id", "new_version", "kind", "number", "number_key")
+            columns = [name for name in updates[0] if name not in unchanged]
             db.session.execute(
                 update(table)
                 .where(table.c.id == bindparam("case_id"))
@@ -316,11 +327,17 @@ class CaseSheetImporter:
         db.session.flush()
 
     def _insert_cases(self, creations: list[dict]) -> list[tuple]:
+        """(id, (kind, number key)) of the cases inserted."""
         table = Case.__table__
         insert_rows(table, creations)
-        wanted = {(row["kind"], row["number"]) for row in creations}
-        ids = ids_by_number(table, table.c.kind, sorted(wanted))
-        return [(case_id, kind, number) for (kind, number), case_id in ids.items() if (kind, number) in wanted]
+        wanted = {(row["kind"], row["number_key"]) for row in creations}
+        ids = ids_by_number(table, table.c.kind, sorted(wanted), table.c.number_key)
+        return [(case_id, key) for key, case_id in ids.items() if key in wanted]
+
+
+def _key(values: dict) -> tuple[str, str]:
+    """How a row is matched to a case: its kind and the key of its number (cases.rules.number_key)."""
+    return values["kind"], rules.number_key(values["number"])
 
 
 def _states_another_outcome(values: dict, existing: dict | None) -> bool:

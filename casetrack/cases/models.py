@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from casetrack.cases import kinds, rules
 from casetrack.extensions import db
@@ -43,6 +43,8 @@ class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("kind", "number"),
+        # What matching uses: one case per kind and number however it was typed (cases.rules.number_key).
+        Index("uq_cases_kind_number_key", "kind", "number_key", unique=True),
         # The list's default order and its common filters, each ending in the sort key so pages stay cheap.
         # The figures' columns ride along in the two date indexes, so a year's counts read the indexes alone
         # (benchmarks/run_figures.py; the list's order and filters use the same leading columns as before).
@@ -78,8 +80,11 @@ class Case(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: A code of cases.kinds.KINDS.
     kind: Mapped[str] = mapped_column(String(32))
-    #: 案号, unique per kind.
-    number: Mapped[str] = mapped_column(String(64))
+    #: 案号 as typed, shown and exported so; unique per kind.
+    number: Mapped[str] = mapped_column(String(rules.MAX_NUMBER))
+    #: cases.rules.number_key(number), set with the number (see _keep_number_key): what lookups, the duplicate
+    #: check and the ledger's matching compare, so full- and half-width forms of a number are one case.
+    number_key: Mapped[str] = mapped_column(String(rules.MAX_NUMBER))
     #: Litigation only: first | second (一审/二审). Empty for review.
     instance: Mapped[str | None] = mapped_column(String(8))
     #: Review only: normal | simple (简易程序, 30-day decision).
@@ -184,6 +189,13 @@ class Case(db.Model):
         """The plain values the deadline rules read."""
         return {field: getattr(self, field) for field in rules.DATE_RULE_FIELDS}
 
+    @validates("number")
+    def _keep_number_key(self, _name: str, number: str) -> str:
+        # Every ORM path that sets a number (registration, edit, demo data, test factories) sets its key with it;
+        # the ledger's bulk writes bypass the ORM and set it themselves.
+        self.number_key = rules.number_key(number)
+        return number
+
     def __repr__(self) -> str:
         return f"<Case {self.kind} {self.number}>"
 
@@ -197,11 +209,11 @@ class Applicant(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     #: Order as entered; the first is the lead applicant.
     position: Mapped[int] = mapped_column(Integer, default=0)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(rules.MAX_APPLICANT_NAME))
     #: person | organisation
     kind: Mapped[str] = mapped_column(String(16), default="person")
     #: 身份证号 / 统一社会信用代码
-    id_number: Mapped[str | None] = mapped_column(String(32))
+    id_number: Mapped[str | None] = mapped_column(String(rules.MAX_ID_NUMBER))
 
     case: Mapped[Case] = relationship(back_populates="applicants")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.queries import restrict_to_actor_unit
@@ -69,22 +69,34 @@ class CaseFilters:
         return args
 
 
-def _two_character_prefilter(stmt: Select, needle: str) -> Select:
+def _two_character_prefilter(stmt: Select, *needles: str) -> Select:
     """On PostgreSQL, narrow a two-character Chinese search through the bigram index first: the trigram index
     behind LIKE needs three characters, and without it a name search scans every case."""
-    grams = rules.search_bigrams(needle)
-    if len(needle) == 2 and grams and db.session.get_bind().dialect.name == "postgresql":
-        return stmt.where(Case.search_grams.contains(grams))
-    return stmt
+    if db.session.get_bind().dialect.name != "postgresql" or any(len(needle) != 2 for needle in needles):
+        return stmt
+    grams = [rules.search_bigrams(needle) for needle in needles]
+    if not all(grams):
+        return stmt
+    return stmt.where(or_(*(Case.search_grams.contains(each) for each in grams)))
+
+
+def _search_needles(q: str) -> list[str]:
+    """The search as typed and, when it differs, as a case number's key: search_text holds both forms of a
+    number (cases.rules.search_text), so （２０２６）浙０１８３ and (2026)浙0183 each find the case."""
+    needle = q.strip().lower()
+    key = rules.number_key(needle)
+    return [needle] if key in ("", needle) else [needle, key]
 
 
 def filtered(actor, filters: CaseFilters, today: date, warning_days: int) -> Select:
     stmt = scoped(select(Case), actor)
     if filters.q:
-        needle = filters.q.strip().lower()
-        stmt = _two_character_prefilter(stmt, needle).where(Case.search_text.contains(needle, autoescape=True))
-    if filters.number:
-        stmt = stmt.where(Case.number.contains(filters.number.strip(), autoescape=True))
+        needles = _search_needles(filters.q)
+        stmt = _two_character_prefilter(stmt, *needles).where(
+            or_(*(Case.search_text.contains(needle, autoescape=True) for needle in needles))
+        )
+    if filters.number and rules.number_key(filters.number):
+        stmt = stmt.where(Case.number_key.contains(rules.number_key(filters.number), autoescape=True))
     if filters.applicant:
         needle = filters.applicant.strip()
         # search_text holds every applicant's name, so its indexes narrow the cases before the exact check on
@@ -169,7 +181,8 @@ def iter_cases(actor, filters: CaseFilters, today: date, warning_days: int, limi
 
 
 def case_numbers_exist(kind: str, number: str, excluding_id: int | None = None) -> bool:
-    stmt = select(Case.id).where(Case.kind == kind, Case.number == number)
+    """Whether another case of the kind has this number, in whatever form it was typed."""
+    stmt = select(Case.id).where(Case.kind == kind, Case.number_key == rules.number_key(number))
     if excluding_id:
         stmt = stmt.where(Case.id != excluding_id)
     return db.session.scalar(stmt.limit(1)) is not None

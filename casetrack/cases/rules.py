@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,6 +43,9 @@ DATE_FIELDS = (
     "declined_on",
     "concluded_on",
 )
+
+#: The width of the cases' number column, which the form, the services and the ledger all hold a 案号 to.
+MAX_NUMBER = 64
 
 #: 群体性案件 from this many applicants.
 GROUP_CASE_MIN_APPLICANTS = 5
@@ -147,8 +151,13 @@ def validate_case(values: dict, today: date) -> list[Problem]:
     kind = values.get("kind")
     if kind not in KINDS:
         problems.append(Problem("kind", N_("Unknown case type.")))
-    if not (values.get("number") or "").strip():
+    number = (values.get("number") or "").strip()
+    if not number:
         problems.append(Problem("number", N_("The case number is required.")))
+    elif len(number) > MAX_NUMBER or len(number_key(number)) > MAX_NUMBER:
+        # The key too: NFKC unfolds a few characters into several (㈠ into "(一)"), and it is stored as well.
+        limit = (("limit", MAX_NUMBER),)
+        problems.append(Problem("number", N_("The case number is longer than %(limit)s characters."), limit))
     if not values.get("respondent_unit_id") and not values.get("respondent_unit_name"):
         problems.append(Problem("respondent_unit_id", N_("The respondent unit is required.")))
     if values.get("matter") not in MATTERS:
@@ -310,6 +319,23 @@ def next_open_deadline(deadlines: list[Deadline]) -> Deadline | None:
     return min(open_ones, key=lambda d: d.due_on, default=None)
 
 
+# --- case numbers -------------------------------------------------------------------------------------------
+
+#: After NFKC, the brackets a year is written in: 〔2020〕, [2020], 【2020】 and (2020) are one number.
+_BRACKETS = str.maketrans(dict.fromkeys("[〔【〖〘⦅", "(") | dict.fromkeys("]〕】〗〙⦆", ")"))
+
+
+def number_key(number: str) -> str:
+    """What two 案号 are compared by: （２０２６）浙０１８３行初９０２号, (2026)浙0183行初902号 and
+    （2026）浙0183 行初902号 are one case, typed on different keyboards. NFKC makes full-width digits, letters and
+    brackets half-width; the bracket kinds become one; whitespace and invisible format characters (a pasted
+    zero-width space) go; letters are lower-cased. The number itself is kept and shown as it was typed."""
+    # Lower-casing after NFKC may leave text NFKC changes again (℃ unfolds to °C), so it is normalised twice:
+    # then the key of a key is itself, and a key can be looked up as a number.
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", number or "").lower()).translate(_BRACKETS)
+    return "".join(char for char in folded if not char.isspace() and unicodedata.category(char) != "Cf")
+
+
 # --- applicants -----------------------------------------------------------------------------------------------
 
 _ORGANISATION_MARKERS = ("公司", "厂", "合作社", "协会", "中心", "委员会", "银行", "学校", "医院", "集团", "商行", "店")
@@ -380,7 +406,10 @@ def search_bigrams(text: str) -> list[str]:
 
 
 def search_text(number: str, applicant_names: list[str], unit_name: str, summary: str) -> str:
-    return " ".join([number, *applicant_names, unit_name, summary or ""]).lower()
+    """The number as typed and, when it differs, its key, so a search in either form finds the case."""
+    key = number_key(number)
+    numbers = [number] if key == number.lower() else [number, key]
+    return " ".join([*numbers, *applicant_names, unit_name, summary or ""]).lower()
 
 
 def derived_fields(values: dict, applicant_names: list[str], unit_name: str, calendar: WorkCalendar) -> dict:

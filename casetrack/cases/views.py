@@ -56,7 +56,7 @@ def _filters_from_request() -> queries.CaseFilters:
     args = request.args
     filters = queries.CaseFilters(
         q=args.get("q", "").strip()[:100],
-        number=args.get("number", "").strip()[:64],
+        number=args.get("number", "").strip()[: rules.MAX_NUMBER],
         applicant=args.get("applicant", "").strip()[:100],
         kind=args.get("kind", "") if args.get("kind") in rules.KINDS else "",
         instance=args.get("instance", "") if args.get("instance") in rules.INSTANCES else "",

@@ -9,30 +9,33 @@ from casetrack.bulk import insert_rows
 from casetrack.cases import kinds
 from casetrack.cases.models import Case
 from casetrack.cases.queries import scoped
+from casetrack.cases.rules import number_key
 from casetrack.extensions import db
 from casetrack.hearings import rules
 from casetrack.hearings.models import Hearing
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
 from casetrack.ledger.lookups import cases_by_number
-from casetrack.ledger.parsing import parse_date, parse_text, parse_yes_no, term_parser
+from casetrack.ledger.parsing import parse_date, parse_text, parse_yes_no, term_parser, text_parser
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 
 COMPARED = ("appeared", "principal_name", "principal_title", "spoke")
+#: The table whose column widths the text cells are held to.
+_HEARINGS = Hearing.__table__
 
 
 COLUMNS = (
     Column("case_number", ("案号", "case_number"), parse_text, required=True),
     Column("held_on", ("开庭日期", "hearing_date"), parse_date, required=True),
     Column("appeared", ("负责人出庭", "principal_appeared"), parse_yes_no),
-    Column("principal_name", ("出庭负责人", "principal_name"), parse_text),
+    Column("principal_name", ("出庭负责人", "principal_name"), text_parser(_HEARINGS.c.principal_name.type.length)),
     Column(
         "principal_title",
         ("职务", "principal_title"),
         term_parser(rules.PRINCIPAL_TITLE_TERMS, rules.PRINCIPAL_TITLES, "职务"),
     ),
     Column("spoke", ("出声", "spoke"), parse_yes_no),
-    Column("court", ("法院", "court"), parse_text),
+    Column("court", ("法院", "court"), text_parser(_HEARINGS.c.court.type.length)),
 )
 
 
@@ -57,26 +60,27 @@ class HearingSheetImporter:
             if parsed.problems:
                 continue
             number, held_on = values["case_number"], values["held_on"]
-            litigation = [c for c in visible.get(number, []) if kinds.has_hearings(c["kind"])]
-            in_file = any((kind, number) in context.case_keys_in_file for kind in kinds.HEARING_KINDS)
+            key = number_key(number)
+            litigation = [c for c in visible.get(key, []) if kinds.has_hearings(c["kind"])]
+            in_file = any((kind, key) in context.case_keys_in_file for kind in kinds.HEARING_KINDS)
             if not litigation and not in_file:
                 message = (
                     N_("Case %(number)s is not a litigation case; only litigation cases have hearings.")
-                    if visible.get(number)
+                    if visible.get(key)
                     else N_("There is no case with the number %(number)s.")
                 )
                 context.error(sheet, parsed.number, message, "案号", number=number)
                 continue
-            if (number, held_on) in seen:
+            if (key, held_on) in seen:
                 context.error(
                     sheet,
                     parsed.number,
                     N_("This hearing appears again (first in row %(first)s)."),
                     "开庭日期",
-                    first=seen[(number, held_on)],
+                    first=seen[(key, held_on)],
                 )
                 continue
-            seen[(number, held_on)] = parsed.number
+            seen[(key, held_on)] = parsed.number
             too_early = rules.recording_day_problems(held_on, context.today) if values["appeared"] is not None else []
             for message in too_early:
                 context.error(sheet, parsed.number, message, "负责人出庭")
@@ -112,7 +116,7 @@ class HearingSheetImporter:
                         "courtroom": "",
                         "version": 1,
                         "case_id": case["id"] if case else None,
-                        "_number": values["case_number"],
+                        "_number_key": key,
                     }
                 )
             elif any(current[name] != record[name] for name in COMPARED):
@@ -141,18 +145,18 @@ class HearingSheetImporter:
 
     def apply(self) -> None:
         actor_id = self.context.actor.id if self.context.actor is not None else None
-        unresolved = {row["_number"] for row in self.creations if row["case_id"] is None}
+        unresolved = {row["_number_key"] for row in self.creations if row["case_id"] is None}
         if unresolved:
             # Cases created by this same file's 案件 sheet: they exist now.
             ids = dict(
                 db.session.execute(
-                    scoped(select(Case.number, Case.id), self.context.actor).where(
-                        Case.kind.in_(kinds.HEARING_KINDS), Case.number.in_(unresolved)
+                    scoped(select(Case.number_key, Case.id), self.context.actor).where(
+                        Case.kind.in_(kinds.HEARING_KINDS), Case.number_key.in_(unresolved)
                     )
                 ).all()
             )
             for row in self.creations:
-                row["case_id"] = row["case_id"] or ids[row["_number"]]
+                row["case_id"] = row["case_id"] or ids[row["_number_key"]]
         table = Hearing.__table__
         if self.creations:
             insert_rows(table, [{k: v for k, v in row.items() if not k.startswith("_")} for row in self.creations])

@@ -8,7 +8,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 from datetime import UTC, datetime
-from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import update
@@ -18,8 +17,8 @@ from casetrack.accounts.models import User
 from casetrack.clock import local_today
 from casetrack.errors import ConflictError, DomainError, NotFound
 from casetrack.extensions import db
-from casetrack.i18n import N_
-from casetrack.ledger import services
+from casetrack.i18n import N_, Msgid
+from casetrack.ledger import services, uploads
 from casetrack.ledger.context import RowError
 from casetrack.ledger.models import LedgerImport
 
@@ -28,6 +27,7 @@ log = logging.getLogger(__name__)
 #: How long the uploader's page may read a progress entry after the last word from the worker.
 PROGRESS_SECONDS = 24 * 3600
 RUNNING = ("checking", "importing")
+_MSGID = "msgid"
 
 
 def wanted(size_bytes: int) -> bool:
@@ -71,8 +71,8 @@ def confirm(import_id: int, actor) -> LedgerImport:
     return job
 
 
-def upload_path(job: LedgerImport) -> Path:
-    return Path(current_app.instance_path) / "uploads" / job.stored_name
+def stored_upload(job: LedgerImport) -> uploads.StoredUpload | None:
+    return uploads.find(job.stored_name, job.user_id, uploads.directory(current_app.instance_path))
 
 
 def run(import_id: int) -> str:
@@ -81,20 +81,25 @@ def run(import_id: int) -> str:
     if job is None or job.state not in RUNNING:
         return "nothing to do"
     dry_run = job.state == "checking"
-    path, user = upload_path(job), db.session.get(User, job.user_id)
-    if not path.exists() or user is None or not user.active:
+    stored, user = stored_upload(job), db.session.get(User, job.user_id)
+    if stored is None or user is None or not user.active:
         _finish(job, "failed", error=N_("The uploaded file is no longer available. Upload it again."))
         db.session.commit()
         return job.state
     try:
         report = services.import_ledger(
-            path, user, local_today(), dry_run=dry_run, original_name=job.original_name, progress=_reporter(job.id)
+            stored.path,
+            user,
+            local_today(),
+            dry_run=dry_run,
+            original_name=job.original_name,
+            progress=_reporter(job.id),
         )
     except DomainError as error:  # the uploader's role changed meanwhile, say
         db.session.rollback()
         job = db.session.get(LedgerImport, import_id)
         _finish(job, "failed", error=error.translated())
-        path.unlink(missing_ok=True)
+        uploads.discard(stored)
         db.session.commit()
         return job.state
     if dry_run:
@@ -105,7 +110,7 @@ def run(import_id: int) -> str:
     else:
         _finish(job, "imported" if report.applied else "rejected", report=report)
     if job.state in ("rejected", "imported"):
-        path.unlink(missing_ok=True)
+        uploads.discard(stored)
     db.session.commit()
     return job.state
 
@@ -116,14 +121,22 @@ def record_crash(import_id: int, error: Exception) -> None:
     job = db.session.get(LedgerImport, import_id)
     if job is not None and job.state in RUNNING:
         _finish(job, "failed", error=f"{type(error).__name__}: {error}"[:2000])
-        upload_path(job).unlink(missing_ok=True)
+        stored = stored_upload(job)
+        if stored is not None:
+            uploads.discard(stored)
         db.session.commit()
 
 
 def _finish(job: LedgerImport, state: str, report: services.ImportReport | None = None, error: str | None = None):
     job.state, job.error, job.finished_at = state, error, datetime.now(UTC)
     if report is not None:
-        job.report = dataclasses.asdict(report)
+        stored = dataclasses.asdict(report)
+        # A label among a message's params (a Msgid) must still be translated when the stored report is shown.
+        for error, row_error in zip(stored["errors"], report.errors, strict=True):
+            error["params"] = {
+                key: {_MSGID: value} if isinstance(value, Msgid) else value for key, value in row_error.params.items()
+            }
+        job.report = stored
     db.session.flush()
 
 
@@ -131,7 +144,13 @@ def report_of(job: LedgerImport) -> services.ImportReport | None:
     if not job.report:
         return None
     stored = dict(job.report)
-    errors = [RowError(**error) for error in stored.pop("errors", [])]
+    errors = []
+    for error in stored.pop("errors", []):
+        params = {
+            key: Msgid(value[_MSGID]) if isinstance(value, dict) and _MSGID in value else value
+            for key, value in error.pop("params", {}).items()
+        }
+        errors.append(RowError(**error, params=params))
     return services.ImportReport(**stored, errors=errors)
 
 

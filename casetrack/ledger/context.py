@@ -11,17 +11,22 @@ from casetrack.accounts.models import Unit
 from casetrack.accounts.permissions import can
 from casetrack.bulk import among, insert_rows
 from casetrack.extensions import db
-from casetrack.i18n import N_
+from casetrack.i18n import N_, translate
 from casetrack.workdays.rules import WorkCalendar
 
 
 @dataclass
 class RowError:
     sheet: str
+    #: As the person sees it in Excel, the header being 1; 0 for the file as a whole.
     row: int
     message: str  # msgid
     params: dict = field(default_factory=dict)
     column: str = ""
+
+    def translated(self) -> str:
+        """The reason in the reader's language, translated when shown (a msgid among the params too)."""
+        return translate(self.message, self.params)
 
 
 @dataclass
@@ -32,9 +37,10 @@ class ImportContext:
     errors: list[RowError] = field(default_factory=list)
     #: Unit names not in the database yet: created when the import is applied, and reported.
     new_units: list[str] = field(default_factory=list)
-    #: (kind, number) of cases the file itself brings, so later sheets may refer to them.
+    #: (kind, number key) of cases the file itself brings, so later sheets may refer to them
+    #: (cases.rules.number_key: a row may write the number in another form than the 案件 sheet did).
     case_keys_in_file: set = field(default_factory=set)
-    #: (kind, number) → respondent unit name, for those cases: a mediation row may link to one.
+    #: (kind, number key) → respondent unit name, for those cases: a mediation row may link to one.
     case_units_in_file: dict = field(default_factory=dict)
     _units: dict[str, int] | None = None
 

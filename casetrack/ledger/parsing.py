@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import math
 import posixpath
 import re
 import string
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -42,7 +44,10 @@ class RawSheet:
 
 
 def _clean_header(cell) -> str:
-    return re.sub(r"\s+", "", str(cell or "")).strip()
+    """A header as compared with the ledger's: full-width letters made half-width (NFKC), and without spaces or
+    invisible characters, so 案 号, 案　号 and a pasted 案\u200b号 are all 案号."""
+    text = unicodedata.normalize("NFKC", str(cell or ""))
+    return "".join(char for char in text if not char.isspace() and unicodedata.category(char) != "Cf")
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,10 @@ class ReadLimits:
     columns: int
     #: Size of the file itself.
     bytes: int
+    #: Unpacked size of an .xlsx's shared strings (the text of its cells), as the zip declares it.
+    shared_strings_bytes: int
+    #: Unpacked size of any other part of an .xlsx (each sheet's XML, the styles…), as the zip declares it.
+    part_bytes: int
 
     @classmethod
     def from_config(cls, config) -> ReadLimits:
@@ -62,6 +71,8 @@ class ReadLimits:
             config["CASETRACK_IMPORT_MAX_ROWS"],
             config["CASETRACK_IMPORT_MAX_COLUMNS"],
             config["CASETRACK_IMPORT_MAX_BYTES"],
+            config["CASETRACK_IMPORT_MAX_SHARED_STRINGS_BYTES"],
+            config["CASETRACK_IMPORT_MAX_PART_BYTES"],
         )
 
 
@@ -115,7 +126,8 @@ def _greater_than(limit: str, digits: str) -> bytes:
     return ("(?:" + "|".join(options) + ")").encode()
 
 
-def _column_name(index: int) -> str:
+def column_letter(index: int) -> str:
+    """The spreadsheet's name of the column at ``index`` from 0: A, …, Z, AA."""
     name = ""
     while index >= 0:
         index, remainder = divmod(index, 26)
@@ -126,7 +138,7 @@ def _column_name(index: int) -> str:
 
 def _fast_cell_pattern(limits: ReadLimits) -> re.Pattern:
     """A <c> tag that is not plainly `<c r="B7" s="1" …>` inside the limits, the only attribute r."""
-    letters = _greater_than(_column_name(limits.columns - 1), string.ascii_uppercase)
+    letters = _greater_than(column_letter(limits.columns - 1), string.ascii_uppercase)
     number = _greater_than(str(limits.rows + 1), string.digits)
     plain = (
         rb'r="(?!' + letters + rb"[0-9])[A-Z]{1,3}(?!0*" + number + rb'")[0-9]{1,7}"'
@@ -262,31 +274,101 @@ def _check_worksheet_extent(archive: zipfile.ZipFile, part: str, sheet: str, lim
         _slow_extent(archive, part, _Extent(sheet, limits))
 
 
-def _worksheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, part inside the zip) for every sheet the workbook lists, in its order."""
+_WORKBOOK = "xl/workbook.xml"
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_DOC_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_SHARED_STRINGS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+#: Where the shared strings are when the relationships do not say (calamine looks there too).
+_SHARED_STRINGS_PART = "xl/sharedStrings.xml"
+
+
+@dataclass(frozen=True)
+class _Layout:
+    #: (sheet name, part inside the zip) for every sheet the workbook lists, in its order.
+    sheets: list[tuple[str, str]]
+    shared_strings: set[str]
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f}"
+
+
+def _part_too_large(part: str, size: int, limits: ReadLimits) -> FileError:
+    return FileError(
+        N_("The workbook's part %(part)s would take %(size)s MB unpacked; at most %(limit)s MB are read."),
+        part=part,
+        size=_megabytes(size),
+        limit=_megabytes(limits.part_bytes),
+    )
+
+
+def _check_part_sizes(archive: zipfile.ZipFile, limits: ReadLimits) -> _Layout:
+    """Refuse a part that would unpack past its limit, by the size the zip declares, before the part is read.
+
+    A zip bomb is a few kilobytes that unpack to gigabytes, and calamine holds the shared strings in memory whole.
+    The declared size is what counts: Python's zip reader stops there, and calamine's refuses a part that unpacks
+    to more ("larger than its declared uncompressed size"), so neither reads past what is checked here."""
+    infos = archive.infolist()
+    by_name = {info.filename: info for info in infos}
+    # The two parts that say where the others are, read whole to find out: checked first.
+    for name in (_WORKBOOK, _WORKBOOK_RELS):
+        if name in by_name and by_name[name].file_size > limits.part_bytes:
+            raise _part_too_large(name, by_name[name].file_size, limits)
+    layout = _layout(archive)
+    sheet_of = {part: sheet for sheet, part in layout.sheets}
+    for info in infos:
+        if info.filename in layout.shared_strings:
+            if info.file_size > limits.shared_strings_bytes:
+                raise FileError(
+                    N_(
+                        "The workbook's %(part)s would take %(size)s MB unpacked; at most %(limit)s MB are read. "
+                        "Split the file."
+                    ),
+                    part=N_("shared strings (the text of its cells)"),
+                    size=_megabytes(info.file_size),
+                    limit=_megabytes(limits.shared_strings_bytes),
+                )
+        elif info.file_size > limits.part_bytes:
+            if info.filename in sheet_of:
+                raise FileError(
+                    N_("The sheet %(sheet)s would take %(size)s MB unpacked; at most %(limit)s MB are read. Split it."),
+                    sheet=sheet_of[info.filename].strip(),
+                    size=_megabytes(info.file_size),
+                    limit=_megabytes(limits.part_bytes),
+                )
+            raise _part_too_large(info.filename, info.file_size, limits)
+    return layout
+
+
+def _part_path(target: str) -> str:
+    """A relationship's target from the workbook, as a name inside the zip."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+
+
+def _layout(archive: zipfile.ZipFile) -> _Layout:
     import xml.etree.ElementTree as ElementTree
 
-    rels_ns = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-    doc_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels.iter(rels_ns + "Relationship")}
-    parts = []
-    for element in book.iter():
-        if not element.tag.endswith("}sheet"):
-            continue
-        target = targets.get(element.get(doc_rel) or "", "")
-        part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-        parts.append((element.get("name", ""), part))
-    return parts
+    book = ElementTree.fromstring(archive.read(_WORKBOOK))
+    relationships = list(ElementTree.fromstring(archive.read(_WORKBOOK_RELS)).iter(_RELS_NS + "Relationship"))
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relationships}
+    sheets = [
+        (element.get("name", ""), _part_path(targets.get(element.get(_DOC_REL_ID) or "", "")))
+        for element in book.iter()
+        if element.tag.endswith("}sheet")
+    ]
+    shared = {_part_path(rel.get("Target", "")) for rel in relationships if rel.get("Type") == _SHARED_STRINGS_TYPE}
+    return _Layout(sheets, shared | {_SHARED_STRINGS_PART})
 
 
 def check_workbook(path: Path, limits: ReadLimits) -> None:
-    """Refuse a workbook whose sheets reach beyond ``limits``, without reading their cells into memory."""
+    """Refuse a workbook whose parts unpack or whose sheets reach beyond ``limits``, without reading their cells
+    into memory."""
     try:
         with zipfile.ZipFile(path) as archive:
+            layout = _check_part_sizes(archive, limits)
             names = set(archive.namelist())
-            for sheet, part in _worksheet_parts(archive):
+            for sheet, part in layout.sheets:
                 if part not in names:
                     raise FileError(_UNREADABLE_XLSX)
                 _check_worksheet_extent(archive, part, sheet.strip(), limits)
@@ -357,12 +439,13 @@ def _trimmed(cells: list[str]) -> list[str]:
     return cells[:end]
 
 
-def read_csv(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> RawSheet:
+def read_csv(path: Path, limits: ReadLimits = DEFAULT_LIMITS, name: str | None = None) -> RawSheet:
+    """The CSV as one sheet, named ``name`` (the file's name as the person knows it) or else the path's."""
     # Excel on a Chinese Windows saves "CSV" in GB18030/GBK; accept it rather than make people re-save.
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             with path.open(encoding=encoding, newline="") as handle:
-                return _csv_rows(handle, path.name, limits)
+                return _csv_rows(handle, name or path.name, limits)
         except UnicodeDecodeError:
             continue
         except csv.Error as exc:
@@ -379,7 +462,7 @@ def read_file(path: Path, original_name: str | None = None, limits: ReadLimits =
         raise FileError(N_("The file is larger than %(limit)s MB."), limit=f"{limits.bytes / 1024 / 1024:,.0f}")
     if suffix == ".xlsx":
         return read_workbook(path, limits)
-    return [read_csv(path, limits)]
+    return [read_csv(path, limits, Path(original_name or path.name).name)]
 
 
 # --- cells → values ------------------------------------------------------------------------------------------
@@ -423,23 +506,70 @@ def parse_date(cell) -> date | None:
     raise CellError(N_("%(value)s is not a date."), value=text)
 
 
+#: Line breaks and tabs are text (several applicants may stand on lines of one cell); other control characters
+#: are not, and PostgreSQL refuses a NUL outright, which would fail the import's confirmation with a 500.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
 def parse_text(cell) -> str:
+    """A cell as text, trimmed; refused when it holds a control character no column can keep."""
     if is_blank(cell):
         return ""
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
-    return str(cell).strip()
+    text = str(cell).strip()
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
+            raise CellError(
+                N_("The cell holds a control character (%(code)s), which cannot be stored; remove it."),
+                code=f"U+{ord(char):04X}",
+            )
+    return text
 
 
-def parse_positive_int(cell) -> int | None:
+def text_parser(limit: int):
+    """A column's parser for text of at most ``limit`` characters: pass the width of the column the text is stored
+    in (the model's, or the rules constant the model is declared with), so the preview refuses what the database
+    would, instead of the confirmation failing."""
+
+    def parse(cell) -> str:
+        text = parse_text(cell)
+        if len(text) > limit:
+            raise CellError(
+                N_("The cell has %(length)s characters; at most %(limit)s fit."), length=len(text), limit=limit
+            )
+        return text
+
+    return parse
+
+
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.0*)?")
+
+
+def parse_count(cell, limit: int) -> int | None:
+    """A whole number from 1 to ``limit``: a number cell (Excel keeps 3 as the float 3.0) or plain digits.
+
+    Text is read by its digits alone, not by float(): that would take 1e3 for a thousand, "inf" for a number too
+    large for any integer column, and "nan" for one that compares false with every limit."""
     if is_blank(cell):
         return None
-    try:
-        value = int(float(str(cell).strip()))
-    except ValueError as exc:
-        raise CellError(N_("%(value)s is not a whole number."), value=cell) from exc
-    if value < 1 or float(str(cell).strip()) != value:
+    if isinstance(cell, bool):
+        raise CellError(N_("%(value)s is not a whole number."), value=cell)
+    if isinstance(cell, float):
+        if not math.isfinite(cell) or not cell.is_integer():
+            raise CellError(N_("%(value)s is not a whole number."), value=cell)
+        value = int(cell)
+    elif isinstance(cell, int):
+        value = cell
+    else:
+        text = str(cell).strip()
+        if not _WHOLE_NUMBER.fullmatch(text):
+            raise CellError(N_("%(value)s is not a whole number."), value=text)
+        value = int(text.partition(".")[0])
+    if value < 1:
         raise CellError(N_("%(value)s is not a whole number of at least 1."), value=cell)
+    if value > limit:
+        raise CellError(N_("%(value)s is more than %(limit)s."), value=cell, limit=f"{limit:,}")
     return value
 
 

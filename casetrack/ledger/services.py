@@ -18,7 +18,7 @@ from casetrack.errors import PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext, RowError
-from casetrack.ledger.parsing import FileError, RawSheet, ReadLimits, read_file
+from casetrack.ledger.parsing import FileError, RawSheet, ReadLimits, column_letter, read_file
 from casetrack.ledger.sheets import parse_rows, registry
 from casetrack.ledger.specs import SheetSpec
 from casetrack.workdays.services import current_calendar
@@ -47,8 +47,20 @@ class ImportReport:
     def error_lines(self) -> list[str]:
         lines = []
         for error in self.errors:
-            reason = gettext(error.message, **error.params)
-            lines.append(gettext("%(sheet)s row %(row)s: %(reason)s", sheet=error.sheet, row=error.row, reason=reason))
+            reason = error.translated()
+            if error.column:
+                line = gettext(
+                    "%(sheet)s row %(row)s, column %(column)s: %(reason)s",
+                    sheet=error.sheet,
+                    row=error.row,
+                    column=error.column,
+                    reason=reason,
+                )
+            elif error.row:
+                line = gettext("%(sheet)s row %(row)s: %(reason)s", sheet=error.sheet, row=error.row, reason=reason)
+            else:  # the file as a whole
+                line = gettext("%(sheet)s: %(reason)s", sheet=error.sheet, reason=reason)
+            lines.append(line)
         return lines
 
 
@@ -56,6 +68,7 @@ def _match_sheets(
     sheets: list[RawSheet], specs: Mapping[str, SheetSpec], report: ImportReport
 ) -> list[tuple[SheetSpec, RawSheet]]:
     matched: dict[str, tuple[SheetSpec, RawSheet]] = {}
+    unmatched: list[RawSheet] = []
     for sheet in sheets:
         by_name = [
             spec for spec in specs.values() if sheet.name in spec.sheet_names or sheet.name.lower() in spec.sheet_names
@@ -63,7 +76,7 @@ def _match_sheets(
         by_header = [spec for spec in specs.values() if spec.recognises(sheet.header)]
         spec = (by_name or by_header or [None])[0]
         if spec is None:
-            report.ignored.append(sheet.name)
+            unmatched.append(sheet)
             continue
         if spec.entity in matched:
             report.errors.append(
@@ -75,15 +88,21 @@ def _match_sheets(
                 )
             )
             continue
-        missing = [c.title for c in spec.columns if c.required and c.key not in spec.header_map(sheet.header)]
-        if missing:
-            report.errors.append(
-                RowError(sheet.name, 1, N_("Missing columns: %(columns)s."), {"columns": "、".join(missing)})
-            )
+        problems = _header_problems(spec, sheet)
+        if problems:
+            report.errors.extend(problems)
             continue
-        known = {h for c in spec.columns for h in c.headers}
-        report.ignored.extend(f"{sheet.name}:{title}" for title in sheet.header if title and title not in known)
+        report.ignored.extend(f"{sheet.name}:{title}" for title in _unknown_headers(spec, sheet))
         matched[spec.entity] = (spec, sheet)
+    for sheet in unmatched:
+        # A sheet that is neither named as a ledger sheet nor has all of one's required headers is ignored, unless
+        # the file has no ledger sheet at all: then a misspelt header is the likelier story than a wrong file, and
+        # saying which required column is missing is what helps.
+        spec = None if matched or report.errors else _closest_spec(sheet, specs)
+        if spec is None:
+            report.ignored.append(sheet.name)
+        else:
+            report.errors.extend(_header_problems(spec, sheet))
     return [matched[entity] for entity in specs if entity in matched]
 
 
@@ -107,6 +126,53 @@ def _no_progress(phase: str, done: int, total: int) -> None:
     pass
 
 
+def _unknown_headers(spec: SheetSpec, sheet: RawSheet) -> list[str]:
+    positions = {index for found in spec.header_positions(sheet.header).values() for index in found}
+    return [title for index, title in enumerate(sheet.header) if title and index not in positions]
+
+
+def _closest_spec(sheet: RawSheet, specs: Mapping[str, SheetSpec]) -> SheetSpec | None:
+    """The ledger sheet this one most resembles: two of its columns and half of its required ones at least."""
+    best, best_known = None, 1
+    for spec in specs.values():
+        positions = spec.header_positions(sheet.header)
+        required = [column.key for column in spec.columns if column.required]
+        if 2 * sum(key in positions for key in required) < len(required):
+            continue
+        if len(positions) > best_known:
+            best, best_known = spec, len(positions)
+    return best
+
+
+def _header_problems(spec: SheetSpec, sheet: RawSheet) -> list[RowError]:
+    """A column named twice (which of the two would be read is a guess), and required columns not named."""
+    positions = spec.header_positions(sheet.header)
+    problems = [
+        RowError(
+            sheet.name,
+            1,
+            N_("The column %(column)s is in the header more than once (columns %(letters)s); keep one of them."),
+            {"column": column.title, "letters": "、".join(column_letter(index) for index in positions[column.key])},
+        )
+        for column in spec.columns
+        if len(positions.get(column.key, ())) > 1
+    ]
+    missing = [c.title for c in spec.columns if c.required and c.key not in positions]
+    if missing:
+        params = {"sheet": sheet.name, "entity": spec.sheet_names[0], "columns": "、".join(missing)}
+        unknown = _unknown_headers(spec, sheet)
+        if unknown:
+            message = N_(
+                "The sheet %(sheet)s lacks the columns %(columns)s that a %(entity)s sheet needs; "
+                "these headers are not ledger columns: %(unknown)s."
+            )
+            params["unknown"] = "、".join(unknown)
+        else:
+            message = N_("The sheet %(sheet)s lacks the columns %(columns)s that a %(entity)s sheet needs.")
+        problems.append(RowError(sheet.name, 1, message, params))
+    return problems
+
+
 def import_ledger(
     path: Path,
     actor,
@@ -128,10 +194,18 @@ def import_ledger(
         return report
     specs = registry()
     matched = _match_sheets(sheets, specs, report)
+    file_name = Path(original_name or path).name
     if not matched and not report.errors:
+        report.errors.append(RowError(file_name, 0, N_("No sheet in the file is a ledger sheet (案件, 庭审, 调解).")))
+    elif matched and not any(sheet.rows for _spec, sheet in matched):
+        # Otherwise the preview would count nothing new and say that everything is already in the system.
+        sheets = "、".join(sheet.name for _spec, sheet in matched)
         report.errors.append(
             RowError(
-                Path(original_name or path).name, 0, N_("No sheet in the file is a ledger sheet (案件, 庭审, 调解).")
+                file_name,
+                0,
+                N_("The file has no data rows: %(sheets)s has a header and nothing below it."),
+                {"sheets": sheets},
             )
         )
     if report.errors:

@@ -35,14 +35,18 @@ class SheetSpec:
     #: Sheets whose rows this one refers to, imported first (hearings need cases).
     after: tuple[str, ...] = field(default_factory=tuple)
 
-    def header_map(self, header: list[str]) -> dict[str, int]:
-        """Column key → position, for the headers present."""
-        positions = {}
+    def header_positions(self, header: list[str]) -> dict[str, list[int]]:
+        """Column key → every position of a header naming it (more than one is a sheet to refuse)."""
+        positions: dict[str, list[int]] = {}
         for index, title in enumerate(header):
             for column in self.columns:
                 if title in column.headers or title.lower() in {h.lower() for h in column.headers}:
-                    positions.setdefault(column.key, index)
+                    positions.setdefault(column.key, []).append(index)
         return positions
+
+    def header_map(self, header: list[str]) -> dict[str, int]:
+        """Column key → position, for the headers present."""
+        return {key: found[0] for key, found in self.header_positions(header).items()}
 
     def recognises(self, header: list[str]) -> bool:
         """A CSV belongs to this sheet when every required column's header is present."""

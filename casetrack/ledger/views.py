@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
@@ -13,7 +11,7 @@ from flask_login import current_user
 from casetrack.accounts.forms import ConfirmForm
 from casetrack.broker import enqueue
 from casetrack.clock import local_today
-from casetrack.ledger import background, services
+from casetrack.ledger import background, services, uploads
 from casetrack.ledger.forms import ConfirmImportForm, UploadForm
 from casetrack.ledger.sheets import registry
 from casetrack.ledger.tasks import run_import
@@ -21,22 +19,13 @@ from casetrack.unit_of_work import after_commit, attempt, discard_changes
 from casetrack.web import permission_required, xlsx_download
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
-_UPLOAD_NAME = re.compile(r"^u(\d+)-[A-Za-z0-9_-]+\.(xlsx|csv)$")
 
 
-def _upload_dir() -> Path:
-    path = Path(current_app.instance_path) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _stored_upload(name: str) -> Path | None:
-    """An upload kept between preview and confirmation, only ever the uploader's own."""
-    match = _UPLOAD_NAME.match(name or "")
-    if not match or int(match.group(1)) != current_user.id:
-        return None
-    path = _upload_dir() / name
-    return path if path.exists() else None
+def _upload_folder() -> Path:
+    """The uploads folder, cleared of uploads past their age first: a preview nobody confirmed leaves its file."""
+    folder = uploads.directory(current_app.instance_path)
+    uploads.sweep(folder, current_app.config["CASETRACK_IMPORT_UPLOAD_MAX_AGE_SECONDS"])
+    return folder
 
 
 def _sheet_titles() -> dict[str, str]:
@@ -48,26 +37,28 @@ def _sheet_titles() -> dict[str, str]:
 def upload():
     form = UploadForm()
     if form.validate_on_submit():
-        suffix = Path(form.file.data.filename).suffix.lower()
-        name = f"u{current_user.id}-{secrets.token_urlsafe(12)}{suffix}"
-        path = _upload_dir() / name
-        form.file.data.save(path)
-        size = path.stat().st_size
+        stored = uploads.store(form.file.data, current_user.id, _upload_folder())
+        size = stored.path.stat().st_size
         if background.wanted(size):
-            job = background.start(current_user, name, form.file.data.filename, size)
+            job = background.start(current_user, stored.name, stored.original_name, size)
             after_commit(lambda: enqueue(run_import, job.id))
             return redirect(url_for("ledger.background_import", import_id=job.id))
-        report = services.import_ledger(
-            path, current_user, local_today(), dry_run=True, original_name=form.file.data.filename
-        )
+        keep = False
+        try:
+            report = services.import_ledger(
+                stored.path, current_user, local_today(), dry_run=True, original_name=stored.original_name
+            )
+            # Kept for the confirmation only when there is something to confirm; a preview that raised keeps nothing.
+            keep = report.ok
+        finally:
+            if not keep:
+                uploads.discard(stored)
         discard_changes()
-        if not report.ok:
-            path.unlink(missing_ok=True)
         page = render_template(
             "ledger/preview.html",
             report=report,
-            filename=form.file.data.filename,
-            confirm=ConfirmImportForm(upload=name),
+            filename=stored.original_name,
+            confirm=ConfirmImportForm(upload=stored.name),
             sheet_titles=_sheet_titles(),
         )
         return page, 200 if report.ok else 400
@@ -81,18 +72,22 @@ def upload():
 @permission_required("import_ledger")
 def confirm():
     form = ConfirmImportForm()
-    path = _stored_upload(form.upload.data) if form.validate_on_submit() else None
-    if path is None:
+    stored = uploads.find(form.upload.data, current_user.id, _upload_folder()) if form.validate_on_submit() else None
+    if stored is None:
         flash(gettext("The uploaded file is no longer available. Upload it again."), "error")
         return redirect(url_for("ledger.upload"))
     try:
         # Checked again: the database may have changed since the preview.
-        report = services.import_ledger(path, current_user, local_today())
+        report = services.import_ledger(stored.path, current_user, local_today(), original_name=stored.original_name)
     finally:
-        path.unlink(missing_ok=True)
+        uploads.discard(stored)
     if not report.ok:
         return render_template(
-            "ledger/preview.html", report=report, filename="", confirm=None, sheet_titles=_sheet_titles()
+            "ledger/preview.html",
+            report=report,
+            filename=stored.original_name,
+            confirm=None,
+            sheet_titles=_sheet_titles(),
         ), 400
     created, updated, unchanged = report.totals()
     flash(

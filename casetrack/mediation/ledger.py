@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
 
+from casetrack.accounts.rules import MAX_UNIT_NAME
 from casetrack.audit import services as audit
 from casetrack.bulk import insert_rows
+from casetrack.cases.rules import number_key
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
 from casetrack.ledger.lookups import cases_by_number
-from casetrack.ledger.parsing import parse_date, parse_text, term_parser
+from casetrack.ledger.parsing import parse_date, parse_text, term_parser, text_parser
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 from casetrack.mediation import rules, services
 from casetrack.mediation.models import Mediation
@@ -21,9 +23,9 @@ COMPARED = ("case_id", "source", "respondent_unit_id", "received_on", "concluded
 
 
 COLUMNS = (
-    Column("number", ("编号", "number"), parse_text, required=True),
+    Column("number", ("编号", "number"), text_parser(Mediation.__table__.c.number.type.length), required=True),
     Column("case_number", ("关联案号", "case_number"), parse_text),
-    Column("respondent", ("被申请单位", "respondent"), parse_text),
+    Column("respondent", ("被申请单位", "respondent"), text_parser(MAX_UNIT_NAME)),
     Column("source", ("来源", "source"), term_parser(rules.SOURCE_TERMS, rules.SOURCES, "来源")),
     Column("received_on", ("受理日期", "received_on"), parse_date, required=True),
     Column("concluded_on", ("办结日期", "concluded_on"), parse_date),
@@ -65,9 +67,10 @@ class MediationSheetImporter:
                 continue
             seen[values["number"]] = parsed.number
             case = None
-            if values["case_number"]:
-                matches = visible.get(values["case_number"], [])
-                in_file = [kind for kind, number in context.case_keys_in_file if number == values["case_number"]]
+            case_key = number_key(values["case_number"]) if values["case_number"] else None
+            if case_key:
+                matches = visible.get(case_key, [])
+                in_file = [kind for kind, key in context.case_keys_in_file if key == case_key]
                 if len(matches) + (len(in_file) if not matches else 0) != 1:
                     context.error(
                         sheet,
@@ -79,12 +82,8 @@ class MediationSheetImporter:
                     continue
                 case = matches[0] if matches else None
             unit_name = values["respondent"]
-            if case is None and values["case_number"]:
-                unit_name = next(
-                    name
-                    for (kind, number), name in context.case_units_in_file.items()
-                    if number == values["case_number"]
-                )
+            if case is None and case_key:
+                unit_name = next(name for (kind, key), name in context.case_units_in_file.items() if key == case_key)
             unit_id = case["respondent_unit_id"] if case else None
             if unit_id is None:
                 if not unit_name:
@@ -137,7 +136,7 @@ class MediationSheetImporter:
             else:
                 self.unchanged += 1
                 continue
-            pending_case = values["case_number"] if values["case_number"] and case is None else None
+            pending_case = case_key if case_key and case is None else None
             self.planned.append((record | {"_unit_name": unit_name}, current, pending_case))
 
     @staticmethod
@@ -155,15 +154,15 @@ class MediationSheetImporter:
         if not self.planned:
             return
         units = self.context.create_new_units()
-        pending = {case_number for _, _, case_number in self.planned if case_number}
-        case_ids = {number: rows[0]["id"] for number, rows in cases_by_number(pending, self.context.actor).items()}
+        pending = {case_key for _, _, case_key in self.planned if case_key}
+        case_ids = {key: rows[0]["id"] for key, rows in cases_by_number(pending, self.context.actor).items()}
         actor_id = self.context.actor.id if self.context.actor is not None else None
         table = Mediation.__table__
         creations, updates, audits = [], [], []
-        for record, current, case_number in self.planned:
+        for record, current, case_key in self.planned:
             unit_name = record.pop("_unit_name")
             record["respondent_unit_id"] = record["respondent_unit_id"] or units[unit_name]
-            record["case_id"] = record["case_id"] or (case_ids.get(case_number) if case_number else None)
+            record["case_id"] = record["case_id"] or (case_ids.get(case_key) if case_key else None)
             if current is None:
                 creations.append(
                     {

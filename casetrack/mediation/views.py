@@ -128,7 +128,10 @@ def new():
         if form.case_number.data:
             matches = list(
                 db.session.scalars(
-                    scoped(select(Case).where(Case.number == form.case_number.data.strip()), current_user)
+                    scoped(
+                        select(Case).where(Case.number_key == case_rules.number_key(form.case_number.data)),
+                        current_user,
+                    )
                 )
             )
             if len(matches) != 1:

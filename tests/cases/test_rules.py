@@ -212,3 +212,35 @@ def test_applicant_cells_and_lines_split_into_people():
     assert [p["name"] for p in parsed] == ["张三", "某建材有限公司", "李四"]
     assert parsed[0]["kind"] == "person" and parsed[1]["kind"] == "organisation"
     assert parsed[2]["id_number"] is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "（２０２６）浙０１８３行初９０２号",
+        "(2026)浙0183行初902号",
+        "（2026）浙0183行初902号",
+        " (2026) 浙0183\u3000行初902号\u200b",
+        "[2026]浙0183行初902号",
+        "〔2026〕浙0183行初902号",
+    ],
+)
+def test_full_and_half_width_forms_of_a_case_number_have_one_key(typed):
+    assert rules.number_key(typed) == "(2026)浙0183行初902号"
+
+
+@pytest.mark.parametrize("typed", ["Ⅻ号", "℃", "ＡＢＣ〔２０２０〕", "㈠", "ß", "İ"])
+def test_the_key_of_a_key_is_itself(typed):
+    assert rules.number_key(rules.number_key(typed)) == rules.number_key(typed)
+
+
+def test_different_numbers_keep_different_keys():
+    assert rules.number_key("(2026)浙0183行初902号") != rules.number_key("(2026)浙0183行初9020号")
+    assert rules.number_key("富政复〔2026〕1号") != rules.number_key("富政复〔2026〕11号")
+
+
+def test_a_case_number_longer_than_the_column_is_refused_with_the_limit():
+    problems = rules.validate_case(valid(number="号" * (rules.MAX_NUMBER + 1)), TODAY)
+    assert [(p.field, p.as_params()) for p in problems] == [("number", {"limit": rules.MAX_NUMBER})]
+    # ㈠ unfolds to "(一)": a number that fits as typed may not fit as its stored key.
+    assert "number" in fields(rules.validate_case(valid(number="㈠" * 30), TODAY))
