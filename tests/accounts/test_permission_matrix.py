@@ -43,7 +43,7 @@ class Row:
     rule: str
     method: str
     allowed: frozenset | str
-    refused: int = 403  # the status of a role not allowed
+    refused: int | dict = 403  # the status of a role not allowed (or, by role, 403 for the rest)
     other_unit: int | None = None  # a unit liaison asking for another unit's record
     ok: int | None = None  # the exact status of an allowed role, where it is obvious
     flash_refused: frozenset = frozenset()  # refused by the service: a 302 back with a message
@@ -103,6 +103,7 @@ def _appearance(world):
 
 
 R = Row
+UPLOADER_ONLY = {LEGAL: 404, UNIT: 404, ADMIN: 404}
 MATRIX: tuple[Row, ...] = (
     R("/", "GET", EVERYONE, ok=302),
     R("/account/password", "GET", EVERYONE, ok=200),
@@ -177,6 +178,10 @@ MATRIX: tuple[Row, ...] = (
     R("/ledger/", "GET", WRITERS, ok=200),
     R("/ledger/", "POST", WRITERS),
     R("/ledger/confirm", "POST", WRITERS),
+    # A background import is its uploader's alone: another who may import finds no such import.
+    R("/ledger/imports/<int:import_id>", "GET", frozenset({MEDIATOR}), refused=UPLOADER_ONLY, ok=200),
+    R("/ledger/imports/<int:import_id>/progress.json", "GET", frozenset({MEDIATOR}), refused=UPLOADER_ONLY, ok=200),
+    R("/ledger/imports/<int:import_id>/confirm", "POST", frozenset({MEDIATOR}), refused=UPLOADER_ONLY),
     R("/ledger/export.xlsx", "GET", EVERYONE, ok=200),
     R("/locale/<code>", "POST", PUBLIC),
     R("/login", "GET", PUBLIC),
@@ -300,6 +305,7 @@ def _side(factories, unit, prefix, people):
 @pytest.fixture
 def world(factories):
     from casetrack.interviews.models import Interview
+    from casetrack.ledger.models import LedgerImport
     from casetrack.notifications.models import Notification, ReminderDigest
     from casetrack.reports.models import StoredReport
     from casetrack.summaries.models import SummarySend
@@ -334,8 +340,16 @@ def world(factories):
     note = Notification(
         user_id=users[UNIT].id, kind="deadline", event_key="matrix", on_day=TODAY, message="期限", url="/cases"
     )
+    upload = LedgerImport(
+        user_id=users[MEDIATOR].id,
+        stored_name="u0-none.xlsx",
+        original_name="台账.xlsx",
+        size_bytes=1,
+        state="imported",
+    )
+    upload.report = {"created": {"cases": 1}, "updated": {"cases": 0}, "unchanged": {"cases": 0}, "errors": []}
     digest = ReminderDigest(day=TODAY, recipient_id=users[UNIT].id, email="u@example.com", status="sent", attempts=1)
-    db.session.add_all([interview, stored, send, note, digest])
+    db.session.add_all([interview, stored, send, note, digest, upload])
     db.session.commit()
     shared = {
         "user_id": target.id,
@@ -344,6 +358,7 @@ def world(factories):
         "interview_id": interview.id,
         "send_id": send.id,
         "digest_id": digest.id,
+        "import_id": upload.id,
         "notification_id": note.id,
         "year": 2020,
         "fmt": "json",
@@ -438,7 +453,8 @@ def _walk(app, role, client, token, world):
         if role in row.allowed:
             _check(app, client, token, world, role, row, world["own"], row.ok, problems, refused=False)
         else:
-            expected = 302 if role in row.flash_refused else row.refused
+            refused = row.refused.get(role, 403) if isinstance(row.refused, dict) else row.refused
+            expected = 302 if role in row.flash_refused else refused
             _check(app, client, token, world, role, row, world["own"], expected, problems, refused=True)
         if role == UNIT and row.other_unit is not None:
             _check(
