@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+import re
+from datetime import date, datetime
 from functools import wraps
 from urllib.parse import urlparse
 
@@ -114,9 +115,15 @@ def audit_field(entry) -> str:
     return entry.field or ""
 
 
+#: An instant as the audit trail keeps it (datetime.isoformat() of an aware stamp): shown in the district's time.
+_AUDITED_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)")
+
+
 def audit_value(entry, value: str | None) -> str:
     if value is None:
         return ""
+    if _AUDITED_INSTANT.fullmatch(value):
+        return local_text(datetime.fromisoformat(value))
     if entry.entity_type == "risk_case" and entry.field == "state":
         return label(risk_rules.STATES, value)
     if entry.entity_type == "case":

@@ -50,3 +50,13 @@ def test_an_unknown_zone_is_refused_at_start(tmp_path):
 
     with pytest.raises(ConfigurationError, match="CASETRACK_TIMEZONE='Mars/Olympus'"):
         load_settings(str(tmp_path), {"TIMEZONE": "Mars/Olympus", "SECRET_KEY": "x"})
+
+
+def test_an_instant_in_the_audit_trail_is_shown_in_the_district_time():
+    from types import SimpleNamespace
+
+    from casetrack.web import audit_value
+
+    entry = SimpleNamespace(entity_type="user", field="expires_at")
+    assert audit_value(entry, "2026-12-01T17:30:00.123456+00:00") == "2026-12-02 01:30"
+    assert audit_value(entry, "2026-12-01") == "2026-12-01"  # a calendar date stays as it is
