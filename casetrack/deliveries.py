@@ -16,6 +16,7 @@ from sqlalchemy import DateTime, Integer, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casetrack import mail
+from casetrack.clock import as_utc
 from casetrack.extensions import db
 from casetrack.i18n import N_
 
@@ -72,7 +73,7 @@ def claim(model, copy_id: int):
     copy = db.session.get(model, copy_id)
     if copy is None:
         return None
-    if copy.status == "sending" and copy.last_attempt_at and _aware(copy.last_attempt_at) <= now - SENDING_GRACE:
+    if copy.status == "sending" and copy.last_attempt_at and as_utc(copy.last_attempt_at) <= now - SENDING_GRACE:
         mark_unknown(copy, "interrupted while talking to the mail server: the copy may or may not have arrived")
         return None
     # One conditional UPDATE is the claim: of two deliveries of the same copy (a duplicate task, the sweep, an
@@ -204,8 +205,3 @@ def redispatch_stalled(model, deliver_task) -> int:
     if copy_ids:
         log.warning("re-dispatched %d stalled %s", len(copy_ids), model.__tablename__)
     return len(copy_ids)
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -6,9 +6,11 @@ import smtplib
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 
 from flask import current_app
+
+from casetrack.clock import local_now
 
 
 @dataclass
@@ -34,7 +36,8 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     message["From"] = sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
-    message["Date"] = formatdate(localtime=True)
+    # The district's time and offset ("+0800"), not the server's zone, which is often UTC.
+    message["Date"] = format_datetime(local_now())
     message["Message-ID"] = mail.message_id or make_msgid(domain=sender.rsplit("@", 1)[-1] or "casetrack")
     message.set_content(mail.text)
     if mail.html:

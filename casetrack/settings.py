@@ -11,6 +11,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENV_PREFIX = "CASETRACK_"
 
@@ -42,7 +43,11 @@ DEFAULTS: dict[str, object] = {
     #: Where people reach the app: links in e-mails point here.
     "BASE_URL": "http://127.0.0.1:5000",
     "DEFAULT_LOCALE": "zh_Hans_CN",
+    #: The district's zone: every stored instant (kept in UTC) is shown in it, and "today" is its calendar day.
     "TIMEZONE": "Asia/Shanghai",
+    #: A font file with Chinese glyphs for the Word report's charts; empty: the first of the usual Debian and
+    #: Fedora places that exists (casetrack.reports.documents.CJK_FONT_CANDIDATES, e.g. fonts-noto-cjk).
+    "CHART_FONT": "",
     "PER_PAGE": 50,
     #: A cap on rows one "export what I see" writes, so a careless click cannot build a million-row workbook.
     "EXPORT_MAX_ROWS": 100_000,
@@ -107,6 +112,11 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict[str
         missing = [ENV_PREFIX + key for key in PRODUCTION_REQUIRED if not values[key]]
         if missing:
             raise ConfigurationError("production needs " + ", ".join(missing))
+
+    try:
+        ZoneInfo(str(values["TIMEZONE"]))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigurationError(f"{ENV_PREFIX}TIMEZONE={values['TIMEZONE']!r} is not a time zone name") from exc
 
     instance = Path(instance_path)
     if not values["DATABASE_URL"]:

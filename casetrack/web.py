@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+import re
+from datetime import date, datetime
 from functools import wraps
 from urllib.parse import urlparse
 
 from flask import Flask, abort, flash, has_request_context, redirect, request, send_file, url_for
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask_babel import format_date, get_locale, gettext
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
@@ -18,7 +19,7 @@ from casetrack.accounts.permissions import ROLES, can
 from casetrack.audit import rules as audit_rules
 from casetrack.cases import kinds as case_kinds
 from casetrack.cases import rules as case_rules
-from casetrack.clock import local_today
+from casetrack.clock import local_date, local_text, local_today
 from casetrack.hearings import rules as hearing_rules
 from casetrack.i18n import LOCALES
 from casetrack.mediation import rules as mediation_rules
@@ -114,9 +115,15 @@ def audit_field(entry) -> str:
     return entry.field or ""
 
 
+#: An instant as the audit trail keeps it (datetime.isoformat() of an aware stamp): shown in the district's time.
+_AUDITED_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)")
+
+
 def audit_value(entry, value: str | None) -> str:
     if value is None:
         return ""
+    if _AUDITED_INSTANT.fullmatch(value):
+        return local_text(datetime.fromisoformat(value))
     if entry.entity_type == "risk_case" and entry.field == "state":
         return label(risk_rules.STATES, value)
     if entry.entity_type == "case":
@@ -218,8 +225,9 @@ def register_template_globals(app: Flask) -> None:
         url_with=url_with,
         today=local_today,
     )
-    app.jinja_env.filters["date"] = lambda value: format_date(value, "yyyy-MM-dd") if value else ""
-    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "yyyy-MM-dd HH:mm") if value else ""
+    # A stored instant is shown in the district's time (clock.local), its day too: 2026-12-01T17:30Z is the 2nd.
+    app.jinja_env.filters["date"] = lambda value: format_date(local_date(value), "yyyy-MM-dd") if value else ""
+    app.jinja_env.filters["datetime"] = local_text
 
 
 #: The pages load only the app's own scripts and styles (ECharts from /static/vendor, the dashboard's numbers as a

@@ -296,3 +296,15 @@ def mailbox(app, smtp_server):
     app.config["CASETRACK_SMTP_HOST"], app.config["CASETRACK_SMTP_PORT"] = "127.0.0.1", smtp_server.port
     yield smtp_server
     app.config["CASETRACK_SMTP_HOST"], app.config["CASETRACK_SMTP_PORT"] = previous
+
+
+@pytest.fixture
+def frozen_clock(monkeypatch):
+    """frozen_clock(datetime(2026, 12, 1, 17, 30, tzinfo=UTC)): from then on casetrack.clock — this instant, the
+    district's time and today — answers that instant."""
+    from casetrack import clock
+
+    def freeze(instant):
+        monkeypatch.setattr(clock, "source", lambda: instant)
+
+    return freeze

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 
 from casetrack.accounts import services
 from casetrack.accounts.permissions import ROLES, SYSTEM
-from casetrack.clock import SHANGHAI
+from casetrack.clock import local_text
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 
@@ -78,11 +78,7 @@ def revoke_token(token_id):
 
 
 def _moment(value: datetime | None) -> str:
-    if value is None:
-        return "-"
-    # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC.
-    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return aware.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return local_text(value) or "-"
 
 
 @users_cli.command("tokens")

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casetrack.accounts import rules
+from casetrack.clock import as_utc
 from casetrack.extensions import db
 from casetrack.i18n import N_
 
@@ -93,9 +94,7 @@ class ApiToken(db.Model):
         """valid, expired or revoked."""
         if self.revoked_at is not None:
             return "revoked"
-        # SQLite hands back naive datetimes for timezone-aware columns; they were written in UTC.
-        expires = self.expires_at if self.expires_at.tzinfo else self.expires_at.replace(tzinfo=UTC)
-        return "expired" if expires <= now else "valid"
+        return "expired" if as_utc(self.expires_at) <= now else "valid"
 
 
 #: How the token list names a state; a revoked token is shown with its date instead.

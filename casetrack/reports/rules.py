@@ -7,7 +7,7 @@ here in Chinese rather than through the translation catalogue.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from casetrack.cases.kinds import COMPENSATION, LITIGATION, REVIEW
 from casetrack.stats import figures as registry
@@ -156,8 +156,12 @@ def watch_rows(report: dict, size: int = 5) -> list[dict]:
     return watch_list({row["unit"]: row for row in report["by_unit"]}, size=size, district=report)
 
 
-def render_markdown(report: dict, trend: list[dict]) -> str:
-    lines = [f"# {report_title(report)}", "", "## 一、总体情况", "", summary_paragraph(report), ""]
+def render_markdown(report: dict, trend: list[dict], built: datetime | None = None) -> str:
+    """The report in Markdown; BUILT, the district's time it was made, is shown under the title."""
+    lines = [f"# {report_title(report)}", ""]
+    if built is not None:
+        lines += [f"生成时间：{built:%Y-%m-%d %H:%M}", ""]
+    lines += ["## 一、总体情况", "", summary_paragraph(report), ""]
 
     lines += ["## 二、分单位情况", ""]
     units = active_units(report)

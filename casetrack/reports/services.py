@@ -4,12 +4,12 @@ Markdown and Word, and kept for download."""
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from casetrack.accounts.models import Unit
-from casetrack.clock import local_now, local_today
+from casetrack.clock import local_today, utc_now
 from casetrack.extensions import db
 from casetrack.reports.models import StoredReport
 from casetrack.stats.queries import Period, district_and_unit_figures, trend_to
@@ -52,8 +52,9 @@ def report_bytes(year: int, fmt: str) -> bytes:
     return report_files(year, (fmt,))[fmt]
 
 
-def report_files(year: int, formats=FORMATS) -> dict[str, bytes]:
-    """YEAR's report in each of ``formats``; the trend is only queried when a document needs it."""
+def report_files(year: int, formats=FORMATS, generated_at: datetime | None = None) -> dict[str, bytes]:
+    """YEAR's report in each of ``formats``, built at the instant ``generated_at`` (now), which the documents show;
+    the trend is only queried when a document needs it."""
     from casetrack.reports.documents import docx_bytes, markdown_bytes
 
     report = annual_report(year)
@@ -63,7 +64,8 @@ def report_files(year: int, formats=FORMATS) -> dict[str, bytes]:
     if {"md", "docx"} & set(formats):
         trend = annual_trend(year, _through(report))
         renderers = {"md": markdown_bytes, "docx": docx_bytes}
-        files.update({fmt: renderers[fmt](report, trend) for fmt in formats if fmt in renderers})
+        moment = generated_at or utc_now()
+        files.update({fmt: renderers[fmt](report, trend, moment) for fmt in formats if fmt in renderers})
     return files
 
 
@@ -71,14 +73,15 @@ def store_annual_report(year: int, actor=None) -> list[StoredReport]:
     """Build every format of YEAR's report and keep it, replacing an earlier build of the same year. Flushes."""
     from casetrack.audit.services import record
 
-    contents = report_files(year)
+    now = utc_now()
+    contents = report_files(year, generated_at=now)
     existing = {
         stored.format: stored for stored in db.session.scalars(select(StoredReport).where(StoredReport.year == year))
     }
     kept = []
     for fmt, content in contents.items():
         stored = existing.get(fmt) or StoredReport(year=year, format=fmt)
-        stored.content, stored.generated_at = content, local_now()
+        stored.content, stored.generated_at = content, now
         stored.generated_by_id = actor.id if actor is not None else None
         db.session.add(stored)
         kept.append(stored)

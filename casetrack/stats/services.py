@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from casetrack.clock import local_now
+from casetrack.clock import utc_now
 from casetrack.extensions import db
 from casetrack.stats.models import DISTRICT, FigureSnapshot
 from casetrack.stats.queries import Period, district_and_unit_figures
@@ -95,7 +95,7 @@ def _store(result: SnapshotResult, scope: str, year: int, month: int, rows: dict
             )
         )
     }
-    now = local_now()
+    now = utc_now()
     for unit_key, shaped in rows.items():
         snapshot = existing.get(unit_key)
         if snapshot is None:

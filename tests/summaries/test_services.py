@@ -203,3 +203,22 @@ def test_two_deliveries_of_one_copy_claim_it_once(mailbox, factories):
     assert deliveries.claim(SummarySend, first_id) is None  # a duplicate task finds it taken
     send = db.session.get(SummarySend, first_id)
     assert (send.status, send.attempts) == ("sending", 1)
+
+
+def test_a_summary_sent_late_in_the_utc_evening_is_dated_the_next_day_in_beijing(mailbox, factories, frozen_clock):
+    _leaders(factories)
+    frozen_clock(datetime(2026, 12, 1, 17, 30, tzinfo=UTC))
+    send_monthly.delay(2026, 11).get()
+    message = mailbox.messages[0][1]
+    # The Date header carries the district's offset, whatever the server's zone.
+    assert message["Date"] == "Wed, 02 Dec 2026 01:30:00 +0800"
+    report = Document(io.BytesIO(next(message.iter_attachments()).get_content()))
+    assert report.paragraphs[-1].text == "2026年12月2日"
+
+
+def test_every_mail_is_dated_in_the_district_zone(app, frozen_clock):
+    from casetrack.mail import Mail, build_message
+
+    frozen_clock(datetime(2026, 12, 1, 17, 30, tzinfo=UTC))
+    message = build_message(Mail(to="a@example.com", subject="s", text="t"), "casetrack@example.gov.cn")
+    assert message["Date"] == "Wed, 02 Dec 2026 01:30:00 +0800"
