@@ -132,7 +132,7 @@ class Case(db.Model):
     next_deadline_on: Mapped[date | None] = mapped_column(Date)
     #: Code of that deadline (cases.rules.Deadline.code).
     next_deadline_code: Mapped[str | None] = mapped_column(String(32))
-    #: Lower-cased number, applicants, unit and summary: what free-text search matches.
+    #: Number, applicants, unit and summary folded by cases.rules.search_fold: what free-text search matches.
     search_text: Mapped[str] = mapped_column(Text, default="")
     #: cases.rules.search_bigrams of search_text; GIN-indexed on PostgreSQL for two-character searches.
     search_grams: Mapped[list[str] | None] = mapped_column(ARRAY(Text).with_variant(JSON(), "sqlite"))

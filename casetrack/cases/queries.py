@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.queries import restrict_to_actor_unit
@@ -69,32 +69,21 @@ class CaseFilters:
         return args
 
 
-def _two_character_prefilter(stmt: Select, *needles: str) -> Select:
+def _two_character_prefilter(stmt: Select, needle: str) -> Select:
     """On PostgreSQL, narrow a two-character Chinese search through the bigram index first: the trigram index
     behind LIKE needs three characters, and without it a name search scans every case."""
-    if db.session.get_bind().dialect.name != "postgresql" or any(len(needle) != 2 for needle in needles):
-        return stmt
-    grams = [rules.search_bigrams(needle) for needle in needles]
-    if not all(grams):
-        return stmt
-    return stmt.where(or_(*(Case.search_grams.contains(each) for each in grams)))
-
-
-def _search_needles(q: str) -> list[str]:
-    """The search as typed and, when it differs, as a case number's key: search_text holds both forms of a
-    number (cases.rules.search_text), so （２０２６）浙０１８３ and (2026)浙0183 each find the case."""
-    needle = q.strip().lower()
-    key = rules.number_key(needle)
-    return [needle] if key in ("", needle) else [needle, key]
+    grams = rules.search_bigrams(needle)
+    if len(needle) == 2 and grams and db.session.get_bind().dialect.name == "postgresql":
+        return stmt.where(Case.search_grams.contains(grams))
+    return stmt
 
 
 def filtered(actor, filters: CaseFilters, today: date, warning_days: int) -> Select:
     stmt = scoped(select(Case), actor)
     if filters.q:
-        needles = _search_needles(filters.q)
-        stmt = _two_character_prefilter(stmt, *needles).where(
-            or_(*(Case.search_text.contains(needle, autoescape=True) for needle in needles))
-        )
+        # search_text is folded (rules.search_fold): （２０２６）and (2026) are one text to it.
+        needle = rules.search_fold(filters.q.strip())
+        stmt = _two_character_prefilter(stmt, needle).where(Case.search_text.contains(needle, autoescape=True))
     if filters.number and rules.number_key(filters.number):
         stmt = stmt.where(Case.number_key.contains(rules.number_key(filters.number), autoescape=True))
     if filters.applicant:
@@ -102,8 +91,8 @@ def filtered(actor, filters: CaseFilters, today: date, warning_days: int) -> Sel
         # search_text holds every applicant's name, so its indexes narrow the cases before the exact check on
         # the applicants table; an index of its own on applicant names would only slow imports down.
         stmt = (
-            _two_character_prefilter(stmt, needle.lower())
-            .where(Case.search_text.contains(needle.lower(), autoescape=True))
+            _two_character_prefilter(stmt, rules.search_fold(needle))
+            .where(Case.search_text.contains(rules.search_fold(needle), autoescape=True))
             .where(exists().where(Applicant.case_id == Case.id, Applicant.name.contains(needle, autoescape=True)))
         )
     for name in ("kind", "instance", "status", "matter"):

@@ -325,15 +325,21 @@ def next_open_deadline(deadlines: list[Deadline]) -> Deadline | None:
 _BRACKETS = str.maketrans(dict.fromkeys("[〔【〖〘⦅", "(") | dict.fromkeys("]〕】〗〙⦆", ")"))
 
 
+def search_fold(text: str) -> str:
+    """Text as search compares it: NFKC (full-width digits, letters and brackets made half-width), lower case, and
+    one kind of bracket. search_text is stored folded and a search is folded the same way, so a number or name
+    typed in either width finds the other with one LIKE, which the trigram index serves."""
+    # Lower-casing after NFKC may leave text NFKC changes again (℃ unfolds to °C), so it is normalised twice:
+    # then folding folded text changes nothing, and a key can be looked up as a number.
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text or "").lower()).translate(_BRACKETS)
+
+
 def number_key(number: str) -> str:
     """What two 案号 are compared by: （２０２６）浙０１８３行初９０２号, (2026)浙0183行初902号 and
-    （2026）浙0183 行初902号 are one case, typed on different keyboards. NFKC makes full-width digits, letters and
-    brackets half-width; the bracket kinds become one; whitespace and invisible format characters (a pasted
-    zero-width space) go; letters are lower-cased. The number itself is kept and shown as it was typed."""
-    # Lower-casing after NFKC may leave text NFKC changes again (℃ unfolds to °C), so it is normalised twice:
-    # then the key of a key is itself, and a key can be looked up as a number.
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", number or "").lower()).translate(_BRACKETS)
-    return "".join(char for char in folded if not char.isspace() and unicodedata.category(char) != "Cf")
+    （2026）浙0183 行初902号 are one case, typed on different keyboards: the number folded as search folds it, without
+    whitespace or invisible format characters (a pasted zero-width space). The number itself is kept and shown as
+    it was typed."""
+    return "".join(char for char in search_fold(number) if not char.isspace() and unicodedata.category(char) != "Cf")
 
 
 # --- applicants -----------------------------------------------------------------------------------------------
@@ -406,10 +412,10 @@ def search_bigrams(text: str) -> list[str]:
 
 
 def search_text(number: str, applicant_names: list[str], unit_name: str, summary: str) -> str:
-    """The number as typed and, when it differs, its key, so a search in either form finds the case."""
+    """What free-text search matches, folded (search_fold); a number with spaces inside has its key too."""
     key = number_key(number)
-    numbers = [number] if key == number.lower() else [number, key]
-    return " ".join([*numbers, *applicant_names, unit_name, summary or ""]).lower()
+    numbers = [number] if key == search_fold(number) else [number, key]
+    return search_fold(" ".join([*numbers, *applicant_names, unit_name, summary or ""]))
 
 
 def derived_fields(values: dict, applicant_names: list[str], unit_name: str, calendar: WorkCalendar) -> dict:

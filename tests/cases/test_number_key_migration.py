@@ -71,7 +71,7 @@ def at_0017_with_cases(url: str, numbers: list[tuple[str, str]]):
     return app
 
 
-def flask_db_upgrade(url: str):
+def flask_db(url: str, *command: str):
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -80,7 +80,7 @@ def flask_db_upgrade(url: str):
         "CASETRACK_BROKER_URL": "",
     }
     return subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "casetrack", "db", "upgrade"],
+        [sys.executable, "-m", "flask", "--app", "casetrack", "db", *command],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -98,11 +98,13 @@ def test_the_upgrade_keys_every_existing_case_so_the_other_width_finds_it(databa
     app = at_0017_with_cases(
         database_url, [("litigation", FULL), ("review", "富政复〔2020〕1号"), ("review", "富政复〔2020〕2号")]
     )
-    result = flask_db_upgrade(database_url)
+    result = flask_db(database_url, "upgrade")
     assert result.returncode == 0, result.stderr
     with app.app_context():
         keys = dict(db.session.execute(sa.select(Case.number, Case.number_key)).all())
         assert keys == {FULL: HALF, "富政复〔2020〕1号": "富政复(2020)1号", "富政复〔2020〕2号": "富政复(2020)2号"}
+        texts = dict(db.session.execute(sa.select(Case.number, Case.search_text)).all())
+        assert texts["富政复〔2020〕1号"] == "富政复(2020)1号 区公安分局 "  # folded, from the case's own columns
         assert queries.case_numbers_exist("litigation", HALF)
         found = queries.filtered(SYSTEM, queries.CaseFilters(q=HALF), date(2026, 11, 26), 7)
         assert [case.number for case in db.session.scalars(found)] == [FULL]
@@ -120,7 +122,7 @@ def test_numbers_that_would_become_one_stop_the_upgrade_naming_them_and_change_n
     app = at_0017_with_cases(
         database_url, [("litigation", FULL), ("litigation", HALF), ("review", HALF), ("review", "富政复〔2020〕1号")]
     )
-    result = flask_db_upgrade(database_url)
+    result = flask_db(database_url, "upgrade")
     output = result.stdout + result.stderr
     assert result.returncode == 1, output
     assert f"litigation: {FULL} (id 1) = {HALF} (id 2)" in output, output
@@ -129,4 +131,17 @@ def test_numbers_that_would_become_one_stop_the_upgrade_naming_them_and_change_n
         assert db.session.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0017"
         assert "number_key" not in {c["name"] for c in sa.inspect(db.engine).get_columns("cases")}
         assert db.session.scalar(sa.text("SELECT count(*) FROM cases")) == 4
+        db.engine.dispose()
+
+
+def test_the_downgrade_writes_the_search_text_back_as_0017_did(database_url):
+    from casetrack.extensions import db
+
+    app = at_0017_with_cases(database_url, [("review", "富政复〔2020〕1号")])
+    assert flask_db(database_url, "upgrade").returncode == 0
+    result = flask_db(database_url, "downgrade", "0017")
+    assert result.returncode == 0, result.stderr
+    with app.app_context():
+        assert db.session.scalar(sa.text("SELECT search_text FROM cases")) == "富政复〔2020〕1号 区公安分局 "
+        assert "number_key" not in {c["name"] for c in sa.inspect(db.engine).get_columns("cases")}
         db.engine.dispose()
