@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from casetrack.forms import VersionField
 from casetrack.params import parse_id
 from casetrack.risk.rules import RESOLUTIONS, SIDES, STAFF_FLAGS
 
@@ -21,7 +22,7 @@ class ConfirmRiskForm(FlaskForm):
     )
     unit_lead_id = SelectField(_l("Unit lead"), coerce=parse_id, choices=[], validate_choice=False)
     unit_member_ids = SelectMultipleField(_l("Unit members"), coerce=parse_id, choices=[], validate_choice=False)
-    version = HiddenField()
+    version = VersionField()
 
 
 class CommentForm(FlaskForm):
@@ -29,7 +30,7 @@ class CommentForm(FlaskForm):
     resolution = SelectField(
         _l("Resolution"), choices=[("", "—")] + [(k, _l(v)) for k, v in RESOLUTIONS.items()], validate_choice=False
     )
-    version = HiddenField()
+    version = VersionField()
 
 
 class ItemForm(FlaskForm):

@@ -173,7 +173,7 @@ def transition(risk_case_id: int, action: str):
     comment, version = form.comment.data or "", form.version.data
     steps = {
         "dismiss": lambda: services.dismiss(risk_case, current_user, comment, version),
-        "reopen": lambda: services.reopen(risk_case, current_user, comment),
+        "reopen": lambda: services.reopen(risk_case, current_user, comment, version),
         "request_cross_off": lambda: services.request_cross_off(
             risk_case, current_user, form.resolution.data or None, version
         ),
