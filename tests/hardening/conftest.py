@@ -5,4 +5,5 @@ from tests.hardening.world import build
 
 @pytest.fixture
 def world(factories):
+    """The hostile-input tests' world (tests/hardening/world.py), made anew for each test."""
     return build(factories)

@@ -184,7 +184,7 @@ def build(factories) -> dict:
         "year": {"2020": 2020},
         "fmt": {"json": "json"},
     }
-    return {"unit": unit, "case": cases["received"], "cases": cases, "people": people, "ids": ids}
+    return {"unit": unit, "cases": cases, "people": people, "ids": ids}
 
 
 def _pending_report_id(case) -> int:
