@@ -7,10 +7,10 @@ would send. Where each form is shown is found once per test process, by opening 
 (tests/hardening/world.py) as every role; each test then opens only the pages showing its own rule's forms.
 
 The first role that reaches a rule (PREFERRED) posts every hostile value into every field; every other role that
-reaches it posts a few, so that together they post each value. Every post meets the world as it was made: a
-request's commit is a flush (whatever the database refuses is still seen) followed by a rollback. (On SQLite a
-savepoint's release already commits — pysqlite begins no transaction before a SAVEPOINT — so there a post that
-succeeds can change the world for the next.)"""
+reaches it posts the page's body and a few values (each role other ones, each into another field). Every post meets
+the world as it was made: a request's commit is a flush (whatever the database refuses is still seen) followed by a
+rollback. (On SQLite a savepoint's release already commits — pysqlite begins no transaction before a SAVEPOINT — so
+there a post that succeeds can change the world for the next.)"""
 
 from __future__ import annotations
 
@@ -209,7 +209,7 @@ def fields_to_try(shapes: dict[tuple, Form]) -> list[tuple[tuple, str]]:
 
 def values_to_try(shapes: dict[tuple, Form], every: bool, offset: int) -> list[tuple[tuple, str, object]]:
     """(shape, field, value) to post: every value into every field, or (``every`` false) a few values, each into a
-    field of its own, which move on with ``offset`` so that the roles together post every value."""
+    field of its own, which move on with ``offset`` (each role tries other values in other fields)."""
     tries = fields_to_try(shapes)
     if every:
         found = []
