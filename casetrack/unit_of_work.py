@@ -65,9 +65,11 @@ def discard_changes() -> None:
 
 
 def check_version(record, expected_version, message: str) -> None:
-    """Optimistic locking: refuse a save made on a page older than the record."""
-    # A version that is not a number (a tampered or broken form) cannot be the record's: refused like an old one.
-    if expected_version not in (None, "") and parse_id(expected_version) != record.version:
+    """Optimistic locking: refuse a save made on a page older than the record. ``expected_version`` is what the
+    form carried (forms.VersionField), or None from a caller that does not check (a job, a command, the system)."""
+    # A version that is missing or empty (the form gives "" then), or not a number (a tampered or broken form),
+    # cannot be the record's: refused like an old one.
+    if expected_version is not None and parse_id(expected_version) != record.version:
         raise ConflictError(message)
 
 

@@ -1,9 +1,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casetrack.cases import kinds, rules
+from casetrack.forms import VersionField
 
 
 def _choices(mapping, blank=False):
@@ -45,7 +46,7 @@ class CaseForm(FlaskForm):
     amount_granted = DecimalField(
         _l("Amount granted (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=kinds.AMOUNT_MAX_YUAN)]
     )
-    version = HiddenField()
+    version = VersionField()
 
 
 class TransitionForm(FlaskForm):
@@ -56,4 +57,4 @@ class TransitionForm(FlaskForm):
     amount_granted = DecimalField(
         _l("Amount granted (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=kinds.AMOUNT_MAX_YUAN)]
     )
-    version = HiddenField()
+    version = VersionField()

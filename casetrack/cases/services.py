@@ -178,7 +178,7 @@ _CONFLICT = N_(
 )
 
 
-def update_case(case: Case, data: dict, actor, today: date, expected_version: int | None) -> Case:
+def update_case(case: Case, data: dict, actor, today: date, expected_version: int | str | None) -> Case:
     check_can_write(actor, case.respondent_unit_id)
     check_version(case, expected_version, _CONFLICT)
     if "respondent_unit_id" in data:
@@ -223,7 +223,7 @@ def transition(
     action: str,
     actor,
     today: date,
-    expected_version: int | None = None,
+    expected_version: int | str | None = None,
     *,
     on: date | None = None,
     outcome: str | None = None,

@@ -276,9 +276,7 @@ def edit_case(case_id: int):
                 applicant["id_number"] = stored.get(applicant["name"])
         try:
             with savepoint():
-                services.update_case(
-                    case, data, current_user, local_today(), expected_version=form.version.data or None
-                )
+                services.update_case(case, data, current_user, local_today(), expected_version=form.version.data)
         except ConflictError as error:
             flash(error.translated(), "error")
             return render_template("cases/form.html", form=form, case=case, conflict=True), 409
@@ -372,7 +370,7 @@ def transition(case_id: int, action: str):
                 action,
                 current_user,
                 local_today(),
-                expected_version=form.version.data or None,
+                expected_version=form.version.data,
                 on=form.on.data,
                 outcome=form.outcome.data or None,
                 amount_granted_fen=kinds.fen(form.amount_granted.data),

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, DateField, RadioField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.validators import DataRequired, Length, Optional
 
+from casetrack.forms import VersionField
 from casetrack.hearings.rules import PRINCIPAL_TITLES
 
 
@@ -20,7 +21,7 @@ class ScheduleForm(FlaskForm):
 class PrincipalForm(FlaskForm):
     principal_name = StringField(_l("Head who will appear"), validators=[DataRequired(), Length(max=50)])
     principal_title = SelectField(_l("Title"), choices=_titles(), validate_choice=False)
-    version = HiddenField()
+    version = VersionField()
 
 
 class AppearanceForm(FlaskForm):
@@ -31,4 +32,4 @@ class AppearanceForm(FlaskForm):
     principal_title = SelectField(_l("Title"), choices=_titles(), validate_choice=False)
     spoke = BooleanField(_l("The head spoke in court (出声)"))
     absence_reason = TextAreaField(_l("Reason no head appeared"), validators=[Optional(), Length(max=2000)])
-    version = HiddenField()
+    version = VersionField()

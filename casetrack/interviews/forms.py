@@ -3,16 +3,19 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from casetrack.params import parse_id
 from casetrack.risk.rules import INTERVIEW_REASONS
 
 
 class InterviewForm(FlaskForm):
     held_on = DateField(_l("Interview date"), validators=[DataRequired()])
     leader_name = StringField(_l("District leader"), validators=[DataRequired(), Length(max=50)])
-    unit_id = SelectField(_l("Unit"), coerce=int, choices=[])
+    unit_id = SelectField(_l("Unit"), coerce=parse_id, choices=[])
     interviewee = StringField(_l("Person interviewed"), validators=[DataRequired(), Length(max=50)])
     reason = SelectField(_l("Reason"), choices=[(k, _l(v)) for k, v in INTERVIEW_REASONS.items()])
-    case_ids = SelectMultipleField(_l("Linked cases"), coerce=int, choices=[], validate_choice=False)
+    #: Read by params.parse_id: an id that is none ("²", past a database integer) is None, which the service refuses
+    #: like an id of no case.
+    case_ids = SelectMultipleField(_l("Linked cases"), coerce=parse_id, choices=[], validate_choice=False)
     rectification_required = TextAreaField(_l("Rectification required"), validators=[Optional(), Length(max=5000)])
 
 

@@ -37,8 +37,11 @@ def record_interview(data: dict, actor, today: date) -> Interview:
     unit = db.session.get(Unit, data.get("unit_id") or 0)
     if unit is None:
         raise DomainError(N_("No such unit."))
-    cases = list(db.session.scalars(select(Case).where(Case.id.in_(data.get("case_ids") or []))))
-    if any(case.respondent_unit_id != unit.id for case in cases):
+    # The form reads ids with params.parse_id: an id that is none (None) or names no case is refused like another
+    # unit's case, not left out.
+    case_ids = set(data.get("case_ids") or [])
+    cases = list(db.session.scalars(select(Case).where(Case.id.in_(case_ids - {None}))))
+    if len(cases) != len(case_ids) or any(case.respondent_unit_id != unit.id for case in cases):
         raise DomainError(N_("Linked cases must be the interviewed unit's own."))
     interview = Interview(
         held_on=held_on,

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from casetrack.forms import VersionField
 from casetrack.mediation.rules import SOURCES
 
 
@@ -36,7 +37,7 @@ class CloseForm(FlaskForm):
     )
     concluded_on = DateField(_l("Concluded on"), validators=[DataRequired()])
     agreement = TextAreaField(_l("Agreement reached"), validators=[Optional(), Length(max=5000)])
-    version = HiddenField()
+    version = VersionField()
 
 
 class ConcludeCaseForm(FlaskForm):

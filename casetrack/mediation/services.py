@@ -11,12 +11,12 @@ from casetrack.accounts.permissions import can, is_system
 from casetrack.audit import services as audit
 from casetrack.cases import services as case_services
 from casetrack.cases.models import Case
-from casetrack.errors import ConflictError, DomainError, PermissionDenied
+from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.mediation import rules
 from casetrack.mediation.models import Mediation, MediationSession
-from casetrack.unit_of_work import flush_or_conflict
+from casetrack.unit_of_work import check_version, flush_or_conflict
 
 #: Roles that run mediations; units and leaders read them.
 _CONFLICT = N_("Someone else changed this mediation after you opened it. Reload the page and try again.")
@@ -118,8 +118,7 @@ def close_mediation(
     expected_version=None,
 ) -> Mediation:
     check_can_write(actor)
-    if expected_version not in (None, "") and int(expected_version) != mediation.version:
-        raise ConflictError(_CONFLICT)
+    check_version(mediation, expected_version, _CONFLICT)
     _raise_first(rules.close_problems(mediation.status, result, concluded_on, mediation.received_on, today, agreement))
     before = {"status": mediation.status, "concluded_on": mediation.concluded_on}
     mediation.status, mediation.concluded_on = result, concluded_on

@@ -261,8 +261,8 @@ def dismiss(risk_case: RiskCase, actor, reason: str, expected_version=None) -> R
     return risk_case
 
 
-def reopen(risk_case: RiskCase, actor, reason: str) -> RiskCase:
-    _transition(risk_case, "reopen", actor, reason)
+def reopen(risk_case: RiskCase, actor, reason: str, expected_version=None) -> RiskCase:
+    _transition(risk_case, "reopen", actor, reason, expected_version)
     risk_case.dismissed_reason = None
     flush_or_conflict(_CONFLICT)
     return risk_case

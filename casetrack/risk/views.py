@@ -136,6 +136,11 @@ def show(risk_case_id: int):
     )
 
 
+def _user(user_id: int | None) -> User | None:
+    """The user a form names (forms read ids with params.parse_id: None is no id); None for no such user."""
+    return db.session.get(User, user_id) if user_id else None
+
+
 def _act(risk_case_id: int, work):
     attempt(work, gettext("Saved."))
     return redirect(url_for("risk.show", risk_case_id=risk_case_id))
@@ -151,27 +156,24 @@ def transition(risk_case_id: int, action: str):
         form = ConfirmRiskForm()
         form.validate_on_submit() or abort(400)
 
-        def work():
-            def user(user_id):
-                return db.session.get(User, user_id) if user_id else None
-
-            services.confirm(
+        return _act(
+            risk_case_id,
+            lambda: services.confirm(
                 risk_case,
                 current_user,
-                legal_lead=user(form.legal_lead_id.data),
-                unit_lead=user(form.unit_lead_id.data),
-                legal_members=[user(i) for i in form.legal_member_ids.data or []],
-                unit_members=[user(i) for i in form.unit_member_ids.data or []],
+                legal_lead=_user(form.legal_lead_id.data),
+                unit_lead=_user(form.unit_lead_id.data),
+                legal_members=[_user(i) for i in form.legal_member_ids.data or []],
+                unit_members=[_user(i) for i in form.unit_member_ids.data or []],
                 expected_version=form.version.data,
-            )
-
-        return _act(risk_case_id, work)
+            ),
+        )
     form = CommentForm()
     form.validate_on_submit() or abort(400)
     comment, version = form.comment.data or "", form.version.data
     steps = {
         "dismiss": lambda: services.dismiss(risk_case, current_user, comment, version),
-        "reopen": lambda: services.reopen(risk_case, current_user, comment),
+        "reopen": lambda: services.reopen(risk_case, current_user, comment, version),
         "request_cross_off": lambda: services.request_cross_off(
             risk_case, current_user, form.resolution.data or None, version
         ),
@@ -197,7 +199,7 @@ def add_item(risk_case_id: int):
             current_user,
             text=form.text.data,
             side=form.side.data,
-            owner=db.session.get(User, form.owner_id.data),
+            owner=_user(form.owner_id.data),
             due_on=form.due_on.data,
             today=local_today(),
         ),

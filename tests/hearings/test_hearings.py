@@ -82,9 +82,18 @@ def test_the_liaison_names_the_head_then_records_the_appearance(factories, litig
     )
     db.session.expire_all()
     assert db.session.get(Hearing, hearing.id).principal_name == "李志强"
+    # The appearance form of the page as it is after that save carries the hearing's new version.
+    page = liaison.get(f"/hearings/{hearing.id}").get_data(as_text=True)
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page).group(1)
     response = liaison.post(
         f"/hearings/{hearing.id}/appearance",
-        data={"appeared": "yes", "principal_name": "李志强", "principal_title": "main", "spoke": "y"},
+        data={
+            "appeared": "yes",
+            "principal_name": "李志强",
+            "principal_title": "main",
+            "spoke": "y",
+            "version": version,
+        },
     )
     assert response.status_code == 302
     db.session.expire_all()

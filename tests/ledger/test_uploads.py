@@ -115,3 +115,23 @@ def test_uploads_older_than_the_configured_age_are_swept_at_the_next_upload(tmp_
     response = confirm(client, abandoned)
     assert response.status_code == 302 and count(Case) == 0
     assert "已上传的文件已失效，请重新上传。" in text(client.get(response.headers["Location"]))
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["", "../../etc/passwd", "u1-x.xlsx", "u99999999999-x.xlsx", "²", "\x00", "<script>", "u" + "9" * 20 + "-a.csv"],
+)
+def test_a_confirmation_naming_no_upload_of_ones_own_says_the_file_is_gone_and_writes_nothing(
+    upload_folder, login_as, tmp_path, name
+):
+    client = login_as("mediator")
+    preview = upload(client, xlsx(tmp_path / "mine.xlsx", [row()]))
+    assert preview.status_code == 200
+    response = client.post("/ledger/confirm", data={"upload": name})
+    if "\x00" in name:  # refused for every form of the app before any view reads it
+        assert response.status_code == 400 and "NUL字符" in text(response)
+    else:
+        assert response.status_code == 302 and response.headers["Location"].endswith("/ledger/")
+        assert "已上传的文件已失效" in text(client.get("/ledger/"))
+    assert count() == 0
+    assert len(files_in(upload_folder)) == 2  # the person's own upload and its name, still waiting

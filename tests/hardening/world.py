@@ -1,0 +1,263 @@
+"""What the hostile-input tests share: a world with a record behind every URL variable and a form on some page for
+every POST route (the ``world`` fixture of conftest.py), the roles they act as, and the filling of a rule's URL
+variables with that world's real ids."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from casetrack.accounts.permissions import ROLES as PERMISSION_ROLES
+from casetrack.clock import local_today
+from casetrack.extensions import db
+from tests.conftest import Auth, csrf_token
+
+#: Every role that signs in to the pages.
+ROLES = tuple(PERMISSION_ROLES)
+
+
+def _cases(factories, unit, people, today: date) -> dict:
+    """A case in each status a page offers an action for (accept, suspend, resume, conclude, reopen, confirm a
+    reported outcome), and a compensation claim for the amount fields."""
+    from casetrack.cases import services as cases
+    from casetrack.cases.models import OutcomeReport
+
+    earlier = today - timedelta(days=20)
+    found = {
+        "received": factories.case(number="收案1号", respondent_unit=unit, received_on=today - timedelta(days=3)),
+        "accepted": factories.case(
+            kind="litigation", number="行初1号", respondent_unit=unit, received_on=earlier, accepted_on=earlier
+        ),
+        "suspended": factories.case(number="中止1号", respondent_unit=unit, received_on=earlier, accepted_on=earlier),
+        "concluded": factories.case(
+            number="审结1号",
+            respondent_unit=unit,
+            received_on=date(2020, 3, 2),
+            accepted_on=date(2020, 3, 3),
+            concluded_on=date(2020, 4, 1),
+            outcome="upheld",
+        ),
+        "claim": factories.claim(number="赔偿1号", respondent_unit=unit, received_on=earlier),
+        "reported": factories.case(number="报备1号", respondent_unit=unit, received_on=earlier, accepted_on=earlier),
+    }
+    cases.transition(found["suspended"], "suspend", people["legal"], today, reason="等待鉴定")
+    db.session.add(
+        OutcomeReport(case=found["reported"], outcome="revoked", concluded_on=today, reported_by_id=people["unit"].id)
+    )
+    db.session.flush()
+    return found
+
+
+def _risk_cases(cases: dict, people: dict, today: date) -> tuple[dict, dict]:
+    """A risk case in each state with an action: pending review, at work with every item done (ready to ask for the
+    cross-off), at work (an open item per side), awaiting the cross-off, dismissed."""
+    from casetrack.risk import services as risk
+    from casetrack.risk.models import RiskCase
+
+    found = {}
+    for state, case in (
+        ("pending", cases["received"]),
+        ("ready", cases["reported"]),
+        ("task_force", cases["accepted"]),
+        ("cross_off", cases["suspended"]),
+        ("dismissed", cases["claim"]),
+    ):
+        risk.flag_case(case, "hand", "多次信访", people["mediator"], today)
+        found[state] = db.session.scalar(select(RiskCase).where(RiskCase.case_id == case.id))
+    for state in ("ready", "task_force", "cross_off"):
+        risk.confirm(
+            found[state],
+            people["legal"],
+            legal_lead=people["legal"],
+            unit_lead=people["unit"],
+            legal_members=[people["legal_member"]],
+            unit_members=[people["unit_member"]],
+        )
+    due = today + timedelta(days=7)
+    items = {
+        side: risk.add_item(
+            found["task_force"], people["legal"], text="整改", side=side, owner=people[side], due_on=due, today=today
+        )
+        for side in ("legal", "unit")
+    }
+    for state in ("ready", "cross_off"):
+        done = risk.add_item(
+            found[state], people["legal"], text="补证", side="unit", owner=people["unit"], due_on=due, today=today
+        )
+        risk.complete_item(done, people["unit"], done_on=today, evidence="已补", today=today)
+    risk.request_cross_off(found["cross_off"], people["unit"], "mediated")
+    risk.dismiss(found["dismissed"], people["legal"], "风险可控")
+    return found, items
+
+
+def build(factories) -> dict:
+    """One unit whose liaison is the ``unit`` role, a user of every role, and a record for every form of the app:
+    ``ids`` maps each URL variable to the records it may name, by a name that stays the same from test to test."""
+    from casetrack.accounts.permissions import SYSTEM
+    from casetrack.accounts.services import issue_token
+    from casetrack.hearings.models import Hearing
+    from casetrack.interviews.models import Interview
+    from casetrack.ledger.models import LedgerImport
+    from casetrack.mediation.models import Mediation
+    from casetrack.notifications.models import Notification, ReminderDigest
+    from casetrack.reports.models import StoredReport
+    from casetrack.summaries.models import SummarySend
+    from casetrack.workdays.models import HolidayOverride
+
+    today = local_today()
+    unit = factories.unit(name="富春街道")
+    people = {role: factories.user(role=role, username=f"fuzz-{role}") for role in ROLES if role != "unit"}
+    people["unit"] = factories.user(role="unit", unit=unit, username="liaison")
+    people["unit_member"] = factories.user(role="unit", unit=unit, username="liaison-2")
+    people["legal_member"] = factories.user(role="legal", username="fuzz-legal-2")
+    #: Whom the administrator's forms name first (its name and role put it first on the users page): a change of
+    #: its password, role or state signs no one out.
+    target = factories.user(role="admin", username="fuzz-0-target")
+    cases = _cases(factories, unit, people, today)
+    risk_cases, items = _risk_cases(cases, people, today)
+    hearings = {
+        "held": Hearing(case=cases["accepted"], held_on=today - timedelta(days=1), court="富阳区人民法院"),
+        "absent": Hearing(
+            case=cases["accepted"],
+            held_on=today - timedelta(days=2),
+            court="富阳区人民法院",
+            appeared=False,
+            absence_reason="出差",
+        ),
+    }
+    earlier = today - timedelta(days=20)
+    mediations = {
+        "open": Mediation(
+            number="调1号",
+            respondent_unit_id=unit.id,
+            source="pre_filing",
+            received_on=earlier,
+            last_activity_on=earlier,
+        ),
+        "succeeded": Mediation(
+            number="调2号",
+            case=cases["reported"],
+            respondent_unit_id=unit.id,
+            source="during_review",
+            received_on=earlier,
+            last_activity_on=today,
+            status="succeeded",
+            concluded_on=today,
+        ),
+    }
+    interview = Interview(
+        held_on=today,
+        leader_name="区长",
+        unit_id=unit.id,
+        interviewee="主任",
+        reason="loss",
+        created_by_id=people["legal"].id,
+    )
+    send = SummarySend(
+        kind="monthly", period="2020-10", recipient_id=people["leader"].id, email="l@example.com", status="failed"
+    )
+    digest = ReminderDigest(day=today, recipient_id=people["mediator"].id, email="m@example.com", status="failed")
+    #: A large file checked in the background and waiting for "import now" (its upload is gone: the confirmation
+    #: then says the file is no longer available, which is the answer the fuzz meets).
+    upload = LedgerImport(
+        user_id=people["mediator"].id,
+        stored_name=f"u{people['mediator'].id}-gone.xlsx",
+        original_name="台账.xlsx",
+        size_bytes=1,
+        state="checked",
+        report={"created": {"cases": 1}, "updated": {"cases": 0}, "unchanged": {"cases": 0}, "errors": []},
+    )
+    notes = [
+        Notification(user_id=user.id, kind="deadline", event_key="fuzz", on_day=today, message="期限", url="/cases")
+        for user in people.values()
+    ]
+    report = StoredReport(year=2020, format="json", content=b"{}", generated_by_id=people["legal"].id)
+    holiday = HolidayOverride(day=date(2020, 10, 1), is_workday=False, note="国庆")
+    db.session.add_all(
+        [*hearings.values(), *mediations.values(), interview, send, digest, upload, *notes, report, holiday]
+    )
+    issue_token(people["mediator"], SYSTEM)
+    db.session.commit()
+    from casetrack.accounts.models import ApiToken
+
+    token = db.session.scalar(select(ApiToken))
+    ids = {
+        "case_id": {name: case.id for name, case in cases.items()},
+        "risk_case_id": {name: entry.id for name, entry in risk_cases.items()},
+        "item_id": {side: item.id for side, item in items.items()},
+        "hearing_id": {name: hearing.id for name, hearing in hearings.items()},
+        "mediation_id": {name: mediation.id for name, mediation in mediations.items()},
+        "report_id": {"pending": _pending_report_id(cases["reported"])},
+        "interview_id": {"held": interview.id},
+        "user_id": {"target": target.id, **{role: user.id for role, user in people.items()}},
+        "unit_id": {"own": unit.id},
+        "token_id": {"issued": token.id},
+        "send_id": {"failed": send.id},
+        "digest_id": {"failed": digest.id},
+        "import_id": {"checked": upload.id},
+        "notification_id": {role: note.id for role, note in zip(people, notes, strict=True)},
+        "year": {"2020": 2020},
+        "fmt": {"json": "json"},
+    }
+    return {"unit": unit, "cases": cases, "people": people, "ids": ids}
+
+
+def _pending_report_id(case) -> int:
+    from casetrack.cases.models import OutcomeReport
+
+    return db.session.scalar(select(OutcomeReport.id).where(OutcomeReport.case_id == case.id))
+
+
+def login(login_as, world, role: str):
+    """A client signed in as the world's user of ``role`` (the unit role: the world's unit's liaison)."""
+    return login_as(world["people"][role])
+
+
+def signed_in(app, user) -> Auth:
+    """A client whose session Flask-Login's login_user made, without the sign-in form: argon2 makes each real sign-in
+    cost a quarter of a second, and the form tests sign in six clients per test."""
+    from flask import session
+    from flask_login import login_user
+
+    client = app.test_client()
+    with app.test_request_context(environ_base=client.environ_base):
+        login_user(user)
+        values = dict(session)
+    with client.session_transaction() as stored:
+        stored.update(values)
+    actions = Auth(client)
+    actions.token = csrf_token(client, "/account/password")
+    actions.user = user
+    return actions
+
+
+def converter_kind(rule, name: str) -> str:
+    return "int" if "int" in type(rule._converters[name]).__name__.lower() else "default"
+
+
+def fill(rule, values: dict) -> str:
+    """The path of ``rule`` with each variable replaced by ``values[name]``."""
+    path = rule.rule
+    for name, value in values.items():
+        for spelled in (f"<int:{name}>", f"<{name}>", f"<string:{name}>", f"<path:{name}>"):
+            path = path.replace(spelled, str(value))
+    return path
+
+
+def every_row() -> dict[str, list[str]]:
+    """Every table's rows (the audit trail's too): equal before and after a post, the post changed nothing."""
+    db.session.expire_all()
+    rows = {
+        table.name: sorted(repr(tuple(row)) for row in db.session.execute(select(table)))
+        for table in db.metadata.sorted_tables
+    }
+    db.session.rollback()
+    return rows
+
+
+def flashed(client, response) -> str:
+    """The page a post answered with, or (after a redirect) the page it sent the browser to, where its message is."""
+    if response.status_code in (301, 302, 303):
+        return client.get(response.headers["Location"]).get_data(as_text=True)
+    return response.get_data(as_text=True)
