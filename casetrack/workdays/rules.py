@@ -5,7 +5,7 @@ Pure: the holiday library's lookup is passed in, so tests can give any calendar.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
 
 LibraryLookup = Callable[[date], bool]
@@ -30,13 +30,30 @@ class WorkCalendar:
     Monday to Friday. Years answered by that last fallback are remembered so the admin can be warned and
     deadlines marked as estimates."""
 
-    def __init__(self, overrides: Mapping[date, bool] | None = None, library: LibraryLookup | None = None):
+    def __init__(
+        self,
+        overrides: Mapping[date, bool] | None = None,
+        library: LibraryLookup | None = None,
+        complete_years: Iterable[int] = (),
+    ):
         self.overrides = dict(overrides or {})
         self.library = library
-        self.override_years = {day.year for day in self.overrides}
+        #: Years whose whole schedule an admin has entered and marked complete (calendar_years).
+        self.complete_years = frozenset(complete_years)
         self.fallback_years: set[int] = set()
         self._answers: dict[date, bool] = {}
         self._known_years: dict[int, bool] = {}
+
+    def with_changes(self, days: Mapping[date, bool | None], complete_years: Iterable[int]) -> WorkCalendar:
+        """This calendar as it would be with ``days`` set (None: the override removed) and ``complete_years``
+        complete: what a preview compares against."""
+        overrides = dict(self.overrides)
+        for day, is_workday in days.items():
+            if is_workday is None:
+                overrides.pop(day, None)
+            else:
+                overrides[day] = is_workday
+        return WorkCalendar(overrides, self.library, complete_years)
 
     def is_workday(self, day: date) -> bool:
         # Remembered per calendar: an import or the nightly job asks about the same few hundred days again and
@@ -54,17 +71,20 @@ class WorkCalendar:
                 return self.library(day)
             except UnknownYear:
                 pass
-        if day.year not in self.override_years:
+        if not self.knows_year(day.year):
             self.fallback_years.add(day.year)
         return day.weekday() < 5
 
     def knows_year(self, year: int) -> bool:
-        """True when the year's holidays come from the library or from entered overrides, not a guess."""
+        """The one rule of whether a year's working days are known rather than guessed: the library knows the
+        year, or an admin has entered its whole schedule and marked it complete. Days entered for a year not yet
+        complete are used, but they are not enough: a schedule entered half-way (元旦 without 春节) would make
+        deadlines look exact while they are not, so deadlines crossing into such a year stay estimates."""
         if year not in self._known_years:
-            self._known_years[year] = year in self.override_years or self._library_knows(year)
+            self._known_years[year] = year in self.complete_years or self.library_knows(year)
         return self._known_years[year]
 
-    def _library_knows(self, year: int) -> bool:
+    def library_knows(self, year: int) -> bool:
         if self.library is None:
             return False
         try:

@@ -12,7 +12,7 @@ from casetrack.audit import services as audit
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.i18n import N_
-from casetrack.workdays.models import HolidayOverride
+from casetrack.workdays.models import CalendarYear, HolidayOverride
 from casetrack.workdays.rules import WorkCalendar, chinese_calendar_lookup
 
 log = logging.getLogger(__name__)
@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 
 def load_calendar() -> WorkCalendar:
     overrides = {row.day: row.is_workday for row in db.session.scalars(select(HolidayOverride))}
-    return WorkCalendar(overrides, chinese_calendar_lookup)
+    complete = db.session.scalars(select(CalendarYear.year).where(CalendarYear.complete))
+    return WorkCalendar(overrides, chinese_calendar_lookup, complete)
 
 
 def current_calendar() -> WorkCalendar:
