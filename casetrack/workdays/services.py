@@ -181,7 +181,8 @@ def _write(change: DayChange, actor, comment: str | None = None) -> None:
     row = db.session.get(HolidayOverride, change.day)
     before = {"is_workday": change.before[0], "note": change.before[1]} if change.before else {}
     if change.after is None:
-        audit.record("holiday_override", entity_id, "deleted", actor, audit.diff(before, dict.fromkeys(before)))
+        removed = audit.diff(before, dict.fromkeys(before))
+        audit.record("holiday_override", entity_id, "deleted", actor, removed, comment=comment)
         db.session.delete(row)
         return
     if row is None:
