@@ -12,4 +12,4 @@ from casetrack.reports.models import StoredReport  # noqa: F401
 from casetrack.risk.models import ActionItem, RiskCase, RiskFlag, RiskScore, RiskSettings, TaskForceMember  # noqa: F401
 from casetrack.stats.models import FigureSnapshot  # noqa: F401
 from casetrack.summaries.models import SummarySend  # noqa: F401
-from casetrack.workdays.models import HolidayOverride  # noqa: F401
+from casetrack.workdays.models import CalendarYear, HolidayOverride  # noqa: F401

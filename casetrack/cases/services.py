@@ -3,7 +3,9 @@ flushes; the view, task or CLI command around it commits."""
 
 from __future__ import annotations
 
+import heapq
 import logging
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import bindparam, select, update
@@ -270,10 +272,32 @@ def transition(
     return case
 
 
+def _open_case_batches(columns: list, batch_size: int, *conditions):
+    """Open cases as plain rows in id batches: memory stays flat at a million cases, and writing a batch between
+    two reads does not move the next read, which is keyed on the id."""
+    table = Case.__table__
+    last_id = 0
+    while True:
+        rows = (
+            db.session.execute(
+                select(*columns)
+                .where(table.c.status.in_(rules.OPEN_STATUSES), table.c.id > last_id, *conditions)
+                .order_by(table.c.id)
+                .limit(batch_size)
+            )
+            .mappings()
+            .all()
+        )
+        if not rows:
+            return
+        last_id = rows[-1]["id"]
+        yield rows
+
+
 def refresh_open_case_deadlines(batch_size: int = 5000) -> int:
     """Recompute the next deadline of every open case (after a calendar change, and nightly); returns how many
-    changed. Reads plain rows in id batches and writes with a core UPDATE, so memory stays flat at a million
-    cases and a person editing a case meanwhile does not get a version conflict from the job."""
+    changed. Writes with a core UPDATE, so a person editing a case meanwhile does not get a version conflict from
+    the job."""
     calendar = current_calendar()
     table = Case.__table__
     columns = [
@@ -282,20 +306,8 @@ def refresh_open_case_deadlines(batch_size: int = 5000) -> int:
         table.c.next_deadline_code,
         *(table.c[name] for name in rules.DATE_RULE_FIELDS),
     ]
-    changed, last_id = 0, 0
-    while True:
-        rows = (
-            db.session.execute(
-                select(*columns)
-                .where(table.c.status.in_(rules.OPEN_STATUSES), table.c.id > last_id)
-                .order_by(table.c.id)
-                .limit(batch_size)
-            )
-            .mappings()
-            .all()
-        )
-        if not rows:
-            return changed
+    changed = 0
+    for rows in _open_case_batches(columns, batch_size):
         updates = []
         for row in rows:
             deadline = rules.next_open_deadline(rules.compute_deadlines(dict(row), calendar))
@@ -310,7 +322,48 @@ def refresh_open_case_deadlines(batch_size: int = 5000) -> int:
                 updates,
             )
         changed += len(updates)
-        last_id = rows[-1]["id"]
+    return changed
+
+
+@dataclass(frozen=True)
+class DeadlineMove:
+    """An open case whose next deadline a change of the calendar moves, or turns from an estimate (shown with a
+    ``*``) into an exact date or back."""
+
+    case_id: int
+    number: str
+    before: date | None
+    before_estimated: bool
+    after: date | None
+    after_estimated: bool
+
+
+def deadline_moves(
+    before: WorkCalendar, after: WorkCalendar, since: date, limit: int = 50, batch_size: int = 5000
+) -> tuple[int, list[DeadlineMove]]:
+    """What changing the calendar from ``before`` to ``after`` does to open cases' next deadlines: how many move,
+    and the ``limit`` soonest. The calendars differ on ``since`` and later only, so only cases whose next deadline
+    is on or after it are read: a period ending earlier never reaches a changed day, and a later one cannot move
+    before it. ``before`` is the case's stored next deadline, what refresh_open_case_deadlines compares with."""
+    table = Case.__table__
+    columns = [table.c.id, table.c.number, table.c.next_deadline_on, *(table.c[n] for n in rules.DATE_RULE_FIELDS)]
+    count, soonest = 0, []
+    for rows in _open_case_batches(columns, batch_size, table.c.next_deadline_on >= since):
+        moves = []
+        for row in rows:
+            values = dict(row)
+            was = rules.next_open_deadline(rules.compute_deadlines(values, before))
+            now = rules.next_open_deadline(rules.compute_deadlines(values, after))
+            was_estimated, now_estimated = bool(was and was.estimated), bool(now and now.estimated)
+            due = now.due_on if now else None
+            if (row["next_deadline_on"], was_estimated) != (due, now_estimated):
+                moves.append(
+                    DeadlineMove(row["id"], row["number"], row["next_deadline_on"], was_estimated, due, now_estimated)
+                )
+        count += len(moves)
+        # Only the soonest are kept between batches: a change early in the year may move most open cases.
+        soonest = heapq.nsmallest(limit, soonest + moves, key=lambda m: (m.after or date.max, m.number))
+    return count, soonest
 
 
 def get_case_for_edit(actor, case_id: int) -> Case:

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, String, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casetrack.extensions import db
 
@@ -23,3 +23,27 @@ class HolidayOverride(db.Model):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
     )
+
+
+class CalendarYear(db.Model):
+    """Whether a year's whole holiday schedule is entered. Days entered for a year are used as they come, but
+    its deadlines count as exact only once an admin has checked the entries against the State Council notice
+    and marked the year complete (workdays.rules.WorkCalendar.knows_year); a year the library knows needs no
+    row. A row exists once a year has been marked complete, and stays when it is reopened."""
+
+    __tablename__ = "calendar_years"
+
+    #: The calendar year, e.g. 2027.
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    #: True once the whole schedule is entered and checked; deadlines crossing into the year are then exact.
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The admin who marked it complete (kept when reopened, with the audit trail saying who reopened it).
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: What the entries were checked against, e.g. 国办发明电〔2026〕7号.
+    source: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+    completed_by = relationship("User", lazy="joined")

@@ -103,7 +103,7 @@ def build(factories) -> dict:
     from casetrack.notifications.models import Notification, ReminderDigest
     from casetrack.reports.models import StoredReport
     from casetrack.summaries.models import SummarySend
-    from casetrack.workdays.models import HolidayOverride
+    from casetrack.workdays.models import CalendarYear, HolidayOverride
 
     today = local_today()
     unit = factories.unit(name="富春街道")
@@ -174,8 +174,13 @@ def build(factories) -> dict:
     ]
     report = StoredReport(year=2020, format="json", content=b"{}", generated_by_id=people["legal"].id)
     holiday = HolidayOverride(day=date(2020, 10, 1), is_workday=False, note="国庆")
+    # A year the library does not know, begun (its "mark complete" form), and one marked complete (its "reopen").
+    begun = HolidayOverride(day=date(2027, 1, 1), is_workday=False, note="元旦")
+    checked = HolidayOverride(day=date(2028, 1, 1), is_workday=False, note="元旦")
+    completed = CalendarYear(year=2028, complete=True, source="国办发明电〔2027〕1号")
     db.session.add_all(
         [*hearings.values(), *mediations.values(), interview, send, digest, upload, *notes, report, holiday]
+        + [begun, checked, completed]
     )
     issue_token(people["mediator"], SYSTEM)
     db.session.commit()

@@ -42,9 +42,31 @@ def test_overrides_beat_the_library_and_fill_unknown_years():
     assert not calendar.is_workday(date(2027, 2, 8))  # a Monday off
     assert not calendar.is_workday(date(2026, 3, 2))  # the admin's word wins over the library's
     assert calendar.is_workday(date(2026, 3, 3))  # and the library still answers the rest of 2026
-    assert calendar.knows_year(2027)
-    calendar.is_workday(date(2027, 5, 4))
-    assert 2027 not in calendar.fallback_years
+
+
+def test_a_year_with_some_days_entered_stays_unknown_until_it_is_marked_complete():
+    # Issue 11: two days of 2027 made the year "known", so 2027 deadlines lost their estimate mark while 春节 was
+    # still missing.
+    overrides = {date(2027, 1, 1): False, date(2027, 1, 2): False}
+    partial = library_calendar(overrides)
+    assert not partial.knows_year(2027)
+    assert partial.is_estimate(date(2026, 12, 28), date(2027, 1, 5))
+    partial.is_workday(date(2027, 2, 8))
+    assert 2027 in partial.fallback_years
+    complete = WorkCalendar(overrides, chinese_calendar_lookup, complete_years={2027})
+    assert complete.knows_year(2027)
+    assert not complete.is_estimate(date(2026, 12, 28), date(2027, 1, 5))
+    complete.is_workday(date(2027, 2, 8))
+    assert 2027 not in complete.fallback_years
+
+
+def test_a_calendar_with_changes_leaves_the_original_alone():
+    calendar = library_calendar({date(2027, 1, 1): False})
+    changed = calendar.with_changes({date(2027, 1, 1): None, date(2027, 1, 4): False}, {2027})
+    assert changed.is_workday(date(2027, 1, 1)) and not changed.is_workday(date(2027, 1, 4))
+    assert changed.knows_year(2027)
+    assert not calendar.is_workday(date(2027, 1, 1)) and calendar.is_workday(date(2027, 1, 4))
+    assert not calendar.knows_year(2027)
 
 
 def test_months_end_on_the_same_day_or_the_last_day_of_a_shorter_month():
