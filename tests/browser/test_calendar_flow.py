@@ -10,16 +10,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.helpers import login
+from tests.workdays.test_views import SCHEDULE_2027
 
 pytestmark = pytest.mark.browser
-
-SCHEDULE_2027 = """元旦 2027-01-01 至 2027-01-03 休
-春节 2027-02-05 至 2027-02-11 休
-春节 2027-02-14 班
-清明节 2027-04-05 休
-劳动节 2027-05-01 至 2027-05-05 休
-端午节 2027-06-09 休
-国庆节、中秋节 2027-10-01 至 2027-10-07 休"""
 
 
 @pytest.fixture
