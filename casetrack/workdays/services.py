@@ -5,6 +5,7 @@ the change is committed."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import tempfile
 from collections import Counter
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from flask import g, has_app_context
+from flask import current_app, g, has_app_context
 from sqlalchemy import select
 
 from casetrack.accounts.permissions import can
@@ -313,7 +314,13 @@ def read_schedule_file(stream, filename: str) -> str:
     the ledger's bounded reader (its limits checked before the cells are)."""
     from casetrack.ledger.parsing import FileError, ReadLimits, read_file
 
-    limits = ReadLimits(rules.MAX_SCHEDULE_LINES, SCHEDULE_FILE_COLUMNS, SCHEDULE_FILE_BYTES)
+    # The ledger's caps on the zip's parts, a schedule's own on its rows, columns and size.
+    limits = dataclasses.replace(
+        ReadLimits.from_config(current_app.config),
+        rows=rules.MAX_SCHEDULE_LINES,
+        columns=SCHEDULE_FILE_COLUMNS,
+        bytes=SCHEDULE_FILE_BYTES,
+    )
     suffix = Path(filename or "").suffix.lower()
     with tempfile.TemporaryDirectory(prefix="casetrack-schedule-") as folder:
         path = Path(folder) / f"schedule{suffix}"
