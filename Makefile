@@ -42,7 +42,7 @@ lint: install
 
 # After changing user-facing text: extract, merge into the catalogue, then translate the new entries.
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k NP_:1c,2 -k lazy_gettext --no-location --sort-output \
 		-o casetrack/translations/messages.pot .
 	$(BIN)/pybabel update -i casetrack/translations/messages.pot -d casetrack/translations --no-fuzzy-matching
 

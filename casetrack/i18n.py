@@ -16,9 +16,40 @@ class Msgid(str):
     __slots__ = ()
 
 
+class ContextMsgid(Msgid):
+    """A msgid whose English word means something else elsewhere ("Failed": a mediation, a delivery), looked up
+    with its context as pgettext does, so that the two never share a translation."""
+
+    def __new__(cls, context: str, message: str):
+        made = super().__new__(cls, message)
+        made.context = context
+        return made
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated where it is shown (pure modules cannot import Babel)."""
     return Msgid(message)
+
+
+def NP_(context: str, message: str) -> str:
+    """N_ with a context (extracted as msgctxt): for a word that reads differently in another place."""
+    return ContextMsgid(context, message)
+
+
+def text_of(message: str) -> str:
+    """A msgid in the reader's language, with its context when it has one: the one way a label is translated."""
+    from flask_babel import gettext, pgettext
+
+    if isinstance(message, ContextMsgid):
+        return pgettext(message.context, message)
+    return gettext(message)
+
+
+def lazy_text_of(message: str):
+    """text_of when the string is used, for form labels and choices defined at import."""
+    from flask_babel import LazyString
+
+    return LazyString(text_of, message)
 
 
 def translate(message: str, params: dict) -> str:
@@ -29,7 +60,7 @@ def translate(message: str, params: dict) -> str:
     from flask_babel import gettext
 
     return gettext(
-        message, **{key: gettext(value) if isinstance(value, Msgid) else value for key, value in params.items()}
+        message, **{key: text_of(value) if isinstance(value, Msgid) else value for key, value in params.items()}
     )
 
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import io
-import re
-from datetime import date, datetime
+from datetime import date
 from functools import wraps
 from urllib.parse import urlparse
 
@@ -13,15 +12,14 @@ from flask_babel import format_date, get_locale, gettext
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
-from casetrack import deliveries
+from casetrack import deliveries, history
 from casetrack.accounts import rules as account_rules
 from casetrack.accounts.permissions import ROLES, can
-from casetrack.audit import rules as audit_rules
 from casetrack.cases import kinds as case_kinds
 from casetrack.cases import rules as case_rules
 from casetrack.clock import local_date, local_text, local_today
 from casetrack.hearings import rules as hearing_rules
-from casetrack.i18n import LOCALES
+from casetrack.i18n import LOCALES, Msgid, text_of, translate
 from casetrack.mediation import rules as mediation_rules
 from casetrack.params import INT_MAX, parse_id
 from casetrack.risk import rules as risk_rules
@@ -64,12 +62,21 @@ def label(mapping: dict, code: str | None) -> str:
     """A code's translated name: label(case_rules.MATTERS, "penalty") → 行政处罚."""
     if not code:
         return ""
-    return gettext(mapping[code]) if code in mapping else code
+    return text_of(mapping[code]) if code in mapping else code
 
 
 #: The days a date parameter may name: calendars and ranges are computed around them, and the years near the ends
 #: of Python's date range overflow.
 EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def words(message, params: dict | None = None) -> str:
+    """A msgid and its params in the reader's language; data that is no msgid (a code no rule names) as it is."""
+    if not message:
+        return ""
+    if params:
+        return translate(message, params)
+    return text_of(message) if isinstance(message, Msgid) else str(message)
 
 
 def parse_date_arg(name: str) -> tuple[date | None, str | None]:
@@ -102,55 +109,6 @@ def parse_int_arg(name: str, default: int, minimum: int = 1, maximum: int | None
 def format_yuan(amount_fen: int | None) -> str:
     """12345678 fen → "123,456.78"; amounts are kept in fen (cases.kinds)."""
     return "" if amount_fen is None else f"{amount_fen / 100:,.2f}"
-
-
-def _is_whole(text: str) -> bool:
-    digits = text.removeprefix("-")
-    return digits.isascii() and digits.isdigit()
-
-
-def audit_field(entry) -> str:
-    if entry.entity_type == "case" and entry.field in case_rules.FIELD_LABELS:
-        return gettext(case_rules.FIELD_LABELS[entry.field])
-    return entry.field or ""
-
-
-#: An instant as the audit trail keeps it (datetime.isoformat() of an aware stamp): shown in the district's time.
-_AUDITED_INSTANT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)")
-
-
-def audit_value(entry, value: str | None) -> str:
-    if value is None:
-        return ""
-    if _AUDITED_INSTANT.fullmatch(value):
-        return local_text(datetime.fromisoformat(value))
-    if entry.entity_type == "risk_case" and entry.field == "state":
-        return label(risk_rules.STATES, value)
-    if entry.entity_type == "case":
-        if entry.field in case_rules.FIELD_VALUE_NAMES:
-            return label(case_rules.FIELD_VALUE_NAMES[entry.field], value)
-        if entry.field in case_kinds.ALL_OWN_FIELDS and entry.field.endswith("_fen") and _is_whole(value):
-            return format_yuan(int(value))
-        if entry.field == "handler_id" and parse_id(value):
-            from casetrack.accounts.models import User
-            from casetrack.extensions import db
-
-            user = db.session.get(User, int(value))
-            return user.label if user else value
-        if entry.field == "respondent_unit_id" and parse_id(value):
-            from casetrack.accounts.models import Unit
-            from casetrack.extensions import db
-
-            unit = db.session.get(Unit, int(value))
-            return unit.name if unit else value
-    return value
-
-
-def audit_action(entry) -> str:
-    for labels in (case_rules.ACTIONS, risk_rules.ACTIONS, audit_rules.ACTION_LABELS):
-        if entry.action in labels:
-            return label(labels, entry.action)
-    return entry.action
 
 
 def xlsx_download(write, name: str):
@@ -208,9 +166,12 @@ def register_template_globals(app: Flask) -> None:
     app.jinja_env.globals.update(
         label=label,
         yuan=format_yuan,
-        audit_field=audit_field,
-        audit_value=audit_value,
-        audit_action=audit_action,
+        audit_field=history.field_label,
+        audit_value=history.value_text,
+        audit_action=history.action_label,
+        audit_comment=history.comment_text,
+        audit_source=history.source_parts,
+        words=words,
         get_locale=get_locale,
         case_rules=case_rules,
         case_kinds=case_kinds,
@@ -228,6 +189,8 @@ def register_template_globals(app: Flask) -> None:
     # A stored instant is shown in the district's time (clock.local), its day too: 2026-12-01T17:30Z is the 2nd.
     app.jinja_env.filters["date"] = lambda value: format_date(local_date(value), "yyyy-MM-dd") if value else ""
     app.jinja_env.filters["datetime"] = local_text
+    app.jinja_env.filters["words"] = words
+    app.jinja_env.globals["words"] = words
 
 
 #: The pages load only the app's own scripts and styles (ECharts from /static/vendor, the dashboard's numbers as a

@@ -55,7 +55,7 @@ def test_an_unknown_zone_is_refused_at_start(tmp_path):
 def test_an_instant_in_the_audit_trail_is_shown_in_the_district_time():
     from types import SimpleNamespace
 
-    from casetrack.web import audit_value
+    from casetrack.history import value_text as audit_value
 
     entry = SimpleNamespace(entity_type="user", field="expires_at")
     assert audit_value(entry, "2026-12-01T17:30:00.123456+00:00") == "2026-12-02 01:30"

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from casetrack.accounts.permissions import ROLES
 from casetrack.accounts.rules import MAX_UNIT_NAME, UNIT_KINDS
+from casetrack.i18n import lazy_text_of
 
 
 class LoginForm(FlaskForm):
@@ -16,9 +17,12 @@ class LoginForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Full name"), validators=[Optional(), Length(max=64)])
-    role = SelectField(_l("Role"), choices=[(code, _l(name)) for code, name in ROLES.items()])
+    role = SelectField(_l("Role"), choices=[(code, lazy_text_of(name)) for code, name in ROLES.items()])
     unit_id = SelectField(_l("Unit"), coerce=int, choices=[])
-    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    email = EmailField(
+        _l("E-mail"),
+        validators=[Optional(), Email(_l("Enter an e-mail address such as name@example.gov.cn.")), Length(max=254)],
+    )
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=128)])
 
 
@@ -29,7 +33,7 @@ class PasswordForm(FlaskForm):
 
 class UnitForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_UNIT_NAME)])
-    kind = SelectField(_l("Kind"), choices=[(code, _l(name)) for code, name in UNIT_KINDS.items()])
+    kind = SelectField(_l("Kind"), choices=[(code, lazy_text_of(name)) for code, name in UNIT_KINDS.items()])
     head_name = StringField(_l("Head (主要负责人)"), validators=[Optional(), Length(max=50)])
     active = BooleanField(_l("Active"), default=True)
 

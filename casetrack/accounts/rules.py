@@ -6,9 +6,24 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+from casetrack.accounts.permissions import ROLES
 from casetrack.i18n import N_
 
 UNIT_KINDS = {"department": N_("Department"), "town": N_("Town / street"), "district": N_("District")}
+#: How the audit trail names the fields of users and units.
+AUDIT_FIELDS = {
+    "user": {
+        "role": N_("Role"),
+        "unit": N_("Unit"),
+        "email": N_("E-mail"),
+        "display_name": N_("Display name"),
+        "active": N_("Active"),
+        "token": N_("API token"),
+        "expires_at": N_("Expires at"),
+    },
+    "unit": {"name": N_("Name"), "kind": N_("Kind of unit"), "head_name": N_("Head"), "active": N_("Active")},
+}
+AUDIT_VALUES = {"user": {"role": ROLES}, "unit": {"kind": UNIT_KINDS}}
 #: The width of a unit's name, which the unit form and the ledger (which creates the units it meets) hold it to.
 MAX_UNIT_NAME = 100
 

@@ -30,4 +30,13 @@ ACTION_LABELS = {
     "rectified": N_("Rectification done"),
     "report_built": N_("Annual report built"),
     "resend_requested": N_("Sent again by an administrator"),
+    "deleted": N_("Deleted"),
+    "schedule_entered": N_("Year's schedule entered"),
+    "completed": N_("Marked complete"),
+    "reopened": N_("Reopened"),
 }
+YES, NO = N_("Yes"), N_("No")
+#: Comments a job writes, as codes (kept in no language), and their words.
+COMMENTS = {"ledger import": N_("From a ledger import")}
+#: What ``audit.services.current_source`` writes before the detail, and its words.
+SOURCES = {"job": N_("Scheduled job"), "cli": N_("Command line")}

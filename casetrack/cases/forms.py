@@ -5,10 +5,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casetrack.cases import kinds, rules
 from casetrack.forms import VersionField
+from casetrack.i18n import lazy_text_of
 
 
 def _choices(mapping, blank=False):
-    options = [(code, _l(name)) for code, name in mapping.items()]
+    options = [(code, lazy_text_of(name)) for code, name in mapping.items()]
     return [("", "—")] + options if blank else options
 
 

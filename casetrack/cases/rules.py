@@ -498,3 +498,6 @@ FIELD_VALUE_NAMES = {
     "status": STATUSES,
     "outcome": kinds.ALL_OUTCOMES,
 }
+#: The same, by the kind of record (audit entity type): what history.py reads.
+AUDIT_FIELDS = {"case": FIELD_LABELS}
+AUDIT_VALUES = {"case": FIELD_VALUE_NAMES}

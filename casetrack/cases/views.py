@@ -21,6 +21,7 @@ from casetrack.errors import ConflictError, DomainError
 from casetrack.extensions import db
 from casetrack.hearings.forms import ScheduleForm
 from casetrack.hearings.queries import hearings_of_case
+from casetrack.i18n import text_of
 from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation.queries import mediations_of_case
 from casetrack.params import parse_id
@@ -152,7 +153,7 @@ def _handler_choices():
 def _outcome_choices():
     choices = [("", "—")]
     for kind in kinds.KINDS.values():
-        choices += [(code, f"{gettext(kind.label)} · {gettext(name)}") for code, name in kind.outcomes.items()]
+        choices += [(code, f"{text_of(kind.label)} · {text_of(name)}") for code, name in kind.outcomes.items()]
     return list(dict.fromkeys(choices))
 
 
@@ -222,7 +223,7 @@ def show_case(case_id: int):
     deadlines = rules.compute_deadlines(case.dates(), calendar)
     transition_form = TransitionForm(version=case.version)
     transition_form.outcome.choices = [("", "—")] + [
-        (c, gettext(n)) for c, n in rules.OUTCOMES_BY_KIND[case.kind].items()
+        (c, text_of(n)) for c, n in rules.OUTCOMES_BY_KIND[case.kind].items()
     ]
     can_write = can(current_user, "edit_case")
     outcome_reports = queries.case_outcome_reports(case.id)

@@ -5,10 +5,11 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from casetrack.forms import VersionField
 from casetrack.hearings.rules import PRINCIPAL_TITLES
+from casetrack.i18n import lazy_text_of
 
 
 def _titles():
-    return [("", "—")] + [(code, _l(name)) for code, name in PRINCIPAL_TITLES.items()]
+    return [("", "—")] + [(code, lazy_text_of(name)) for code, name in PRINCIPAL_TITLES.items()]
 
 
 class ScheduleForm(FlaskForm):

@@ -63,6 +63,20 @@ def appearance_state(appeared: bool | None, absence_approved: bool) -> str:
     return "absent_approved" if absence_approved else "absent_pending"
 
 
+#: How the audit trail names what a hearing records on its case's history.
+AUDIT_FIELDS = {
+    "case": {
+        "hearing": N_("Hearing"),
+        "principal": N_("Head to appear"),
+        "principal_name": N_("Head's name"),
+        "principal_title": N_("Head's position"),
+        "appeared": N_("Head appeared"),
+        "spoke": N_("Head spoke in court"),
+        "absence_reason": N_("Reason for absence"),
+    }
+}
+AUDIT_VALUES = {"case": {"principal_title": PRINCIPAL_TITLES}}
+
 APPEARANCE_STATES = {
     "to_record": N_("Not recorded yet"),
     "appeared": N_("Head appeared"),

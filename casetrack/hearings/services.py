@@ -39,7 +39,7 @@ def name_principal(hearing: Hearing, actor, *, name: str, title: str, expected_v
     check_can_write(actor, hearing.case.respondent_unit_id, "record_appearance")
     check_version(hearing, expected_version, _CONFLICT)
     _raise_first(rules.principal_problems(name, title))
-    before = (hearing.principal_name, hearing.principal_title)
+    before = {"principal_name": hearing.principal_name, "principal_title": hearing.principal_title}
     hearing.principal_name, hearing.principal_title = name.strip(), title
     hearing.principal_named_at = datetime.now(UTC)
     audit.record(
@@ -47,7 +47,8 @@ def name_principal(hearing: Hearing, actor, *, name: str, title: str, expected_v
         hearing.case_id,
         "principal_named",
         actor,
-        [("principal", " ".join(filter(None, before)) or None, f"{name.strip()} {title}")],
+        # Apart, so that the position is kept as its code and shown in the reader's language.
+        audit.diff(before, {"principal_name": hearing.principal_name, "principal_title": title}),
         comment=str(hearing.held_on),
     )
     flush_or_conflict(_CONFLICT)

@@ -4,7 +4,8 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from casetrack.forms import VersionField
-from casetrack.mediation.rules import SOURCES
+from casetrack.i18n import lazy_text_of
+from casetrack.mediation.rules import SOURCES, STATUSES
 
 
 class MediationForm(FlaskForm):
@@ -13,7 +14,7 @@ class MediationForm(FlaskForm):
         _l("Linked case number (empty for a pre-filing dispute)"), validators=[Optional(), Length(max=64)]
     )
     respondent_unit_id = SelectField(_l("Respondent unit"), coerce=int, choices=[])
-    source = SelectField(_l("Source"), choices=[(code, _l(name)) for code, name in SOURCES.items()])
+    source = SelectField(_l("Source"), choices=[(code, lazy_text_of(name)) for code, name in SOURCES.items()])
     mediator_id = SelectField(_l("Mediator"), coerce=int, choices=[])
     parties = TextAreaField(_l("Parties"), validators=[DataRequired(), Length(max=2000)])
     subject = TextAreaField(_l("What the dispute is about"), validators=[Optional(), Length(max=5000)])
@@ -31,7 +32,7 @@ class CloseForm(FlaskForm):
         _l("Result"),
         choices=[
             ("succeeded", _l("Succeeded")),
-            ("failed", _l("Failed")),
+            ("failed", lazy_text_of(STATUSES["failed"])),
             ("withdrawn", _l("Withdrawn from mediation")),
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from casetrack.cases import kinds
-from casetrack.i18n import N_
+from casetrack.i18n import N_, NP_
 
 SOURCES = {
     "pre_filing": N_("Before filing"),
@@ -23,9 +23,24 @@ SOURCE_TERMS = {
 STATUSES = {
     "open": N_("In progress"),
     "succeeded": N_("Succeeded"),
-    "failed": N_("Failed"),
+    "failed": NP_("mediation", "Failed"),
     "withdrawn": N_("Withdrawn from mediation"),
 }
+#: How the audit trail names a mediation's fields (a ledger import compares the stored columns).
+AUDIT_FIELDS = {
+    "mediation": {
+        "number": N_("Mediation number"),
+        "source": N_("Source"),
+        "case": N_("Related case"),
+        "case_id": N_("Related case"),
+        "respondent_unit_id": N_("Respondent unit"),
+        "session": N_("Session"),
+        "status": N_("Status"),
+        "received_on": N_("Received on"),
+        "concluded_on": N_("Concluded on"),
+    }
+}
+AUDIT_VALUES = {"mediation": {"source": SOURCES, "status": STATUSES}}
 RESULT_TERMS = {"成功": "succeeded", "不成功": "failed", "失败": "failed", "撤回": "withdrawn"}
 CLOSED_STATUSES = frozenset({"succeeded", "failed", "withdrawn"})
 #: Only these count in the success rate (SPEC section 3): withdrawn ones are not concluded.

@@ -5,11 +5,12 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casetrack.forms import VersionField
 from casetrack.params import parse_id
-from casetrack.risk.rules import RESOLUTIONS, SIDES, STAFF_FLAGS
+from casetrack.risk.rules import FLAGS, RESOLUTIONS, SIDES
 
 
 class FlagForm(FlaskForm):
-    flag = SelectField(_l("Flag"), choices=[("hand", _l("Put in the risk queue"))] + [(f, f) for f in STAFF_FLAGS])
+    # The case page draws the options itself; the choices only say which flags exist.
+    flag = SelectField(_l("Flag"), choices=[(flag, flag) for flag in FLAGS])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 

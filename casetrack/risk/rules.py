@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from casetrack.accounts.permissions import can
-from casetrack.i18n import N_
+from casetrack.cases.rules import MATTERS
+from casetrack.i18n import N_, Msgid
 
 RULES = {
     "unit_loss_rate": N_("Respondent unit's loss rate over the last 12 months"),
@@ -22,6 +23,10 @@ RULES = {
 }
 #: Flags staff set on a case; each is a rule of the same name.
 STAFF_FLAGS = ("procedural_defect", "evidence_gap", "media_attention")
+#: Every flag a case can carry, by its name: the hand flag puts a case in the queue whatever its score.
+FLAGS = {"hand": N_("Put in the risk queue"), **{flag: RULES[flag] for flag in STAFF_FLAGS}}
+#: A matter's weight is kept under this prefix and the matter's code ("matter:penalty").
+MATTER_WEIGHT = "matter:"
 
 #: Starting weights; the legal bureau edits them (versioned) in the UI.
 DEFAULT_WEIGHTS: dict[str, int] = {
@@ -65,7 +70,7 @@ def score(facts: RiskFacts, weights: dict[str, int]) -> tuple[int, list[Contribu
     if facts.unit_loss_rate:
         points = round(weights.get("unit_loss_rate", 0) * facts.unit_loss_rate)
         contributions.append(Contribution("unit_loss_rate", points, f"{facts.unit_loss_rate:.0%}"))
-    matter_points = weights.get(f"matter:{facts.matter}", 0)
+    matter_points = weights.get(f"{MATTER_WEIGHT}{facts.matter}", 0)
     if matter_points:
         contributions.append(Contribution("matter", matter_points, facts.matter))
     if facts.applicant_count >= 5:
@@ -77,6 +82,26 @@ def score(facts: RiskFacts, weights: dict[str, int]) -> tuple[int, list[Contribu
             contributions.append(Contribution(flag, weights.get(flag, 0)))
     contributions = [c for c in contributions if c.points]
     return sum(c.points for c in contributions), contributions
+
+
+def weight_words(key: str) -> tuple[str, ...]:
+    """The msgids naming a weight: its rule, and for a matter's weight the matter too."""
+    if key.startswith(MATTER_WEIGHT):
+        matter = key.removeprefix(MATTER_WEIGHT)
+        return RULES["matter"], MATTERS.get(matter, Msgid(matter))
+    return (RULES.get(key, Msgid(key)),)
+
+
+def detail_words(rule: str, detail: str) -> tuple[str, dict]:
+    """How a contribution's detail reads, as a msgid and its params: the stored detail is a code or a bare number
+    (scores are kept as computed, in no language)."""
+    if rule == "matter":
+        return MATTERS.get(detail, Msgid(detail)), {}
+    if rule == "group_case":
+        return N_("%(count)s applicants"), {"count": detail}
+    if rule == "unit_loss_rate":
+        return N_("loss rate %(rate)s"), {"rate": detail}
+    return Msgid(detail), {}
 
 
 def enters_queue(points: int, threshold: int, hand_flagged: bool) -> bool:
@@ -181,4 +206,28 @@ INTERVIEW_REASONS = {
     "overdue_items": N_("Overdue task-force items"),
     "low_appearance": N_("Low appearance rate"),
     "other": N_("Other"),
+}
+#: How the audit trail names the fields this domain records, by the kind of record they are on.
+AUDIT_FIELDS = {
+    "case": {"risk_flag": N_("Risk flag")},
+    "risk_case": {
+        "state": N_("State"),
+        "item": N_("Action item"),
+        "legal_lead": N_("Legal-bureau lead"),
+        "legal_member": N_("Legal-bureau member"),
+        "unit_lead": N_("Unit lead"),
+        "unit_member": N_("Unit member"),
+    },
+    "risk_settings": {"threshold": N_("Threshold")},
+    "interview": {
+        "unit": N_("Unit"),
+        "reason": N_("Reason"),
+        "held_on": N_("Interview date"),
+        "rectified_on": N_("Rectified on"),
+    },
+}
+AUDIT_VALUES = {
+    "case": {"risk_flag": FLAGS},
+    "risk_case": {"state": STATES},
+    "interview": {"reason": INTERVIEW_REASONS},
 }

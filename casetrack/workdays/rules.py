@@ -357,6 +357,18 @@ def missing_holidays(notes: Iterable[str]) -> list[str]:
 DayValue = tuple[bool, str]
 
 NEW, OVERWRITE, UNCHANGED, REMOVE = "new", "overwrite", "unchanged", "remove"
+#: How the audit trail names a day's override and a year's schedule.
+AUDIT_FIELDS = {
+    "holiday_override": {"is_workday": N_("Working day"), "note": N_("Note")},
+    "calendar_year": {
+        "complete": N_("Schedule complete"),
+        "source": N_("Source of the schedule"),
+        f"days_{NEW}": N_("Days added"),
+        f"days_{OVERWRITE}": N_("Days overwritten"),
+        f"days_{REMOVE}": N_("Days removed"),
+    },
+}
+AUDIT_VALUES: dict = {}
 CHANGE_LABELS = {NEW: N_("new"), OVERWRITE: N_("overwrites"), UNCHANGED: N_("unchanged"), REMOVE: N_("removed")}
 
 
