@@ -1,4 +1,4 @@
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify, send_from_directory
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -21,3 +21,11 @@ def health():
         checks["broker"] = "ok" if broker.reachable(fresh=True) else "unreachable"
     healthy = all(state in ("ok", "not configured") for state in checks.values())
     return jsonify(status="ok" if healthy else "degraded", checks=checks), 200 if healthy else 503
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon at the address browsers, bookmarks and feed readers ask for without reading the page's <link>."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )

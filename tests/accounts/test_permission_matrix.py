@@ -153,6 +153,7 @@ MATRIX: tuple[Row, ...] = (
     R("/cases/outcome-reports/<int:report_id>/return", "POST", LEGAL_ADMIN),
     R("/dashboard", "GET", EVERYONE, ok=200),
     R("/dashboard/export.xlsx", "GET", EVERYONE, ok=200),
+    R("/favicon.ico", "GET", PUBLIC, ok=200),
     R("/healthz", "GET", PUBLIC),
     R("/hearings/<int:hearing_id>", "GET", EVERYONE, ok=200, other_unit=404),
     R(

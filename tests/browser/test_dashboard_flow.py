@@ -35,17 +35,23 @@ class Watcher:
         page.on("request", lambda request: self.requests.append(request.url))
 
     def _console(self, message):
-        # Chromium asks for /favicon.ico on its own and the app has none: that 404 says nothing about this page.
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        if message.type == "error":
             self.errors.append(f"console: {message.text} at {message.location}")
 
 
 def chart_states(page) -> dict[str, bool]:
-    """Each chart container on the page → whether ECharts drew into it (an instance and a canvas)."""
+    """Each chart container on the page → whether ECharts drew into it (an instance and its SVG)."""
     return page.evaluate(
         """() => Object.fromEntries(Array.from(document.querySelectorAll('main .chart')).map(el =>
-            [el.id, !!(window.echarts && echarts.getInstanceByDom(el)) && el.querySelector('canvas') !== null]))"""
+            [el.id, !!(window.echarts && echarts.getInstanceByDom(el)) && el.querySelector('svg') !== null]))"""
     )
+
+
+#: The text of a chart's tooltip: what its box holds outside the SVG drawing.
+TOOLTIP_TEXT = (
+    "el => Array.from(el.querySelectorAll('div')).filter(d => !d.querySelector('svg'))"
+    ".map(d => d.innerText).join(' ').trim()"
+)
 
 
 def table_rows(page, table_id: str) -> list[list[str]]:
@@ -101,7 +107,7 @@ def test_leader_opens_the_dashboard_and_every_chart_is_drawn_from_our_own_echart
     expect(page.locator("#card-appearance-rate .value")).to_have_text("100.00%")
     expect(page.locator("#card-loss-rate .value")).to_have_text("暂无数据")  # nothing concluded: no figure, not 0
 
-    page.wait_for_function("document.querySelectorAll('main .chart canvas').length === 3")
+    page.wait_for_function("document.querySelectorAll('main .chart svg').length === 3")
     assert chart_states(page) == {"chart-monthly-new": True, "chart-monthly-rates": True, "chart-unit-ranking": True}
 
     monthly = table_rows(page, "table-monthly-new")
@@ -132,7 +138,7 @@ def test_leader_picks_last_year_and_one_unit_with_the_filters(page, seeded, toda
     expect(page.locator("main h1")).to_contain_text(f"{today.year - 1} · 富春街道")
     expect(page.locator("#card-review-new .value")).to_have_text("1")
     expect(page.locator("#card-review-new .delta")).to_have_text("暂无数据")  # no review two years ago
-    page.wait_for_function("document.querySelectorAll('main .chart canvas').length === 2")
+    page.wait_for_function("document.querySelectorAll('main .chart svg').length === 2")
     assert chart_states(page) == {"chart-monthly-new": True, "chart-monthly-rates": True}  # no ranking for one unit
     assert len(table_rows(page, "table-monthly-new")) == 12
     expect(page.locator("#watch-list")).to_have_count(0)
@@ -146,7 +152,7 @@ def test_unit_liaison_sees_its_own_unit_only_whatever_the_url_says(page, seeded)
     expect(page.locator("#dashboard-scope")).to_have_text("富春街道")
     expect(page.locator("main select[name=unit]")).to_have_count(0)
     expect(page.locator("#card-review-new .value")).to_have_text("2")
-    page.wait_for_function("document.querySelectorAll('main .chart canvas').length === 2")
+    page.wait_for_function("document.querySelectorAll('main .chart svg').length === 2")
     assert chart_states(page) == {"chart-monthly-new": True, "chart-monthly-rates": True}
     assert table_rows(page, "table-monthly-new")[0] == ["1月", "2", "0", "0"]
     expect(page.locator("main")).not_to_contain_text("东洲街道")
@@ -176,7 +182,7 @@ def test_the_dashboard_draws_its_charts_and_tooltips_under_the_content_security_
         page.goto("/dashboard")
     assert "script-src 'self'" in answer.value.headers["content-security-policy"]
 
-    page.wait_for_function("document.querySelectorAll('main .chart canvas').length === 3")
+    page.wait_for_function("document.querySelectorAll('main .chart svg').length === 3")
     assert chart_states(page) == {"chart-monthly-new": True, "chart-monthly-rates": True, "chart-unit-ranking": True}
     # ECharts writes each tooltip as HTML with style attributes: hovering is what would trip a too-strict style-src.
     tooltips = []
@@ -184,9 +190,9 @@ def test_the_dashboard_draws_its_charts_and_tooltips_under_the_content_security_
         chart.scroll_into_view_if_needed()
         box = chart.bounding_box()
         page.mouse.move(box["x"] + box["width"] / 3, box["y"] + box["height"] / 2, steps=5)
-        # The canvas has no text of its own: text in the chart's box is the tooltip ECharts wrote into it.
-        page.wait_for_function("el => el.innerText.trim() !== ''", arg=chart.element_handle())
-        tooltips.append(chart.inner_text())
+        # The tooltip is the HTML ECharts writes into the chart's box beside its SVG.
+        page.wait_for_function(f"el => ({TOOLTIP_TEXT})(el) !== ''", arg=chart.element_handle())
+        tooltips.append(chart.evaluate(TOOLTIP_TEXT))
     assert "东洲街道" in tooltips[2]
 
     assert page.evaluate("window.__cspViolations") == []

@@ -305,7 +305,8 @@ def test_the_chart_numbers_are_embedded_for_the_script_and_served_from_our_own_f
     assert charts["monthly-new"]["series"][0]["data"][:4] == [0, 1, 2, 0]
     assert charts["monthly-rates"]["series"][0]["data"][2] is None
     sources = re.findall(r'<script[^>]* src="([^"]+)"', html)
-    assert sources == ["/static/vendor/echarts/echarts.min.js", "/static/js/dashboard.js"]
+    # nav.js (every page: the phone menu) in the head, then the charts.
+    assert sources == ["/static/js/nav.js", "/static/vendor/echarts/echarts.min.js", "/static/js/dashboard.js"]
 
 
 def test_a_liaison_without_a_unit_is_refused_rather_than_shown_the_district(login_as, factories, district):

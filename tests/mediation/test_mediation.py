@@ -141,7 +141,7 @@ def test_a_mediator_registers_logs_two_sessions_and_closes_through_the_pages(fac
             },
         )
     page = client.get(f"/mediations/{mediation_id}").get_data(as_text=True)
-    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page).group(1)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', page).group(1)
     client.post(
         f"/mediations/{mediation_id}/close",
         data={"result": "succeeded", "concluded_on": TODAY.isoformat(), "agreement": "达成协议", "version": version},
