@@ -313,6 +313,6 @@ def test_a_liaison_without_a_unit_is_refused_rather_than_shown_the_district(logi
     assert login_as(liaison).get("/dashboard?year=2020").status_code == 403
 
 
-def test_a_leader_lands_on_the_dashboard_and_staff_on_their_cases(login_as):
+def test_a_leader_lands_on_the_dashboard_and_the_mediation_center_on_its_reminders(login_as):
     assert login_as("leader").get("/").headers["Location"].endswith("/dashboard")
-    assert login_as("mediator").get("/").headers["Location"].endswith("/cases")
+    assert login_as("mediator").get("/").headers["Location"].endswith("/notifications/")
