@@ -78,7 +78,6 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "read_reports": frozenset({"mediator", "legal", "leader", "admin"}),
     "build_report": _LEGAL,
     "receive_summaries": frozenset({"leader"}),
-    "read_only": frozenset({"leader"}),
     # Administration.
     "administer": frozenset({"admin"}),
 }
@@ -121,6 +120,27 @@ def can(actor, capability: str, unit_id: int | None = None) -> bool:
 def roles_with(capability: str) -> frozenset[str]:
     """The roles holding a capability, for SQL filters (whom to offer as handler, mediator, recipient)."""
     return CAPABILITIES[capability]
+
+
+#: The page each role opens on — after logging in, at ``/`` and at ``/login`` when already signed in: where its
+#: day's work is waiting.
+LANDING_ENDPOINTS = {
+    # the figures, with the interview proposals, hearings without a named head and the latest annual report
+    "leader": "dashboard.index",
+    # cases awaiting review and task forces with overdue action items
+    "legal": "risk.queue",
+    # today's reminders: deadlines due or overdue, hearings whose head is not named, idle mediations
+    "mediator": "notifications.index",
+    # today's reminders: hearings to name a head for, defences and claims due, the unit's task-force items
+    "unit": "notifications.index",
+    "admin": "admin.users",
+}
+DEFAULT_LANDING = "cases.list_cases"
+
+
+def landing_endpoint(actor) -> str:
+    """Where ``actor`` lands: an endpoint for ``url_for``."""
+    return LANDING_ENDPOINTS.get(getattr(actor, "role", None), DEFAULT_LANDING)
 
 
 def is_valid_role(role: str) -> bool:

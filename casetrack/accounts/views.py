@@ -10,6 +10,7 @@ from casetrack.accounts import services
 from casetrack.accounts.devices import known_device, remember_device
 from casetrack.accounts.forms import ConfirmForm, LoginForm, PasswordForm, UnitForm, UserForm
 from casetrack.accounts.models import TOKEN_STATES
+from casetrack.accounts.permissions import landing_endpoint
 from casetrack.audit.services import history
 from casetrack.errors import DomainError
 from casetrack.i18n import LOCALES
@@ -20,14 +21,14 @@ bp = Blueprint("accounts", __name__)
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _safe_next(target: str | None) -> str:
-    return safe_next(target, url_for("cases.index"))
+def _safe_next(target: str | None, user=None) -> str:
+    return safe_next(target, url_for(landing_endpoint(user or current_user)))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("cases.index"))
+        return redirect(url_for(landing_endpoint(current_user)))
     form = LoginForm()
     if form.validate_on_submit():
         throttle = current_app.extensions["login_throttle"]
@@ -50,7 +51,7 @@ def login():
         session.clear()
         login_user(user, remember=form.remember.data)
         services.record_login(user, address)
-        response = redirect(_safe_next(request.args.get("next")))
+        response = redirect(_safe_next(request.args.get("next"), user))
         remember_device(response, form.username.data, device)
         return response
     return render_template("accounts/login.html", form=form)
@@ -111,7 +112,7 @@ def own_password():
                 user, remember=current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             )
             flash(gettext("Your password has been changed."), "info")
-            return redirect(url_for("cases.index"))
+            return redirect(url_for(landing_endpoint(user)))
     return render_template("accounts/password.html", form=form, user=user)
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from casetrack.accounts.models import User
-from casetrack.accounts.permissions import can, home_unit_id, roles_with
+from casetrack.accounts.permissions import can, home_unit_id, landing_endpoint, roles_with
 from casetrack.accounts.services import all_units
 from casetrack.audit.services import history
 from casetrack.cases import kinds, queries, rules, services
@@ -83,10 +83,7 @@ def _unit_choices_for(user):
 @bp.route("/")
 @login_required
 def index():
-    # Leaders come for the figures, everyone else for their cases.
-    if can(current_user, "read_only"):
-        return redirect(url_for("dashboard.index"))
-    return redirect(url_for("cases.list_cases"))
+    return redirect(url_for(landing_endpoint(current_user)))
 
 
 @bp.route("/cases")

@@ -10,6 +10,7 @@ from casetrack.accounts.permissions import can
 from casetrack.accounts.services import all_units
 from casetrack.clock import local_today
 from casetrack.dashboard import panels, queries
+from casetrack.dashboard.agenda import agenda
 from casetrack.dashboard.forms import read_filters
 from casetrack.dashboard.rules import FIRST_YEAR
 from casetrack.ledger.workbook import write_workbook
@@ -55,6 +56,7 @@ def index():
         charts=panels.charts(data),
         flag_names=panels.flag_names,
         watch_size=queries.WATCH_LIST_SIZE,
+        agenda=agenda(current_user, today),
     )
 
 

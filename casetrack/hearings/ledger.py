@@ -116,7 +116,8 @@ class HearingSheetImporter:
                         "courtroom": "",
                         "version": 1,
                         "case_id": case["id"] if case else None,
-                        "_number_key": key,
+                        # This row's own case: ``key`` above is the last row's, left over from the first pass.
+                        "_number_key": number_key(values["case_number"]),
                     }
                 )
             elif any(current[name] != record[name] for name in COMPARED):

@@ -46,6 +46,17 @@ def hearings_between(actor, start: date, end: date, unit_id: int | None = None, 
     return list(hearings), counts
 
 
+def awaiting_head(actor, start: date, end: date, limit: int) -> tuple[list[Hearing], int]:
+    """Hearings from ``start`` to ``end`` whose head nobody has named yet, soonest first (at most ``limit``), and
+    how many there are."""
+    stmt = scoped(select(Hearing).join(Case, Case.id == Hearing.case_id), actor).where(
+        Hearing.held_on.between(start, end), Hearing.principal_name.is_(None)
+    )
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    hearings = db.session.scalars(stmt.order_by(Hearing.held_on, Hearing.starts_at, Hearing.id).limit(limit))
+    return list(hearings), total
+
+
 def hearings_of_case(case_id: int) -> list[Hearing]:
     return list(db.session.scalars(select(Hearing).where(Hearing.case_id == case_id).order_by(Hearing.held_on)))
 

@@ -183,29 +183,44 @@ def import_ledger(
 ) -> ImportReport:
     """Check the whole file, then — only if every row is good and this is not a dry run — write it. ``progress``
     hears (phase, rows done, rows in the file) as it goes: reading, checking, writing."""
-    if not can(actor, "import_ledger"):
+    if not can(actor, "import_ledger"):  # before a file of up to the size limit is read for nothing
         raise PermissionDenied(N_("Your role may read cases but not change them."))
-    report = ImportReport()
     progress("reading", 0, 0)
     try:
         sheets = read_file(Path(path), original_name, ReadLimits.from_config(current_app.config))
     except FileError as error:
+        report = ImportReport()
         report.errors.append(RowError(Path(original_name or path).name, 0, error.message, error.params))
         return report
+    return import_sheets(sheets, actor, today, Path(original_name or path).name, dry_run, progress)
+
+
+def import_sheets(
+    sheets: list[RawSheet],
+    actor,
+    today: date,
+    file_name: str,
+    dry_run: bool = False,
+    progress: Callable[[str, int, int], None] = _no_progress,
+) -> ImportReport:
+    """The sheets of a ledger, already read (``import_ledger`` reads them from a file; the demo builds its
+    district's past years as rows): checked as a whole, then written only if every row is good."""
+    if not can(actor, "import_ledger"):
+        raise PermissionDenied(N_("Your role may read cases but not change them."))
+    report = ImportReport()
     specs = registry()
     matched = _match_sheets(sheets, specs, report)
-    file_name = Path(original_name or path).name
     if not matched and not report.errors:
         report.errors.append(RowError(file_name, 0, N_("No sheet in the file is a ledger sheet (案件, 庭审, 调解).")))
     elif matched and not any(sheet.rows for _spec, sheet in matched):
         # Otherwise the preview would count nothing new and say that everything is already in the system.
-        sheets = "、".join(sheet.name for _spec, sheet in matched)
+        names = "、".join(sheet.name for _spec, sheet in matched)
         report.errors.append(
             RowError(
                 file_name,
                 0,
                 N_("The file has no data rows: %(sheets)s has a header and nothing below it."),
-                {"sheets": sheets},
+                {"sheets": names},
             )
         )
     if report.errors:

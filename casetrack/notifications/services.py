@@ -192,6 +192,12 @@ def create_notifications(reminders: list[Reminder], today: date) -> int:
     return len(fresh)
 
 
+def notify_due(today: date) -> int:
+    """The morning job's in-app part: what needs attention today, stored as notifications (none twice); returns
+    how many are new. The e-mail digests are planned from them afterwards (notifications.tasks)."""
+    return create_notifications(collect_reminders(today), today)
+
+
 def render_message(notification: Notification) -> str:
     params = dict(notification.params or {})
     if "deadline_code" in params:

@@ -31,7 +31,7 @@ def day_lock(today: date):
 def prepare(today: date) -> tuple[int, list[int]]:
     """Today's notifications (committed), then one digest per person carrying the ones not yet in a digest
     (committed); returns how many notifications are new and the digests still to send."""
-    created = services.create_notifications(services.collect_reminders(today), today)
+    created = services.notify_due(today)
     db.session.commit()
     digest_ids = services.plan_digests(today)
     db.session.commit()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from casetrack.accounts.models import Unit
 from casetrack.clock import local_today, utc_now
@@ -96,6 +96,11 @@ def _through(report: dict) -> date | None:
 
 def stored_report(year: int, fmt: str) -> StoredReport | None:
     return db.session.scalar(select(StoredReport).where(StoredReport.year == year, StoredReport.format == fmt))
+
+
+def latest_stored_year() -> int | None:
+    """The most recent year whose report is kept for download."""
+    return db.session.scalar(select(func.max(StoredReport.year)))
 
 
 def stored_reports() -> list[StoredReport]:

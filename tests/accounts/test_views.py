@@ -4,7 +4,7 @@ from sqlalchemy import select
 from casetrack.accounts.models import User
 from casetrack.audit.models import AuditEntry
 from casetrack.extensions import db
-from tests.conftest import csrf_token
+from tests.conftest import Auth, csrf_token
 
 
 def test_login_page_is_in_chinese_by_default(client):
@@ -87,7 +87,38 @@ def test_login_does_not_redirect_to_another_site(factories, client):
     response = client.post(
         "/login?next=//evil.example/x", data={"username": "clerk", "password": "Password-123", "csrf_token": token}
     )
-    assert response.headers["Location"] == "/cases" or response.headers["Location"].endswith("/")
+    assert response.headers["Location"] == "/notifications/"  # the clerk's own page: reminders
+
+
+LANDING = {
+    "leader": "/dashboard",
+    "legal": "/risk/",
+    "mediator": "/notifications/",
+    "unit": "/notifications/",
+    "admin": "/admin/users",
+}
+
+
+@pytest.mark.parametrize("role", sorted(LANDING))
+def test_each_role_lands_on_its_work_after_login_at_the_root_and_at_the_login_page(factories, client, role):
+    user = factories.user(role=role)
+    db.session.commit()
+    auth = Auth(client)
+    assert auth.login(user.username).headers["Location"] == LANDING[role]
+    assert client.get("/").headers["Location"] == LANDING[role]
+    assert client.get("/login").headers["Location"] == LANDING[role]
+    assert client.get(LANDING[role]).status_code == 200
+
+
+def test_a_next_address_still_wins_over_the_landing_page(factories, client):
+    factories.user(username="chief", role="leader")
+    db.session.commit()
+    token = csrf_token(client)
+    response = client.post(
+        "/login?next=/cases?deadline=overdue",
+        data={"username": "chief", "password": "Password-123", "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/cases?deadline=overdue"
 
 
 def test_admin_creates_a_unit_user_who_then_logs_in(login_as, factories, app):

@@ -11,7 +11,9 @@ def main_form_submit(page, form_selector: str = "main form"):
 
 
 def login(page, username: str, password: str = PASSWORD) -> None:
-    """Log in through the real form and check it worked: the browser leaves /login for the case list."""
+    """Log in through the real form and check it worked: the browser leaves /login for the page the user's role
+    opens on (accounts.permissions.LANDING_ENDPOINTS: the leader's dashboard, the legal bureau's risk queue, the
+    reminders of the mediation center and of the units, the administrator's users)."""
     page.goto("/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)

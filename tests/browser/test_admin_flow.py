@@ -36,6 +36,7 @@ def test_admin_creates_a_mediator_who_can_then_log_in(page, in_app, factories):
 
     logout(page)
     login(page, "wangxiaoming", "Tiaojie-2026")
-    expect(page).to_have_url(re.compile(r"/cases$"))
+    expect(page).to_have_url(re.compile(r"/notifications/$"))  # the mediation center opens on its reminders
     expect(page.locator("header .who")).to_contain_text("王小明")
+    page.locator("nav.mainnav a[href='/cases']").click()
     expect(page.get_by_role("link", name="登记案件", exact=True)).to_be_visible()

@@ -32,6 +32,7 @@ def test_clerk_registers_a_review_case_finds_it_and_exports_it(page, in_app, fac
         username, unit_name = clerk.username, unit.name
 
     login(page, username)
+    page.locator("nav.mainnav a[href='/cases']").click()
     page.get_by_role("link", name="登记案件", exact=True).click()
     expect(page).to_have_url(re.compile(r"/cases/new$"))
     page.select_option("select[name=kind]", "review")
@@ -75,6 +76,7 @@ def test_unit_liaison_sees_only_its_own_units_cases(page, in_app, factories):
         username, own_number, other_id = liaison.username, own.number, other.id
 
     login(page, username)
+    page.goto("/cases")
     assert case_numbers_listed(page) == [own_number]
 
     response = page.goto(f"/cases/{other_id}")

@@ -314,6 +314,48 @@ def test_a_liaison_without_a_unit_is_refused_rather_than_shown_the_district(logi
     assert login_as(liaison).get("/dashboard?year=2020").status_code == 403
 
 
-def test_a_leader_lands_on_the_dashboard_and_staff_on_their_cases(login_as):
+def test_a_leader_lands_on_the_dashboard_and_the_mediation_center_on_its_reminders(login_as):
     assert login_as("leader").get("/").headers["Location"].endswith("/dashboard")
-    assert login_as("mediator").get("/").headers["Location"].endswith("/cases")
+    assert login_as("mediator").get("/").headers["Location"].endswith("/notifications/")
+
+
+def agenda_part(html: str, part: str) -> str:
+    found = re.search(rf'<div class="card" id="agenda-{part}">(.*?)\n  </div>', html, re.S)
+    return " ".join(found.group(1).split()) if found else ""
+
+
+def test_the_agenda_shows_each_reader_what_waits_for_a_decision_within_what_it_may_see(login_as):
+    from casetrack.hearings.models import Hearing
+    from casetrack.reports.models import StoredReport
+
+    today = local_today()
+    near, far = factories.unit(name="富春街道"), factories.unit(name="区住建局")
+    lost = factories.case(
+        kind="litigation",
+        respondent_unit=far,
+        received_on=today - timedelta(days=120),
+        accepted_on=today - timedelta(days=118),
+        concluded_on=today - timedelta(days=10),
+        outcome="revoked",
+    )
+    own = factories.case(kind="litigation", respondent_unit=near, received_on=today - timedelta(days=30))
+    db.session.add_all(
+        [
+            Hearing(case_id=own.id, held_on=today + timedelta(days=3), court="富阳区人民法院"),
+            Hearing(case_id=lost.id, held_on=today + timedelta(days=5), court="富阳区人民法院"),
+            Hearing(case_id=lost.id, held_on=today + timedelta(days=20), court="富阳区人民法院"),
+            StoredReport(year=today.year - 1, format="docx", content=b"docx"),
+        ]
+    )
+    db.session.commit()
+
+    html = login_as("leader").get("/dashboard").get_data(as_text=True)
+    assert "区住建局" in agenda_part(html, "proposals")
+    hearings = agenda_part(html, "hearings")
+    assert own.number in hearings and lost.number in hearings and "(2)" in hearings  # not the one in 20 days
+    assert f'href="/reports/{today.year - 1}.docx"' in agenda_part(html, "report")
+
+    html = login_as("unit", unit=near).get("/dashboard").get_data(as_text=True)
+    assert agenda_part(html, "proposals") == "" and agenda_part(html, "report") == ""
+    hearings = agenda_part(html, "hearings")
+    assert own.number in hearings and lost.number not in hearings

@@ -1,17 +1,32 @@
-"""The demo must reproduce the seed report's 2020 figures through the real definitions."""
+"""The demo reproduces the seed report's 2019–2020 figures through the real definitions, goes on at that scale up
+to the day it is loaded, and leaves every role its work for that morning."""
 
 import json
 import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from casetrack.accounts.models import User
-from casetrack.cases.models import Case
+from casetrack.cases.models import Case, OutcomeReport
+from casetrack.clock import local_today
+from casetrack.dashboard import panels
+from casetrack.dashboard.queries import gather
+from casetrack.demo.plan import district_plan
+from casetrack.demo.services import seed
 from casetrack.extensions import db
-from casetrack.stats.queries import Period, appearance_counts, case_counts, mediation_counts
+from casetrack.hearings import queries as hearing_queries
+from casetrack.interviews.services import proposals
+from casetrack.notifications.models import Notification
+from casetrack.reports.models import StoredReport
+from casetrack.risk.models import ActionItem, RiskCase
+from casetrack.stats.queries import Period, appearance_counts, case_counts, figures, mediation_counts
 from casetrack.stats.rules import rate_pct
 from tests.conftest import SHARED
+
+#: 09:30 on a Wednesday in Fuyang.
+MORNING = datetime(2026, 12, 2, 1, 30, tzinfo=UTC)
 
 EXAMPLE_PATH = SHARED / "data" / "fuyang-2020.json"
 
@@ -73,3 +88,102 @@ def test_seed_demo_twice_adds_nothing_and_renews_the_password(app):
     assert re.search(r"password for all: (\S+)\)", first).group(1) != re.search(
         r"password for all: (\S+)\)", second
     ).group(1)
+
+
+def seeded_on(frozen_clock, instant: datetime) -> date:
+    frozen_clock(instant)
+    seed(local_today())
+    db.session.commit()
+    return local_today()
+
+
+def test_the_report_years_equal_the_worked_example_and_the_years_since_go_on_at_its_scale(app, example, frozen_clock):
+    today = seeded_on(frozen_clock, MORNING)
+    shown = figures(Period.year(2020), Period.year(2019))
+    for section in ("review", "litigation", "appearance", "mediation"):
+        for key, value in example[section].items():
+            assert shown[section][key] == value, (section, key)
+
+    for year in range(2021, today.year):
+        f = figures(Period.year(year), Period.year(year - 1))
+        review, litigation, appearance, mediation = (f[s] for s in ("review", "litigation", "appearance", "mediation"))
+        assert 70 <= review["new"] <= 130 and 70 <= review["concluded"] <= 130, (year, review)
+        assert 80 <= litigation["new"] <= 140 and 80 <= litigation["concluded"] <= 140, (year, litigation)
+        assert 0 < review["correction_rate_pct"] <= 20 and 0 < litigation["loss_rate_pct"] <= 20, year
+        assert appearance["required"] >= 60 and appearance["rate_pct"] >= 85, (year, appearance)
+        assert 25 <= mediation["concluded"] <= 55 and mediation["success_rate_pct"] >= 75, (year, mediation)
+        assert f["compensation"]["new"] >= 1, year
+
+    # The dashboard opens on the running year: every card has its figure and, where it has one, its comparison.
+    for card in panels.cards(gather(today.year, None, today)):
+        assert card["value"] is not None, card["id"]
+        assert card["change_kind"] is None or card["change"] is not None, card["id"]
+
+
+def assert_morning_work(today: date) -> None:
+    """What each role finds on the demo's first morning (casetrack.demo.plan's stories, and the jobs' results)."""
+    people = {user.username: user for user in db.session.scalars(select(User))}
+    # The legal bureau: a case awaiting its review, a task force with an action item past its due date, a unit's
+    # reported outcome to confirm, an absence to approve.
+    assert db.session.scalar(select(func.count()).where(RiskCase.state == "pending_review")) >= 1
+    overdue = db.session.scalars(
+        select(ActionItem).join(RiskCase).where(RiskCase.state == "task_force", ActionItem.done_on.is_(None))
+    ).all()
+    assert any(item.due_on < today and item.overdue_since == today for item in overdue)
+    assert db.session.scalar(select(func.count()).where(OutcomeReport.status == "pending")) >= 1
+    assert hearing_queries.absences_awaiting_approval(people["sifaju"])
+    # The leader: interview proposals, hearings of the coming two weeks without a named head, last year's report.
+    assert proposals(today)
+    waiting, total = hearing_queries.awaiting_head(people["lingdao"], today, today + timedelta(days=14), 10)
+    assert total >= 3 and any(h.held_on <= today + timedelta(days=7) for h in waiting)
+    built = db.session.scalars(select(StoredReport.format).where(StoredReport.year == today.year - 1)).all()
+    assert sorted(built) == ["docx", "json", "md"]
+    # Today's reminders: the mediation center's overdue and due deadlines and idle mediation, the units' hearings
+    # to name a head for, defences due, the overdue task-force measure.
+    kinds = {
+        name: {
+            n.kind
+            for n in db.session.scalars(
+                select(Notification).where(
+                    Notification.user_id == people[name].id,
+                    Notification.on_day == today,
+                    Notification.read_at.is_(None),
+                )
+            )
+        }
+        for name in ("tiaojie", "sifaju", "fuchun", "shijianju")
+    }
+    assert {"case_deadline", "mediation_idle", "hearing_principal"} <= kinds["tiaojie"]
+    assert {"case_deadline", "hearing_principal"} <= kinds["sifaju"]
+    assert {"hearing_principal", "case_deadline", "risk_item_overdue"} <= kinds["fuchun"]
+    assert {"hearing_principal", "case_deadline"} <= kinds["shijianju"]
+    assert (
+        db.session.scalar(
+            select(func.count()).where(
+                Case.is_open, Case.handler_id == people["tiaojie"].id, Case.next_deadline_on < today
+            )
+        )
+        >= 1
+    )
+    # What came before today was read then.
+    assert not db.session.scalar(
+        select(func.count()).where(Notification.on_day < today, Notification.read_at.is_(None))
+    )
+
+
+def test_every_role_finds_its_work_on_the_first_morning(app, frozen_clock):
+    today = seeded_on(frozen_clock, MORNING)
+    assert_morning_work(today)
+    plan = district_plan(today)
+    assert db.session.scalar(select(func.count(Case.id))) == len(plan.cases)
+    assert (
+        db.session.scalar(select(RiskCase.state).join(Case).where(Case.number == plan.story("awaiting_review").number))
+        == "pending_review"
+    )
+
+
+def test_a_demo_loaded_in_the_first_days_of_a_year_still_has_the_report_years_and_the_morning_work(app, frozen_clock):
+    today = seeded_on(frozen_clock, datetime(2027, 1, 4, 0, 30, tzinfo=UTC))
+    assert case_counts(Period.year(2020))["review_new"] == 94
+    assert mediation_counts(Period.year(2020))["mediation_succeeded"] == 36
+    assert_morning_work(today)

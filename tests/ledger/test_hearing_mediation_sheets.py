@@ -74,6 +74,31 @@ def test_cases_hearings_and_mediations_of_one_file_import_together_and_reimport_
     assert again.unchanged == {"cases": 1, "hearings": 2, "mediations": 2}
 
 
+def test_hearings_of_several_cases_the_same_file_brings_each_go_to_their_own_case(tmp_path):
+    second = ["(2020)浙0111行初2号", "行政诉讼", "一审", "区住建局", "李四", "2020-02-03", "2020-02-05"]
+    path = workbook(
+        tmp_path / "two.xlsx",
+        案件=(CASES, [LITIGATION, second]),
+        庭审=(
+            HEARINGS,
+            [
+                ["(2020)浙0111行初1号", "2020-03-02", "是", "周建国", "主要负责人", "是"],
+                ["(2020)浙0111行初2号", "2020-04-08", "是", "李志强", "主要负责人", "否"],
+                ["(2020)浙0111行初1号", "2020-05-11", "", "", "", ""],
+            ],
+        ),
+    )
+    report = import_ledger(path, SYSTEM, TODAY)
+    assert report.ok, report.error_lines()
+    ids = dict(db.session.execute(select(Case.number, Case.id)).all())
+    held = db.session.execute(select(Hearing.case_id, Hearing.held_on).order_by(Hearing.held_on)).all()
+    assert [case_id for case_id, _ in held] == [
+        ids["(2020)浙0111行初1号"],
+        ids["(2020)浙0111行初2号"],
+        ids["(2020)浙0111行初1号"],
+    ]
+
+
 def test_bad_hearing_and_mediation_rows_are_each_reported_and_nothing_is_written(tmp_path):
     db.session.add(
         Case(
