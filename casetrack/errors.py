@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 
 from casetrack.extensions import db
-from casetrack.i18n import N_, translate
+from casetrack.i18n import N_, params_of, translate
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +22,8 @@ class DomainError(Exception):
     def __init__(self, message: str, **params):
         super().__init__(message)
         self.message = message
-        self.params = params
+        # A rule's refusal may carry its own params (i18n.FilledMsgid: the earliest day taken).
+        self.params = {**params_of(message), **params}
 
     def translated(self) -> str:
         return translate(self.message, self.params)

@@ -26,6 +26,21 @@ class ContextMsgid(Msgid):
         return made
 
 
+class FilledMsgid(Msgid):
+    """A msgid with the params that fill it, for a pure rule whose refusal names a value (the earliest day the
+    register takes): it travels in the same lists as plain msgids, and whoever shows it passes ``params_of`` on."""
+
+    def __new__(cls, message: str, **params):
+        made = super().__new__(cls, message)
+        made.params = params
+        return made
+
+
+def params_of(message: str) -> dict:
+    """The params a msgid carries (FilledMsgid); none for a plain one."""
+    return dict(getattr(message, "params", {}))
+
+
 def N_(message: str) -> str:
     """Mark a message for extraction; it is translated where it is shown (pure modules cannot import Babel)."""
     return Msgid(message)

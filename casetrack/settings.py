@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -48,6 +48,9 @@ DEFAULTS: dict[str, object] = {
     #: A font file with Chinese glyphs for the Word report's charts; empty: the first of the usual Debian and
     #: Fedora places that exists (casetrack.reports.documents.CJK_FONT_CANDIDATES, e.g. fonts-noto-cjk).
     "CHART_FONT": "",
+    #: The earliest day the register takes for anything that happened (casetrack.dates): a case received on
+    #: 1900-01-01 is a typing slip. YYYY-MM-DD.
+    "EARLIEST_DATE": "1990-01-01",
     "PER_PAGE": 50,
     #: A cap on rows one "export what I see" writes, so a careless click cannot build a million-row workbook.
     "EXPORT_MAX_ROWS": 100_000,
@@ -117,6 +120,13 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict[str
         ZoneInfo(str(values["TIMEZONE"]))
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigurationError(f"{ENV_PREFIX}TIMEZONE={values['TIMEZONE']!r} is not a time zone name") from exc
+
+    try:
+        date.fromisoformat(str(values["EARLIEST_DATE"]))
+    except ValueError as exc:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}EARLIEST_DATE={values['EARLIEST_DATE']!r} is not a date (YYYY-MM-DD)"
+        ) from exc
 
     instance = Path(instance_path)
     if not values["DATABASE_URL"]:

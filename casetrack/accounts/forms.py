@@ -1,20 +1,20 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from casetrack.accounts.permissions import ROLES
 from casetrack.accounts.rules import MAX_UNIT_NAME, UNIT_KINDS
+from casetrack.forms import Form
 from casetrack.i18n import lazy_text_of
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Stay logged in"))
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField(_l("User name"), validators=[DataRequired(), Length(max=64)])
     display_name = StringField(_l("Full name"), validators=[Optional(), Length(max=64)])
     role = SelectField(_l("Role"), choices=[(code, lazy_text_of(name)) for code, name in ROLES.items()])
@@ -26,17 +26,17 @@ class UserForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=128)])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)])
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=MAX_UNIT_NAME)])
     kind = SelectField(_l("Kind"), choices=[(code, lazy_text_of(name)) for code, name in UNIT_KINDS.items()])
     head_name = StringField(_l("Head (主要负责人)"), validators=[Optional(), Length(max=50)])
     active = BooleanField(_l("Active"), default=True)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A bare form for POST buttons, so they carry a CSRF token."""

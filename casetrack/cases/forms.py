@@ -1,10 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casetrack.cases import kinds, rules
-from casetrack.forms import VersionField
+from casetrack.forms import Form, VersionField
 from casetrack.i18n import lazy_text_of
 
 
@@ -13,7 +12,7 @@ def _choices(mapping, blank=False):
     return [("", "—")] + options if blank else options
 
 
-class CaseForm(FlaskForm):
+class CaseForm(Form):
     kind = SelectField(_l("Type"), choices=_choices(rules.KINDS))
     number = StringField(_l("Case number (案号)"), validators=[DataRequired(), Length(max=rules.MAX_NUMBER)])
     instance = SelectField(_l("Instance"), choices=_choices(rules.INSTANCES), default="first")
@@ -50,7 +49,7 @@ class CaseForm(FlaskForm):
     version = VersionField()
 
 
-class TransitionForm(FlaskForm):
+class TransitionForm(Form):
     on = DateField(_l("Date"), validators=[Optional()])
     outcome = SelectField(_l("Outcome"), choices=[], validators=[Optional()], validate_choice=False)
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])

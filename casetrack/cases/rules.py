@@ -6,9 +6,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from casetrack import dates
 from casetrack.accounts.permissions import can
 from casetrack.cases import kinds
-from casetrack.i18n import N_
+from casetrack.i18n import N_, params_of
 from casetrack.workdays.rules import WorkCalendar
 
 #: The kinds live in their registry; these names are what the rest of the code asks.
@@ -174,14 +175,12 @@ def validate_case(values: dict, today: date) -> list[Problem]:
     received = values.get("received_on")
     if received is None:
         problems.append(Problem("received_on", N_("The date received is required.")))
-    elif received > today:
-        problems.append(Problem("received_on", N_("The date received is in the future.")))
-    for field in DATE_FIELDS[1:]:
+    for field in (*DATE_FIELDS, "extension_approved_on"):
         day = values.get(field)
         if day is None:
             continue
-        if day > today:
-            problems.append(Problem(field, N_("The date is in the future.")))
+        if day_problems := dates.happened_problems(day, today):
+            problems += [Problem(field, message, tuple(params_of(message).items())) for message in day_problems]
         elif received is not None and day < received:
             problems.append(Problem(field, N_("The date is before the date received.")))
     accepted, concluded = values.get("accepted_on"), values.get("concluded_on")

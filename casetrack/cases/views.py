@@ -147,18 +147,36 @@ def _handler_choices():
     return [(0, "—")] + [(user.id, user.label) for user in staff]
 
 
-def _outcome_choices():
+#: An outcome option's value names its kind ("review:revoked"): kinds share outcome codes, and of two options with
+#: one value the browser shows the last as chosen when the page is drawn again after an error. case-form.js shows
+#: only the chosen kind's options.
+OUTCOME_OPTION = "{kind}:{outcome}"
+
+
+def _outcome_choices(only_kind: str | None = None):
     choices = [("", "—")]
-    for kind in kinds.KINDS.values():
-        choices += [(code, f"{text_of(kind.label)} · {text_of(name)}") for code, name in kind.outcomes.items()]
-    return list(dict.fromkeys(choices))
+    for code_of_kind, kind in kinds.KINDS.items():
+        if only_kind in (None, code_of_kind):
+            choices += [
+                (OUTCOME_OPTION.format(kind=code_of_kind, outcome=code), f"{text_of(kind.label)} · {text_of(name)}")
+                for code, name in kind.outcomes.items()
+            ]
+    return choices
+
+
+def _outcome_of(option: str | None, kind: str | None) -> str | None:
+    """The outcome code an option stands for; one of another kind stays as it is, for the rules to refuse."""
+    if not option:
+        return None
+    option_kind, _, code = option.rpartition(":")
+    return code if option_kind in ("", kind) else option
 
 
 def _form_data(form: CaseForm) -> dict:
     data = {name: getattr(form, name).data for name in FORM_FIELDS}
     data["number"] = (data["number"] or "").strip()
     data["summary"] = data["summary"] or ""
-    data["outcome"] = data["outcome"] or None
+    data["outcome"] = _outcome_of(data["outcome"], data["kind"])
     data["applicant_count"] = data["applicant_count"] or 1
     data["applicants"] = rules.parse_applicant_lines(form.applicants.data or "")
     data["handler_id"] = data["handler_id"] or None
@@ -254,12 +272,12 @@ def edit_case(case_id: int):
     form = CaseForm(obj=case if request.method == "GET" else None)
     form.respondent_unit_id.choices = _unit_choices_for(current_user)
     form.handler_id.choices = _handler_choices()
-    form.outcome.choices = _outcome_choices()
+    form.outcome.choices = _outcome_choices(case.kind)
     if request.method == "GET":
         form.handler_id.data = case.handler_id or 0
         form.applicants.data = "\n".join(f"{a.name} {a.id_number or ''}".strip() for a in case.applicants)
         form.version.data = case.version
-        form.outcome.data = case.outcome or ""
+        form.outcome.data = OUTCOME_OPTION.format(kind=case.kind, outcome=case.outcome) if case.outcome else ""
         for name, stored in AMOUNT_FIELDS.items():
             form[name].data = None if getattr(case, stored) is None else Decimal(getattr(case, stored)) / 100
     # The type of a case never changes; a wrongly typed case is a different case.

@@ -90,8 +90,9 @@ class HearingSheetImporter:
                 context.error(sheet, parsed.number, N_("Name the head who appeared."), "出庭负责人")
                 continue
             case = litigation[0] if litigation else None
-            if case and held_on < case["received_on"]:
-                context.error(sheet, parsed.number, N_("The date is before the date received."), "开庭日期")
+            if day_problems := rules.held_on_problems(held_on, case["received_on"] if case else None, context.today):
+                for message in day_problems:
+                    context.error(sheet, parsed.number, message, "开庭日期")
                 continue
             keyed.append((parsed, case))
         if context.errors:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from casetrack import dates
 from casetrack.cases import kinds
 from casetrack.i18n import N_
 
@@ -14,15 +15,26 @@ PRINCIPAL_TITLE_TERMS = {"主要负责人": "main", "分管负责人": "deputy",
 NAME_PRINCIPAL_DAYS_AHEAD = 7
 
 
-def schedule_problems(case_kind: str, held_on: date | None, court: str) -> list[str]:
+def schedule_problems(case_kind: str, held_on: date | None, court: str, received_on: date, today: date) -> list[str]:
     problems = []
     if not kinds.has_hearings(case_kind):
         problems.append(N_("Only litigation cases have court hearings."))
     if held_on is None:
         problems.append(N_("Give the hearing date."))
+    else:
+        problems += held_on_problems(held_on, received_on, today)
     if not court.strip():
         problems.append(N_("Name the court."))
     return problems
+
+
+def held_on_problems(held_on: date, received_on: date | None, today: date) -> list[str]:
+    """A hearing's day: planned (it may be entered after it was held), and not before the case reached the court."""
+    if problems := dates.planned_problems(held_on, today):
+        return problems
+    if received_on is not None and held_on < received_on:
+        return [N_("The date is before the date received.")]
+    return []
 
 
 def principal_problems(name: str, title: str | None) -> list[str]:

@@ -8,6 +8,7 @@ from casetrack.accounts.permissions import can
 from casetrack.audit import services as audit
 from casetrack.cases.models import Case
 from casetrack.cases.services import check_can_write
+from casetrack.clock import local_today
 from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.hearings import rules
@@ -27,7 +28,7 @@ def schedule_hearing(
     case: Case, actor, *, held_on: date | None, court: str, courtroom: str = "", starts_at=None
 ) -> Hearing:
     check_can_write(actor, case.respondent_unit_id, "schedule_hearing")
-    _raise_first(rules.schedule_problems(case.kind, held_on, court))
+    _raise_first(rules.schedule_problems(case.kind, held_on, court, case.received_on, local_today()))
     hearing = Hearing(case=case, held_on=held_on, court=court.strip(), courtroom=courtroom.strip(), starts_at=starts_at)
     db.session.add(hearing)
     db.session.flush()

@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from casetrack.forms import Form
 from casetrack.params import parse_id
 from casetrack.risk.rules import INTERVIEW_REASONS
 
 
-class InterviewForm(FlaskForm):
+class InterviewForm(Form):
     held_on = DateField(_l("Interview date"), validators=[DataRequired()])
     leader_name = StringField(_l("District leader"), validators=[DataRequired(), Length(max=50)])
     unit_id = SelectField(_l("Unit"), coerce=parse_id, choices=[])
@@ -19,5 +19,5 @@ class InterviewForm(FlaskForm):
     rectification_required = TextAreaField(_l("Rectification required"), validators=[Optional(), Length(max=5000)])
 
 
-class RectifiedForm(FlaskForm):
+class RectifiedForm(Form):
     rectified_on = DateField(_l("Rectified on"), validators=[DataRequired()])

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from casetrack import dates
 from casetrack.accounts.models import Unit
 from casetrack.accounts.permissions import can
 from casetrack.audit import services as audit
@@ -19,13 +20,19 @@ from casetrack.risk import rules as risk_rules
 from casetrack.risk.models import ActionItem, RiskCase
 
 
+def _refuse_day(day: date, today: date) -> None:
+    if problems := dates.happened_problems(day, today):
+        raise DomainError(problems[0])
+
+
 def record_interview(data: dict, actor, today: date) -> Interview:
     """data: held_on, leader_name, unit_id, interviewee, reason, rectification_required, case_ids."""
     if not can(actor, "record_interview"):
         raise PermissionDenied(N_("Only the legal bureau records interviews."))
     held_on = data.get("held_on")
-    if held_on is None or held_on > today:
+    if held_on is None:
         raise DomainError(N_("Give the interview date; it cannot be in the future."))
+    _refuse_day(held_on, today)
     for name, message in (
         ("leader_name", N_("Name the district leader.")),
         ("interviewee", N_("Name the person interviewed.")),
@@ -68,8 +75,9 @@ def record_interview(data: dict, actor, today: date) -> Interview:
 def mark_rectified(interview: Interview, actor, on: date | None, today: date) -> Interview:
     if not can(actor, "record_interview"):
         raise PermissionDenied(N_("Only the legal bureau records interviews."))
-    if on is None or on > today or on < interview.held_on:
+    if on is None or on < interview.held_on:
         raise DomainError(N_("Give the date the rectification was completed (after the interview, not in the future)."))
+    _refuse_day(on, today)
     audit.record("interview", interview.id, "rectified", actor, [("rectified_on", interview.rectified_on, on)])
     interview.rectified_on = on
     db.session.flush()

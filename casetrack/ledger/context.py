@@ -11,7 +11,7 @@ from casetrack.accounts.models import Unit
 from casetrack.accounts.permissions import can
 from casetrack.bulk import among, insert_rows
 from casetrack.extensions import db
-from casetrack.i18n import N_, translate
+from casetrack.i18n import N_, params_of, translate
 from casetrack.workdays.rules import WorkCalendar
 
 
@@ -45,7 +45,7 @@ class ImportContext:
     _units: dict[str, int] | None = None
 
     def error(self, sheet: str, row: int, message: str, at_column: str = "", **params) -> None:
-        self.errors.append(RowError(sheet, row, message, params, at_column))
+        self.errors.append(RowError(sheet, row, message, {**params_of(message), **params}, at_column))
 
     @property
     def units(self) -> dict[str, int]:

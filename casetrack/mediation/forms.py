@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from casetrack.forms import VersionField
+from casetrack.forms import Form, VersionField
 from casetrack.i18n import lazy_text_of
 from casetrack.mediation.rules import SOURCES, STATUSES
 
 
-class MediationForm(FlaskForm):
+class MediationForm(Form):
     number = StringField(_l("Mediation number"), validators=[DataRequired(), Length(max=64)])
     case_number = StringField(
         _l("Linked case number (empty for a pre-filing dispute)"), validators=[Optional(), Length(max=64)]
@@ -21,13 +20,13 @@ class MediationForm(FlaskForm):
     received_on = DateField(_l("Received on"), validators=[DataRequired()])
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     held_on = DateField(_l("Session date"), validators=[DataRequired()])
     participants = StringField(_l("Participants"), validators=[Optional(), Length(max=500)])
     notes = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=5000)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(Form):
     result = SelectField(
         _l("Result"),
         choices=[
@@ -41,5 +40,5 @@ class CloseForm(FlaskForm):
     version = VersionField()
 
 
-class ConcludeCaseForm(FlaskForm):
+class ConcludeCaseForm(Form):
     outcome = SelectField(_l("Conclude the case as"), choices=[], validate_choice=False)

@@ -107,8 +107,9 @@ class MediationSheetImporter:
                     "结果",
                 )
                 continue
-            if values["received_on"] > context.today:
-                context.error(sheet, parsed.number, N_("The date is in the future."), "受理日期")
+            if received_problems := rules.received_problems(values["received_on"], context.today):
+                for message in received_problems:
+                    context.error(sheet, parsed.number, message, "受理日期")
                 continue
             if values["concluded_on"]:
                 problems = rules.day_problems(values["concluded_on"], values["received_on"], context.today)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from casetrack import dates
 from casetrack.cases import kinds
 from casetrack.i18n import N_, NP_
 
@@ -85,11 +86,18 @@ def day_problems(day: date | None, received_on: date, today: date) -> list[str]:
     The form, the services and the ledger importer all check a day with this."""
     if day is None:
         return [N_("Give the date.")]
-    if day > today:
-        return [N_("The date is in the future.")]
+    if problems := dates.happened_problems(day, today):
+        return problems
     if day < received_on:
         return [N_("The date is before the date received.")]
     return []
+
+
+def received_problems(received_on: date | None, today: date) -> list[str]:
+    """The day a dispute reached the mediation centre: given and a day that has been."""
+    if received_on is None:
+        return [N_("The date received is required and cannot be in the future.")]
+    return dates.happened_problems(received_on, today)
 
 
 def search_grams(number: str, parties: str, subject: str) -> list[str]:

@@ -54,8 +54,7 @@ def register_mediation(data: dict, actor, today: date) -> Mediation:
     if source == "pre_filing" and case is not None:
         raise DomainError(N_("A mediation linked to a case is not a pre-filing dispute."))
     received_on = data.get("received_on")
-    if received_on is None or received_on > today:
-        raise DomainError(N_("The date received is required and cannot be in the future."))
+    _raise_first(rules.received_problems(received_on, today))
     mediator_id = data.get("mediator_id") or (actor.id if mediates_by_default(actor) else None)
     if mediator_id:
         mediator = db.session.get(User, mediator_id)

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from casetrack.forms import Form
 
-class BuildReportForm(FlaskForm):
+
+class BuildReportForm(Form):
     year = IntegerField(
         _l("Year"),
         invalid_value_message=_l("Enter a year."),

@@ -1,20 +1,19 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from casetrack.forms import VersionField
+from casetrack.forms import Form, VersionField
 from casetrack.params import parse_id
 from casetrack.risk.rules import FLAGS, RESOLUTIONS, SIDES
 
 
-class FlagForm(FlaskForm):
+class FlagForm(Form):
     # The case page draws the options itself; the choices only say which flags exist.
     flag = SelectField(_l("Flag"), choices=[(flag, flag) for flag in FLAGS])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)])
 
 
-class ConfirmRiskForm(FlaskForm):
+class ConfirmRiskForm(Form):
     #: Ids are read by params.parse_id: one that is no id (past a database integer, "²", "abc") is None, no user,
     #: which the service refuses with its message.
     legal_lead_id = SelectField(_l("Legal-bureau lead"), coerce=parse_id, choices=[], validate_choice=False)
@@ -26,7 +25,7 @@ class ConfirmRiskForm(FlaskForm):
     version = VersionField()
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     comment = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
     resolution = SelectField(
         _l("Resolution"), choices=[("", "—")] + [(k, _l(v)) for k, v in RESOLUTIONS.items()], validate_choice=False
@@ -34,17 +33,20 @@ class CommentForm(FlaskForm):
     version = VersionField()
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     text = TextAreaField(_l("Measure"), validators=[DataRequired(), Length(max=2000)])
     side = SelectField(_l("Side"), choices=[(k, _l(v)) for k, v in SIDES.items()])
     owner_id = SelectField(_l("Owner"), coerce=parse_id, choices=[], validate_choice=False)
     due_on = DateField(_l("Due on"), validators=[DataRequired()])
+    #: A measure recorded after the fact: the day it was done and its evidence (then its due day may be past).
+    done_on = DateField(_l("Already done on"), validators=[Optional()])
+    done_evidence = StringField(_l("Evidence that it was done"), validators=[Optional(), Length(max=2000)])
 
 
-class CompleteItemForm(FlaskForm):
+class CompleteItemForm(Form):
     done_on = DateField(_l("Done on"), validators=[DataRequired()])
     evidence = StringField(_l("Evidence"), validators=[DataRequired(), Length(max=2000)])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     threshold = IntegerField(_l("Threshold"), validators=[DataRequired(), NumberRange(min=1, max=500)])

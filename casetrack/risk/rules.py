@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from casetrack import dates
 from casetrack.accounts.permissions import can
 from casetrack.cases.rules import MATTERS
 from casetrack.i18n import N_, Msgid
@@ -187,6 +188,26 @@ def allowed_actions(state: str, actor, unit_id: int | None) -> list[str]:
         for (source, action) in TRANSITIONS
         if source == state and can(actor, ACTION_CAPABILITIES[action], unit_id)
     ]
+
+
+def item_day_problems(
+    due_on: date | None, done_on: date | None, evidence: str, received_on: date, today: date
+) -> list[str]:
+    """A measure's due day, and for one recorded after the fact its day done and evidence. A measure still to do is
+    due today or later; one already done may have been due on a past day, though not before the case began."""
+    if due_on is None:
+        return [N_("Give the due date.")]
+    if problems := dates.planned_problems(due_on, today):
+        return problems
+    if done_on is None:
+        return [N_("The due date must be today or later.")] if due_on < today else []
+    if problems := dates.happened_problems(done_on, today):
+        return problems
+    if min(due_on, done_on) < received_on:
+        return [N_("The date is before the date received.")]
+    if not evidence.strip():
+        return [N_("Describe the evidence that it was done.")]
+    return []
 
 
 def cross_off_problems(items: list[tuple[date | None]], resolution: str | None) -> list[str]:

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import delete, select
 
+from casetrack import dates
 from casetrack.accounts.models import User
 from casetrack.accounts.permissions import can
 from casetrack.audit import services as audit
@@ -278,8 +279,19 @@ def may_complete(actor, risk_case: RiskCase, side: str) -> bool:
 
 
 def add_item(
-    risk_case: RiskCase, actor, *, text: str, side: str, owner: User, due_on: date | None, today: date
+    risk_case: RiskCase,
+    actor,
+    *,
+    text: str,
+    side: str,
+    owner: User,
+    due_on: date | None,
+    today: date,
+    done_on: date | None = None,
+    evidence: str = "",
 ) -> ActionItem:
+    """A measure for one side of the task force. One recorded after the fact comes with the day it was done and its
+    evidence, and then its due day may be past."""
     if risk_case.state != "task_force":
         raise DomainError(N_("Action items are added while the task force is at work."))
     if not can(actor, "manage_risk"):
@@ -288,14 +300,19 @@ def add_item(
         raise DomainError(N_("Choose the side that owns the item."))
     if not text.strip():
         raise DomainError(N_("Describe the measure."))
-    if due_on is None or due_on < today:
-        raise DomainError(N_("The due date must be today or later."))
+    if problems := rules.item_day_problems(due_on, done_on, evidence, risk_case.case.received_on, today):
+        raise DomainError(problems[0])
     if owner is None or owner.id not in {m.user_id for m in risk_case.members if m.side == side}:
         raise DomainError(N_("The owner must be a member of that side of the task force."))
     item = ActionItem(text=text.strip(), side=side, owner_id=owner.id, due_on=due_on)
     risk_case.items.append(item)
     db.session.flush()
     audit.record("risk_case", risk_case.id, "item_added", actor, [("item", None, item.text)], comment=str(due_on))
+    if done_on is not None:
+        item.done_on, item.evidence = done_on, evidence.strip()
+        audit.record("risk_case", risk_case.id, "item_done", actor, [("item", None, item.text)], comment=item.evidence)
+        db.session.flush()
+        return item
     from casetrack.notifications.services import notify
 
     notify(
@@ -318,8 +335,10 @@ def complete_item(item: ActionItem, actor, *, done_on: date | None, evidence: st
         raise DomainError(N_("Action items are completed while the task force is at work."))
     if item.done_on is not None:
         raise DomainError(N_("This item is already done."))
-    if done_on is None or done_on > today:
+    if done_on is None:
         raise DomainError(N_("Give the date it was done; it cannot be in the future."))
+    if problems := dates.happened_problems(done_on, today):
+        raise DomainError(problems[0])
     if not evidence.strip():
         raise DomainError(N_("Describe the evidence that it was done."))
     item.done_on, item.evidence = done_on, evidence.strip()

@@ -202,6 +202,8 @@ def add_item(risk_case_id: int):
             owner=_user(form.owner_id.data),
             due_on=form.due_on.data,
             today=local_today(),
+            done_on=form.done_on.data,
+            evidence=form.done_evidence.data or "",
         ),
     )
 

@@ -1,17 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from casetrack.forms import Form
 from casetrack.workdays.rules import FIRST_YEAR, LAST_YEAR, MAX_NOTE
 
 #: Room for a notice's lines with long names; parse_schedule bounds the number of lines.
 MAX_SCHEDULE_TEXT = 20_000
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(Form):
     day = DateField(_l("Day"), validators=[DataRequired()])
     is_workday = SelectField(
         _l("This day is"), choices=[("0", _l("a day off (holiday)")), ("1", _l("a working day (调休)"))]
@@ -21,11 +21,11 @@ class OverrideForm(FlaskForm):
     overwrite = HiddenField(default="")
 
 
-class DeleteOverrideForm(FlaskForm):
+class DeleteOverrideForm(Form):
     day = DateField(validators=[DataRequired()])
 
 
-class ScheduleForm(FlaskForm):
+class ScheduleForm(Form):
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)])
     text = TextAreaField(_l("Schedule"), validators=[Optional(), Length(max=MAX_SCHEDULE_TEXT)])
     file = FileField(
@@ -37,7 +37,7 @@ class ScheduleForm(FlaskForm):
     source = StringField(_l("Checked against (notice number)"), validators=[Length(max=200)])
 
 
-class ConfirmScheduleForm(FlaskForm):
+class ConfirmScheduleForm(Form):
     """The previewed schedule, carried back to be checked again and entered."""
 
     year = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(FIRST_YEAR, LAST_YEAR)])
@@ -49,5 +49,5 @@ class ConfirmScheduleForm(FlaskForm):
     overwrite = BooleanField(_l("Overwrite the days already entered"))
 
 
-class CompleteYearForm(FlaskForm):
+class CompleteYearForm(Form):
     source = StringField(_l("Checked against (notice number)"), validators=[Length(max=200)])
