@@ -125,6 +125,7 @@ def show(risk_case_id: int):
         "risk/detail.html",
         risk_case=risk_case,
         score=score,
+        flags=queries.flags_of(risk_case.case_id),
         today=today,
         actions=rules.allowed_actions(risk_case.state, current_user, risk_case.case.respondent_unit_id),
         confirm_form=confirm_form,

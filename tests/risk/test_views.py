@@ -1,12 +1,13 @@
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import lxml.html
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from casetrack.clock import local_today
+from casetrack.clock import MINUTE_FORMAT, local_text, local_today
 from casetrack.extensions import db
 from casetrack.risk import services
 from casetrack.risk.models import ActionItem, RiskCase, RiskSettings
@@ -162,3 +163,46 @@ def test_a_refused_step_names_the_risk_cases_state_in_the_readers_language(flagg
     text = response.get_data(as_text=True)
     assert "处于“专班办理中”状态的风险案件不能执行此操作。" in text
     assert "Task force at work" not in text
+
+
+def flags_shown(page: str) -> str:
+    return lxml.html.fromstring(page).get_element_by_id("risk-flags").text_content()
+
+
+def test_the_risk_case_says_who_flagged_it_by_hand_why_and_when_in_the_districts_time(
+    flagged, login_as, factories, frozen_clock
+):
+    # Late evening in UTC is the next morning in the district: the page must show the district's day and hour.
+    instant = datetime(2026, 12, 1, 17, 30, tzinfo=UTC)
+    frozen_clock(instant)
+    clerk = factories.user(role="mediator", display_name="调解中心李调解")
+    case = factories.case(number="风险2号", respondent_unit=flagged["unit"], received_on=TODAY - timedelta(days=3))
+    services.flag_case(case, "hand", "申请人多次信访，媒体已关注", clerk, TODAY)
+    services.flag_case(case, "evidence_gap", "征收补偿协议未附送达回证", flagged["legal"], TODAY)
+    db.session.commit()
+    entry = db.session.scalar(select(RiskCase).where(RiskCase.case_id == case.id))
+
+    page = login_as(flagged["liaison"]).get(f"/risk/{entry.id}").get_data(as_text=True)
+    shown = flags_shown(page)
+    hand, gap = shown.index("人工纳入风险库"), shown.index("证据缺失")
+    assert hand < gap  # why it is in the queue comes first
+    assert "申请人多次信访，媒体已关注" in shown[hand:gap] and "调解中心李调解" in shown[hand:gap]
+    assert local_text(instant) in shown[hand:gap] and instant.strftime(MINUTE_FORMAT) not in shown
+    assert "征收补偿协议未附送达回证" in shown[gap:] and flagged["legal"].label in shown[gap:]
+    # The score's own reasons are there too: the evidence gap's points under its rule's name.
+    weight = services.current_settings().weights["evidence_gap"]
+    contributions = lxml.html.fromstring(page).find_class("contributions")[0].text_content()
+    assert "证据缺失" in contributions and str(weight) in contributions
+
+
+def test_flagging_again_shows_the_new_reason_its_author_and_time(flagged, login_as, factories, frozen_clock):
+    first, later = datetime(2026, 3, 2, 2, 0, tzinfo=UTC), datetime(2026, 3, 9, 6, 45, tzinfo=UTC)
+    frozen_clock(first)
+    case = flagged["case"]
+    services.flag_case(case, "media_attention", "本地论坛转发", flagged["clerk"], TODAY)
+    frozen_clock(later)
+    services.flag_case(case, "media_attention", "省级媒体报道", flagged["legal"], TODAY)
+    db.session.commit()
+    shown = flags_shown(login_as(flagged["legal"]).get(f"/risk/{flagged['entry'].id}").get_data(as_text=True))
+    assert "省级媒体报道" in shown and local_text(later) in shown
+    assert "本地论坛转发" not in shown and local_text(first) not in shown
