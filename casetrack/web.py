@@ -106,6 +106,12 @@ def parse_int_arg(name: str, default: int, minimum: int = 1, maximum: int | None
     return min(value, maximum) if maximum else value
 
 
+def parse_year_arg(years: list[int], name: str = "year") -> int:
+    """The year a year menu sent: one of ``years`` (stats.queries.years_with_data, latest first), else the first."""
+    year = parse_id(request.args.get(name, ""))
+    return year if year in years else years[0]
+
+
 def format_yuan(amount_fen: int | None) -> str:
     """12345678 fen → "123,456.78"; amounts are kept in fen (cases.kinds)."""
     return "" if amount_fen is None else f"{amount_fen / 100:,.2f}"
