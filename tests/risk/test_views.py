@@ -206,3 +206,51 @@ def test_flagging_again_shows_the_new_reason_its_author_and_time(flagged, login_
     shown = flags_shown(login_as(flagged["legal"]).get(f"/risk/{flagged['entry'].id}").get_data(as_text=True))
     assert "省级媒体报道" in shown and local_text(later) in shown
     assert "本地论坛转发" not in shown and local_text(first) not in shown
+
+
+def said(client, response) -> list[str]:
+    """The success messages of the page a step sent the browser back to."""
+    assert response.status_code == 302, response.status_code
+    page = client.get(response.headers["Location"], headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    return [element.text_content() for element in lxml.html.fromstring(page).find_class("flash info")]
+
+
+def test_each_step_of_the_workflow_says_what_was_done_to_which_case(flagged, login_as, factories):
+    entry, number = flagged["entry"], flagged["case"].number
+    legal, liaison, clerk = login_as(flagged["legal"]), login_as(flagged["liaison"]), login_as(flagged["clerk"])
+
+    def step(client, action, **data):
+        page = client.get(f"/risk/{entry.id}").get_data(as_text=True)
+        return said(client, client.post(f"/risk/{entry.id}/{action}", data={"version": version_of(page), **data}))
+
+    ids = {"legal_lead_id": flagged["legal"].id, "unit_lead_id": flagged["liaison"].id}
+    assert step(legal, "confirm", **ids) == [f"已确认风险并组建双专班：案件 {number}。"]
+    due = TODAY + timedelta(days=7)
+    response = legal.post(
+        f"/risk/{entry.id}/items",
+        data={"text": "补充证据", "side": "unit", "owner_id": flagged["liaison"].id, "due_on": due.isoformat()},
+    )
+    assert said(legal, response) == [f"已添加措施：案件 {number}，期限 {due.isoformat()}。"]
+    item = db.session.scalar(select(ActionItem).where(ActionItem.risk_case_id == entry.id))
+    response = liaison.post(f"/risk/items/{item.id}/done", data={"done_on": TODAY.isoformat(), "evidence": "已补"})
+    assert said(liaison, response) == [f"措施已完成：案件 {number}。"]
+    assert step(liaison, "request_cross_off", resolution="won") == [f"已申请销号：案件 {number}。"]
+    assert step(legal, "send_back", comment="证据不全") == [f"已退回专班：案件 {number}。"]
+    assert step(liaison, "request_cross_off", resolution="won") == [f"已申请销号：案件 {number}。"]
+    assert step(legal, "approve") == [f"已销号：案件 {number}。"]
+
+    other = factories.case(number="风险3号", respondent_unit=flagged["unit"], received_on=TODAY)
+    db.session.commit()
+    response = clerk.post(f"/risk/flag/{other.id}", data={"flag": "hand", "reason": "多次信访"})
+    assert said(clerk, response) == ["已标记案件 风险3号（人工纳入风险库），风险分已更新。"]
+    entry, number = db.session.scalar(select(RiskCase).where(RiskCase.case_id == other.id)), "风险3号"
+    assert step(legal, "dismiss", comment="风险可控") == [f"已不予纳入：案件 {number}。"]
+    assert step(legal, "reopen", comment="出现新情况") == [f"已重新办理，待审核：案件 {number}。"]
+
+
+def test_a_refused_step_says_why_and_claims_nothing_was_done(flagged, login_as):
+    legal = login_as(flagged["legal"])
+    entry = flagged["entry"]
+    page = legal.get(f"/risk/{entry.id}").get_data(as_text=True)
+    response = legal.post(f"/risk/{entry.id}/dismiss", data={"version": version_of(page), "comment": " "})
+    assert said(legal, response) == []
