@@ -112,11 +112,6 @@ def parse_year_arg(years: list[int], name: str = "year") -> int:
     return year if year in years else years[0]
 
 
-def format_yuan(amount_fen: int | None) -> str:
-    """12345678 fen → "123,456.78"; amounts are kept in fen (cases.kinds)."""
-    return "" if amount_fen is None else f"{amount_fen / 100:,.2f}"
-
-
 def xlsx_download(write, name: str):
     """Send a workbook made by ``write(file)`` as today's ``name-YYYY-MM-DD.xlsx``."""
     buffer = io.BytesIO()
@@ -171,7 +166,7 @@ def register_template_globals(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         label=label,
-        yuan=format_yuan,
+        yuan=case_kinds.format_yuan,
         audit_field=history.field_label,
         audit_value=history.value_text,
         audit_action=history.action_label,
