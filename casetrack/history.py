@@ -80,7 +80,7 @@ def value_text(entry, value: str | None) -> str:
     if entry.field and entry.field.endswith("_fen") and entry.field in case_kinds.ALL_OWN_FIELDS:
         digits = value.removeprefix("-")
         if digits.isascii() and digits.isdigit():
-            return f"{int(value) / 100:,.2f}"
+            return case_kinds.format_yuan(int(value))
     return value
 
 

@@ -106,9 +106,10 @@ def parse_int_arg(name: str, default: int, minimum: int = 1, maximum: int | None
     return min(value, maximum) if maximum else value
 
 
-def format_yuan(amount_fen: int | None) -> str:
-    """12345678 fen → "123,456.78"; amounts are kept in fen (cases.kinds)."""
-    return "" if amount_fen is None else f"{amount_fen / 100:,.2f}"
+def parse_year_arg(years: list[int], name: str = "year") -> int:
+    """The year a year menu sent: one of ``years`` (stats.queries.years_with_data, latest first), else the first."""
+    year = parse_id(request.args.get(name, ""))
+    return year if year in years else years[0]
 
 
 def xlsx_download(write, name: str):
@@ -165,7 +166,7 @@ def register_template_globals(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         label=label,
-        yuan=format_yuan,
+        yuan=case_kinds.format_yuan,
         audit_field=history.field_label,
         audit_value=history.value_text,
         audit_action=history.action_label,

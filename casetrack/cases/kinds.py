@@ -314,6 +314,15 @@ def yuan(amount_fen: int | None) -> float | None:
     return None if amount_fen is None else amount_fen / 100
 
 
+def format_yuan(amount_fen: int | None) -> str:
+    """12345678 fen → "123,456.78", as pages and the case history show an amount; "" for none. Whole numbers only,
+    so no amount is ever rounded through a float."""
+    if amount_fen is None:
+        return ""
+    whole, cents = divmod(abs(amount_fen), 100)
+    return f"{'-' if amount_fen < 0 else ''}{whole:,}.{cents:02d}"
+
+
 def fen(amount_yuan: Decimal | float | str | None) -> int | None:
     """Yuan as entered (a form, a ledger cell) → fen, half-up to the fen."""
     if amount_yuan in (None, ""):

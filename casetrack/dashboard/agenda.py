@@ -26,7 +26,8 @@ class Agenda:
     hearings: list[Hearing]
     hearings_total: int
     until: date
-    #: None: the reader may not read the reports. 0: none is built yet.
+    #: The latest year whose Word report is kept (the card links that file). None: the reader may not read the
+    #: reports. 0: none is built yet.
     report_year: int | None
 
 
@@ -38,5 +39,5 @@ def agenda(actor, today: date) -> Agenda:
         hearings=hearings,
         hearings_total=total,
         until=until,
-        report_year=(latest_stored_year() or 0) if can(actor, "read_reports") else None,
+        report_year=(latest_stored_year("docx") or 0) if can(actor, "read_reports") else None,
     )

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from casetrack.dashboard.rules import FIRST_YEAR
 from casetrack.i18n import N_
 
 
@@ -28,10 +27,16 @@ class DashboardFilters:
 
 
 def read_filters(
-    args: Mapping[str, str], today: date, unit_ids: Collection[int], own_unit_id: int | None = None
+    args: Mapping[str, str],
+    today: date,
+    unit_ids: Collection[int],
+    own_unit_id: int | None = None,
+    years: Sequence[int] = (),
 ) -> DashboardFilters:
-    """Parse ``year`` and ``unit``. ``own_unit_id`` pins the unit (a liaison sees only its own)."""
+    """Parse ``year`` and ``unit``. ``own_unit_id`` pins the unit (a liaison sees only its own). ``years``: the years
+    the menu offers (stats.queries.years_with_data); the running year is always one."""
     filters = DashboardFilters(year=today.year)
+    first = min((*years, today.year))
     raw_year = (args.get("year") or "").strip()
     if raw_year:
         year = _whole_number(raw_year)
@@ -39,11 +44,11 @@ def read_filters(
             filters.problems.append(
                 (N_("“%(value)s” is not a year; showing %(year)s."), {"value": raw_year[:20], "year": today.year})
             )
-        elif not FIRST_YEAR <= year <= today.year:
+        elif not first <= year <= today.year:
             filters.problems.append(
                 (
                     N_("There are figures from %(first)s to %(last)s only; showing %(year)s."),
-                    {"first": FIRST_YEAR, "last": today.year, "year": today.year},
+                    {"first": first, "last": today.year, "year": today.year},
                 )
             )
         else:

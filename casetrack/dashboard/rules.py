@@ -6,9 +6,6 @@ from datetime import date
 
 from casetrack.stats import rules as stats_rules
 
-#: The first year the year filter offers; older ledgers were never imported.
-FIRST_YEAR = 2000
-
 
 def compared_days(year: int, today: date) -> tuple[date, date, date, date, int]:
     """(start, end, previous start, previous end, months in the trend) for a year on the dashboard.

@@ -12,14 +12,14 @@ from casetrack.clock import local_today
 from casetrack.dashboard import panels, queries
 from casetrack.dashboard.agenda import agenda
 from casetrack.dashboard.forms import read_filters
-from casetrack.dashboard.rules import FIRST_YEAR
 from casetrack.ledger.workbook import write_workbook
+from casetrack.stats.queries import years_with_data
 from casetrack.web import xlsx_download
 
 bp = Blueprint("dashboard", __name__)
 
 
-def _filters_and_units(today):
+def _filters_and_units(today, years):
     """The filters of this request, each refused value flashed; a liaison's unit is always its own."""
     units = all_units()
     own_unit_id = None
@@ -27,7 +27,7 @@ def _filters_and_units(today):
         if current_user.unit_id is None:
             abort(403)  # a liaison without a unit must not fall back to the district's figures
         own_unit_id = current_user.unit_id
-    filters = read_filters(request.args, today, {unit.id for unit in units}, own_unit_id)
+    filters = read_filters(request.args, today, {unit.id for unit in units}, own_unit_id, years)
     for msgid, params in filters.problems:
         flash(gettext(msgid, **params), "error")
     return filters, units
@@ -43,14 +43,15 @@ def _unit_name(filters, units) -> str:
 @login_required
 def index():
     today = local_today()
-    filters, units = _filters_and_units(today)
+    years = years_with_data(today)
+    filters, units = _filters_and_units(today, years)
     data = queries.gather(filters.year, filters.unit_id, today)
     return render_template(
         "dashboard/index.html",
         filters=filters,
         units=[] if filters.unit_fixed else units,
         unit_name=_unit_name(filters, units),
-        years=range(today.year, FIRST_YEAR - 1, -1),
+        years=years,
         data=data,
         cards=panels.cards(data),
         charts=panels.charts(data),
@@ -65,7 +66,7 @@ def index():
 def export():
     """What the dashboard shows for these filters, one sheet per panel."""
     today = local_today()
-    filters, units = _filters_and_units(today)
+    filters, units = _filters_and_units(today, years_with_data(today))
     if filters.problems:
         return redirect(url_for("dashboard.index", **filters.as_query_args()))
     data = queries.gather(filters.year, filters.unit_id, today)

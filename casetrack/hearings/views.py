@@ -17,7 +17,7 @@ from casetrack.params import parse_id
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
 from casetrack.unit_of_work import attempt, attempted
-from casetrack.web import parse_date_arg, parse_int_arg, posted_form, safe_next
+from casetrack.web import parse_date_arg, parse_int_arg, parse_year_arg, posted_form, safe_next
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
 #: Hearings listed in one calendar cell; the rest are counted, with a link to narrow down.
@@ -73,7 +73,8 @@ def calendar():
 @login_required
 def appearance():
     today = local_today()
-    year = parse_int_arg("year", today.year, minimum=2000, maximum=today.year + 1)
+    years = figures.years_with_data(today)
+    year = parse_year_arg(years)
     month = parse_int_arg("month", 0, minimum=0, maximum=12)
     period = figures.Period.month(year, month) if month else figures.Period.year(year)
     unit_id = None if can(current_user, "see_all_units") else current_user.unit_id
@@ -91,6 +92,7 @@ def appearance():
     return render_template(
         "hearings/appearance.html",
         year=year,
+        years=years,
         month=month,
         district=district,
         rows=rows,

@@ -20,7 +20,15 @@ from casetrack.params import parse_id
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
 from casetrack.unit_of_work import attempt, attempted
-from casetrack.web import label, parse_int_arg, permission_required, posted_form, read_date_filters, xlsx_download
+from casetrack.web import (
+    label,
+    parse_int_arg,
+    parse_year_arg,
+    permission_required,
+    posted_form,
+    read_date_filters,
+    xlsx_download,
+)
 
 bp = Blueprint("mediation", __name__, url_prefix="/mediations")
 
@@ -58,7 +66,8 @@ def index():
         flash(problem, "error")
     today = local_today()
     page = queries.page_of_mediations(current_user, filters, today)
-    year = parse_int_arg("year", today.year, minimum=2000, maximum=today.year + 1)
+    years = figures.years_with_data(today)
+    year = parse_year_arg(years)
     month = parse_int_arg("month", 0, minimum=0, maximum=12)
     period = figures.Period.month(year, month) if month else figures.Period.year(year)
     unit_id = None if can(current_user, "see_all_units") else current_user.unit_id
@@ -70,6 +79,7 @@ def index():
         filters=filters,
         today=today,
         year=year,
+        years=years,
         counts=counts,
         success_rate=rate_pct(counts["mediation_succeeded"], counts["mediation_concluded"]),
         units=all_units() if can(current_user, "see_all_units") else [],

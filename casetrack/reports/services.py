@@ -98,9 +98,12 @@ def stored_report(year: int, fmt: str) -> StoredReport | None:
     return db.session.scalar(select(StoredReport).where(StoredReport.year == year, StoredReport.format == fmt))
 
 
-def latest_stored_year() -> int | None:
-    """The most recent year whose report is kept for download."""
-    return db.session.scalar(select(func.max(StoredReport.year)))
+def latest_stored_year(fmt: str | None = None) -> int | None:
+    """The most recent year whose report is kept for download (in ``fmt``, for a page linking that file)."""
+    stmt = select(func.max(StoredReport.year))
+    if fmt is not None:
+        stmt = stmt.where(StoredReport.format == fmt)
+    return db.session.scalar(stmt)
 
 
 def stored_reports() -> list[StoredReport]:

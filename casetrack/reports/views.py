@@ -10,6 +10,7 @@ from casetrack.clock import local_today
 from casetrack.locks import JobAlreadyRunning, job_lock
 from casetrack.reports import services
 from casetrack.reports.forms import BuildReportForm
+from casetrack.stats.queries import years_with_data
 from casetrack.web import permission_required
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -20,8 +21,11 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 @bp.route("/")
 @permission_required("read_reports")
 def index():
-    form = BuildReportForm(year=local_today().year - 1)
-    return render_template("reports/index.html", reports=services.stored_reports(), form=form)
+    today = local_today()
+    years = years_with_data(today)
+    # January's job builds last year's report; building it again is what a person usually wants.
+    form = BuildReportForm(year=today.year - 1 if today.year - 1 in years else years[0])
+    return render_template("reports/index.html", reports=services.stored_reports(), form=form, years=years)
 
 
 @bp.route("/build", methods=["POST"])

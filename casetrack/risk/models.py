@@ -49,9 +49,13 @@ class RiskFlag(db.Model):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     #: procedural_defect | evidence_gap | media_attention | hand
     flag: Mapped[str] = mapped_column(String(24))
+    #: Why, in the words of whoever set it last; shown on the risk case.
     reason: Mapped[str] = mapped_column(Text, default="")
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: When it was last set: flagging again replaces the reason, and the page says whose reason it is and since when.
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    set_by = relationship("User", lazy="joined")
 
 
 class RiskCase(db.Model):

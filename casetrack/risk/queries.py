@@ -14,7 +14,7 @@ from casetrack.cases.models import Case
 from casetrack.cases.queries import Page, scoped
 from casetrack.extensions import db
 from casetrack.risk import rules
-from casetrack.risk.models import ActionItem, RiskCase, RiskScore
+from casetrack.risk.models import ActionItem, RiskCase, RiskFlag, RiskScore
 
 
 def get_visible_risk_case(actor, risk_case_id: int) -> RiskCase:
@@ -28,6 +28,17 @@ def risk_case_of(case_id: int) -> RiskCase | None:
 
 def score_of(case_id: int) -> RiskScore | None:
     return db.session.get(RiskScore, case_id)
+
+
+def flags_of(case_id: int) -> list[RiskFlag]:
+    """The staff flags on a case with who set them, the hand flag (why it is in the queue) first."""
+    return list(
+        db.session.scalars(
+            select(RiskFlag)
+            .where(RiskFlag.case_id == case_id)
+            .order_by((RiskFlag.flag != "hand"), RiskFlag.set_at, RiskFlag.id)
+        )
+    )
 
 
 @dataclass

@@ -153,6 +153,19 @@ ACTIONS = {
     "send_back": N_("Send back"),
     "reopen": N_("Reopen"),
 }
+#: What the page says once a step is done, naming the case: a task force working several cases at once must see
+#: which one the step went to. The workflow's actions, then the steps on action items and flags.
+DONE = {
+    "confirm": N_("Risk confirmed and the task force formed: case %(number)s."),
+    "dismiss": N_("Not taken into the task force: case %(number)s."),
+    "request_cross_off": N_("Cross-off requested: case %(number)s."),
+    "approve": N_("Crossed off: case %(number)s."),
+    "send_back": N_("Sent back to the task force: case %(number)s."),
+    "reopen": N_("Back under review: case %(number)s."),
+    "item_added": N_("Measure added: case %(number)s, due %(due)s."),
+    "item_done": N_("Measure done: case %(number)s."),
+    "flagged": N_("Case %(number)s flagged (%(flag)s); its risk score is updated."),
+}
 #: The capability (accounts.permissions) each action needs: the legal bureau decides; both task-force sides may
 #: ask for the cross-off.
 ACTION_CAPABILITIES = {

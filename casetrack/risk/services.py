@@ -16,6 +16,7 @@ from casetrack.audit import services as audit
 from casetrack.bulk import among, insert_rows
 from casetrack.cases import rules as case_rules
 from casetrack.cases.models import Case
+from casetrack.clock import utc_now
 from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -191,7 +192,7 @@ def flag_case(case: Case, flag: str, reason: str, actor, today: date) -> RiskFla
     if row is None:
         row = RiskFlag(case_id=case.id, flag=flag)
         db.session.add(row)
-    row.reason, row.set_by_id = reason.strip(), actor.id if actor else None
+    row.reason, row.set_by_id, row.set_at = reason.strip(), actor.id if actor else None, utc_now()
     db.session.flush()
     audit.record("case", case.id, "risk_flagged", actor, [("risk_flag", None, flag)], comment=reason.strip())
     rescore(today, [case.id])

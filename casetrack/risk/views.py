@@ -12,6 +12,7 @@ from casetrack.cases.queries import get_visible_case
 from casetrack.clock import local_today
 from casetrack.errors import DomainError
 from casetrack.extensions import db
+from casetrack.i18n import translate
 from casetrack.ledger.workbook import write_workbook
 from casetrack.params import parse_id
 from casetrack.risk import queries, rules, services
@@ -125,6 +126,7 @@ def show(risk_case_id: int):
         "risk/detail.html",
         risk_case=risk_case,
         score=score,
+        flags=queries.flags_of(risk_case.case_id),
         today=today,
         actions=rules.allowed_actions(risk_case.state, current_user, risk_case.case.respondent_unit_id),
         confirm_form=confirm_form,
@@ -141,9 +143,10 @@ def _user(user_id: int | None) -> User | None:
     return db.session.get(User, user_id) if user_id else None
 
 
-def _act(risk_case_id: int, work):
-    attempt(work, gettext("Saved."))
-    return redirect(url_for("risk.show", risk_case_id=risk_case_id))
+def _act(risk_case, done: str, work, **params):
+    """Run a step of the workflow; once it is done, say which (risk.rules.DONE) and on which case."""
+    attempt(work, translate(rules.DONE[done], {"number": risk_case.case.number, **params}))
+    return redirect(url_for("risk.show", risk_case_id=risk_case.id))
 
 
 @bp.route("/<int:risk_case_id>/<action>", methods=["POST"])
@@ -157,7 +160,8 @@ def transition(risk_case_id: int, action: str):
         form.validate_on_submit() or abort(400)
 
         return _act(
-            risk_case_id,
+            risk_case,
+            "confirm",
             lambda: services.confirm(
                 risk_case,
                 current_user,
@@ -180,7 +184,7 @@ def transition(risk_case_id: int, action: str):
         "approve": lambda: services.approve(risk_case, current_user, local_today(), version),
         "send_back": lambda: services.send_back(risk_case, current_user, comment, version),
     }
-    return _act(risk_case_id, steps[action])
+    return _act(risk_case, action, steps[action])
 
 
 @bp.route("/<int:risk_case_id>/items", methods=["POST"])
@@ -193,7 +197,8 @@ def add_item(risk_case_id: int):
         url_for("risk.show", risk_case_id=risk_case_id),
     )
     return _act(
-        risk_case_id,
+        risk_case,
+        "item_added",
         lambda: services.add_item(
             risk_case,
             current_user,
@@ -205,6 +210,7 @@ def add_item(risk_case_id: int):
             done_on=form.done_on.data,
             evidence=form.done_evidence.data or "",
         ),
+        due=form.due_on.data.isoformat() if form.due_on.data else "",
     )
 
 
@@ -219,7 +225,8 @@ def complete_item(item_id: int):
         url_for("risk.show", risk_case_id=item.risk_case_id),
     )
     return _act(
-        item.risk_case_id,
+        item.risk_case,
+        "item_done",
         lambda: services.complete_item(
             item, current_user, done_on=form.done_on.data, evidence=form.evidence.data, today=local_today()
         ),
@@ -234,7 +241,7 @@ def flag(case_id: int):
     form = posted_form(FlagForm, gettext("Give a reason; it is kept in the case history."), back)
     attempt(
         lambda: services.flag_case(case, form.flag.data, form.reason.data, current_user, local_today()),
-        gettext("Case flagged; its risk score is updated."),
+        translate(rules.DONE["flagged"], {"number": case.number, "flag": rules.FLAGS.get(form.flag.data, "")}),
     )
     return redirect(back)
 

@@ -271,3 +271,28 @@ def trend_to(year: int, through: date, unit_id: int | None = None) -> list[dict]
 _ZERO_CASES = dict.fromkeys((*_RECEIVED_KEYS, *_CONCLUDED_KEYS), 0)
 _ZERO_APPEARANCE = {"appearance_required": 0, "appearance_appeared": 0}
 _ZERO_MEDIATION = {"mediation_concluded": 0, "mediation_succeeded": 0}
+
+
+def years_with_data(today: date | None = None) -> list[int]:
+    """The years a year menu offers, latest first: from the first year a case was received, a hearing held or a
+    mediation received, to the running year, which is always offered (an empty database offers it alone). A year
+    after it has no figures yet, whatever is dated in it (a hearing set for next January); nothing is concluded
+    before it was received (cases.rules), so the concluded dates begin no earlier year.
+
+    One statement of three MIN()s, each the first entry of an index on its date (ix_cases_received,
+    ix_hearings_held_case, ix_mediations_received): as fast at a million cases as at ten, where a DISTINCT over the
+    years would read every row."""
+    from casetrack.hearings.models import Hearing
+    from casetrack.mediation.models import Mediation
+
+    this_year = (today or local_today()).year
+    firsts = db.session.execute(
+        select(
+            *(
+                select(func.min(column)).scalar_subquery()
+                for column in (Case.received_on, Hearing.held_on, Mediation.received_on)
+            )
+        )
+    ).one()
+    first = min((day.year for day in firsts if day is not None), default=this_year)
+    return list(range(this_year, min(first, this_year) - 1, -1))

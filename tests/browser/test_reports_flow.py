@@ -16,7 +16,7 @@ from tests.browser.helpers import login, logout
 pytestmark = pytest.mark.browser
 
 
-def test_legal_builds_the_report_and_a_leader_downloads_the_word_file(page, in_app, factories):
+def test_legal_builds_the_report_and_a_leader_downloads_the_word_file(page, in_app, factories, today):
     with in_app():
         unit = factories.unit(name="区市场监管局")
         factories.case(
@@ -29,7 +29,11 @@ def test_legal_builds_the_report_and_a_leader_downloads_the_word_file(page, in_a
     login(page, legal)
     page.locator("nav.mainnav a[href='/reports/']").click()
     expect(page.locator("p.empty")).to_contain_text("尚未生成任何报告")
-    page.fill("#build-report input[name=year]", "2020")
+    # The menu offers the years there is data for: from the case's 2020 to this year, not every year since 2000.
+    expect(page.locator("#build-report select[name=year] option")).to_have_text(
+        [str(year) for year in range(today.year, 2019, -1)]
+    )
+    page.select_option("#build-report select[name=year]", "2020")
     with page.expect_navigation():
         page.locator("#build-report button[type=submit]").click()
     expect(page.locator(".flash.info")).to_contain_text("2020年度报告已生成")

@@ -1,5 +1,6 @@
-"""High-risk cases (高败诉风险案件) in a real browser: a hand flag, review, the double task force, action items on
-both sides, the cross-off request and its approval, and the exported ledger."""
+"""High-risk cases (高败诉风险案件) in a real browser: a hand flag and its reason, review, the double task force,
+action items on both sides, the cross-off request and its approval — each step saying what it did to which case —
+and the exported ledger."""
 
 from __future__ import annotations
 
@@ -25,8 +26,8 @@ def risk_numbers_listed(page) -> list[str]:
     return [text.strip() for text in page.locator("table.risk-cases tbody tr td:first-child a").all_inner_texts()]
 
 
-def complete_item(page, measure: str, done_on, evidence: str) -> None:
-    """Fill and send the .complete-item form in the items-table row of the measure."""
+def complete_item(page, number: str, measure: str, done_on, evidence: str) -> None:
+    """Fill and send the .complete-item form in the items-table row of the measure of case ``number``."""
     row = page.locator("table.items tbody tr[data-item]", has_text=measure)
     form = row.locator("form.complete-item")
     expect(form).to_have_count(1)
@@ -34,7 +35,7 @@ def complete_item(page, measure: str, done_on, evidence: str) -> None:
     form.locator("input[name=evidence]").fill(evidence)
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
-    expect(page.locator(".flash.info")).to_contain_text("已保存")
+    expect(page.locator(".flash.info")).to_have_text(f"措施已完成：案件 {number}。")
     expect(row.locator("form.complete-item")).to_have_count(0)
     expect(row).to_contain_text(done_on.isoformat())
     expect(row).to_contain_text(evidence)
@@ -61,7 +62,7 @@ def test_flagged_case_is_crossed_off_by_the_double_task_force_and_exported(
         )
         assert case.status == "received"
         legal_name, legal_id, legal_label = legal.username, legal.id, legal.label
-        mediator_name = mediator.username
+        mediator_name, mediator_label = mediator.username, mediator.label
         liaison_name, liaison_id, liaison_label = liaison.username, liaison.id, liaison.label
         case_id = case.id
 
@@ -77,7 +78,7 @@ def test_flagged_case_is_crossed_off_by_the_double_task_force_and_exported(
     flag_form.locator("input[name=reason]").fill("申请人多次信访，媒体已关注")
     submit(page, "#flag-form")
     expect(page).to_have_url(re.compile(rf"/cases/{case_id}$"))
-    expect(page.locator(".flash.info")).to_contain_text("已标记该案件，风险分已更新。")
+    expect(page.locator(".flash.info")).to_have_text(f"已标记案件 {number}（人工纳入风险库），风险分已更新。")
     risk_link = risk_panel.locator("a[href^='/risk/']")
     expect(risk_link).to_have_text("风险案件: 待审核")
     risk_path = risk_link.get_attribute("href")
@@ -98,6 +99,11 @@ def test_flagged_case_is_crossed_off_by_the_double_task_force_and_exported(
     risk_url = page.url
     state = page.locator("#risk-state")
     expect(state).to_have_text("待审核")
+    # Why it is here: the mediator's reason, with who gave it.
+    flag = page.locator("#risk-flags li[data-flag=hand]")
+    expect(flag).to_contain_text("人工纳入风险库")
+    expect(flag).to_contain_text("申请人多次信访，媒体已关注")
+    expect(flag).to_contain_text(mediator_label)
 
     confirm = page.locator("#confirm-form")
     confirm.locator("select[name=legal_lead_id]").select_option(str(legal_id))
@@ -105,7 +111,7 @@ def test_flagged_case_is_crossed_off_by_the_double_task_force_and_exported(
     expect(confirm.locator("select[name=unit_lead_id] option:checked")).to_have_text(liaison_label)
     submit(page, "#confirm-form")
     assert page.url == risk_url
-    expect(page.locator(".flash.info")).to_contain_text("已保存")
+    expect(page.locator(".flash.info")).to_have_text(f"已确认风险并组建双专班：案件 {number}。")
     expect(state).to_have_text("专班办理中")
     task_force = page.locator("ul.task-force")
     expect(task_force).to_contain_text(f"法制专班: {legal_label}")
@@ -119,7 +125,7 @@ def test_flagged_case_is_crossed_off_by_the_double_task_force_and_exported(
         item_form.locator("input[name=due_on]").fill(due.isoformat())
         item_form.locator("textarea[name=text]").fill(measure)
         submit(page, "#item-form")
-        expect(page.locator(".flash.info")).to_contain_text("已保存")
+        expect(page.locator(".flash.info")).to_have_text(f"已添加措施：案件 {number}，期限 {due.isoformat()}。")
 
     items = page.locator("table.items tbody tr[data-item]")
     expect(items).to_have_count(2)
@@ -131,7 +137,7 @@ def test_flagged_case_is_crossed_off_by_the_double_task_force_and_exported(
     expect(unit_row).to_contain_text("单位专班")
     expect(unit_row).to_contain_text(liaison_label)
 
-    complete_item(page, legal_measure, today, "研判会议纪要")
+    complete_item(page, number, legal_measure, today, "研判会议纪要")
     # Not everything is done yet: the legal bureau itself may ask for the cross-off, but it would be refused.
     expect(state).to_have_text("专班办理中")
 
@@ -143,13 +149,13 @@ def test_flagged_case_is_crossed_off_by_the_double_task_force_and_exported(
     expect(state).to_have_text("专班办理中")
     expect(page.locator("#item-form")).to_have_count(0)  # only the legal bureau assigns items
     expect(page.locator("#approve-form")).to_have_count(0)
-    complete_item(page, unit_measure, today, "补充证据清单及提交回执")
+    complete_item(page, number, unit_measure, today, "补充证据清单及提交回执")
 
     request = page.locator("#request_cross_off-form")
     request.locator("select[name=resolution]").select_option("won")
     expect(request.locator("select[name=resolution] option:checked")).to_have_text("胜诉")
     submit(page, "#request_cross_off-form")
-    expect(page.locator(".flash.info")).to_contain_text("已保存")
+    expect(page.locator(".flash.info")).to_have_text(f"已申请销号：案件 {number}。")
     expect(state).to_have_text("已申请销号")
     expect(page.locator("dl.facts")).to_contain_text("胜诉")
     expect(page.locator("#request_cross_off-form")).to_have_count(0)
@@ -163,7 +169,7 @@ def test_flagged_case_is_crossed_off_by_the_double_task_force_and_exported(
     expect(state).to_have_text("已申请销号")
     expect(page.locator("#send_back-form")).to_have_count(1)
     submit(page, "#approve-form")
-    expect(page.locator(".flash.info")).to_contain_text("已保存")
+    expect(page.locator(".flash.info")).to_have_text(f"已销号：案件 {number}。")
     expect(state).to_have_text("已销号")
     expect(page.locator("dl.facts")).to_contain_text(today.isoformat())  # 销号日期
     expect(page.locator("main form.transition")).to_have_count(0)  # nothing more to do

@@ -4,6 +4,7 @@ alone."""
 
 from datetime import date, timedelta
 
+import lxml.html
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
@@ -236,3 +237,34 @@ def test_every_deadline_a_kind_can_produce_has_a_name(app):
         }
         produced = {deadline.code for deadline in rules.compute_deadlines(case, calendar)}
         assert produced and produced <= set(kinds.KINDS[code].deadlines), code
+
+
+@pytest.mark.parametrize(
+    "fen, shown",
+    [
+        (None, ""),
+        (0, "0.00"),
+        (5, "0.05"),
+        (12_345_678, "123,456.78"),
+        (-12_345, "-123.45"),
+        (kinds.AMOUNT_MAX_YUAN * 100 + 99, "10,000,000,000.99"),  # the largest amount, to the fen
+    ],
+)
+def test_an_amount_in_fen_reads_in_yuan_exactly(fen, shown):
+    assert kinds.format_yuan(fen) == shown
+
+
+def test_the_case_page_and_its_history_show_an_amount_alike(login_as, factories):
+    claim = factories.claim(
+        number="富赔〔2026〕7号", received_on=TODAY - timedelta(days=20), amount_claimed_fen=1_000_000
+    )
+    db.session.commit()
+    client = login_as("legal")
+    decision = {"on": TODAY.isoformat(), "outcome": "partly_granted", "amount_granted": "3500.25"}
+    client.post(f"/cases/{claim.id}/conclude", data={**decision, "version": claim.version})
+    page = lxml.html.fromstring(client.get(f"/cases/{claim.id}").get_data(as_text=True))
+    facts = dict(zip(page.xpath("//dl//dt/text()"), page.xpath("//dl//dd"), strict=False))
+    granted = facts["赔偿金额（元）"].text_content()
+    assert granted == kinds.format_yuan(350025)
+    history = [cell.text_content() for cell in page.xpath("//table[contains(@class, 'history')]//td[@class='after']")]
+    assert granted in history

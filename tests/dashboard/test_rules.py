@@ -57,3 +57,10 @@ def test_a_year_that_is_not_offered_falls_back_to_the_running_year(raw):
 def test_an_unknown_unit_falls_back_to_the_district(raw):
     filters = read_filters({"unit": raw}, TODAY, {1, 2})
     assert filters.unit_id is None and len(filters.problems) == 1
+
+
+def test_the_years_offered_bound_the_year_asked_for():
+    offered = list(range(TODAY.year, TODAY.year - 4, -1))
+    assert read_filters({"year": str(offered[-1])}, TODAY, set(), years=offered).year == offered[-1]
+    filters = read_filters({"year": str(offered[-1] - 1)}, TODAY, set(), years=offered)
+    assert filters.year == TODAY.year and filters.problems[0][1]["first"] == offered[-1]

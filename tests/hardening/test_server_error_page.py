@@ -1,7 +1,11 @@
-"""Issue 10, item 7: after a database error the error page is still a page (it reads the signed-in user)."""
+"""Issue 10, item 7: after a database error the error page is still a page (it reads the signed-in user). Issue 11,
+item 8: its way back leads to the case list, whatever page the reader's role lands on."""
 
+import lxml.html
+import pytest
 from sqlalchemy import text
 
+from casetrack.accounts.permissions import DEFAULT_LANDING, LANDING_ENDPOINTS
 from casetrack.extensions import db
 
 
@@ -16,3 +20,18 @@ def test_after_a_database_error_the_error_page_is_still_shown(app, login_as, mon
     response = client.get("/cases")
     assert response.status_code == 500
     assert "系统出现错误，错误已记录。" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "role", sorted(role for role, landing in LANDING_ENDPOINTS.items() if landing != DEFAULT_LANDING)
+)
+def test_the_error_pages_way_back_opens_the_case_list_not_the_landing_page(login_as, role):
+    client = login_as(role)
+    for refused in ("/cases/999999", "/no-such-page"):
+        response = client.get(refused)
+        assert response.status_code == 404
+        back = lxml.html.fromstring(response.get_data(as_text=True)).xpath("//main//a[text()='返回案件列表']/@href")
+        assert len(back) == 1
+        opened = client.get(back[0])
+        assert opened.status_code == 200, f"{back[0]} answered {opened.status_code}"
+        assert lxml.html.fromstring(opened.get_data(as_text=True)).xpath("//main//h1")[0].text_content() == "案件"

@@ -1,12 +1,13 @@
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
+import lxml.html
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from casetrack.clock import local_today
+from casetrack.clock import MINUTE_FORMAT, local_text, local_today
 from casetrack.extensions import db
 from casetrack.risk import services
 from casetrack.risk.models import ActionItem, RiskCase, RiskSettings
@@ -162,3 +163,94 @@ def test_a_refused_step_names_the_risk_cases_state_in_the_readers_language(flagg
     text = response.get_data(as_text=True)
     assert "处于“专班办理中”状态的风险案件不能执行此操作。" in text
     assert "Task force at work" not in text
+
+
+def flags_shown(page: str) -> str:
+    return lxml.html.fromstring(page).get_element_by_id("risk-flags").text_content()
+
+
+def test_the_risk_case_says_who_flagged_it_by_hand_why_and_when_in_the_districts_time(
+    flagged, login_as, factories, frozen_clock
+):
+    # Late evening in UTC is the next morning in the district: the page must show the district's day and hour.
+    instant = datetime(2026, 12, 1, 17, 30, tzinfo=UTC)
+    frozen_clock(instant)
+    clerk = factories.user(role="mediator", display_name="调解中心李调解")
+    case = factories.case(number="风险2号", respondent_unit=flagged["unit"], received_on=TODAY - timedelta(days=3))
+    services.flag_case(case, "hand", "申请人多次信访，媒体已关注", clerk, TODAY)
+    services.flag_case(case, "evidence_gap", "征收补偿协议未附送达回证", flagged["legal"], TODAY)
+    db.session.commit()
+    entry = db.session.scalar(select(RiskCase).where(RiskCase.case_id == case.id))
+
+    page = login_as(flagged["liaison"]).get(f"/risk/{entry.id}").get_data(as_text=True)
+    shown = flags_shown(page)
+    hand, gap = shown.index("人工纳入风险库"), shown.index("证据缺失")
+    assert hand < gap  # why it is in the queue comes first
+    assert "申请人多次信访，媒体已关注" in shown[hand:gap] and "调解中心李调解" in shown[hand:gap]
+    assert local_text(instant) in shown[hand:gap] and instant.strftime(MINUTE_FORMAT) not in shown
+    assert "征收补偿协议未附送达回证" in shown[gap:] and flagged["legal"].label in shown[gap:]
+    # The score's own reasons are there too: the evidence gap's points under its rule's name.
+    weight = services.current_settings().weights["evidence_gap"]
+    contributions = lxml.html.fromstring(page).find_class("contributions")[0].text_content()
+    assert "证据缺失" in contributions and str(weight) in contributions
+
+
+def test_flagging_again_shows_the_new_reason_its_author_and_time(flagged, login_as, factories, frozen_clock):
+    first, later = datetime(2026, 3, 2, 2, 0, tzinfo=UTC), datetime(2026, 3, 9, 6, 45, tzinfo=UTC)
+    frozen_clock(first)
+    case = flagged["case"]
+    services.flag_case(case, "media_attention", "本地论坛转发", flagged["clerk"], TODAY)
+    frozen_clock(later)
+    services.flag_case(case, "media_attention", "省级媒体报道", flagged["legal"], TODAY)
+    db.session.commit()
+    shown = flags_shown(login_as(flagged["legal"]).get(f"/risk/{flagged['entry'].id}").get_data(as_text=True))
+    assert "省级媒体报道" in shown and local_text(later) in shown
+    assert "本地论坛转发" not in shown and local_text(first) not in shown
+
+
+def said(client, response) -> list[str]:
+    """The success messages of the page a step sent the browser back to."""
+    assert response.status_code == 302, response.status_code
+    page = client.get(response.headers["Location"], headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    return [element.text_content() for element in lxml.html.fromstring(page).find_class("flash info")]
+
+
+def test_each_step_of_the_workflow_says_what_was_done_to_which_case(flagged, login_as, factories):
+    entry, number = flagged["entry"], flagged["case"].number
+    legal, liaison, clerk = login_as(flagged["legal"]), login_as(flagged["liaison"]), login_as(flagged["clerk"])
+
+    def step(client, action, **data):
+        page = client.get(f"/risk/{entry.id}").get_data(as_text=True)
+        return said(client, client.post(f"/risk/{entry.id}/{action}", data={"version": version_of(page), **data}))
+
+    ids = {"legal_lead_id": flagged["legal"].id, "unit_lead_id": flagged["liaison"].id}
+    assert step(legal, "confirm", **ids) == [f"已确认风险并组建双专班：案件 {number}。"]
+    due = TODAY + timedelta(days=7)
+    response = legal.post(
+        f"/risk/{entry.id}/items",
+        data={"text": "补充证据", "side": "unit", "owner_id": flagged["liaison"].id, "due_on": due.isoformat()},
+    )
+    assert said(legal, response) == [f"已添加措施：案件 {number}，期限 {due.isoformat()}。"]
+    item = db.session.scalar(select(ActionItem).where(ActionItem.risk_case_id == entry.id))
+    response = liaison.post(f"/risk/items/{item.id}/done", data={"done_on": TODAY.isoformat(), "evidence": "已补"})
+    assert said(liaison, response) == [f"措施已完成：案件 {number}。"]
+    assert step(liaison, "request_cross_off", resolution="won") == [f"已申请销号：案件 {number}。"]
+    assert step(legal, "send_back", comment="证据不全") == [f"已退回专班：案件 {number}。"]
+    assert step(liaison, "request_cross_off", resolution="won") == [f"已申请销号：案件 {number}。"]
+    assert step(legal, "approve") == [f"已销号：案件 {number}。"]
+
+    other = factories.case(number="风险3号", respondent_unit=flagged["unit"], received_on=TODAY)
+    db.session.commit()
+    response = clerk.post(f"/risk/flag/{other.id}", data={"flag": "hand", "reason": "多次信访"})
+    assert said(clerk, response) == ["已标记案件 风险3号（人工纳入风险库），风险分已更新。"]
+    entry, number = db.session.scalar(select(RiskCase).where(RiskCase.case_id == other.id)), "风险3号"
+    assert step(legal, "dismiss", comment="风险可控") == [f"已不予纳入：案件 {number}。"]
+    assert step(legal, "reopen", comment="出现新情况") == [f"已重新办理，待审核：案件 {number}。"]
+
+
+def test_a_refused_step_says_why_and_claims_nothing_was_done(flagged, login_as):
+    legal = login_as(flagged["legal"])
+    entry = flagged["entry"]
+    page = legal.get(f"/risk/{entry.id}").get_data(as_text=True)
+    response = legal.post(f"/risk/{entry.id}/dismiss", data={"version": version_of(page), "comment": " "})
+    assert said(legal, response) == []
