@@ -98,7 +98,9 @@ def test_leader_reads_cases_but_cannot_register_or_import(page, in_app, factorie
 
     login(page, username)
     expect(page).to_have_url(re.compile(r"/dashboard$"))  # leaders land on the figures
-    page.locator("nav.mainnav a[href='/cases']").click()
+    # Wait for the list itself: the dashboard has no case table, so reading at once may read nothing (seen in CI).
+    with page.expect_navigation():
+        page.locator("nav.mainnav a[href='/cases']").click()
     assert case_numbers_listed(page) == [number]
     expect(page.get_by_role("link", name="登记案件", exact=True)).to_have_count(0)
     expect(page.locator("a[href='/cases/new']")).to_have_count(0)
