@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from casetrack.audit.models import AuditEntry
 from casetrack.bulk import insert_rows
+from casetrack.clock import utc_now
 from casetrack.extensions import db
 
 
@@ -51,6 +52,9 @@ def record(entity_type: str, entity_id: int, action: str, actor, changes: Iterab
     ]
     actor_id = actor.id if actor is not None else None
     source = current_source()
+    # The app's clock, not the database's: one instant for every record of the same act, and the one a test (or the
+    # demo, replaying its history) sets.
+    at = utc_now()
     for row in rows:
         db.session.add(
             AuditEntry(
@@ -60,6 +64,7 @@ def record(entity_type: str, entity_id: int, action: str, actor, changes: Iterab
                 actor_id=actor_id,
                 comment=comment,
                 source=source,
+                at=at,
                 **row,
             )
         )
@@ -77,6 +82,7 @@ def record_despite_refusal(entity_type: str, entity_id: int, action: str, actor_
                 actor_id=actor_id,
                 comment=comment,
                 source=current_source(),
+                at=utc_now(),
             )
         )
 
@@ -84,7 +90,7 @@ def record_despite_refusal(entity_type: str, entity_id: int, action: str, actor_
 def record_many(rows: list[dict]) -> None:
     """Bulk form for imports: each row has entity_type, entity_id, action, field, before, after, actor_id."""
     keys = ("entity_type", "entity_id", "action", "field", "actor_id", "comment")
-    source = current_source()
+    source, at = current_source(), utc_now()
     insert_rows(
         AuditEntry.__table__,
         [
@@ -93,6 +99,7 @@ def record_many(rows: list[dict]) -> None:
                 "before": _text(r.get("before")),
                 "after": _text(r.get("after")),
                 "source": source,
+                "at": at,
             }
             for r in rows
         ],

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import random
 import secrets
-from datetime import date, timedelta
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import func, select
 
+from casetrack import clock
 from casetrack.accounts import services as accounts
 from casetrack.accounts.models import Unit, User
 from casetrack.accounts.permissions import SYSTEM
@@ -40,6 +43,23 @@ WORKED_STORIES = frozenset({"crossed_off"})
 #: An interview proposal the legal bureau has not acted on for this long has been held by then.
 INTERVIEW_AFTER_DAYS = 45
 RECTIFICATION = "对败诉案件逐案剖析原因，规范执法程序，一个月内书面报送整改情况"
+#: When in the working day the demo's people enter what they did (the district's time).
+OFFICE_HOUR = time(10, 0)
+
+
+@contextmanager
+def entered_on(day: date) -> Iterator[None]:
+    """What the services record inside — audit entries, a flag's time, a head named — is stamped on ``day`` at
+    office hours, as if typed then: without it a history made over two years reads as all entered at seeding time.
+    Days ahead of the seeding (nothing is typed in the future) are stamped now."""
+    saved = clock.source
+    moment = datetime.combine(day, OFFICE_HOUR, tzinfo=clock.zone()).astimezone(UTC)
+    if moment < saved():
+        clock.source = lambda: moment
+    try:
+        yield
+    finally:
+        clock.source = saved
 
 
 def demo_present() -> bool:
@@ -198,14 +218,17 @@ class _District:
             for name in ("accepted_on", "served_on", "defence_filed_on", "copy_sent_on", "answer_received_on")
             if getattr(record, name) is not None
         }
-        case = cases.register_case(data | {k: v for k, v in progress.items() if v <= on}, actor, on)
+        with entered_on(on):
+            case = cases.register_case(data | {k: v for k, v in progress.items() if v <= on}, actor, on)
         later = {k: v for k, v in progress.items() if v > on}
         if later:
-            cases.update_case(case, later, actor, self.today, expected_version=None)
+            with entered_on(max(later.values())):
+                cases.update_case(case, later, actor, self.today, expected_version=None)
         for planned in record.hearings:
-            hearing = hearings.schedule_hearing(
-                case, actor, held_on=planned.held_on, court=planned.court, courtroom=planned.courtroom
-            )
+            with entered_on(min(planned.held_on - timedelta(days=20), self.today)):
+                hearing = hearings.schedule_hearing(
+                    case, actor, held_on=planned.held_on, court=planned.court, courtroom=planned.courtroom
+                )
             self.record_hearing(hearing, planned, record.unit, actor)
         self.registered[record.number] = case
         return case
@@ -220,6 +243,10 @@ class _District:
             return
         if planned.appeared is None:
             return
+        with entered_on(planned.held_on):
+            self._record_appearance(hearing, planned, recorder)
+
+    def _record_appearance(self, hearing: Hearing, planned, recorder) -> None:
         hearings.record_appearance(
             hearing,
             recorder,
@@ -239,43 +266,35 @@ class _District:
 
         # The task force: flagged for an evidence gap five weeks ago, confirmed; the unit's measure is overdue.
         case = self.story_case("task_force")
-        risk.flag_case(case, "evidence_gap", "补偿评估报告未送达申请人", mediator, ago(35))
-        task_force = risk.confirm(self.risk_case(case), legal, legal_lead=legal, unit_lead=people["fuchun"])
-        done = risk.add_item(
-            task_force,
-            legal,
-            text="调取并审查补偿评估全部材料",
-            side="legal",
-            owner=legal,
-            due_on=ago(27),
-            today=ago(34),
-        )
-        risk.complete_item(
-            done, legal, done_on=ago(29), evidence="评估材料已调取归档，确认评估报告未送达", today=ago(29)
-        )
-        risk.add_item(
-            task_force,
-            legal,
-            text="向申请人补充送达评估报告并组织听证",
-            side="unit",
-            owner=people["fuchun"],
-            due_on=ago(4),
-            today=ago(34),
-        )
-        risk.add_item(
-            task_force,
-            legal,
-            text="与申请人代表面谈，形成补偿安置调解方案",
-            side="unit",
-            owner=people["fuchun"],
-            due_on=today + timedelta(days=8),
-            today=ago(20),
-        )
+        with entered_on(ago(35)):
+            risk.flag_case(case, "evidence_gap", "补偿评估报告未送达申请人", mediator, ago(35))
+        with entered_on(ago(34)):
+            task_force = risk.confirm(self.risk_case(case), legal, legal_lead=legal, unit_lead=people["fuchun"])
+            evidence_review = self._task_force_measures(task_force)
+        with entered_on(ago(29)):
+            risk.complete_item(
+                evidence_review,
+                legal,
+                done_on=ago(29),
+                evidence="评估材料已调取归档，确认评估报告未送达",
+                today=ago(29),
+            )
+        with entered_on(ago(20)):
+            risk.add_item(
+                task_force,
+                legal,
+                text="与申请人代表面谈，形成补偿安置调解方案",
+                side="unit",
+                owner=people["fuchun"],
+                due_on=today + timedelta(days=8),
+                today=ago(20),
+            )
 
         # Flagged by hand yesterday: the legal bureau reviews it this morning.
-        risk.flag_case(
-            self.story_case("awaiting_review"), "hand", "申请人扬言组织集体上访，建议提级研判", mediator, ago(1)
-        )
+        with entered_on(ago(1)):
+            risk.flag_case(
+                self.story_case("awaiting_review"), "hand", "申请人扬言组织集体上访，建议提级研判", mediator, ago(1)
+            )
 
         # The unit won and reports the outcome; the legal bureau confirms it.
         cases.report_outcome(
@@ -290,17 +309,47 @@ class _District:
         # Half a year ago: flagged, worked by a task force, withdrawn by the plaintiff, crossed off.
         record = self.plan.story("crossed_off")
         case = self.story_case("crossed_off")
-        risk.flag_case(case, "hand", "被处罚企业多次拨打12345热线投诉，舆情风险较高", mediator, ago(190))
-        worked = risk.confirm(self.risk_case(case), legal, legal_lead=legal, unit_lead=people["shijianju"])
+        with entered_on(ago(190)):
+            risk.flag_case(case, "hand", "被处罚企业多次拨打12345热线投诉，舆情风险较高", mediator, ago(190))
+        with entered_on(ago(189)):
+            worked = risk.confirm(self.risk_case(case), legal, legal_lead=legal, unit_lead=people["shijianju"])
         for side, owner, text, due, finished in (
             ("legal", legal, "组织法律顾问研判处罚程序和证据", ago(176), ago(178)),
             ("unit", people["shijianju"], "重新核查处罚程序，向原告释法说理", ago(170), ago(172)),
         ):
-            item = risk.add_item(worked, legal, text=text, side=side, owner=owner, due_on=due, today=ago(189))
-            risk.complete_item(item, owner, done_on=finished, evidence="已完成，材料附卷", today=finished)
-        cases.transition(case, "conclude", legal, today, on=record.concluded_on, outcome=record.outcome)
-        risk.request_cross_off(worked, people["shijianju"], "withdrawn")
-        risk.approve(worked, legal, record.concluded_on + timedelta(days=3))
+            with entered_on(ago(189)):
+                item = risk.add_item(worked, legal, text=text, side=side, owner=owner, due_on=due, today=ago(189))
+            with entered_on(finished):
+                risk.complete_item(item, owner, done_on=finished, evidence="已完成，材料附卷", today=finished)
+        with entered_on(record.concluded_on):
+            cases.transition(case, "conclude", legal, today, on=record.concluded_on, outcome=record.outcome)
+        with entered_on(record.concluded_on + timedelta(days=2)):
+            risk.request_cross_off(worked, people["shijianju"], "withdrawn")
+        with entered_on(record.concluded_on + timedelta(days=3)):
+            risk.approve(worked, legal, record.concluded_on + timedelta(days=3))
+
+    def _task_force_measures(self, task_force):
+        """The two measures the legal bureau set the day the task force formed; returns its own side's."""
+        people, ago, legal = self.people, self.ago, self.people[LEGAL]
+        evidence_review = risk.add_item(
+            task_force,
+            legal,
+            text="调取并审查补偿评估全部材料",
+            side="legal",
+            owner=legal,
+            due_on=ago(27),
+            today=ago(34),
+        )
+        risk.add_item(
+            task_force,
+            legal,
+            text="向申请人补充送达评估报告并组织听证",
+            side="unit",
+            owner=people["fuchun"],
+            due_on=ago(4),
+            today=ago(34),
+        )
+        return evidence_review
 
     def story_case(self, name: str) -> Case:
         return self.registered[self.plan.story(name).number]
@@ -314,31 +363,42 @@ class _District:
     def mediations(self) -> None:
         mediator = self.people[MEDIATOR]
         for planned in self.plan.mediations:
-            record = mediation.register_mediation(
-                {
-                    "number": planned.number,
-                    "respondent_unit_id": self.units[planned.unit].id,
-                    "source": planned.source,
-                    "parties": planned.parties,
-                    "subject": planned.subject,
-                    "received_on": planned.received_on,
-                },
-                mediator,
-                self.today,
-            )
+            with entered_on(planned.received_on):
+                record = self._register_mediation(planned, mediator)
             for day in planned.sessions:
-                mediation.add_session(
-                    record, mediator, self.today, held_on=day, participants="双方当事人", notes="听取双方意见，释法说理"
-                )
+                with entered_on(day):
+                    mediation.add_session(
+                        record,
+                        mediator,
+                        self.today,
+                        held_on=day,
+                        participants="双方当事人",
+                        notes="听取双方意见，释法说理",
+                    )
             if planned.result:
-                mediation.close_mediation(
-                    record,
-                    mediator,
-                    self.today,
-                    result=planned.result,
-                    concluded_on=planned.concluded_on,
-                    agreement=planned.agreement,
-                )
+                with entered_on(planned.concluded_on):
+                    mediation.close_mediation(
+                        record,
+                        mediator,
+                        self.today,
+                        result=planned.result,
+                        concluded_on=planned.concluded_on,
+                        agreement=planned.agreement,
+                    )
+
+    def _register_mediation(self, planned, mediator):
+        return mediation.register_mediation(
+            {
+                "number": planned.number,
+                "respondent_unit_id": self.units[planned.unit].id,
+                "source": planned.source,
+                "parties": planned.parties,
+                "subject": planned.subject,
+                "received_on": planned.received_on,
+            },
+            mediator,
+            self.today,
+        )
 
     # --- interviews: the legal bureau holds the proposed ones, except the most recent -------------------------------
 
@@ -351,28 +411,32 @@ class _District:
             for y in range(first.year, self.today.year + 1)
             for m, d in ((3, 31), (6, 30), (9, 30), (12, 31))
         ]
-        legal = self.people[LEGAL]
         for day in [d for d in days if first <= d < self.today] + [self.today]:
             for proposal in interviews.proposals(day):
                 if proposal.since > day - timedelta(days=INTERVIEW_AFTER_DAYS):
                     continue
                 held = min(proposal.since + timedelta(days=self.rng.randint(14, 40)), day)
-                interview = interviews.record_interview(
-                    {
-                        "held_on": held,
-                        "leader_name": LEADER_NAME,
-                        "unit_id": proposal.unit.id,
-                        "interviewee": f"{HEADS[proposal.unit.name]}（主要负责人）",
-                        "reason": "loss" if proposal.lost_cases else "overdue_items",
-                        "rectification_required": RECTIFICATION,
-                        "case_ids": self.lost_cases(proposal.unit.id, held),
-                    },
-                    legal,
-                    day,
-                )
+                with entered_on(held):
+                    interview = self._record_interview(proposal, held, day)
                 rectified = held + timedelta(days=self.rng.randint(20, 40))
                 if rectified <= self.today:
-                    interviews.mark_rectified(interview, legal, rectified, self.today)
+                    with entered_on(rectified):
+                        interviews.mark_rectified(interview, self.people[LEGAL], rectified, self.today)
+
+    def _record_interview(self, proposal, held: date, day: date):
+        return interviews.record_interview(
+            {
+                "held_on": held,
+                "leader_name": LEADER_NAME,
+                "unit_id": proposal.unit.id,
+                "interviewee": f"{HEADS[proposal.unit.name]}（主要负责人）",
+                "reason": "loss" if proposal.lost_cases else "overdue_items",
+                "rectification_required": RECTIFICATION,
+                "case_ids": self.lost_cases(proposal.unit.id, held),
+            },
+            self.people[LEGAL],
+            day,
+        )
 
     @staticmethod
     def lost_cases(unit_id: int, held: date) -> list[int]:
