@@ -133,3 +133,20 @@ def mediation(unit: Unit, number: str, status: str, concluded_on: date | None = 
             last_activity_on=concluded_on or received_on,
         )
     )
+
+
+def case_form(unit: Unit, received: date, **changes) -> dict:
+    """What the registration form (/cases/new) posts for a review case against ``unit``, with ``changes``."""
+    return {
+        "kind": "review",
+        "number": "富政复〔2026〕500号",
+        "instance": "first",
+        "procedure": "normal",
+        "respondent_unit_id": unit.id,
+        "applicants": "李四",
+        "applicant_count": 1,
+        "matter": "penalty",
+        "received_on": received.isoformat(),
+        "outcome": "",
+        **changes,
+    }

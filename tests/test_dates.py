@@ -20,6 +20,7 @@ from casetrack.mediation.models import Mediation
 from casetrack.risk import services as risk
 from casetrack.risk.models import ActionItem, RiskCase
 from casetrack.settings import ConfigurationError, load_settings
+from tests.factories import case_form
 from tests.ledger.actions import error_rows, upload
 
 TODAY = local_today()
@@ -58,19 +59,7 @@ def test_the_floor_is_configured_and_a_bad_one_stops_the_start(app, monkeypatch,
 
 
 def review_form(unit, **changes) -> dict:
-    return {
-        "kind": "review",
-        "number": "富政复〔2026〕500号",
-        "instance": "first",
-        "procedure": "normal",
-        "respondent_unit_id": unit.id,
-        "applicants": "李四",
-        "applicant_count": 1,
-        "matter": "penalty",
-        "received_on": TODAY.isoformat(),
-        "outcome": "",
-        **changes,
-    }
+    return case_form(unit, TODAY, **changes)
 
 
 @pytest.mark.parametrize(

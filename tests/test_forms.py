@@ -17,6 +17,7 @@ from casetrack.cases.rules import MAX_APPLICANTS
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.forms import Form
+from tests.factories import case_form as factory_case_form
 
 TODAY = local_today()
 
@@ -44,19 +45,7 @@ def text(response) -> str:
 
 
 def case_form(unit, **changes) -> dict:
-    return {
-        "kind": "review",
-        "number": "富政复〔2026〕77号",
-        "procedure": "normal",
-        "instance": "first",
-        "respondent_unit_id": unit.id,
-        "applicants": "李四",
-        "applicant_count": 1,
-        "matter": "penalty",
-        "received_on": (TODAY - timedelta(days=30)).isoformat(),
-        "outcome": "",
-        **changes,
-    }
+    return factory_case_form(unit, TODAY - timedelta(days=30), **{"number": "富政复〔2026〕77号", **changes})
 
 
 def test_a_count_below_one_says_at_least_one_not_more_than_one(login_as, factories):
