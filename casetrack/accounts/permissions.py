@@ -49,6 +49,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     #: Records a conclusion and its outcome: they feed the figures reported about the unit, so never the unit.
     "conclude_case": _STAFF,
     "reopen_case": _LEGAL,
+    #: 补正: the review office examines an application and asks the applicant to complete it (行政复议法 Art. 31).
+    "examine_application": _STAFF,
     #: 结案报备: a unit reports its case's outcome for the legal bureau to confirm.
     "report_outcome": frozenset({"unit"}),
     "confirm_outcome": _LEGAL,

@@ -40,6 +40,9 @@ class CaseForm(Form):
     extension_days = IntegerField(_l("Extension (days)"), validators=[Optional(), NumberRange(min=1, max=30)])
     extension_approved_by = StringField(_l("Extension approved by"), validators=[Optional(), Length(max=64)])
     extension_approved_on = DateField(_l("Extension approved on"), validators=[Optional()])
+    extension_reason = TextAreaField(
+        _l("Reason for the extension"), validators=[Optional(), Length(max=rules.MAX_REASON_TEXT)]
+    )
     amount_claimed = DecimalField(
         _l("Amount claimed (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=kinds.AMOUNT_MAX_YUAN)]
     )
@@ -52,9 +55,20 @@ class CaseForm(Form):
 class TransitionForm(Form):
     on = DateField(_l("Date"), validators=[Optional()])
     outcome = SelectField(_l("Outcome"), choices=[], validators=[Optional()], validate_choice=False)
-    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=rules.MAX_REASON_TEXT)])
+    #: Suspending: the statutory ground (the case kind's list; set per case).
+    reason_code = SelectField(_l("Ground"), choices=[], validators=[Optional()], validate_choice=False)
+    #: Requesting a correction: every item at once, and the day the applicant received the notice if known.
+    items = TextAreaField(_l("Items to correct"), validators=[Optional(), Length(max=rules.MAX_REASON_TEXT)])
+    notice_received_on = DateField(_l("Notice received on"), validators=[Optional()])
     #: Concluding (or reporting the outcome of) a compensation claim.
     amount_granted = DecimalField(
         _l("Amount granted (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=kinds.AMOUNT_MAX_YUAN)]
     )
+    version = VersionField()
+
+
+class CorrectionExtensionForm(Form):
+    extended_to = DateField(_l("New deadline"), validators=[DataRequired()])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=rules.MAX_REASON_TEXT)])
     version = VersionField()

@@ -28,8 +28,53 @@ DEFAULT_PROCEDURE = "normal"
 #: Ten billion yuan: more than any claim, and safely inside a BIGINT of fen.
 AMOUNT_MAX_YUAN = 10_000_000_000
 
-#: add(code, basis, start, due, done, informational=False): how a kind's deadline rule reports one deadline.
+#: add(code, basis, start, due, done, informational=False, pausable=False, working=False): how a kind's deadline
+#: rule reports one deadline. A pausable one is extended by the days the case was suspended (中止), counted as its
+#: period is counted: working days for 行政复议法 Art. 88's 3/5/7/10-day periods, calendar days otherwise.
 AddDeadline = Callable[..., None]
+
+#: 中止 reasons of a review, 行政复议法 (2023) Art. 39(1)–(10); "other" is item (10) and needs words.
+OTHER_REASON = "other"
+REVIEW_SUSPENSION_REASONS = {
+    "applicant_died": N_("The applicant died and the next of kin have not decided whether to join"),
+    "applicant_incapacitated": N_("The applicant lost capacity and no legal representative is settled yet"),
+    "applicant_missing": N_("The applicant's whereabouts are unknown"),
+    "organisation_ended": N_("The applicant organisation ended and its successor is not settled yet"),
+    "force_majeure": N_("A party cannot take part because of force majeure or another good reason"),
+    "mediation": N_("Mediation or settlement, to which applicant and respondent agree to suspend"),
+    "interpretation": N_("A question of law needs interpretation or confirmation by the competent authority"),
+    "awaiting_other_case": N_("The review depends on the result of another case not yet concluded"),
+    "normative_document": N_("A normative document is under review (Arts 56–57)"),
+    OTHER_REASON: N_("Other reason"),
+}
+#: 中止诉讼, 最高人民法院关于适用《行政诉讼法》的解释 (2018) Art. 87(1)–(7).
+LITIGATION_SUSPENSION_REASONS = {
+    "applicant_died": N_("The plaintiff died and the next of kin have not said whether they join"),
+    "applicant_incapacitated": N_("The plaintiff lost capacity and no legal representative is settled yet"),
+    "organisation_ended": N_("A party organisation ended and its successor is not settled yet"),
+    "force_majeure": N_("A party cannot take part because of force majeure"),
+    "interpretation": N_("A question of law needs interpretation or confirmation by the competent authority"),
+    "awaiting_other_case": N_("The judgment depends on the result of another case not yet concluded"),
+    OTHER_REASON: N_("Other reason"),
+}
+#: The ledger's 中止原因 terms (SPEC section 4) → reason code, for both kinds.
+SUSPENSION_REASON_TERMS = {
+    "申请人死亡": "applicant_died",
+    "原告死亡": "applicant_died",
+    "丧失行为能力": "applicant_incapacitated",
+    "下落不明": "applicant_missing",
+    "组织终止": "organisation_ended",
+    "不可抗力": "force_majeure",
+    "调解和解": "mediation",
+    "调解": "mediation",
+    "和解": "mediation",
+    "法律适用需解释": "interpretation",
+    "等待其他案件结果": "awaiting_other_case",
+    "规范性文件审查": "normative_document",
+    "其他": OTHER_REASON,
+}
+#: 行政复议法 Art. 31: the applicant corrects within 10 days of receiving the notice (working days, Art. 88).
+CORRECTION_WORKING_DAYS = 10
 
 
 @dataclass(frozen=True)
@@ -63,6 +108,12 @@ class CaseKind:
     outcomes_after_mediation: tuple[str, ...] = ()
     #: Outcomes after which the parties' appeal period does not run (nothing was adjudged).
     final_outcomes: frozenset[str] = field(default_factory=frozenset)
+    #: reason code → msgid of the statute's 中止 reasons; none means the kind cannot be suspended.
+    suspension_reasons: dict[str, str] = field(default_factory=dict)
+    #: The article that lists them, shown beside a suspension.
+    suspension_basis: str = ""
+    #: An incomplete application may be sent back for 补正 before admission (行政复议法 Art. 31).
+    has_correction: bool = False
 
     def uses(self, name: str) -> bool:
         return name not in ALL_OWN_FIELDS or name in self.own_fields
@@ -73,12 +124,38 @@ class CaseKind:
 
 def _review_deadlines(case: dict, calendar, add: AddDeadline) -> None:
     received, accepted = case["received_on"], case.get("accepted_on")
+    correction = case.get("correction")
+    admission_from = received
+    if correction:
+        # Art. 31: the notice goes out within 5 days of receipt, the applicant answers within 10 days of receiving
+        # it (or the longer period granted); the material received starts Art. 30's admission examination again.
+        add(
+            "correction_notice",
+            N_("Administrative Review Law Art. 31"),
+            received,
+            calendar.add_working_days(received, 5),
+            correction["notice_on"],
+            working=True,
+        )
+        notified = correction.get("notice_received_on") or correction["notice_on"]
+        add(
+            "correction_reply",
+            N_("Administrative Review Law Art. 31"),
+            notified,
+            correction.get("extended_to") or calendar.add_working_days(notified, CORRECTION_WORKING_DAYS),
+            correction.get("result_on"),
+            working=True,
+        )
+        if correction.get("result") != "received":
+            return  # waiting for the material (no admission period runs), or 视为放弃
+        admission_from = correction["result_on"]
     add(
         "admission",
         N_("Administrative Review Law Art. 30"),
-        received,
-        calendar.add_working_days(received, 5),
+        admission_from,
+        calendar.add_working_days(admission_from, 5),
         accepted or case.get("declined_on"),
+        working=True,
     )
     if not accepted:
         return
@@ -88,6 +165,7 @@ def _review_deadlines(case: dict, calendar, add: AddDeadline) -> None:
         accepted,
         calendar.add_working_days(accepted, 7),
         case.get("copy_sent_on"),
+        working=True,
     )
     if case.get("copy_sent_on"):
         sent = case["copy_sent_on"]
@@ -97,14 +175,17 @@ def _review_deadlines(case: dict, calendar, add: AddDeadline) -> None:
             sent,
             calendar.add_working_days(sent, 10),
             case.get("answer_received_on"),
+            working=True,
         )
     days = (30 if case.get("procedure") == "simple" else 60) + (case.get("extension_days") or 0)
+    # Art. 39: the days a review is suspended do not count towards its decision period.
     add(
         "decision",
         N_("Administrative Review Law Art. 62"),
         accepted,
         calendar.add_calendar_days(accepted, days),
         case.get("concluded_on"),
+        pausable=True,
     )
 
 
@@ -121,12 +202,14 @@ def _litigation_deadlines(case: dict, calendar, add: AddDeadline) -> None:
     if (case.get("instance") or FIRST_INSTANCE) != FIRST_INSTANCE:
         return
     filed = case.get("accepted_on") or case["received_on"]
+    # 行诉解释 Art. 87: the time a lawsuit is suspended is left out of its trial period.
     add(
         "first_instance_judgment",
         N_("Administrative Litigation Law Art. 81"),
         filed,
         calendar.add_months(filed, 6),
         concluded,
+        pausable=True,
     )
     if concluded and case.get("outcome") not in LITIGATION_KIND.final_outcomes:
         add(
@@ -194,8 +277,11 @@ REVIEW_KIND = CaseKind(
         "extension_days",
         "extension_approved_by",
         "extension_approved_on",
+        "extension_reason",
     ),
     deadlines={
+        "correction_notice": N_("Send the correction notice (5 working days)"),
+        "correction_reply": N_("Applicant's corrected material (10 working days from the notice)"),
         "admission": N_("Decide on admission (5 working days)"),
         "copy_to_respondent": N_("Send the application to the respondent (7 working days)"),
         "respondent_answer": N_("Respondent's answer and evidence (10 working days)"),
@@ -206,6 +292,9 @@ REVIEW_KIND = CaseKind(
     corrected=frozenset(_ADVERSE_RULINGS),
     mediation_source="during_review",
     outcomes_after_mediation=("terminated", "mediated"),
+    suspension_reasons=REVIEW_SUSPENSION_REASONS,
+    suspension_basis=N_("Administrative Review Law Art. 39"),
+    has_correction=True,
 )
 
 LITIGATION_KIND = CaseKind(
@@ -242,6 +331,8 @@ LITIGATION_KIND = CaseKind(
     mediation_source="during_litigation",
     outcomes_after_mediation=("withdrawn", "mediated"),
     final_outcomes=frozenset({"withdrawn", "mediated"}),
+    suspension_reasons=LITIGATION_SUSPENSION_REASONS,
+    suspension_basis=N_("Interpretation of the Administrative Litigation Law Art. 87"),
 )
 
 #: 行政赔偿: a claim made to the agency itself (国家赔偿法 Arts 9 and 13), which decides within two months.
@@ -279,6 +370,10 @@ DEADLINE_LABELS = {code: name for kind in KINDS.values() for code, name in kind.
 HEARING_KINDS = tuple(code for code, kind in KINDS.items() if kind.has_hearings)
 
 
+#: Every 中止 reason of every kind → msgid (a code shared by two kinds names the same ground in both).
+ALL_SUSPENSION_REASONS = {code: name for kind in KINDS.values() for code, name in kind.suspension_reasons.items()}
+
+
 def kind_of(code: str | None) -> CaseKind | None:
     return KINDS.get(code or "")
 
@@ -286,6 +381,16 @@ def kind_of(code: str | None) -> CaseKind | None:
 def kinds_using(name: str) -> list[str]:
     """The kinds a form field belongs to: what the form's JS shows it for."""
     return [code for code, kind in KINDS.items() if kind.uses(name)]
+
+
+def can_be_suspended(code: str | None) -> bool:
+    kind = kind_of(code)
+    return kind is not None and bool(kind.suspension_reasons)
+
+
+def has_correction(code: str | None) -> bool:
+    kind = kind_of(code)
+    return kind is not None and kind.has_correction
 
 
 def has_hearings(code: str | None) -> bool:

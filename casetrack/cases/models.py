@@ -123,6 +123,7 @@ class Case(db.Model):
     extension_days: Mapped[int | None] = mapped_column(Integer)
     extension_approved_by: Mapped[str | None] = mapped_column(String(64))
     extension_approved_on: Mapped[date | None] = mapped_column(Date)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
     #: Compensation claims: what the claimant asks for and what the decision grants, in fen (exact integers in
     #: every database; shown in yuan).
     amount_claimed_fen: Mapped[int | None] = mapped_column(BigInteger)
@@ -152,6 +153,10 @@ class Case(db.Model):
     applicants: Mapped[list[Applicant]] = relationship(
         back_populates="case", order_by="Applicant.position", cascade="all, delete-orphan"
     )
+    suspensions: Mapped[list[CaseSuspension]] = relationship(
+        back_populates="case", order_by="CaseSuspension.suspended_on", cascade="all, delete-orphan"
+    )
+    correction: Mapped[CaseCorrection | None] = relationship(back_populates="case", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -185,9 +190,17 @@ class Case(db.Model):
     def is_group_case(self) -> bool:
         return rules.is_group_case(self.applicant_count)
 
+    @property
+    def open_suspension(self) -> CaseSuspension | None:
+        return next((s for s in self.suspensions if s.resumed_on is None), None)
+
     def dates(self) -> dict:
-        """The plain values the deadline rules read."""
-        return {field: getattr(self, field) for field in rules.DATE_RULE_FIELDS}
+        """The plain values the deadline rules read: the case's dates, its suspensions and its correction."""
+        return {
+            **{field: getattr(self, field) for field in rules.DATE_RULE_FIELDS},
+            "suspensions": [rules.Pause(s.suspended_on, s.resumed_on) for s in self.suspensions],
+            "correction": self.correction.as_rule_values() if self.correction else None,
+        }
 
     @validates("number")
     def _keep_number_key(self, _name: str, number: str) -> str:
@@ -198,6 +211,67 @@ class Case(db.Model):
 
     def __repr__(self) -> str:
         return f"<Case {self.kind} {self.number}>"
+
+
+class CaseSuspension(db.Model):
+    """One 中止 of a case (行政复议法 Art. 39, 行诉解释 Art. 87): the decision or trial period stands still from the
+    day it was suspended until the day it resumed (open while resumed_on is empty)."""
+
+    __tablename__ = "case_suspensions"
+    __table_args__ = (
+        UniqueConstraint("case_id", "suspended_on"),
+        # The list of suspended cases and the long-suspension reminder read the running ones.
+        Index("ix_case_suspensions_running", "resumed_on", "suspended_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    suspended_on: Mapped[date] = mapped_column(Date)
+    resumed_on: Mapped[date | None] = mapped_column(Date)
+    #: A code of the case kind's suspension_reasons (cases.kinds).
+    reason_code: Mapped[str] = mapped_column(String(32))
+    #: The words for "other", or what the office adds to a statutory ground.
+    reason_text: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="suspensions")
+
+    @property
+    def reason_label(self) -> str:
+        return kinds.ALL_SUSPENSION_REASONS.get(self.reason_code, self.reason_code)
+
+
+class CaseCorrection(db.Model):
+    """补正 (行政复议法 Art. 31): the notice asking the applicant to complete the application, listing every item at
+    once, and how it ended — material received (admission is examined again from that day) or not corrected
+    (视为放弃). One per case: the law allows one notice."""
+
+    __tablename__ = "case_corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
+    notice_on: Mapped[date] = mapped_column(Date)
+    #: The day the applicant received the notice; their 10 working days run from it (the notice day if unknown).
+    notice_received_on: Mapped[date | None] = mapped_column(Date)
+    items: Mapped[str] = mapped_column(Text)
+    #: A longer period granted for a good reason, and that reason.
+    extended_to: Mapped[date | None] = mapped_column(Date)
+    extension_reason: Mapped[str | None] = mapped_column(Text)
+    #: received | abandoned (cases.rules.CORRECTION_RESULTS); empty while waiting.
+    result: Mapped[str | None] = mapped_column(String(16))
+    result_on: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="correction")
+
+    def as_rule_values(self) -> dict:
+        return {
+            "notice_on": self.notice_on,
+            "notice_received_on": self.notice_received_on,
+            "extended_to": self.extended_to,
+            "result": self.result,
+            "result_on": self.result_on,
+        }
 
 
 class Applicant(db.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from casetrack import dates
 from casetrack.accounts.permissions import can
@@ -60,26 +60,37 @@ MAX_EXTENSION_DAYS = 30
 
 STATUSES = {
     "received": N_("Received"),
+    "correcting": N_("Awaiting correction"),
     "accepted": N_("Accepted"),
     "suspended": N_("Suspended"),
     "concluded": N_("Concluded"),
     "not_accepted": N_("Not accepted"),
+    "abandoned": N_("Deemed abandoned"),
 }
-OPEN_STATUSES = frozenset({"received", "accepted", "suspended"})
+OPEN_STATUSES = frozenset({"received", "correcting", "accepted", "suspended"})
+#: Statuses in which the clock of the pausable periods stands still (中止): no deadline of the case is due.
+PAUSED_STATUSES = frozenset({"suspended"})
 
 #: (from status, action) → to status. The only way a case changes status.
 TRANSITIONS: dict[tuple[str, str], str] = {
     ("received", "accept"): "accepted",
     ("received", "decline"): "not_accepted",
+    ("received", "request_correction"): "correcting",
+    ("correcting", "correction_received"): "received",
+    ("correcting", "correction_abandoned"): "abandoned",
     ("accepted", "suspend"): "suspended",
     ("suspended", "resume"): "accepted",
     ("accepted", "conclude"): "concluded",
     ("concluded", "reopen"): "accepted",
     ("not_accepted", "reopen"): "received",
+    ("abandoned", "reopen"): "correcting",
 }
 ACTIONS = {
     "accept": N_("Accept"),
     "decline": N_("Decline to accept"),
+    "request_correction": N_("Request correction"),
+    "correction_received": N_("Corrected material received"),
+    "correction_abandoned": N_("Not corrected: deemed abandoned"),
     "suspend": N_("Suspend"),
     "resume": N_("Resume"),
     "conclude": N_("Conclude"),
@@ -87,6 +98,8 @@ ACTIONS = {
     "outcome_reported": N_("Outcome reported"),
     "outcome_confirmed": N_("Outcome confirmed"),
     "outcome_returned": N_("Outcome report returned"),
+    "correction_extended": N_("Correction period extended"),
+    "suspension_imported": N_("Suspension imported"),
 }
 #: 结案报备: a unit's reported outcome waits for the legal bureau, which confirms it (the case concludes) or returns it.
 OUTCOME_REPORT_STATUSES = {
@@ -95,13 +108,29 @@ OUTCOME_REPORT_STATUSES = {
     "returned": N_("Returned"),
 }
 
-#: Actions that need a written reason, kept in the audit trail.
-ACTIONS_NEEDING_REASON = frozenset({"decline", "suspend", "reopen"})
+#: Actions that need a written reason, kept in the audit trail (a suspension names its statutory ground instead).
+ACTIONS_NEEDING_REASON = frozenset({"decline", "reopen"})
+#: Actions that record the day they happened.
+ACTIONS_NEEDING_DATE = frozenset(
+    {
+        "accept",
+        "decline",
+        "conclude",
+        "request_correction",
+        "correction_received",
+        "correction_abandoned",
+        "suspend",
+        "resume",
+    }
+)
 #: The capability (accounts.permissions) each action needs. Concluding sets the outcome the figures count, so a
 #: unit reports its outcome instead (结案报备); reopening undoes a recorded result.
 ACTION_CAPABILITIES = {
     "accept": "move_case",
     "decline": "move_case",
+    "request_correction": "examine_application",
+    "correction_received": "examine_application",
+    "correction_abandoned": "examine_application",
     "suspend": "move_case",
     "resume": "move_case",
     "conclude": "conclude_case",
@@ -113,11 +142,28 @@ def next_status(status: str, action: str) -> str | None:
     return TRANSITIONS.get((status, action))
 
 
-def allowed_actions(status: str, actor, unit_id: int | None) -> list[str]:
+#: Actions only some kinds have: 补正 (行政复议法 Art. 31) and 中止 (the kind's statutory list).
+_KIND_ACTIONS = {
+    "request_correction": kinds.has_correction,
+    "correction_received": kinds.has_correction,
+    "correction_abandoned": kinds.has_correction,
+    "suspend": kinds.can_be_suspended,
+    "resume": kinds.can_be_suspended,
+}
+
+
+def action_applies(action: str, kind: str | None) -> bool:
+    applies = _KIND_ACTIONS.get(action)
+    return applies is None or applies(kind)
+
+
+def allowed_actions(status: str, actor, unit_id: int | None, kind: str | None = None) -> list[str]:
     return [
         action
         for (source, action) in TRANSITIONS
-        if source == status and can(actor, ACTION_CAPABILITIES[action], unit_id)
+        if source == status
+        and (kind is None or action_applies(action, kind))
+        and can(actor, ACTION_CAPABILITIES[action], unit_id)
     ]
 
 
@@ -179,8 +225,8 @@ def validate_case(values: dict, today: date) -> list[Problem]:
         day = values.get(field)
         if day is None:
             continue
-        if day_problems := dates.happened_problems(day, today):
-            problems += [Problem(field, message, tuple(params_of(message).items())) for message in day_problems]
+        if day_problems := day_problems_of(day, today, field):
+            problems += day_problems
         elif received is not None and day < received:
             problems.append(Problem(field, N_("The date is before the date received.")))
     accepted, concluded = values.get("accepted_on"), values.get("concluded_on")
@@ -201,6 +247,8 @@ def validate_case(values: dict, today: date) -> list[Problem]:
             problems.append(Problem("extension_days", N_("An extension is at most 30 days.")))
         elif not (values.get("extension_approved_by") or "").strip():
             problems.append(Problem("extension_approved_by", N_("An extension needs the name of who approved it.")))
+        elif not (values.get("extension_reason") or "").strip():
+            problems.append(Problem("extension_reason", N_("An extension needs its reason.")))
     if spec is not None and spec.uses("amount_claimed_fen"):
         problems += _amount_problems(spec, values)
     return problems
@@ -210,6 +258,7 @@ def validate_case(values: dict, today: date) -> list[Problem]:
 _NOT_FOR_THIS_KIND = {
     "instance": N_("Only litigation cases have an instance."),
     "extension_days": N_("Only review decisions can be extended."),
+    "extension_reason": N_("Only review decisions can be extended."),
 }
 
 
@@ -272,16 +321,22 @@ class Deadline:
     informational: bool = False
     #: The case is closed, so a step with no date was simply not recorded: never overdue.
     case_closed: bool = False
+    #: Days (working or calendar, as the period counts) added for closed suspensions: due_on includes them.
+    paused_days: int = 0
+    #: The case is suspended now: this period's clock stands still, and its due day is not known yet.
+    suspended: bool = False
 
     def days_left(self, today: date) -> int:
         return (self.due_on - today).days
 
     def state(self, today: date, warning_days: int) -> str:
-        """done | late | not_recorded | overdue | due_soon | pending | passed (informational only)."""
+        """done | late | not_recorded | suspended | overdue | due_soon | pending | passed (informational only)."""
         if self.done_on is not None:
             return "late" if self.done_on > self.due_on else "done"
         if self.case_closed and not self.informational:
             return "not_recorded"
+        if self.suspended:
+            return "suspended"
         if self.informational:
             return "passed" if today > self.due_on else "pending"
         left = self.days_left(today)
@@ -295,27 +350,221 @@ class Deadline:
 #: Every deadline code with its name, for lists and reminders that show a deadline without computing it.
 DEADLINE_LABELS = kinds.DEADLINE_LABELS
 
-#: The case fields compute_deadlines reads.
-DATE_RULE_FIELDS = ("kind", "instance", "procedure", *DATE_FIELDS, "outcome", "extension_days")
+#: The case fields compute_deadlines reads; it also reads "suspensions" and "correction" (see with_clock_stops in
+#: cases.queries for rows read in bulk, Case.dates for one case).
+DATE_RULE_FIELDS = (
+    "kind",
+    "status",
+    "instance",
+    "procedure",
+    *DATE_FIELDS,
+    "outcome",
+    "extension_days",
+)
+
+
+@dataclass(frozen=True)
+class Pause:
+    """One 中止: from the day it was suspended up to the day it resumed (None while it lasts)."""
+
+    suspended_on: date
+    resumed_on: date | None = None
+
+
+def paused_days(pauses: list[Pause], start: date, calendar: WorkCalendar, working: bool) -> int:
+    """The days of closed suspensions on or after ``start`` (the day a period began): the suspended day counts,
+    the day of resumption does not, since the clock runs again that day. Working days only for a working-day
+    period, so a suspension over 春节 adds the working days it took, not the holiday."""
+    total = 0
+    for pause in pauses:
+        if pause.resumed_on is None:
+            continue
+        first = max(pause.suspended_on, start)
+        day, count = first, 0
+        while day < pause.resumed_on:
+            if not working or calendar.is_workday(day):
+                count += 1
+            day += timedelta(days=1)
+        total += count
+    return total
+
+
+def extended_by_pauses(due: date, days: int, calendar: WorkCalendar, working: bool) -> date:
+    """The due day moved by the days suspended: "the old deadline plus the suspended days", working days for a
+    working-day period, calendar days otherwise (and then, as every calendar period, off a rest day)."""
+    if days <= 0:
+        return due
+    if working:
+        return calendar.add_working_days(due, days)
+    return calendar.roll_forward(due + timedelta(days=days))
+
+
+def _pauses_of(case: dict) -> list[Pause]:
+    return [
+        pause if isinstance(pause, Pause) else Pause(pause["suspended_on"], pause.get("resumed_on"))
+        for pause in case.get("suspensions") or ()
+    ]
 
 
 def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
-    """The statutory deadlines that apply to a case, given its recorded dates (model field names)."""
+    """The statutory deadlines that apply to a case, given its recorded dates (model field names), its
+    suspensions (``suspensions``: Pause or dicts) and its correction request (``correction``: a dict)."""
     deadlines: list[Deadline] = []
-    closed = bool(case.get("concluded_on") or case.get("declined_on"))
+    closed = bool(case.get("concluded_on") or case.get("declined_on")) or case.get("status") == "abandoned"
+    pauses = _pauses_of(case)
+    suspended_now = any(pause.resumed_on is None for pause in pauses)
 
-    def add(code, basis, start, due, done, informational=False):
+    def add(code, basis, start, due, done, informational=False, pausable=False, working=False):
+        paused, suspended = 0, False
+        if pausable:
+            paused = paused_days(pauses, start, calendar, working)
+            due = extended_by_pauses(due, paused, calendar, working)
+            suspended = suspended_now and done is None
         estimated = calendar.is_estimate(start, due)
-        deadlines.append(Deadline(code, DEADLINE_LABELS[code], basis, due, done, estimated, informational, closed))
+        deadlines.append(
+            Deadline(code, DEADLINE_LABELS[code], basis, due, done, estimated, informational, closed, paused, suspended)
+        )
 
     kinds.deadlines_of(case, calendar, add)
     return deadlines
 
 
+def is_paused(case: dict) -> bool:
+    """A suspended case has no deadline running: it stays out of overdue lists, reminders and counts."""
+    return case.get("status") in PAUSED_STATUSES or any(pause.resumed_on is None for pause in _pauses_of(case))
+
+
 def next_open_deadline(deadlines: list[Deadline]) -> Deadline | None:
-    """The earliest deadline still to meet: what the case list's "overdue / due soon" filter is keyed on."""
+    """The earliest deadline still to meet: what the case list's "overdue / due soon" filter is keyed on. None
+    while the case is suspended: none of its deadlines is due meanwhile."""
+    if any(d.suspended for d in deadlines):
+        return None
     open_ones = [d for d in deadlines if d.done_on is None and not d.informational and not d.case_closed]
     return min(open_ones, key=lambda d: d.due_on, default=None)
+
+
+# --- 中止 and 补正 ------------------------------------------------------------------------------------------------
+
+#: A suspension longer than this reminds the handler: Art. 40 wants the review resumed once the cause is gone.
+LONG_SUSPENSION_DAYS = 60
+#: The width the reasons and items are held to.
+MAX_REASON_TEXT = 2000
+#: How a correction request ended.
+CORRECTION_RESULTS = {"received": N_("Material received"), "abandoned": N_("Not corrected: deemed abandoned")}
+
+
+def day_problems_of(day: date | None, today: date, field: str, planned: bool = False) -> list[Problem]:
+    """casetrack.dates' refusals of one day, as problems of ``field``: an event must have happened, a planned day
+    may lie ahead (not years ahead)."""
+    if day is None:
+        return []
+    messages = dates.planned_problems(day, today) if planned else dates.happened_problems(day, today)
+    return [Problem(field, message, tuple(params_of(message).items())) for message in messages]
+
+
+def suspension_problems(
+    kind: str | None,
+    reason_code: str | None,
+    reason_text: str,
+    suspended_on: date | None,
+    resumed_on: date | None,
+    accepted_on: date | None,
+    today: date,
+) -> list[Problem]:
+    """Why a suspension cannot be recorded as given: the ground must be one of the kind's statutory list ("other"
+    with words), the days must have happened, and it cannot start before the case was accepted nor end before it
+    began."""
+    spec = kinds.kind_of(kind)
+    problems: list[Problem] = []
+    if spec is None or not spec.suspension_reasons:
+        return [Problem("reason_code", N_("This type of case cannot be suspended."))]
+    if reason_code not in spec.suspension_reasons:
+        problems.append(Problem("reason_code", N_("Choose the ground for the suspension from the list.")))
+    elif reason_code == kinds.OTHER_REASON and not (reason_text or "").strip():
+        problems.append(Problem("reason", N_("Describe the other reason for the suspension.")))
+    if len(reason_text or "") > MAX_REASON_TEXT:
+        problems.append(Problem("reason", N_("At most %(limit)s characters."), (("limit", MAX_REASON_TEXT),)))
+    if suspended_on is None:
+        return [*problems, Problem("suspended_on", N_("Give the date."))]
+    problems += day_problems_of(suspended_on, today, "suspended_on") + day_problems_of(resumed_on, today, "resumed_on")
+    if accepted_on is not None and suspended_on < accepted_on:
+        problems.append(Problem("suspended_on", N_("A case can be suspended only after it was accepted.")))
+    if resumed_on is not None and resumed_on < suspended_on:
+        problems.append(Problem("resumed_on", N_("A case cannot resume before it was suspended.")))
+    return problems
+
+
+def suspensions_overlap(pauses: list[Pause]) -> bool:
+    """Two suspensions of one case cannot cover the same day, and only the last may still be running."""
+    ordered = sorted(pauses, key=lambda pause: pause.suspended_on)
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        if earlier.resumed_on is None or later.suspended_on < earlier.resumed_on:
+            return True
+    return False
+
+
+def suspended_days_so_far(suspended_on: date, today: date) -> int:
+    """Days a running suspension has lasted, the first day included: what the case page shows beside 已中止."""
+    return max((today - suspended_on).days + 1, 0)
+
+
+def correction_problems(
+    received_on: date, notice_on: date | None, notice_received_on: date | None, items: str, today: date
+) -> list[Problem]:
+    """A correction notice lists what to correct, once (Art. 31: 一次性载明), and is sent after the application came
+    in; the applicant receives it on or after the day it went out."""
+    problems: list[Problem] = []
+    if not (items or "").strip():
+        problems.append(Problem("items", N_("List the items the applicant must correct.")))
+    elif len(items) > MAX_REASON_TEXT:
+        problems.append(Problem("items", N_("At most %(limit)s characters."), (("limit", MAX_REASON_TEXT),)))
+    if notice_on is None:
+        return [*problems, Problem("on", N_("Give the date."))]
+    problems += day_problems_of(notice_on, today, "on")
+    problems += day_problems_of(notice_received_on, today, "notice_received_on")
+    if notice_on < received_on:
+        problems.append(Problem("on", N_("The date is before the date received.")))
+    if notice_received_on is not None and notice_received_on < notice_on:
+        problems.append(Problem("notice_received_on", N_("The notice cannot be received before it was sent.")))
+    return problems
+
+
+def correction_notice_late(received_on: date, notice_on: date, calendar: WorkCalendar) -> bool:
+    """Art. 31: the notice is due within 5 (working) days of receiving the application; a later one is still
+    recorded, with a warning."""
+    return notice_on > calendar.add_working_days(received_on, 5)
+
+
+def correction_due(correction: dict, calendar: WorkCalendar) -> date:
+    """The applicant's deadline: the extended one when granted, else 10 working days from receiving the notice."""
+    notified = correction.get("notice_received_on") or correction["notice_on"]
+    return correction.get("extended_to") or calendar.add_working_days(notified, kinds.CORRECTION_WORKING_DAYS)
+
+
+def correction_extension_problems(current_due: date, extended_to: date | None, reason: str) -> list[Problem]:
+    """Art. 31 lets the office grant a reasonable longer period when the applicant has a good reason."""
+    problems: list[Problem] = []
+    if extended_to is None:
+        problems.append(Problem("extended_to", N_("Give the date.")))
+    elif extended_to <= current_due:
+        problems.append(Problem("extended_to", N_("The new deadline must be later than the current one.")))
+    if not (reason or "").strip():
+        problems.append(Problem("reason", N_("Give a reason; it is kept in the case history.")))
+    elif len(reason) > MAX_REASON_TEXT:
+        problems.append(Problem("reason", N_("At most %(limit)s characters."), (("limit", MAX_REASON_TEXT),)))
+    return problems
+
+
+def correction_result_problems(action: str, correction: dict, on: date | None, calendar: WorkCalendar) -> list[Problem]:
+    """Material is received on or after the notice; "not corrected" only once the applicant's period has passed
+    (视为放弃 is for a deadline missed without good reason)."""
+    if on is None:
+        return [Problem("on", N_("Give the date."))]
+    if on < correction["notice_on"]:
+        return [Problem("on", N_("The date is before the correction notice."))]
+    if action == "correction_abandoned" and on <= correction_due(correction, calendar):
+        return [Problem("on", N_("The applicant's period to correct has not passed yet."))]
+    return []
 
 
 # --- case numbers -------------------------------------------------------------------------------------------
@@ -420,9 +669,8 @@ def search_text(number: str, applicant_names: list[str], unit_name: str, summary
 def derived_fields(values: dict, applicant_names: list[str], unit_name: str, calendar: WorkCalendar) -> dict:
     """What the list filters on, from a case's plain values (model field names, status included): the next open
     deadline and the search text. One definition for the ORM save and the ledger's bulk write."""
-    deadline = (
-        next_open_deadline(compute_deadlines(values, calendar)) if values.get("status") in OPEN_STATUSES else None
-    )
+    running = values.get("status") in OPEN_STATUSES and not is_paused(values)
+    deadline = next_open_deadline(compute_deadlines(values, calendar)) if running else None
     text = search_text(values["number"], applicant_names, unit_name, values.get("summary", ""))
     return {
         "next_deadline_on": deadline.due_on if deadline else None,
@@ -485,6 +733,16 @@ FIELD_LABELS = {
     "extension_days": N_("Extension (days)"),
     "extension_approved_by": N_("Extension approved by"),
     "extension_approved_on": N_("Extension approved on"),
+    "extension_reason": N_("Reason for the extension"),
+    "suspended_on": N_("Suspended on"),
+    "resumed_on": N_("Resumed on"),
+    "suspension_reason": N_("Ground for the suspension"),
+    "correction_notice_on": N_("Correction notice sent on"),
+    "correction_notice_received_on": N_("Correction notice received on"),
+    "correction_items": N_("Items to correct"),
+    "correction_extended_to": N_("Correction period extended to"),
+    "correction_result": N_("Result of the correction request"),
+    "correction_result_on": N_("Correction result on"),
     "amount_claimed_fen": N_("Amount claimed (yuan)"),
     "amount_granted_fen": N_("Amount granted (yuan)"),
 }
@@ -496,6 +754,8 @@ FIELD_VALUE_NAMES = {
     "matter": MATTERS,
     "status": STATUSES,
     "outcome": kinds.ALL_OUTCOMES,
+    "suspension_reason": kinds.ALL_SUSPENSION_REASONS,
+    "correction_result": CORRECTION_RESULTS,
 }
 #: The same, by the kind of record (audit entity type): what history.py reads.
 AUDIT_FIELDS = {"case": FIELD_LABELS}

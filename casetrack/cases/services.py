@@ -15,7 +15,7 @@ from casetrack.accounts.permissions import can, home_unit_id, is_system
 from casetrack.accounts.rules import mask_id_number
 from casetrack.audit import services as audit
 from casetrack.cases import kinds, queries, rules
-from casetrack.cases.models import Applicant, Case, OutcomeReport
+from casetrack.cases.models import Applicant, Case, CaseCorrection, CaseSuspension, OutcomeReport
 from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -44,6 +44,7 @@ EDITABLE_FIELDS = (
     "extension_days",
     "extension_approved_by",
     "extension_approved_on",
+    "extension_reason",
     "amount_claimed_fen",
     "amount_granted_fen",
 )
@@ -91,7 +92,7 @@ def refresh_derived(case: Case, calendar: WorkCalendar | None = None) -> None:
         calendar = calendar or current_calendar()
         unit = case.respondent_unit or db.session.get(Unit, case.respondent_unit_id)
         applicant_names = [a.name for a in case.applicants]
-    values = {**case.dates(), "status": case.status, "number": case.number, "summary": case.summary}
+        values = {**case.dates(), "number": case.number, "summary": case.summary}
     derived = rules.derived_fields(values, applicant_names, unit.name if unit else "", calendar)
     for name, value in derived.items():
         setattr(case, name, value)
@@ -231,12 +232,16 @@ def transition(
     outcome: str | None = None,
     amount_granted_fen: int | None = None,
     reason: str = "",
+    reason_code: str | None = None,
+    items: str = "",
+    notice_received_on: date | None = None,
 ) -> Case:
     """Move a case through the status machine (cases.rules.TRANSITIONS). Concluding a compensation claim may
-    record the amount granted with the outcome."""
+    record the amount granted with the outcome; suspending names the statutory ground (``reason_code``); a
+    correction request lists its ``items`` and may give the day the applicant received the notice."""
     check_can_write(actor, case.respondent_unit_id)
     check_version(case, expected_version, _CONFLICT)
-    target = rules.next_status(case.status, action)
+    target = rules.next_status(case.status, action) if rules.action_applies(action, case.kind) else None
     if target is not None and not can(actor, rules.ACTION_CAPABILITIES[action], case.respondent_unit_id):
         raise PermissionDenied(N_("Your role cannot do that."))
     if target is None:
@@ -245,6 +250,8 @@ def transition(
         )
     if action in rules.ACTIONS_NEEDING_REASON and not reason.strip():
         raise DomainError(N_("Give a reason; it is kept in the case history."))
+    if action in rules.ACTIONS_NEEDING_DATE and on is None:
+        raise DomainError(N_("Give the date."))
     before = _snapshot(case)
     changes: dict = {}
     if action == "accept":
@@ -259,16 +266,94 @@ def transition(
         changes.update(concluded_on=None, outcome=None, declined_on=None)
         if case.spec.uses("amount_granted_fen"):
             changes["amount_granted_fen"] = None
-    if action in ("accept", "decline", "conclude") and on is None:
-        raise DomainError(N_("Give the date."))
     _validate({**before, **changes}, today, case.id)
+    stops = _stop_or_start_clock(case, action, actor, today, on, reason, reason_code, items, notice_received_on)
     for name, value in changes.items():
         setattr(case, name, value)
     case.status = target
     refresh_derived(case)
-    audit.record("case", case.id, action, actor, audit.diff(before, _snapshot(case)), comment=reason.strip() or None)
+    audit.record(
+        "case", case.id, action, actor, audit.diff(before, _snapshot(case)) + stops, comment=reason.strip() or None
+    )
     flush_or_conflict(_CONFLICT)
     _rescore(case, today)
+    return case
+
+
+def _raise_problems(problems: list[rules.Problem]) -> None:
+    if problems:
+        raise CaseInvalid(problems)
+
+
+def _stop_or_start_clock(case: Case, action, actor, today, on, reason, reason_code, items, notice_received_on):
+    """The 中止 and 补正 records a transition writes; returns their audit changes."""
+    actor_id = getattr(actor, "id", None)
+    if action == "suspend":
+        _raise_problems(rules.suspension_problems(case.kind, reason_code, reason, on, None, case.accepted_on, today))
+        pauses = [rules.Pause(s.suspended_on, s.resumed_on) for s in case.suspensions]
+        if rules.suspensions_overlap([*pauses, rules.Pause(on)]):
+            raise CaseInvalid([rules.Problem("on", N_("This suspension overlaps an earlier one of the case."))])
+        case.suspensions.append(
+            CaseSuspension(
+                suspended_on=on, reason_code=reason_code, reason_text=(reason or "").strip(), created_by_id=actor_id
+            )
+        )
+        return [("suspended_on", None, on), ("suspension_reason", None, reason_code)]
+    if action == "resume":
+        running = case.open_suspension
+        if running is None:
+            return []
+        _raise_problems(
+            rules.suspension_problems(
+                case.kind, running.reason_code, running.reason_text, running.suspended_on, on, None, today
+            )
+        )
+        running.resumed_on = on
+        return [("resumed_on", None, on)]
+    if action == "request_correction":
+        if case.correction is not None:
+            # Art. 31: the notice lists every item at once; there is no second one.
+            raise DomainError(N_("This application already had its correction notice; the law allows one."))
+        _raise_problems(rules.correction_problems(case.received_on, on, notice_received_on, items, today))
+        case.correction = CaseCorrection(
+            notice_on=on, notice_received_on=notice_received_on, items=items.strip(), created_by_id=actor_id
+        )
+        return [
+            ("correction_notice_on", None, on),
+            ("correction_notice_received_on", None, notice_received_on),
+            ("correction_items", None, items.strip()),
+        ]
+    if action in ("correction_received", "correction_abandoned"):
+        correction = case.correction
+        _raise_problems(rules.day_problems_of(on, today, "on"))
+        _raise_problems(rules.correction_result_problems(action, correction.as_rule_values(), on, current_calendar()))
+        result = "received" if action == "correction_received" else "abandoned"
+        correction.result, correction.result_on = result, on
+        return [("correction_result", None, result), ("correction_result_on", None, on)]
+    if action == "reopen" and case.status == "abandoned":
+        before = (case.correction.result, case.correction.result_on)
+        case.correction.result = case.correction.result_on = None
+        return [("correction_result", before[0], None), ("correction_result_on", before[1], None)]
+    return []
+
+
+def extend_correction(case: Case, actor, today: date, expected_version, *, extended_to: date | None, reason: str):
+    """A longer period to correct, granted for a good reason (Art. 31); the applicant's deadline moves to it."""
+    check_can_write(actor, case.respondent_unit_id)
+    if not can(actor, "examine_application", case.respondent_unit_id):
+        raise PermissionDenied(N_("Your role cannot do that."))
+    check_version(case, expected_version, _CONFLICT)
+    correction = case.correction
+    if case.status != "correcting" or correction is None:
+        raise DomainError(N_("Only a case awaiting correction can have its period extended."))
+    current = rules.correction_due(correction.as_rule_values(), current_calendar())
+    _raise_problems(rules.correction_extension_problems(current, extended_to, reason))
+    _raise_problems(rules.day_problems_of(extended_to, today, "extended_to", planned=True))
+    changes = [("correction_extended_to", correction.extended_to or current, extended_to)]
+    correction.extended_to, correction.extension_reason = extended_to, reason.strip()
+    refresh_derived(case)
+    audit.record("case", case.id, "correction_extended", actor, changes, comment=reason.strip())
+    flush_or_conflict(_CONFLICT)
     return case
 
 
@@ -309,8 +394,9 @@ def refresh_open_case_deadlines(batch_size: int = 5000) -> int:
     changed = 0
     for rows in _open_case_batches(columns, batch_size):
         updates = []
-        for row in rows:
-            deadline = rules.next_open_deadline(rules.compute_deadlines(dict(row), calendar))
+        for row in queries.with_clock_stops(rows):
+            paused = rules.is_paused(row)
+            deadline = None if paused else rules.next_open_deadline(rules.compute_deadlines(row, calendar))
             due, code = (deadline.due_on, deadline.code) if deadline else (None, None)
             if (row["next_deadline_on"], row["next_deadline_code"]) != (due, code):
                 updates.append({"case_id": row["id"], "due": due, "code": code})
@@ -350,8 +436,10 @@ def deadline_moves(
     count, soonest = 0, []
     for rows in _open_case_batches(columns, batch_size, table.c.next_deadline_on >= since):
         moves = []
-        for row in rows:
-            values = dict(row)
+        for values in queries.with_clock_stops(rows):
+            row = values
+            if rules.is_paused(values):
+                continue
             was = rules.next_open_deadline(rules.compute_deadlines(values, before))
             now = rules.next_open_deadline(rules.compute_deadlines(values, after))
             was_estimated, now_estimated = bool(was and was.estimated), bool(now and now.estimated)

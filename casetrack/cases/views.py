@@ -13,7 +13,7 @@ from casetrack.accounts.permissions import can, home_unit_id, landing_endpoint, 
 from casetrack.accounts.services import all_units
 from casetrack.audit.services import history
 from casetrack.cases import kinds, queries, rules, services
-from casetrack.cases.forms import CaseForm, TransitionForm
+from casetrack.cases.forms import CaseForm, CorrectionExtensionForm, TransitionForm
 from casetrack.cases.ledger import COLUMNS as LEDGER_COLUMNS
 from casetrack.cases.ledger import case_row
 from casetrack.clock import local_today
@@ -185,7 +185,7 @@ def _form_data(form: CaseForm) -> dict:
         data["procedure"] = kinds.DEFAULT_PROCEDURE
     for name, stored in AMOUNT_FIELDS.items():
         data[stored] = kinds.fen(getattr(form, name).data)
-    for name in ("extension_approved_by",):
+    for name in ("extension_approved_by", "extension_reason"):
         data[name] = (data[name] or "").strip() or None
     return data
 
@@ -240,6 +240,7 @@ def show_case(case_id: int):
     transition_form.outcome.choices = [("", "—")] + [
         (c, text_of(n)) for c, n in rules.OUTCOMES_BY_KIND[case.kind].items()
     ]
+    transition_form.reason_code.choices = [(c, text_of(n)) for c, n in case.spec.suspension_reasons.items()]
     can_write = can(current_user, "edit_case")
     outcome_reports = queries.case_outcome_reports(case.id)
     return render_template(
@@ -249,7 +250,13 @@ def show_case(case_id: int):
         today=today,
         warning_days=_warning_days(),
         history=history("case", case.id),
-        actions=rules.allowed_actions(case.status, current_user, case.respondent_unit_id),
+        actions=rules.allowed_actions(case.status, current_user, case.respondent_unit_id, case.kind),
+        extension_form=CorrectionExtensionForm(version=case.version),
+        can_extend_correction=case.status == "correcting"
+        and can(current_user, "examine_application", case.respondent_unit_id),
+        suspended_days=rules.suspended_days_so_far(case.open_suspension.suspended_on, today)
+        if case.open_suspension
+        else None,
         transition_form=transition_form,
         can_write=can_write,
         show_personal_data=can(current_user, "read_personal_data"),
@@ -391,10 +398,101 @@ def transition(case_id: int, action: str):
                 outcome=form.outcome.data or None,
                 amount_granted_fen=kinds.fen(form.amount_granted.data),
                 reason=form.reason.data or "",
+                reason_code=form.reason_code.data or None,
+                items=form.items.data or "",
+                notice_received_on=form.notice_received_on.data,
             )
     except DomainError as error:
-        problems = getattr(error, "problems", None)
-        flash(gettext(problems[0].message, **problems[0].as_params()) if problems else error.translated(), "error")
+        _flash_refusal(error)
     else:
         flash(gettext("Case %(number)s: %(action)s.", number=case.number, action=label(rules.ACTIONS, action)), "info")
+        if action == "request_correction" and rules.correction_notice_late(
+            case.received_on, case.correction.notice_on, current_calendar()
+        ):
+            flash(
+                gettext(
+                    "The correction notice went out later than 5 working days after the application was received "
+                    "(Administrative Review Law Art. 31). It is recorded as sent late."
+                ),
+                "warn",
+            )
     return redirect(url_for("cases.show_case", case_id=case_id))
+
+
+def _flash_refusal(error: DomainError) -> None:
+    problems = getattr(error, "problems", None)
+    flash(gettext(problems[0].message, **problems[0].as_params()) if problems else error.translated(), "error")
+
+
+@bp.route("/cases/<int:case_id>/correction/extend", methods=["POST"])
+@login_required
+def extend_correction(case_id: int):
+    case = services.get_case_for_edit(current_user, case_id)
+    form = CorrectionExtensionForm()
+    if not form.validate_on_submit():
+        flash(gettext("Give the new deadline and the reason, then try again."), "error")
+        return redirect(url_for("cases.show_case", case_id=case.id) + "#clock-stops")
+    try:
+        with savepoint():
+            services.extend_correction(
+                case,
+                current_user,
+                local_today(),
+                form.version.data,
+                extended_to=form.extended_to.data,
+                reason=form.reason.data or "",
+            )
+    except DomainError as error:
+        _flash_refusal(error)
+    else:
+        flash(
+            gettext(
+                "Case %(number)s: the applicant now has until %(day)s to correct.",
+                number=case.number,
+                day=case.correction.extended_to.isoformat(),
+            ),
+            "info",
+        )
+    return redirect(url_for("cases.show_case", case_id=case.id) + "#clock-stops")
+
+
+@bp.route("/cases/suspended")
+@login_required
+def suspended_cases():
+    page = parse_int_arg("page", 1, minimum=1)
+    today = local_today()
+    return render_template(
+        "cases/suspended.html",
+        page=queries.suspended_cases(current_user, today, page=page),
+        long_days=rules.LONG_SUSPENSION_DAYS,
+    )
+
+
+@bp.route("/cases/suspended.xlsx")
+@login_required
+def export_suspended_cases():
+    today = local_today()
+    limit = current_app.config["CASETRACK_EXPORT_MAX_ROWS"]
+    items = queries.suspended_cases(current_user, today, page=1, per_page=limit).items
+    header = [
+        gettext("Case number (案号)"),
+        gettext("Type"),
+        gettext("Respondent unit"),
+        gettext("Suspended on"),
+        gettext("Days suspended"),
+        gettext("Ground for the suspension"),
+        gettext("Handler"),
+    ]
+    rows = (
+        [
+            item.case.number,
+            text_of(rules.KINDS[item.case.kind]),
+            item.case.respondent_unit.name,
+            item.suspension.suspended_on,
+            item.days_so_far,
+            "；".join(part for part in (text_of(item.suspension.reason_label), item.suspension.reason_text) if part),
+            item.case.handler.label if item.case.handler else "",
+        ]
+        for item in items
+    )
+    return xlsx_download(lambda file: write_workbook(file, [("中止案件", header, rows)]), "suspended-cases")

@@ -148,7 +148,10 @@ def conclude_linked_case(mediation: Mediation, actor, today: date, *, outcome: s
     if case.status == "received":
         raise DomainError(N_("Accept the case first; it can then be concluded."))
     if case.status == "suspended":
-        case_services.transition(case, "resume", actor, today)
+        # The review or lawsuit was suspended for this mediation: it runs again from the day the mediation ended.
+        running = case.open_suspension
+        resumed_on = mediation.concluded_on if running and mediation.concluded_on >= running.suspended_on else today
+        case_services.transition(case, "resume", actor, today, on=resumed_on)
     return case_services.transition(
         case,
         "conclude",

@@ -73,7 +73,11 @@ def test_instance_belongs_to_litigation_only():
 def test_an_extension_is_at_most_30_days_and_names_its_approver():
     assert "extension_days" in fields(rules.validate_case(valid(extension_days=31, extension_approved_by="王"), TODAY))
     assert "extension_approved_by" in fields(rules.validate_case(valid(extension_days=30), TODAY))
-    assert rules.validate_case(valid(extension_days=30, extension_approved_by="王局长"), TODAY) == []
+    assert "extension_reason" in fields(
+        rules.validate_case(valid(extension_days=30, extension_approved_by="王"), TODAY)
+    )
+    extension = {"extension_days": 30, "extension_approved_by": "王局长", "extension_reason": "案情复杂"}
+    assert rules.validate_case(valid(**extension), TODAY) == []
 
 
 def test_the_status_machine_allows_only_its_transitions():
@@ -90,7 +94,10 @@ def test_only_legal_and_admin_may_reopen():
     assert "reopen" in rules.allowed_actions("concluded", person("legal"), 1)
     assert "reopen" in rules.allowed_actions("concluded", person("admin"), 1)
     assert rules.allowed_actions("concluded", person("mediator"), 1) == []
-    assert set(rules.allowed_actions("received", person("mediator"), 1)) == {"accept", "decline"}
+    assert set(rules.allowed_actions("received", person("mediator"), 1, "litigation")) == {"accept", "decline"}
+    # 补正 is a review office's step (行政复议法 Art. 31), and the review office's, not the respondent unit's.
+    assert "request_correction" in rules.allowed_actions("received", person("mediator"), 1, "review")
+    assert "request_correction" not in rules.allowed_actions("received", person("unit", unit_id=1), 1, "review")
     assert "conclude" in rules.allowed_actions("accepted", person("mediator"), 1)
 
 

@@ -127,9 +127,11 @@ def test_transitions_follow_the_machine_and_record_their_reason(factories):
     services.transition(case, "accept", clerk, TODAY, on=TODAY - timedelta(days=1))
     assert case.status == "accepted" and case.next_deadline_code == "copy_to_respondent"
     with pytest.raises(DomainError):
-        services.transition(case, "suspend", clerk, TODAY)  # no reason
-    services.transition(case, "suspend", clerk, TODAY, reason="等待鉴定结论")
-    services.transition(case, "resume", clerk, TODAY)
+        services.transition(case, "suspend", clerk, TODAY, on=TODAY)  # no statutory ground
+    with pytest.raises(DomainError):
+        services.transition(case, "suspend", clerk, TODAY, on=TODAY, reason_code="other")  # "other" needs words
+    services.transition(case, "suspend", clerk, TODAY, on=TODAY, reason_code="other", reason="等待鉴定结论")
+    services.transition(case, "resume", clerk, TODAY, on=TODAY)
     services.transition(case, "conclude", clerk, TODAY, on=TODAY, outcome="revoked")
     assert case.status == "concluded" and case.is_corrected and case.next_deadline_on is None
     assert entries(case, "suspend")[0].comment == "等待鉴定结论"

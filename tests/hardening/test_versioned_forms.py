@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.core import UnboundField
 
 import casetrack
-from casetrack.cases.forms import CaseForm, TransitionForm
+from casetrack.cases.forms import CaseForm, CorrectionExtensionForm, TransitionForm
 from casetrack.forms import VersionField
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm
 from casetrack.mediation.forms import CloseForm
@@ -58,8 +58,12 @@ ROWS = (
             ("accepted", "conclude"),
             ("suspended", "resume"),
             ("concluded", "reopen"),
+            ("received", "request_correction"),
+            ("correcting", "correction_received"),
+            ("correcting", "correction_abandoned"),
         )
     ),
+    _versioned(CorrectionExtensionForm, "/cases/{case_id[correcting]}", "/correction/extend", CASE),
     _versioned(ConfirmRiskForm, "/risk/{risk_case_id[pending]}", "/confirm", RISK),
     *(
         _versioned(CommentForm, f"/risk/{{risk_case_id[{record}]}}", f"/{action}", RISK)

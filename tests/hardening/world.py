@@ -40,8 +40,20 @@ def _cases(factories, unit, people, today: date) -> dict:
         ),
         "claim": factories.claim(number="赔偿1号", respondent_unit=unit, received_on=earlier),
         "reported": factories.case(number="报备1号", respondent_unit=unit, received_on=earlier, accepted_on=earlier),
+        "correcting": factories.case(number="补正1号", respondent_unit=unit, received_on=today - timedelta(days=3)),
     }
-    cases.transition(found["suspended"], "suspend", people["legal"], today, reason="等待鉴定")
+    cases.transition(
+        found["correcting"], "request_correction", people["legal"], today, on=today, items="申请人身份证明"
+    )
+    cases.transition(
+        found["suspended"],
+        "suspend",
+        people["legal"],
+        today,
+        on=today,
+        reason_code="awaiting_other_case",
+        reason="等待鉴定",
+    )
     db.session.add(
         OutcomeReport(case=found["reported"], outcome="revoked", concluded_on=today, reported_by_id=people["unit"].id)
     )
