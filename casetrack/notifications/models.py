@@ -21,7 +21,7 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    #: case_deadline | hearing_principal | mediation_idle | …
+    #: case_deadline | hearing_principal | mediation_idle | case_suspended | …
     kind: Mapped[str] = mapped_column(String(32))
     #: What the reminder is about, e.g. "case-deadline:12:decision:2026-12-01"; with on_day, the dedup key.
     event_key: Mapped[str] = mapped_column(String(160))

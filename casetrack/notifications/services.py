@@ -18,7 +18,7 @@ from casetrack.accounts.permissions import roles_with
 from casetrack.bulk import insert_rows
 from casetrack.cases import kinds
 from casetrack.cases import rules as case_rules
-from casetrack.cases.models import Case
+from casetrack.cases.models import Case, CaseSuspension
 from casetrack.cases.queries import Page
 from casetrack.extensions import db
 from casetrack.hearings import rules as hearing_rules
@@ -158,9 +158,49 @@ def mediation_reminders(today: date) -> list[Reminder]:
     ]
 
 
+def long_suspension_reminders(today: date) -> list[Reminder]:
+    """Cases suspended for more than LONG_SUSPENSION_DAYS: to the handler, since a suspended case has no deadline
+    to remind of, and the law wants it resumed once the cause has ended (行政复议法 Art. 40)."""
+    cutoff = today - timedelta(days=case_rules.LONG_SUSPENSION_DAYS)
+    rows = db.session.execute(
+        select(
+            CaseSuspension.id,
+            CaseSuspension.suspended_on,
+            Case.id.label("case_id"),
+            Case.number,
+            Case.handler_id,
+            Case.created_by_id,
+        )
+        .join(Case, Case.id == CaseSuspension.case_id)
+        .where(CaseSuspension.resumed_on.is_(None), CaseSuspension.suspended_on < cutoff, Case.is_open)
+    ).all()
+    active = _active_user_ids()
+    return [
+        Reminder(
+            row.handler_id or row.created_by_id,
+            "case_suspended",
+            f"case-suspended:{row.id}",
+            N_("Case %(number)s has been suspended since %(day)s (%(days)s days): resume it once the cause has ended."),
+            {
+                "number": row.number,
+                "day": row.suspended_on.isoformat(),
+                "days": case_rules.suspended_days_so_far(row.suspended_on, today),
+            },
+            f"/cases/{row.case_id}#clock-stops",
+        )
+        for row in rows
+        if (row.handler_id or row.created_by_id) in active
+    ]
+
+
 def collect_reminders(today: date) -> list[Reminder]:
     warning_days = current_app.config["CASETRACK_DEADLINE_WARNING_DAYS"]
-    return deadline_reminders(today, warning_days) + hearing_reminders(today) + mediation_reminders(today)
+    return (
+        deadline_reminders(today, warning_days)
+        + hearing_reminders(today)
+        + mediation_reminders(today)
+        + long_suspension_reminders(today)
+    )
 
 
 def create_notifications(reminders: list[Reminder], today: date) -> int:
