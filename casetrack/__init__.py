@@ -80,14 +80,14 @@ def register_extensions(app: Flask) -> None:
 def register_ledger_sheets(app: Flask) -> None:
     # Here rather than in casetrack.ledger: the domains declare their sheets with ledger.specs, and the ledger
     # importing the domains back made a cycle (issue 9); the app is what knows which domains it has.
-    from casetrack.cases.ledger import CASE_SHEET
+    from casetrack.cases.ledger import CASE_SHEET, SUSPENSION_SHEET
     from casetrack.hearings.ledger import HEARING_SHEET
     from casetrack.ledger.sheets import EXTENSION_KEY
     from casetrack.ledger.specs import SheetRegistry
     from casetrack.mediation.ledger import MEDIATION_SHEET
 
     sheets = SheetRegistry()
-    for spec in (CASE_SHEET, HEARING_SHEET, MEDIATION_SHEET):
+    for spec in (CASE_SHEET, SUSPENSION_SHEET, HEARING_SHEET, MEDIATION_SHEET):
         sheets.register(spec)
     app.extensions[EXTENSION_KEY] = sheets
 

@@ -12,6 +12,7 @@ from casetrack.accounts import rules as account_rules
 from casetrack.cases import kinds as case_kinds
 from casetrack.cases import queries as case_queries
 from casetrack.cases import rules as case_rules
+from casetrack.i18n import text_of
 from casetrack.risk import rules as risk_rules
 from casetrack.stats import figures as registry
 
@@ -75,17 +76,45 @@ def case_detail_json(case, show_personal_data: bool, deadlines, today: date, war
         "defence_filed_on": iso(case.defence_filed_on),
         "declined_on": iso(case.declined_on),
         "extension_days": case.extension_days,
+        "extension_reason": case.extension_reason if case.spec.uses("extension_reason") else None,
         "deadlines": [
             {
                 "code": d.code,
+                "label": text_of(d.label),
+                "basis": text_of(d.basis),
                 "due_on": iso(d.due_on),
                 "done_on": iso(d.done_on),
+                "paused_days": d.paused_days,
                 "state": d.state(today, warning_days),
                 "estimated": d.estimated,
                 "informational": d.informational,
             }
             for d in deadlines
         ],
+        "suspensions": [
+            {
+                "suspended_on": iso(s.suspended_on),
+                "resumed_on": iso(s.resumed_on),
+                "reason": s.reason_code,
+                "reason_text": s.reason_text or None,
+            }
+            for s in case.suspensions
+        ],
+        "correction": correction_json(case.correction),
+    }
+
+
+def correction_json(correction) -> dict | None:
+    if correction is None:
+        return None
+    return {
+        "notice_on": iso(correction.notice_on),
+        "notice_received_on": iso(correction.notice_received_on),
+        "items": correction.items,
+        "extended_to": iso(correction.extended_to),
+        "extension_reason": correction.extension_reason,
+        "result": correction.result,
+        "result_on": iso(correction.result_on),
     }
 
 
@@ -325,7 +354,13 @@ def _schemas() -> dict:
                     "defence_filed_on": NULLABLE_DATE,
                     "declined_on": NULLABLE_DATE,
                     "extension_days": {"type": ["integer", "null"]},
+                    "extension_reason": {
+                        **NULLABLE_STRING,
+                        "description": "Why the review decision period was extended (Art. 62).",
+                    },
                     "deadlines": {"type": "array", "items": _ref("Deadline")},
+                    "suspensions": {"type": "array", "items": _ref("Suspension")},
+                    "correction": {"oneOf": [_ref("Correction"), {"type": "null"}]},
                 }
             ),
         ]
@@ -345,12 +380,50 @@ def _schemas() -> dict:
         "Deadline": _object(
             {
                 "code": _enum(case_rules.DEADLINE_LABELS),
-                "due_on": {"type": "string", "format": "date"},
+                "label": {"type": "string", "description": "The step, in the user's language."},
+                "basis": {"type": "string", "description": "The article the period comes from."},
+                "due_on": {
+                    "type": "string",
+                    "format": "date",
+                    "description": "Including the days of ended suspensions; while suspended (state suspended) the "
+                    "period stands still and moves again by the days it lasts.",
+                },
                 "done_on": NULLABLE_DATE,
-                "state": _enum(("done", "late", "not_recorded", "overdue", "due_soon", "pending", "passed")),
+                "paused_days": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": "Days added for ended suspensions, working or calendar days as the period counts.",
+                },
+                "state": _enum(
+                    ("done", "late", "not_recorded", "suspended", "overdue", "due_soon", "pending", "passed")
+                ),
                 "estimated": {"type": "boolean", "description": "The holiday schedule of a year is not known yet."},
                 "informational": {"type": "boolean"},
             }
+        ),
+        "Suspension": _object(
+            {
+                "suspended_on": {"type": "string", "format": "date"},
+                "resumed_on": {**NULLABLE_DATE, "description": "null while the case is still suspended."},
+                "reason": {
+                    "type": "string",
+                    "enum": list(case_kinds.ALL_SUSPENSION_REASONS),
+                    "description": "The statutory ground (行政复议法 Art. 39, 行诉解释 Art. 87).",
+                },
+                "reason_text": NULLABLE_STRING,
+            }
+        ),
+        "Correction": _object(
+            {
+                "notice_on": {"type": "string", "format": "date"},
+                "notice_received_on": NULLABLE_DATE,
+                "items": {"type": "string"},
+                "extended_to": NULLABLE_DATE,
+                "extension_reason": NULLABLE_STRING,
+                "result": {"type": ["string", "null"], "enum": [*case_rules.CORRECTION_RESULTS, None]},
+                "result_on": NULLABLE_DATE,
+            },
+            description="补正 (行政复议法 Art. 31): the notice and how it ended; null result while waiting.",
         ),
         "Case": case_schema,
         "CaseDetail": detail_schema,

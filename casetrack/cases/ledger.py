@@ -9,13 +9,15 @@ from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.permissions import can
 from casetrack.accounts.rules import MAX_UNIT_NAME
+from casetrack.audit import services as audit
 from casetrack.bulk import among, ids_by_number, insert_rows
-from casetrack.cases import kinds, rules
-from casetrack.cases.models import Applicant, Case, OutcomeReport
+from casetrack.cases import kinds, queries, rules
+from casetrack.cases.models import Applicant, Case, CaseSuspension, OutcomeReport
 from casetrack.cases.queries import scoped
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.ledger.context import ImportContext
+from casetrack.ledger.lookups import cases_by_number
 from casetrack.ledger.parsing import parse_amount_fen, parse_choice, parse_count, parse_date, parse_text, text_parser
 from casetrack.ledger.specs import Column, ParsedRow, SheetSpec
 
@@ -135,6 +137,9 @@ class CaseSheetImporter:
                 for row in db.session.execute(stmt).mappings():
                     found[(row["kind"], row["number_key"])] = dict(row)
         if found:
+            # What stops the clock lives in its own tables; a case re-imported keeps its suspended days.
+            for row in queries.with_clock_stops(list(found.values())):
+                found[(row["kind"], row["number_key"])] = row
             ids = {row["id"]: key for key, row in found.items()}
             names: dict[int, list[str]] = {}
             id_list = list(ids)
@@ -421,3 +426,282 @@ def case_row(case: Case) -> list:
 
 
 CASE_SHEET = SheetSpec("cases", ("案件", "cases"), COLUMNS, CaseSheetImporter, export_rows)
+
+
+# --- the 中止 sheet: suspensions matched on (案号, 中止日期) ----------------------------------------------------
+
+SUSPENSION_COLUMNS = (
+    Column("case_number", ("案号", "case_number"), text_parser(rules.MAX_NUMBER), required=True),
+    Column("suspended_on", ("中止日期", "suspended_on"), parse_date, required=True),
+    Column("resumed_on", ("恢复日期", "resumed_on"), parse_date),
+    Column("reason", ("中止原因", "reason"), text_parser(rules.MAX_REASON_TEXT), required=True),
+)
+
+
+def _reason_of(kind: str, cell: str) -> tuple[str, str]:
+    """(reason code, words) of a 中止原因 cell: a term of the statutory list (kinds.SUSPENSION_REASON_TERMS), else
+    the kind's "other" ground with the cell's words, so a ledger's own wording is kept rather than refused."""
+    code = kinds.SUSPENSION_REASON_TERMS.get(cell)
+    if code is not None and code != kinds.OTHER_REASON and code in kinds.KINDS[kind].suspension_reasons:
+        return code, ""
+    return kinds.OTHER_REASON, "" if code == kinds.OTHER_REASON else cell
+
+
+def _reason_cell(code: str, text: str) -> str:
+    if code == kinds.OTHER_REASON:
+        return text or rules.term_for(kinds.SUSPENSION_REASON_TERMS, code)
+    return rules.term_for(kinds.SUSPENSION_REASON_TERMS, code)
+
+
+class SuspensionSheetImporter:
+    """Suspensions of cases already registered or brought by the same file; a suspension without 恢复日期 leaves
+    the case suspended (已中止), and every affected case's next deadline is recomputed with its suspended days."""
+
+    def __init__(self, context: ImportContext):
+        self.context = context
+        self.creations: list[dict] = []
+        self.updates: list[dict] = []
+        self.created = self.updated = self.unchanged = 0
+
+    def plan(self, sheet: str, rows: list[ParsedRow]) -> None:
+        context = self.context
+        numbers = {row.values["case_number"] for row in rows if row.values["case_number"]}
+        visible = cases_by_number(numbers, context.actor)
+        cases = self._cases([c["id"] for found in visible.values() for c in found])
+        existing = self._existing(list(cases))
+        pauses = {case_id: {row["suspended_on"]: row for row in found} for case_id, found in existing.items()}
+        first_row_of: dict[tuple, int] = {}
+        planned = []
+        for parsed in rows:
+            for column, message, params in parsed.problems:
+                context.error(sheet, parsed.number, message, column, **params)
+            if parsed.problems:
+                continue
+            values = parsed.values
+            case = self._case_of(sheet, parsed, visible, cases)
+            if case is None:
+                continue
+            seen = (case["id"], values["suspended_on"])
+            if seen in first_row_of:
+                context.error(
+                    sheet,
+                    parsed.number,
+                    N_("This suspension appears again (first in row %(first)s)."),
+                    "中止日期",
+                    first=first_row_of[seen],
+                )
+                continue
+            first_row_of[seen] = parsed.number
+            code, text = _reason_of(case["kind"], values["reason"])
+            problems = rules.suspension_problems(
+                case["kind"],
+                code,
+                text,
+                values["suspended_on"],
+                values["resumed_on"],
+                case["accepted_on"],
+                context.today,
+            )
+            if case["accepted_on"] is None and "status" in case:
+                problems.append(
+                    rules.Problem("suspended_on", N_("A case can be suspended only after it was accepted."))
+                )
+            if values["resumed_on"] is None and not case["is_open"]:
+                problems.append(rules.Problem("resumed_on", N_("A concluded case cannot still be suspended.")))
+            for problem in problems:
+                column = {"resumed_on": "恢复日期", "reason_code": "中止原因", "reason": "中止原因"}.get(
+                    problem.field, "中止日期"
+                )
+                context.error(sheet, parsed.number, problem.message, column, **problem.as_params())
+            if problems:
+                continue
+            record = {"resumed_on": values["resumed_on"], "reason_code": code, "reason_text": text}
+            pauses.setdefault(case["id"], {})[values["suspended_on"]] = {**record, "row": parsed.number}
+            planned.append((parsed, case, record))
+        for case_id, by_day in pauses.items():
+            if rules.suspensions_overlap([rules.Pause(day, row["resumed_on"]) for day, row in by_day.items()]):
+                row = max((r.get("row", 0) for r in by_day.values()), default=0)
+                number = cases[case_id]["number"] if case_id in cases else case_id[2]
+                context.error(sheet, row, N_("The suspensions of case %(number)s overlap."), "中止日期", number=number)
+        if context.errors:
+            return
+        for parsed, case, record in planned:
+            current = next(
+                (row for row in existing.get(case["id"], []) if row["suspended_on"] == parsed.values["suspended_on"]),
+                None,
+            )
+            if current is None:
+                self.created += 1
+                self.creations.append({**record, "case_id": case["id"], "suspended_on": parsed.values["suspended_on"]})
+            elif self._differs(current, record):
+                self.updated += 1
+                self.updates.append(
+                    {**record, "suspension_id": current["id"], "_case_id": case["id"], "_before": current}
+                )
+            else:
+                self.unchanged += 1
+
+    @staticmethod
+    def _differs(current: dict, record: dict) -> bool:
+        # A statutory ground keeps the words the office added to it in the app: the sheet carries the ground only.
+        if current["resumed_on"] != record["resumed_on"] or current["reason_code"] != record["reason_code"]:
+            return True
+        return record["reason_code"] == kinds.OTHER_REASON and current["reason_text"] != record["reason_text"]
+
+    def _case_of(self, sheet: str, parsed: ParsedRow, visible: dict, cases: dict) -> dict | None:
+        """The case a row suspends: a registered one the importer may change, or one this file's 案件 sheet brings
+        (an export read back into an empty database), known by its kind and number key until it is written."""
+        context, number = self.context, parsed.values["case_number"]
+        key = rules.number_key(number)
+        found = [cases[c["id"]] for c in visible.get(key, []) if kinds.can_be_suspended(c["kind"])]
+        if not found:
+            found = [
+                {"id": ("new", kind, key), "number": number, "kind": kind, "accepted_on": None, "is_open": True}
+                for kind in kinds.KINDS
+                if kinds.can_be_suspended(kind) and (kind, key) in context.case_keys_in_file
+            ]
+        if not found:
+            context.error(
+                sheet, parsed.number, N_("There is no case with the number %(number)s."), "案号", number=number
+            )
+            return None
+        if len(found) > 1:
+            context.error(
+                sheet,
+                parsed.number,
+                N_("Both a review and a lawsuit have the number %(number)s; the suspension cannot tell which."),
+                "案号",
+                number=number,
+            )
+            return None
+        case = found[0]
+        if "respondent_unit_id" in case and not can(context.actor, "move_case", case["respondent_unit_id"]):
+            context.error(
+                sheet,
+                parsed.number,
+                N_("You can only import your own unit's cases; this row names %(unit)s."),
+                "案号",
+                unit=case["number"],
+            )
+            return None
+        return case
+
+    @staticmethod
+    def _cases(ids: list[int]) -> dict[int, dict]:
+        table = Case.__table__
+        columns = (
+            table.c.id,
+            table.c.number,
+            table.c.kind,
+            table.c.status,
+            table.c.accepted_on,
+            table.c.respondent_unit_id,
+        )
+        found = {}
+        for start in range(0, len(ids), _LOOKUP_CHUNK):
+            for row in db.session.execute(
+                select(*columns).where(among(table.c.id, ids[start : start + _LOOKUP_CHUNK]))
+            ).mappings():
+                found[row["id"]] = {**row, "is_open": row["status"] in rules.OPEN_STATUSES}
+        return found
+
+    @staticmethod
+    def _existing(case_ids: list[int]) -> dict[int, list[dict]]:
+        table = CaseSuspension.__table__
+        found: dict[int, list[dict]] = {}
+        for start in range(0, len(case_ids), _LOOKUP_CHUNK):
+            stmt = select(table).where(among(table.c.case_id, case_ids[start : start + _LOOKUP_CHUNK]))
+            for row in db.session.execute(stmt).mappings():
+                found.setdefault(row["case_id"], []).append(dict(row))
+        return found
+
+    def apply(self) -> None:
+        from casetrack.cases.services import refresh_derived
+
+        actor_id = self.context.actor.id if self.context.actor is not None else None
+        table = CaseSuspension.__table__
+        unresolved = sorted({row["case_id"] for row in self.creations if isinstance(row["case_id"], tuple)})
+        if unresolved:
+            # Cases created by this same file's 案件 sheet: they exist now.
+            cases = Case.__table__
+            ids = {
+                (kind, key): case_id
+                for kind in {kind for _, kind, _ in unresolved}
+                for case_id, key in db.session.execute(
+                    select(cases.c.id, cases.c.number_key).where(
+                        cases.c.kind == kind, among(cases.c.number_key, [k for _, n, k in unresolved if n == kind])
+                    )
+                )
+            }
+            for row in self.creations:
+                if isinstance(row["case_id"], tuple):
+                    row["case_id"] = ids[row["case_id"][1:]]
+        if self.creations:
+            insert_rows(table, [{**row, "created_by_id": actor_id} for row in self.creations])
+        if self.updates:
+            db.session.execute(
+                update(table)
+                .where(table.c.id == bindparam("suspension_id"))
+                .values(**{name: bindparam(name) for name in ("resumed_on", "reason_code", "reason_text")}),
+                [{k: v for k, v in row.items() if not k.startswith("_")} for row in self.updates],
+            )
+        audit.record_many(
+            [
+                _audit(row["case_id"], "suspension_imported", field, None, value, actor_id)
+                for row in self.creations
+                for field, value in (
+                    ("suspended_on", row["suspended_on"]),
+                    ("resumed_on", row["resumed_on"]),
+                    ("suspension_reason", row["reason_code"]),
+                )
+                if value is not None
+            ]
+            + [
+                _audit(row["_case_id"], "suspension_imported", field, row["_before"][name], row[name], actor_id)
+                for row in self.updates
+                for field, name in (("resumed_on", "resumed_on"), ("suspension_reason", "reason_code"))
+                if row["_before"][name] != row[name]
+            ]
+        )
+        touched = sorted({row["case_id"] for row in self.creations} | {row["_case_id"] for row in self.updates})
+        if not touched:
+            return
+        # Few cases per file: through the ORM, so the status, the next deadline and the version move together.
+        stmt = (
+            select(Case)
+            .where(among(Case.id, touched))
+            .options(selectinload(Case.suspensions), selectinload(Case.applicants))
+            .execution_options(populate_existing=True)
+        )
+        for case in db.session.scalars(stmt):
+            before = case.status
+            case.status = rules.status_after_suspensions(case.status, [s.resumed_on is None for s in case.suspensions])
+            refresh_derived(case)
+            if case.status != before:
+                audit.record(
+                    "case", case.id, "suspension_imported", self.context.actor, [("status", before, case.status)]
+                )
+        db.session.flush()
+
+
+def suspension_export_rows(actor):
+    stmt = scoped(select(CaseSuspension, Case.number).join(Case, Case.id == CaseSuspension.case_id), actor).order_by(
+        Case.number, CaseSuspension.suspended_on
+    )
+    for suspension, number in db.session.execute(stmt.execution_options(yield_per=2000)):
+        yield [
+            number,
+            suspension.suspended_on,
+            suspension.resumed_on,
+            _reason_cell(suspension.reason_code, suspension.reason_text),
+        ]
+
+
+SUSPENSION_SHEET = SheetSpec(
+    "suspensions",
+    ("中止", "suspensions"),
+    SUSPENSION_COLUMNS,
+    SuspensionSheetImporter,
+    suspension_export_rows,
+    after=("cases",),
+)

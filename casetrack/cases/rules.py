@@ -503,6 +503,14 @@ def suspensions_overlap(pauses: list[Pause]) -> bool:
     return False
 
 
+def status_after_suspensions(status: str, running: list[bool]) -> str:
+    """An accepted case with a suspension still running is suspended; a suspended one whose suspensions have all
+    ended runs again. Other statuses (a concluded case's past suspensions) are left as they are."""
+    if status in ("accepted", "suspended"):
+        return "suspended" if any(running) else "accepted"
+    return status
+
+
 def suspended_days_so_far(suspended_on: date, today: date) -> int:
     """Days a running suspension has lasted, the first day included: what the case page shows beside 已中止."""
     return max((today - suspended_on).days + 1, 0)
