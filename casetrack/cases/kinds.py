@@ -370,8 +370,12 @@ DEADLINE_LABELS = {code: name for kind in KINDS.values() for code, name in kind.
 HEARING_KINDS = tuple(code for code, kind in KINDS.items() if kind.has_hearings)
 
 
-#: Every 中止 reason of every kind → msgid (a code shared by two kinds names the same ground in both).
-ALL_SUSPENSION_REASONS = {code: name for kind in KINDS.values() for code, name in kind.suspension_reasons.items()}
+#: Every 中止 reason of every kind → msgid, for the case history: a code shared by two kinds names the same ground
+#: in both, and is worded as the first kind (review) words it; CaseSuspension.reason_label words it per kind.
+ALL_SUSPENSION_REASONS: dict[str, str] = {}
+for _kind in KINDS.values():
+    for _code, _name in _kind.suspension_reasons.items():
+        ALL_SUSPENSION_REASONS.setdefault(_code, _name)
 
 
 def kind_of(code: str | None) -> CaseKind | None:

@@ -238,7 +238,8 @@ class CaseSuspension(db.Model):
 
     @property
     def reason_label(self) -> str:
-        return kinds.ALL_SUSPENSION_REASONS.get(self.reason_code, self.reason_code)
+        # A ground shared by both kinds is worded as each statute words it (申请人 in a review, 原告 in a lawsuit).
+        return kinds.KINDS[self.case.kind].suspension_reasons.get(self.reason_code, self.reason_code)
 
 
 class CaseCorrection(db.Model):

@@ -713,6 +713,34 @@ def _stories(today: date) -> list[CaseRecord]:
                 )
             ],
         ),
+        # A review suspended ten weeks ago while the parties mediate: past the 60 days after which its handler is
+        # reminded to resume it (行政复议法 Art. 40), and out of the overdue lists meanwhile.
+        _story(
+            "suspended",
+            review,
+            "区自然资源和规划分局",
+            "licensing",
+            ago(110),
+            "孙某",
+            accepted_on=ago(106),
+            copy_sent_on=ago(104),
+            answer_received_on=ago(95),
+            handler=MEDIATOR,
+            registered_on=ago(106),
+            summary="建设工程规划许可争议，双方同意调解",
+        ),
+        # An application the legal bureau sent back for 补正 two days ago: the applicant has ten working days.
+        _story(
+            "correcting",
+            review,
+            "区人力社保局",
+            "confirmation",
+            ago(4),
+            "吴某",
+            handler=LEGAL,
+            registered_on=ago(4),
+            summary="工伤认定申请材料不全",
+        ),
         # Half a year ago a task force worked a risky lawsuit to a withdrawal; the legal bureau crossed it off.
         _story(
             "crossed_off",

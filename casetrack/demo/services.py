@@ -306,6 +306,28 @@ class _District:
             note="一审判决驳回原告诉讼请求，判决书已送达",
         )
 
+        # Suspended for a mediation ten weeks ago; the handler is reminded this morning to resume it when it ends.
+        with entered_on(ago(70)):
+            cases.transition(
+                self.story_case("suspended"),
+                "suspend",
+                mediator,
+                today,
+                on=ago(70),
+                reason_code="mediation",
+                reason="申请人与被申请人同意调解，调解期间中止审理",
+            )
+        # The application lacked the decision it contests: the legal bureau asked for it, once, two days ago.
+        with entered_on(ago(2)):
+            cases.transition(
+                self.story_case("correcting"),
+                "request_correction",
+                legal,
+                today,
+                on=ago(2),
+                items="1. 被申请人作出的工伤认定决定书；2. 申请人身份证明复印件",
+            )
+
         # Half a year ago: flagged, worked by a task force, withdrawn by the plaintiff, crossed off.
         record = self.plan.story("crossed_off")
         case = self.story_case("crossed_off")

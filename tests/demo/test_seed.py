@@ -153,7 +153,8 @@ def assert_morning_work(today: date) -> None:
         }
         for name in ("tiaojie", "sifaju", "fuchun", "shijianju")
     }
-    assert {"case_deadline", "mediation_idle", "hearing_principal"} <= kinds["tiaojie"]
+    # … and the review suspended ten weeks ago, to resume once its mediation ends.
+    assert {"case_deadline", "mediation_idle", "hearing_principal", "case_suspended"} <= kinds["tiaojie"]
     assert {"case_deadline", "hearing_principal"} <= kinds["sifaju"]
     assert {"hearing_principal", "case_deadline", "risk_item_overdue"} <= kinds["fuchun"]
     assert {"hearing_principal", "case_deadline"} <= kinds["shijianju"]
