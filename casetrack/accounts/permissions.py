@@ -59,6 +59,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "see_all_units": _EVERYONE - {"unit"},
     # Hearings and appearance.
     "schedule_hearing": frozenset({"mediator", "legal", "unit", "admin"}),
+    #: The dates a court sets in a lawsuit (举证期限 …): recorded by staff, or by the defendant unit's liaison.
+    "set_court_dates": frozenset({"mediator", "legal", "unit", "admin"}),
     "record_appearance": frozenset({"mediator", "legal", "unit", "admin"}),
     "approve_absence": _LEGAL,
     # Mediation.
@@ -92,6 +94,7 @@ OWN_UNIT_ONLY = frozenset(
         "move_case",
         "report_outcome",
         "schedule_hearing",
+        "set_court_dates",
         "record_appearance",
         "unit_task_force",
         "request_cross_off",

@@ -72,3 +72,14 @@ class CorrectionExtensionForm(Form):
     extended_to = DateField(_l("New deadline"), validators=[DataRequired()])
     reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=rules.MAX_REASON_TEXT)])
     version = VersionField()
+
+
+class CourtDateForm(Form):
+    kind = SelectField(_l("Set by the court"), choices=_choices(kinds.COURT_DATE_KINDS), default="evidence_deadline")
+    due_on = DateField(_l("Date"), validators=[Optional()])
+    owner_id = SelectField(_l("Owner"), coerce=int, choices=[], validate_choice=False)
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=rules.MAX_COURT_DATE_NOTE)])
+
+
+class CourtDateDoneForm(Form):
+    done_on = DateField(_l("Done on"), validators=[DataRequired()])

@@ -76,6 +76,19 @@ SUSPENSION_REASON_TERMS = {
 #: 行政复议法 Art. 31: the applicant corrects within 10 days of receiving the notice (working days, Art. 88).
 CORRECTION_WORKING_DAYS = 10
 
+#: Dates a court sets in a lawsuit, each tracked with its owner like a statutory deadline. 开庭 is not among them:
+#: a hearing is recorded as a hearing (casetrack.hearings), with the head's appearance, and has its own reminders.
+COURT_DATE_KINDS = {
+    "evidence_deadline": N_("Time limit for evidence (举证期限)"),
+    "evidence_exchange": N_("Exchange of evidence (证据交换)"),
+    "pretrial_meeting": N_("Pre-trial meeting (庭前会议)"),
+    "pronouncement": N_("Pronouncement of the judgment (宣判)"),
+    "other": N_("Other court date"),
+}
+#: 行政诉讼法 Art. 67: the defendant submits its evidence within 15 days of receiving the complaint copy; what a
+#: 举证期限 defaults to when the court's notice gives no other date.
+EVIDENCE_DAYS = 15
+
 
 @dataclass(frozen=True)
 class CaseKind:
@@ -114,6 +127,8 @@ class CaseKind:
     suspension_basis: str = ""
     #: An incomplete application may be sent back for 补正 before admission (行政复议法 Art. 31).
     has_correction: bool = False
+    #: Dates the court sets (举证期限, 证据交换, …), tracked as deadlines.
+    has_court_dates: bool = False
 
     def uses(self, name: str) -> bool:
         return name not in ALL_OWN_FIELDS or name in self.own_fields
@@ -189,7 +204,25 @@ def _review_deadlines(case: dict, calendar, add: AddDeadline) -> None:
     )
 
 
+def _court_dates(case: dict, add: AddDeadline) -> None:
+    for item in case.get("court_dates") or ():
+        basis = (
+            N_("Administrative Litigation Law Art. 67")
+            if item["kind"] == "evidence_deadline"
+            else N_("Set by the court")
+        )
+        add(
+            f"court_{item['kind']}",
+            basis,
+            item["due_on"],
+            item["due_on"],
+            item.get("done_on"),
+            note=item.get("note") or "",
+        )
+
+
 def _litigation_deadlines(case: dict, calendar, add: AddDeadline) -> None:
+    _court_dates(case, add)
     served, concluded = case.get("served_on"), case.get("concluded_on")
     if served:
         add(
@@ -322,6 +355,7 @@ LITIGATION_KIND = CaseKind(
         "defence": N_("Defence and evidence (15 days from service)"),
         "first_instance_judgment": N_("First-instance judgment (6 months from filing)"),
         "appeal": N_("Appeal period (15 days from judgment)"),
+        **{f"court_{code}": name for code, name in COURT_DATE_KINDS.items()},
     },
     deadline_rule=_litigation_deadlines,
     # SPEC section 2: the outcomes the respondent loses.
@@ -333,6 +367,7 @@ LITIGATION_KIND = CaseKind(
     final_outcomes=frozenset({"withdrawn", "mediated"}),
     suspension_reasons=LITIGATION_SUSPENSION_REASONS,
     suspension_basis=N_("Interpretation of the Administrative Litigation Law Art. 87"),
+    has_court_dates=True,
 )
 
 #: 行政赔偿: a claim made to the agency itself (国家赔偿法 Arts 9 and 13), which decides within two months.
@@ -390,6 +425,11 @@ def kinds_using(name: str) -> list[str]:
 def can_be_suspended(code: str | None) -> bool:
     kind = kind_of(code)
     return kind is not None and bool(kind.suspension_reasons)
+
+
+def has_court_dates(code: str | None) -> bool:
+    kind = kind_of(code)
+    return kind is not None and kind.has_court_dates
 
 
 def has_correction(code: str | None) -> bool:

@@ -138,7 +138,7 @@ class CaseSheetImporter:
                     found[(row["kind"], row["number_key"])] = dict(row)
         if found:
             # What stops the clock lives in its own tables; a case re-imported keeps its suspended days.
-            for row in queries.with_clock_stops(list(found.values())):
+            for row in queries.with_deadline_records(list(found.values())):
                 found[(row["kind"], row["number_key"])] = row
             ids = {row["id"]: key for key, row in found.items()}
             names: dict[int, list[str]] = {}

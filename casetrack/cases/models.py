@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -157,6 +158,9 @@ class Case(db.Model):
         back_populates="case", order_by="CaseSuspension.suspended_on", cascade="all, delete-orphan"
     )
     correction: Mapped[CaseCorrection | None] = relationship(back_populates="case", cascade="all, delete-orphan")
+    court_dates: Mapped[list[CourtDate]] = relationship(
+        back_populates="case", order_by="(CourtDate.due_on, CourtDate.id)", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -200,6 +204,7 @@ class Case(db.Model):
             **{field: getattr(self, field) for field in rules.DATE_RULE_FIELDS},
             "suspensions": [rules.Pause(s.suspended_on, s.resumed_on) for s in self.suspensions],
             "correction": self.correction.as_rule_values() if self.correction else None,
+            "court_dates": [item.as_rule_values() for item in self.court_dates if not item.withdrawn],
         }
 
     @validates("number")
@@ -273,6 +278,32 @@ class CaseCorrection(db.Model):
             "result": self.result,
             "result_on": self.result_on,
         }
+
+
+class CourtDate(db.Model):
+    """A date the court set in a lawsuit (举证期限, 证据交换, 庭前会议, 宣判, …) and who in the office answers for it;
+    shown, listed and reminded like a statutory deadline until it is marked done."""
+
+    __tablename__ = "court_dates"
+    __table_args__ = (Index("ix_court_dates_due", "done_on", "due_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    #: A code of cases.kinds.COURT_DATE_KINDS.
+    kind: Mapped[str] = mapped_column(String(32))
+    due_on: Mapped[date] = mapped_column(Date)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(String(rules.MAX_COURT_DATE_NOTE), default="")
+    #: Entered by mistake or vacated by the court: kept, shown struck out, and no longer a deadline.
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    case: Mapped[Case] = relationship(back_populates="court_dates")
+    owner = relationship("User", foreign_keys=[owner_id])
+
+    def as_rule_values(self) -> dict:
+        return {"kind": self.kind, "due_on": self.due_on, "done_on": self.done_on, "note": self.note}
 
 
 class Applicant(db.Model):

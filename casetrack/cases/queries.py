@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.queries import restrict_to_actor_unit
 from casetrack.cases import rules
-from casetrack.cases.models import Applicant, Case, CaseCorrection, CaseSuspension, OutcomeReport
+from casetrack.cases.models import Applicant, Case, CaseCorrection, CaseSuspension, CourtDate, OutcomeReport
 from casetrack.errors import NotFound
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -206,13 +206,14 @@ def case_outcome_reports(case_id: int) -> list[OutcomeReport]:
 # --- 中止 and 补正: what stops a case's clock ----------------------------------------------------------------
 
 
-def with_clock_stops(rows) -> list[dict]:
-    """Case rows read in bulk (mappings with an ``id``), each with its ``suspensions`` and ``correction`` as the
-    deadline rules read them: two reads per batch, however many cases it holds."""
+def with_deadline_records(rows) -> list[dict]:
+    """Case rows read in bulk (mappings with an ``id``), each with its ``suspensions``, ``correction`` and
+    ``court_dates`` as the deadline rules read them: three reads per batch, however many cases it holds."""
     values = [dict(row) for row in rows]
     ids = [row["id"] for row in values]
     pauses: dict[int, list[rules.Pause]] = {}
     corrections: dict[int, dict] = {}
+    court_dates: dict[int, list[dict]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         for case_id, suspended_on, resumed_on in db.session.execute(
@@ -223,9 +224,16 @@ def with_clock_stops(rows) -> list[dict]:
             pauses.setdefault(case_id, []).append(rules.Pause(suspended_on, resumed_on))
         for correction in db.session.scalars(select(CaseCorrection).where(CaseCorrection.case_id.in_(chunk))):
             corrections[correction.case_id] = correction.as_rule_values()
+        for item in db.session.scalars(
+            select(CourtDate)
+            .where(CourtDate.case_id.in_(chunk), CourtDate.withdrawn.is_(False))
+            .order_by(CourtDate.due_on, CourtDate.id)
+        ):
+            court_dates.setdefault(item.case_id, []).append(item.as_rule_values())
     for row in values:
         row["suspensions"] = pauses.get(row["id"], [])
         row["correction"] = corrections.get(row["id"])
+        row["court_dates"] = court_dates.get(row["id"], [])
     return values
 
 
@@ -254,3 +262,30 @@ def suspended_cases(actor, today: date, page: int = 1, per_page: int = 50) -> Pa
     rows = db.session.execute(ordered.options(selectinload(Case.applicants))).all()
     items = [SuspendedCase(case, s, rules.suspended_days_so_far(s.suspended_on, today)) for case, s in rows]
     return Page(items, total, page, per_page)
+
+
+# --- court-set dates -----------------------------------------------------------------------------------------
+
+
+def court_dates_between(
+    actor, start: date, end: date, unit_id: int | None = None, limit: int = 2000
+) -> list[CourtDate]:
+    """The open court dates from ``start`` to ``end`` the actor may see, for the hearing calendar."""
+    stmt = scoped(
+        select(CourtDate)
+        .join(Case, Case.id == CourtDate.case_id)
+        .where(CourtDate.due_on.between(start, end), CourtDate.done_on.is_(None), CourtDate.withdrawn.is_(False))
+        .options(selectinload(CourtDate.case).selectinload(Case.respondent_unit)),
+        actor,
+    )
+    if unit_id:
+        stmt = stmt.where(Case.respondent_unit_id == unit_id)
+    return list(db.session.scalars(stmt.order_by(CourtDate.due_on, CourtDate.id).limit(limit)))
+
+
+def court_date_of(case: Case, court_date_id: int) -> CourtDate:
+    """One of the case's court dates; NotFound for any other id, as for a case one may not see."""
+    item = db.session.get(CourtDate, court_date_id)
+    if item is None or item.case_id != case.id:
+        raise NotFound(N_("The page or record does not exist."))
+    return item

@@ -99,6 +99,9 @@ ACTIONS = {
     "outcome_confirmed": N_("Outcome confirmed"),
     "outcome_returned": N_("Outcome report returned"),
     "correction_extended": N_("Correction period extended"),
+    "court_date_added": N_("Court date added"),
+    "court_date_done": N_("Court date done"),
+    "court_date_removed": N_("Court date removed"),
     "suspension_imported": N_("Suspension imported"),
 }
 #: 结案报备: a unit's reported outcome waits for the legal bureau, which confirms it (the case concludes) or returns it.
@@ -325,6 +328,8 @@ class Deadline:
     paused_days: int = 0
     #: The case is suspended now: this period's clock stands still, and its due day is not known yet.
     suspended: bool = False
+    #: What a court date is about, in the words of whoever recorded it.
+    note: str = ""
 
     def days_left(self, today: date) -> int:
         return (self.due_on - today).days
@@ -350,8 +355,8 @@ class Deadline:
 #: Every deadline code with its name, for lists and reminders that show a deadline without computing it.
 DEADLINE_LABELS = kinds.DEADLINE_LABELS
 
-#: The case fields compute_deadlines reads; it also reads "suspensions" and "correction" (see with_clock_stops in
-#: cases.queries for rows read in bulk, Case.dates for one case).
+#: The case fields compute_deadlines reads; it also reads "suspensions", "correction" and "court_dates" (see
+#: with_deadline_records in cases.queries for rows read in bulk, Case.dates for one case).
 DATE_RULE_FIELDS = (
     "kind",
     "status",
@@ -408,13 +413,14 @@ def _pauses_of(case: dict) -> list[Pause]:
 
 def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
     """The statutory deadlines that apply to a case, given its recorded dates (model field names), its
-    suspensions (``suspensions``: Pause or dicts) and its correction request (``correction``: a dict)."""
+    suspensions (``suspensions``: Pause or dicts), its correction request (``correction``: a dict) and the dates a
+    court set (``court_dates``: dicts of kind, due_on, done_on, note), in the order of their due days."""
     deadlines: list[Deadline] = []
     closed = bool(case.get("concluded_on") or case.get("declined_on")) or case.get("status") == "abandoned"
     pauses = _pauses_of(case)
     suspended_now = any(pause.resumed_on is None for pause in pauses)
 
-    def add(code, basis, start, due, done, informational=False, pausable=False, working=False):
+    def add(code, basis, start, due, done, informational=False, pausable=False, working=False, note=""):
         paused, suspended = 0, False
         if pausable:
             paused = paused_days(pauses, start, calendar, working)
@@ -426,7 +432,7 @@ def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
         )
 
     kinds.deadlines_of(case, calendar, add)
-    return deadlines
+    return sorted(deadlines, key=lambda d: d.due_on) if case.get("court_dates") else deadlines
 
 
 def is_paused(case: dict) -> bool:
@@ -573,6 +579,34 @@ def correction_result_problems(action: str, correction: dict, on: date | None, c
     if action == "correction_abandoned" and on <= correction_due(correction, calendar):
         return [Problem("on", N_("The applicant's period to correct has not passed yet."))]
     return []
+
+
+# --- court-set dates ----------------------------------------------------------------------------------------
+
+MAX_COURT_DATE_NOTE = 500
+
+
+def default_evidence_deadline(served_on: date | None, calendar: WorkCalendar) -> date | None:
+    """A 举证期限 the court did not date otherwise: 15 days from service of the complaint copy (Art. 67)."""
+    return calendar.add_calendar_days(served_on, kinds.EVIDENCE_DAYS) if served_on else None
+
+
+def court_date_problems(kind: str | None, item_kind: str | None, due_on: date | None, note: str, today: date):
+    """A court date of a kind that has them, of a known kind, on a day that can be planned; "other" says what."""
+    problems: list[Problem] = []
+    if not kinds.has_court_dates(kind):
+        return [Problem("kind", N_("Only lawsuits have dates set by a court."))]
+    if item_kind not in kinds.COURT_DATE_KINDS:
+        problems.append(Problem("kind", N_("Choose what the court set from the list.")))
+    elif item_kind == "other" and not (note or "").strip():
+        problems.append(Problem("note", N_("Say what the court set.")))
+    if len(note or "") > MAX_COURT_DATE_NOTE:
+        problems.append(Problem("note", N_("At most %(limit)s characters."), (("limit", MAX_COURT_DATE_NOTE),)))
+    if due_on is None:
+        problems.append(Problem("due_on", N_("Give the date, or the date the complaint was served on the case.")))
+    else:
+        problems += day_problems_of(due_on, today, "due_on", planned=True)
+    return problems
 
 
 # --- case numbers -------------------------------------------------------------------------------------------
@@ -751,6 +785,10 @@ FIELD_LABELS = {
     "correction_extended_to": N_("Correction period extended to"),
     "correction_result": N_("Result of the correction request"),
     "correction_result_on": N_("Correction result on"),
+    "court_date_kind": N_("Court date"),
+    "court_date_due_on": N_("Court date on"),
+    "court_date_note": N_("About the court date"),
+    "court_date_done_on": N_("Court date done on"),
     "amount_claimed_fen": N_("Amount claimed (yuan)"),
     "amount_granted_fen": N_("Amount granted (yuan)"),
 }
@@ -764,6 +802,7 @@ FIELD_VALUE_NAMES = {
     "outcome": kinds.ALL_OUTCOMES,
     "suspension_reason": kinds.ALL_SUSPENSION_REASONS,
     "correction_result": CORRECTION_RESULTS,
+    "court_date_kind": kinds.COURT_DATE_KINDS,
 }
 #: The same, by the kind of record (audit entity type): what history.py reads.
 AUDIT_FIELDS = {"case": FIELD_LABELS}

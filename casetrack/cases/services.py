@@ -15,7 +15,7 @@ from casetrack.accounts.permissions import can, home_unit_id, is_system
 from casetrack.accounts.rules import mask_id_number
 from casetrack.audit import services as audit
 from casetrack.cases import kinds, queries, rules
-from casetrack.cases.models import Applicant, Case, CaseCorrection, CaseSuspension, OutcomeReport
+from casetrack.cases.models import Applicant, Case, CaseCorrection, CaseSuspension, CourtDate, OutcomeReport
 from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -394,7 +394,7 @@ def refresh_open_case_deadlines(batch_size: int = 5000) -> int:
     changed = 0
     for rows in _open_case_batches(columns, batch_size):
         updates = []
-        for row in queries.with_clock_stops(rows):
+        for row in queries.with_deadline_records(rows):
             paused = rules.is_paused(row)
             deadline = None if paused else rules.next_open_deadline(rules.compute_deadlines(row, calendar))
             due, code = (deadline.due_on, deadline.code) if deadline else (None, None)
@@ -436,7 +436,7 @@ def deadline_moves(
     count, soonest = 0, []
     for rows in _open_case_batches(columns, batch_size, table.c.next_deadline_on >= since):
         moves = []
-        for values in queries.with_clock_stops(rows):
+        for values in queries.with_deadline_records(rows):
             row = values
             if rules.is_paused(values):
                 continue
@@ -552,3 +552,77 @@ def return_outcome_report(report: OutcomeReport, actor, reason: str) -> OutcomeR
     audit.record("case", report.case_id, "outcome_returned", actor, comment=report.return_reason)
     db.session.flush()
     return report
+
+
+# --- court-set dates ----------------------------------------------------------------------------------------
+
+
+def _court_date_fields(item: CourtDate, removed: bool = False) -> list[tuple]:
+    """A court date as the history keeps it: its kind (coded, named when shown), day and note."""
+    fields = [("court_date_kind", item.kind), ("court_date_due_on", item.due_on), ("court_date_note", item.note)]
+    return [(name, value, None) if removed else (name, None, value) for name, value in fields if value]
+
+
+def _check_court_dates(case: Case, actor) -> None:
+    if not can(actor, "set_court_dates", case.respondent_unit_id):
+        raise PermissionDenied(N_("Your role cannot do that."))
+
+
+def add_court_date(case: Case, actor, today: date, *, kind: str, due_on: date | None, owner_id, note: str = ""):
+    """A date the court set; a 举证期限 without one is due 15 days from service of the complaint (Art. 67)."""
+    _check_court_dates(case, actor)
+    if due_on is None and kind == "evidence_deadline":
+        due_on = rules.default_evidence_deadline(case.served_on, current_calendar())
+    _raise_problems(rules.court_date_problems(case.kind, kind, due_on, note, today))
+    owner_key = parse_id(owner_id) if owner_id not in (None, "", 0) else None
+    owner = db.session.get(User, owner_key) if owner_key else None
+    if owner_key and (owner is None or not owner.active or not can(owner, "set_court_dates", case.respondent_unit_id)):
+        raise CaseInvalid([rules.Problem("owner_id", N_("The owner must be active staff or a liaison of the unit."))])
+    item = CourtDate(
+        kind=kind,
+        due_on=due_on,
+        note=(note or "").strip(),
+        owner_id=owner.id if owner else getattr(actor, "id", None),
+        created_by_id=getattr(actor, "id", None),
+    )
+    case.court_dates.append(item)
+    db.session.flush()
+    refresh_derived(case)
+    audit.record("case", case.id, "court_date_added", actor, _court_date_fields(item))
+    flush_or_conflict(_CONFLICT)
+    return item
+
+
+def complete_court_date(item: CourtDate, actor, today: date, *, done_on: date | None) -> CourtDate:
+    case = item.case
+    _check_court_dates(case, actor)
+    if item.done_on is not None or item.withdrawn:
+        raise DomainError(N_("This court date is already marked done."))
+    if done_on is None:
+        raise DomainError(N_("Give the date."))
+    _raise_problems(rules.day_problems_of(done_on, today, "done_on"))
+    item.done_on = done_on
+    refresh_derived(case)
+    audit.record(
+        "case",
+        case.id,
+        "court_date_done",
+        actor,
+        [("court_date_kind", None, item.kind), ("court_date_done_on", None, done_on)],
+    )
+    flush_or_conflict(_CONFLICT)
+    return item
+
+
+def remove_court_date(item: CourtDate, actor) -> None:
+    """A date entered by mistake (or vacated by the court) stops being a deadline; the record stays, struck out."""
+    case = item.case
+    _check_court_dates(case, actor)
+    if item.withdrawn:
+        raise DomainError(N_("This court date was already removed."))
+    fields = _court_date_fields(item, removed=True)
+    item.withdrawn = True
+    db.session.flush()
+    refresh_derived(case)
+    audit.record("case", case.id, "court_date_removed", actor, fields)
+    flush_or_conflict(_CONFLICT)

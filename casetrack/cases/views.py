@@ -8,12 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from casetrack.accounts.forms import ConfirmForm
 from casetrack.accounts.models import User
 from casetrack.accounts.permissions import can, home_unit_id, landing_endpoint, roles_with
 from casetrack.accounts.services import all_units
 from casetrack.audit.services import history
 from casetrack.cases import kinds, queries, rules, services
-from casetrack.cases.forms import CaseForm, CorrectionExtensionForm, TransitionForm
+from casetrack.cases.forms import CaseForm, CorrectionExtensionForm, CourtDateDoneForm, CourtDateForm, TransitionForm
 from casetrack.cases.ledger import COLUMNS as LEDGER_COLUMNS
 from casetrack.cases.ledger import case_row
 from casetrack.clock import local_today
@@ -252,6 +253,10 @@ def show_case(case_id: int):
         history=history("case", case.id),
         actions=rules.allowed_actions(case.status, current_user, case.respondent_unit_id, case.kind),
         extension_form=CorrectionExtensionForm(version=case.version),
+        court_date_form=_court_date_form(case) if case.spec.has_court_dates else None,
+        court_date_done_form=CourtDateDoneForm(),
+        confirm_form=ConfirmForm(),
+        can_set_court_dates=can(current_user, "set_court_dates", case.respondent_unit_id),
         can_extend_correction=case.status == "correcting"
         and can(current_user, "examine_application", case.respondent_unit_id),
         suspended_days=rules.suspended_days_so_far(case.open_suspension.suspended_on, today)
@@ -496,3 +501,81 @@ def export_suspended_cases():
         for item in items
     )
     return xlsx_download(lambda file: write_workbook(file, [("中止案件", header, rows)]), "suspended-cases")
+
+
+def _court_date_form(case) -> CourtDateForm:
+    form = CourtDateForm()
+    people = db.session.scalars(
+        select(User)
+        .where(User.active.is_(True), User.role.in_(roles_with("set_court_dates")))
+        .order_by(User.display_name)
+    )
+    form.owner_id.choices = [(0, "—")] + [
+        (user.id, user.label) for user in people if can(user, "set_court_dates", case.respondent_unit_id)
+    ]
+    if request.method == "GET":
+        form.owner_id.data = current_user.id
+    return form
+
+
+def _court_date_of(case_id: int, court_date_id: int):
+    return queries.court_date_of(services.get_case_for_edit(current_user, case_id), court_date_id)
+
+
+@bp.route("/cases/<int:case_id>/court-dates", methods=["POST"])
+@login_required
+def add_court_date(case_id: int):
+    case = services.get_case_for_edit(current_user, case_id)
+    form = CourtDateForm()
+    if not form.validate_on_submit():
+        flash(gettext("Check the date and the owner, then try again."), "error")
+        return redirect(url_for("cases.show_case", case_id=case.id) + "#court-dates")
+    try:
+        with savepoint():
+            item = services.add_court_date(
+                case,
+                current_user,
+                local_today(),
+                kind=form.kind.data,
+                due_on=form.due_on.data,
+                owner_id=form.owner_id.data,
+                note=form.note.data or "",
+            )
+    except DomainError as error:
+        _flash_refusal(error)
+    else:
+        flash(
+            gettext(
+                "Case %(number)s: %(what)s on %(day)s recorded.",
+                number=case.number,
+                what=label(kinds.COURT_DATE_KINDS, item.kind),
+                day=item.due_on.isoformat(),
+            ),
+            "info",
+        )
+    return redirect(url_for("cases.show_case", case_id=case.id) + "#court-dates")
+
+
+@bp.route("/cases/<int:case_id>/court-dates/<int:court_date_id>/done", methods=["POST"])
+@login_required
+def complete_court_date(case_id: int, court_date_id: int):
+    item = _court_date_of(case_id, court_date_id)
+    form = CourtDateDoneForm()
+    if not form.validate_on_submit():
+        flash(gettext("Check the date and try again."), "error")
+        return redirect(url_for("cases.show_case", case_id=case_id) + "#court-dates")
+    attempt(
+        lambda: services.complete_court_date(item, current_user, local_today(), done_on=form.done_on.data),
+        gettext("Marked done."),
+    )
+    return redirect(url_for("cases.show_case", case_id=case_id) + "#court-dates")
+
+
+@bp.route("/cases/<int:case_id>/court-dates/<int:court_date_id>/remove", methods=["POST"])
+@login_required
+def remove_court_date(case_id: int, court_date_id: int):
+    item = _court_date_of(case_id, court_date_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: services.remove_court_date(item, current_user), gettext("The court date was removed."))
+    return redirect(url_for("cases.show_case", case_id=case_id) + "#court-dates")

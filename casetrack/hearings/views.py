@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from casetrack.accounts.forms import ConfirmForm
 from casetrack.accounts.permissions import can
 from casetrack.accounts.services import all_units
-from casetrack.cases.queries import get_visible_case
+from casetrack.cases.queries import court_dates_between, get_visible_case
 from casetrack.clock import local_today
 from casetrack.hearings import queries, rules, services
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm, ScheduleForm
@@ -47,6 +47,10 @@ def calendar():
     by_day: dict[date, list] = {}
     for hearing in hearings:
         by_day.setdefault(hearing.held_on, []).append(hearing)
+    # The other dates the court set (举证期限, 证据交换, …) beside the hearings, as the office plans its weeks.
+    court_dates: dict[date, list] = {}
+    for item in court_dates_between(current_user, first, last, unit_id):
+        court_dates.setdefault(item.due_on, []).append(item)
     # Month view shows whole weeks, Monday first, as a wall calendar does.
     grid_start = first - timedelta(days=first.weekday())
     grid_end = last + timedelta(days=6 - last.weekday())
@@ -59,6 +63,7 @@ def calendar():
         last=last,
         days=days,
         by_day=by_day,
+        court_dates=court_dates,
         previous=previous,
         following=following,
         units=units,

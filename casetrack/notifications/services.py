@@ -18,7 +18,7 @@ from casetrack.accounts.permissions import roles_with
 from casetrack.bulk import insert_rows
 from casetrack.cases import kinds
 from casetrack.cases import rules as case_rules
-from casetrack.cases.models import Case, CaseSuspension
+from casetrack.cases.models import Case, CaseSuspension, CourtDate
 from casetrack.cases.queries import Page
 from casetrack.extensions import db
 from casetrack.hearings import rules as hearing_rules
@@ -193,6 +193,56 @@ def long_suspension_reminders(today: date) -> list[Reminder]:
     ]
 
 
+def court_date_reminders(today: date, warning_days: int) -> list[Reminder]:
+    """Dates a court set, due within ``warning_days`` or past and not done: to their owner. The handler hears of
+    the case's next deadline already, so an owner who is the handler is not told twice of the same date."""
+    rows = db.session.execute(
+        select(
+            CourtDate.id,
+            CourtDate.kind,
+            CourtDate.due_on,
+            CourtDate.owner_id,
+            Case.id.label("case_id"),
+            Case.number,
+            Case.handler_id,
+            Case.created_by_id,
+            Case.next_deadline_on,
+            Case.next_deadline_code,
+        )
+        .join(Case, Case.id == CourtDate.case_id)
+        .where(
+            CourtDate.done_on.is_(None),
+            CourtDate.withdrawn.is_(False),
+            CourtDate.due_on <= today + timedelta(days=warning_days),
+            CourtDate.owner_id.is_not(None),
+            Case.is_open,
+        )
+    ).all()
+    active = _active_user_ids()
+    reminders = []
+    for row in rows:
+        told_already = row.owner_id == (row.handler_id or row.created_by_id) and (
+            row.next_deadline_code,
+            row.next_deadline_on,
+        ) == (f"court_{row.kind}", row.due_on)
+        if told_already or row.owner_id not in active:
+            continue
+        overdue = row.due_on < today
+        reminders.append(
+            Reminder(
+                row.owner_id,
+                "court_date",
+                f"court-date:{row.id}:{row.due_on.isoformat()}",
+                N_("Case %(number)s: %(deadline)s was due on %(due)s and is overdue.")
+                if overdue
+                else N_("Case %(number)s: %(deadline)s is due on %(due)s."),
+                {"number": row.number, "deadline_code": f"court_{row.kind}", "due": row.due_on.isoformat()},
+                f"/cases/{row.case_id}#court-dates",
+            )
+        )
+    return reminders
+
+
 def collect_reminders(today: date) -> list[Reminder]:
     warning_days = current_app.config["CASETRACK_DEADLINE_WARNING_DAYS"]
     return (
@@ -200,6 +250,7 @@ def collect_reminders(today: date) -> list[Reminder]:
         + hearing_reminders(today)
         + mediation_reminders(today)
         + long_suspension_reminders(today)
+        + court_date_reminders(today, warning_days)
     )
 
 

@@ -81,6 +81,14 @@ def _done(world):
     return {"done_on": TODAY.isoformat(), "evidence": "已整改"}
 
 
+def _extend(world):
+    return {"extended_to": (TODAY + timedelta(days=30)).isoformat(), "reason": "申请人住院", "version": "1"}
+
+
+def _court_date(world):
+    return {"kind": "evidence_exchange", "due_on": (TODAY + timedelta(days=5)).isoformat(), "owner_id": "0"}
+
+
 def _flag(world):
     return {"flag": "hand", "reason": "多次信访"}
 
@@ -145,6 +153,13 @@ MATRIX: tuple[Row, ...] = (
     R("/cases/<int:case_id>/edit", "GET", WRITERS, ok=200, other_unit=404),
     R("/cases/<int:case_id>/edit", "POST", WRITERS, other_unit=404),
     R("/cases/<int:case_id>/report-outcome", "POST", frozenset({UNIT}), other_unit=404, data=_report),
+    # 补正 is the review office's: a liaison may write its unit's cases but is refused by the service.
+    R("/cases/<int:case_id>/correction/extend", "POST", STAFF, flash_refused={UNIT}, other_unit=404, data=_extend),
+    R("/cases/<int:case_id>/court-dates", "POST", WRITERS, other_unit=404, data=_court_date),
+    R("/cases/<int:case_id>/court-dates/<int:court_date_id>/done", "POST", WRITERS, other_unit=404, data=_done),
+    R("/cases/<int:case_id>/court-dates/<int:court_date_id>/remove", "POST", WRITERS, other_unit=404),
+    R("/cases/suspended", "GET", EVERYONE, ok=200),
+    R("/cases/suspended.xlsx", "GET", EVERYONE, ok=200),
     R("/cases/export.xlsx", "GET", EVERYONE, ok=200),
     R("/cases/new", "GET", WRITERS, ok=200),
     R("/cases/new", "POST", WRITERS),
@@ -265,7 +280,7 @@ def test_every_route_has_a_row_in_the_matrix(app):
 
 
 def _side(factories, unit, prefix, people):
-    from casetrack.cases.models import OutcomeReport
+    from casetrack.cases.models import CourtDate, OutcomeReport
     from casetrack.hearings.models import Hearing
     from casetrack.mediation.models import Mediation
     from casetrack.risk import services as risk
@@ -285,7 +300,8 @@ def _side(factories, unit, prefix, people):
         last_activity_on=accepted,
     )
     report = OutcomeReport(case=reported, outcome="revoked", concluded_on=TODAY, reported_by_id=people["liaison"].id)
-    db.session.add_all([hearing, mediation, report])
+    court_date = CourtDate(case_id=case.id, kind="pretrial_meeting", due_on=TODAY + timedelta(days=3))
+    db.session.add_all([hearing, mediation, report, court_date])
     db.session.flush()
     risk.flag_case(case, "hand", "多次信访", people["mediator"], TODAY)
     risk_case = db.session.scalar(select(RiskCase).where(RiskCase.case_id == case.id))
@@ -303,6 +319,7 @@ def _side(factories, unit, prefix, people):
         "hearing": hearing,
         "mediation": mediation,
         "report": report,
+        "court_date": court_date,
         "risk_case": pending,
         "item": item,
     }
@@ -381,6 +398,7 @@ def world(factories):
             "risk_case_id": side["risk_case"].id,
             "item_id": side["item"].id,
             "report_id": side["report"].id,
+            "court_date_id": side["court_date"].id,
         }
 
     return {"users": users, "own": params(own), "other": params(other), **own, "liaison": users[UNIT]}

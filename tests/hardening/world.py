@@ -42,6 +42,9 @@ def _cases(factories, unit, people, today: date) -> dict:
         "reported": factories.case(number="报备1号", respondent_unit=unit, received_on=earlier, accepted_on=earlier),
         "correcting": factories.case(number="补正1号", respondent_unit=unit, received_on=today - timedelta(days=3)),
     }
+    cases.add_court_date(
+        found["accepted"], people["legal"], today, kind="evidence_exchange", due_on=today, owner_id=people["legal"].id
+    )
     cases.transition(
         found["correcting"], "request_correction", people["legal"], today, on=today, items="申请人身份证明"
     )
@@ -204,6 +207,7 @@ def build(factories) -> dict:
         "risk_case_id": {name: entry.id for name, entry in risk_cases.items()},
         "item_id": {side: item.id for side, item in items.items()},
         "hearing_id": {name: hearing.id for name, hearing in hearings.items()},
+        "court_date_id": {"set": cases["accepted"].court_dates[0].id},
         "mediation_id": {name: mediation.id for name, mediation in mediations.items()},
         "report_id": {"pending": _pending_report_id(cases["reported"])},
         "interview_id": {"held": interview.id},
