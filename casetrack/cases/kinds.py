@@ -47,6 +47,8 @@ RELATIONS_REVERSED = {
     "retrial": N_("Retried as"),
     "after_review": N_("Followed by the lawsuit"),
 }
+#: The case page's buttons that register the later case from the earlier one.
+FOLLOW_BUTTONS = {"appeal": N_("Register the second instance"), "after_review": N_("Register the lawsuit after review")}
 REVERSE_CODES = {"appeal": "appealed_as", "retrial": "retried_as", "after_review": "sued_after"}
 
 

@@ -273,7 +273,10 @@ def direct_links(case_id: int) -> list[dict]:
     followers = db.session.execute(
         select(Case.id, Case.number, Case.related_relation).where(Case.related_case_id == case_id).order_by(Case.id)
     )
-    links += [{"id": row.id, "number": row.number, "relation": kinds.REVERSE_CODES.get(row.related_relation)} for row in followers]
+    links += [
+        {"id": row.id, "number": row.number, "relation": kinds.REVERSE_CODES.get(row.related_relation)}
+        for row in followers
+    ]
     return links
 
 
@@ -307,3 +310,10 @@ def page_of_undecided_appeals(actor, today: date, page: int, per_page: int) -> P
     total, capped = count_matching(stmt, COUNT_CAP)
     items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
     return Page(items, total, page, per_page, capped)
+
+
+def visible_ids(actor, case_ids: list[int]) -> set[int]:
+    """Which of these cases the actor may open: a page links only to those."""
+    if not case_ids:
+        return set()
+    return set(db.session.scalars(scoped(select(Case.id).where(Case.id.in_(case_ids)), actor)))

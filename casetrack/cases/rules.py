@@ -249,6 +249,18 @@ def can_decide_appeal(kind: str | None, instance: str | None, outcome: str | Non
     )
 
 
+def may_be_followed(kind: str | None, instance: str | None, status: str | None, relation: str) -> bool:
+    """Whether a case can be the earlier case of ``relation``: what the case page's 登记二审 / 登记复议后起诉 buttons
+    offer. A lawsuit follows a review once it is decided; an appeal follows a first instance once it is judged."""
+    rule = kinds.RELATION_RULES.get(relation)
+    if rule is None or relation == "retrial":  # a 再审 is registered by hand, rarely and long after
+        return False
+    target_kind, target_instance = rule.target
+    if kind != target_kind or (target_instance is not None and (instance or kinds.FIRST_INSTANCE) != target_instance):
+        return False
+    return status == "concluded"
+
+
 def _relation_problems(values: dict) -> list[Problem]:
     relation, related = values.get("related_relation"), values.get("related_case_id")
     if relation in (None, "") and not related:

@@ -72,9 +72,10 @@ def test_the_appeal_period_is_not_an_open_deadline_of_the_list():
         "judgment_served_on": date(2026, 5, 20),
     }
     # Only open cases have a next deadline in the list; the appeal has its own list.
-    assert rules.derived_fields({**case, "status": "concluded", "number": "x"}, [], "", calendar())[
-        "next_deadline_on"
-    ] is None
+    assert (
+        rules.derived_fields({**case, "status": "concluded", "number": "x"}, [], "", calendar())["next_deadline_on"]
+        is None
+    )
 
 
 @pytest.mark.parametrize(
