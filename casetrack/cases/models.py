@@ -30,11 +30,20 @@ def _outcome_counts_as(attribute: str) -> hybrid_property:
         return kinds.counts_as(attribute, case.kind, case.outcome)
 
     def in_sql(cls):
-        return or_(
-            *(and_(cls.kind == kind, cls.outcome.in_(outcomes)) for kind, outcomes in kinds.counted_kinds(attribute))
-        )
+        return outcome_counts_in(cls, attribute)
 
     return hybrid_property(on_instance, expr=in_sql)
+
+
+def outcome_counts_in(columns, attribute: str):
+    """The SQL of is_corrected / is_lost / is_granted over ``columns`` (the class, or a table alias's ``.c``, for a
+    figure that compares a case with the case it follows)."""
+    return or_(
+        *(
+            and_(columns.kind == kind, columns.outcome.in_(outcomes))
+            for kind, outcomes in kinds.counted_kinds(attribute)
+        )
+    )
 
 
 class Case(db.Model):
