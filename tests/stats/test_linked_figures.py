@@ -39,18 +39,20 @@ def test_a_review_a_lawsuit_follows_counts_as_sued_after_over_the_reviews_conclu
         related_relation="after_review",
     )
     db.session.flush()
-    review = figures(YEAR, BEFORE)["review"]
-    assert (review["sued_after"], review["concluded"], review["sued_after_rate_pct"]) == (1, 3, 33.33)
-    # The lawsuit is a new first instance like any other; the review's own figures are unchanged.
-    assert figures(YEAR, BEFORE)["litigation"]["new"] == 1 and review["corrected"] == 1
-    assert monthly_figures(2020)[2]["review"]["sued_after"] == 1
+    shaped = figures(YEAR, BEFORE)
+    linked = shaped["linked_cases"]
+    assert (linked["sued_after"], linked["reviews_concluded"], linked["sued_after_rate_pct"]) == (1, 3, 33.33)
+    # The lawsuit is a new first instance like any other; the review section keeps its shape and its figures.
+    assert shaped["litigation"]["new"] == 1 and shaped["review"]["corrected"] == 1
+    assert "sued_after" not in shaped["review"] and linked["reviews_concluded"] == shaped["review"]["concluded"]
+    assert monthly_figures(2020)[2]["linked_cases"]["sued_after"] == 1
     _, by_unit = district_and_unit_figures(YEAR, BEFORE)
-    assert by_unit[unit.id]["review"]["sued_after"] == 1
+    assert by_unit[unit.id]["linked_cases"]["sued_after"] == 1
 
 
 def test_no_concluded_review_gives_no_figure_not_zero(factories):
-    assert figures(YEAR, BEFORE)["review"]["sued_after_rate_pct"] is None
-    assert figures(YEAR, BEFORE)["litigation"]["reversal_rate_pct"] is None
+    assert figures(YEAR, BEFORE)["linked_cases"]["sued_after_rate_pct"] is None
+    assert figures(YEAR, BEFORE)["linked_cases"]["reversal_rate_pct"] is None
 
 
 def test_a_lost_first_instance_whose_second_instance_ends_without_a_loss_is_reversed(factories):
@@ -85,8 +87,8 @@ def test_a_lost_first_instance_whose_second_instance_ends_without_a_loss_is_reve
         related_relation="appeal",
     )
     db.session.flush()
-    litigation = figures(YEAR, BEFORE)["litigation"]
-    assert (litigation["reversed_on_appeal"], litigation["appeal_concluded"]) == (1, 2)
-    assert litigation["reversal_rate_pct"] == 50.0
+    shaped = figures(YEAR, BEFORE)
+    linked = shaped["linked_cases"]
+    assert (linked["reversed_on_appeal"], linked["appeals_concluded"], linked["reversal_rate_pct"]) == (1, 2, 50.0)
     # Second instances are their own cases and stay out of the first-instance figures.
-    assert (litigation["concluded"], litigation["lost"]) == (0, 0)
+    assert (shaped["litigation"]["concluded"], shaped["litigation"]["lost"]) == (0, 0)
