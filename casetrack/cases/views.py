@@ -327,6 +327,7 @@ def edit_case(case_id: int):
         form.outcome.data = OUTCOME_OPTION.format(kind=case.kind, outcome=case.outcome) if case.outcome else ""
         for name, stored in AMOUNT_FIELDS.items():
             form[name].data = None if getattr(case, stored) is None else Decimal(getattr(case, stored)) / 100
+        form.related_number.data = case.related_case.number if case.related_case else ""
     # The type of a case never changes; a wrongly typed case is a different case.
     form.kind.data = case.kind
     if form.validate_on_submit():

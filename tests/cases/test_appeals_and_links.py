@@ -235,3 +235,33 @@ def test_register_second_instance_opens_the_form_prefilled_and_linked(lost, logi
     html = client.get(f"/cases/new?follows={lost['case'].id}&relation=appeal").get_data(as_text=True)
     assert "（2026）浙0183行初11号" in html and "张三" in html and "李四" in html
     assert 'value="second" selected' in html or 'selected value="second"' in html
+
+
+def test_the_edit_form_shows_the_link_and_saving_it_unchanged_keeps_it(lost, factories, login_as):
+    clerk = factories.user(role="legal")
+    second = services.register_case(second_instance_data(lost["unit"], lost["case"]), clerk, TODAY)
+    db.session.commit()
+    client = login_as("legal")
+    html = client.get(f"/cases/{second.id}/edit").get_data(as_text=True)
+    assert 'value="（2026）浙0183行初11号"' in html
+    form = {
+        "csrf_token": csrf_token(client.client, f"/cases/{second.id}/edit"),
+        "version": second.version,
+        "kind": "litigation",
+        "number": second.number,
+        "instance": "second",
+        "procedure": "normal",
+        "respondent_unit_id": lost["unit"].id,
+        "handler_id": 0,
+        "applicants": "张三",
+        "applicant_count": 1,
+        "matter": "penalty",
+        "received_on": TODAY.isoformat(),
+        "related_relation": "appeal",
+        "related_number": "(2026)浙0183行初11号",  # typed with half-width brackets: the same number
+        "summary": "上诉",
+    }
+    assert client.post(f"/cases/{second.id}/edit", data=form).status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Case, second.id)
+    assert saved.related_case_id == lost["case"].id and saved.summary == "上诉"

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.core import UnboundField
 
 import casetrack
-from casetrack.cases.forms import CaseForm, TransitionForm
+from casetrack.cases.forms import AppealDecisionForm, CaseForm, TransitionForm
 from casetrack.forms import VersionField
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm
 from casetrack.mediation.forms import CloseForm
@@ -60,6 +60,7 @@ ROWS = (
             ("concluded", "reopen"),
         )
     ),
+    _versioned(AppealDecisionForm, "/cases/{case_id[lost]}", "/appeal-decision", CASE),
     _versioned(ConfirmRiskForm, "/risk/{risk_case_id[pending]}", "/confirm", RISK),
     *(
         _versioned(CommentForm, f"/risk/{{risk_case_id[{record}]}}", f"/{action}", RISK)
