@@ -62,7 +62,7 @@ def test_a_unit_records_no_appeal_after_a_loss_and_the_bureaus_list_drops_it(pag
     form.locator("input[name=approved_by]").fill("王镇长")
     with page.expect_navigation():
         main_form_submit(page, "#appeal-form").click()
-    expect(page.locator(".flash")).to_contain_text("已记录“不上诉”")
+    expect(page.locator(".flash.info")).to_contain_text("已记录“不上诉”")
     expect(page.locator("#appeal-decision")).to_contain_text("不上诉")
     expect(page.locator("#appeal-decision")).to_contain_text("王镇长")
     expect(deadlines).to_contain_text(f"{today.isoformat()}完成")  # the deadline is met the day it is decided
