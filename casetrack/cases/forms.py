@@ -73,7 +73,10 @@ class TransitionForm(Form):
 
 
 class AppealDecisionForm(Form):
-    decision = SelectField(_l("Appeal decision"), choices=_choices(kinds.APPEAL_DECISIONS), validate_choice=False)
+    # No choice made for the unit: it decides, so the form starts blank.
+    decision = SelectField(
+        _l("Appeal decision"), choices=_choices(kinds.APPEAL_DECISIONS, blank=True), validate_choice=False
+    )
     decided_on = DateField(_l("Appeal decided on"), validators=[Optional()])
     approved_by = StringField(_l("Approved by"), validators=[Optional(), Length(max=64)])
     version = VersionField()

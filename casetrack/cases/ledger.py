@@ -101,6 +101,8 @@ class _Planned:
     #: 关联案号 as the row gives it; and, once resolved, the (kind, number key) of a case the same file creates.
     related_number: str | None = None
     link_key: tuple[str, str] | None = None
+    #: An existing case with a 关联案号: updated or unchanged is decided after the links are resolved.
+    counted_later: bool = False
 
 
 class CaseSheetImporter:
@@ -153,7 +155,8 @@ class CaseSheetImporter:
             searched = [kinds.LITIGATION] if own_instance == "second" else [kinds.REVIEW, kinds.LITIGATION]
             target, file_key = None, None
             for kind in searched:
-                if (kind, key) in in_file:
+                if (kind, key) in in_file and in_file[(kind, key)].existing is None:
+                    # A case this file creates: linked by its key once it has an id (apply).
                     other = in_file[(kind, key)].values
                     target, file_key = {"id": None, "kind": kind, "instance": other.get("instance")}, (kind, key)
                     break
@@ -190,6 +193,12 @@ class CaseSheetImporter:
                 continue
             values["related_case_id"], values["related_relation"] = target["id"], relation
             item.link_key = file_key
+        for item in [item for item in self.planned if item.counted_later]:
+            if item.link_key is not None or self._differs(item):
+                self.updated += 1
+            else:
+                self.unchanged += 1
+                self.planned.remove(item)
 
     def _load_existing(self, keys: list[tuple[str, str]]) -> dict[tuple, dict]:
         """(kind, number key) → the case's row and applicant names."""
@@ -306,6 +315,9 @@ class CaseSheetImporter:
             return
         if existing is None:
             self.created += 1
+        elif planned.related_number:
+            # Its link may be what changes, and is known only once every row is planned: counted then.
+            planned.counted_later = True
         elif self._differs(planned):
             self.updated += 1
         else:

@@ -299,7 +299,7 @@ def show_case(case_id: int):
         links=links,
         openable=queries.visible_ids(current_user, [link.case.id for link in links]),
         appeal=next((d for d in deadlines if d.code == "appeal"), None),
-        appeal_form=AppealDecisionForm(version=case.version),
+        appeal_form=AppealDecisionForm(version=case.version, decision=case.appeal_decision or ""),
         may_decide_appeal=rules.can_decide_appeal(case.kind, case.instance, case.outcome)
         and can(current_user, "decide_appeal", case.respondent_unit_id),
         follow_relations=[

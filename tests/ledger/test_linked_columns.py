@@ -80,3 +80,16 @@ def test_a_second_instance_cannot_follow_a_review_and_a_ruling_kind_must_be_know
     rows = [[*REVIEW, "", "", ""], [*SECOND, "富政复〔2026〕1号", "", ""], [*FIRST, "", "2026-08-10", "调解书"]]
     report = import_ledger(xlsx(tmp_path / "bad.xlsx", rows, header=LINKED_HEADER), SYSTEM, TODAY)
     assert set(messages(report)) == {3, 4}
+
+
+def test_a_link_added_to_an_existing_case_is_an_update_and_re_importing_it_changes_nothing(tmp_path):
+    first = import_ledger(
+        xlsx(tmp_path / "a.xlsx", [[*FIRST, "", "", ""], [*SECOND, "", "", ""]], LINKED_HEADER), SYSTEM, TODAY
+    )
+    assert first.ok, first.error_lines()
+    linked = [[*FIRST, "", "", ""], [*SECOND, "（2026）浙0183行初7号", "", ""]]
+    report = import_ledger(xlsx(tmp_path / "b.xlsx", linked, LINKED_HEADER), SYSTEM, TODAY)
+    assert (report.created["cases"], report.updated["cases"], report.unchanged["cases"]) == (0, 1, 1)
+    assert case("（2026）浙01行终3号").related_case_id == case("（2026）浙0183行初7号").id
+    again = import_ledger(xlsx(tmp_path / "c.xlsx", linked, LINKED_HEADER), SYSTEM, TODAY)
+    assert (again.created["cases"], again.updated["cases"], again.unchanged["cases"]) == (0, 0, 2)
