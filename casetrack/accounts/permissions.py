@@ -54,6 +54,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     #: 结案报备: a unit reports its case's outcome for the legal bureau to confirm.
     "report_outcome": frozenset({"unit"}),
     "confirm_outcome": _LEGAL,
+    #: 上诉 / 不上诉 after a lost first instance (行政诉讼法 Art. 85): the respondent unit decides, the staff record
+    #: it for the unit too.
+    "decide_appeal": frozenset({"mediator", "legal", "unit", "admin"}),
+    #: The list of lost cases whose appeal is undecided.
+    "watch_appeals": _LEGAL,
     "handle_cases": _STAFF,  # may be named a case's handler (承办人)
     "read_personal_data": _LEGAL,
     "see_all_units": _EVERYONE - {"unit"},
@@ -93,6 +98,7 @@ OWN_UNIT_ONLY = frozenset(
         "edit_case",
         "move_case",
         "report_outcome",
+        "decide_appeal",
         "schedule_hearing",
         "set_court_dates",
         "record_appearance",

@@ -66,7 +66,9 @@ def case_json(case, show_personal_data: bool, with_applicants: bool = True) -> d
     return data
 
 
-def case_detail_json(case, show_personal_data: bool, deadlines, today: date, warning_days: int) -> dict:
+def case_detail_json(
+    case, show_personal_data: bool, deadlines, today: date, warning_days: int, related: list[dict] = ()
+) -> dict:
     return {
         **case_json(case, show_personal_data),
         "summary": case.summary,
@@ -77,6 +79,12 @@ def case_detail_json(case, show_personal_data: bool, deadlines, today: date, war
         "declined_on": iso(case.declined_on),
         "extension_days": case.extension_days,
         "extension_reason": case.extension_reason if case.spec.uses("extension_reason") else None,
+        "judgment_served_on": iso(case.judgment_served_on),
+        "ruling_kind": case.ruling_kind,
+        "appeal_decision": case.appeal_decision,
+        "appeal_decided_on": iso(case.appeal_decided_on),
+        "appeal_approved_by": case.appeal_approved_by,
+        "related": list(related),
         "deadlines": [
             {
                 "code": d.code,
@@ -358,6 +366,29 @@ def _schemas() -> dict:
                         **NULLABLE_STRING,
                         "description": "Why the review decision period was extended (Art. 62).",
                     },
+                    "judgment_served_on": {
+                        **NULLABLE_DATE,
+                        "description": "Litigation: the day the judgment or ruling was served (判决/裁定送达日期); "
+                        "the appeal period runs from it (行政诉讼法 Art. 85).",
+                    },
+                    "ruling_kind": {
+                        "type": ["string", "null"],
+                        "enum": [*case_kinds.RULING_KINDS, None],
+                        "description": "What was served: judgment (判决, 15-day appeal period) or ruling (裁定, 10).",
+                    },
+                    "appeal_decision": {
+                        "type": ["string", "null"],
+                        "enum": [*case_kinds.APPEAL_DECISIONS, None],
+                        "description": "After a lost first instance: appeal (上诉) or no_appeal (不上诉).",
+                    },
+                    "appeal_decided_on": NULLABLE_DATE,
+                    "appeal_approved_by": {"type": ["string", "null"], "description": "Who approved the decision."},
+                    "related": {
+                        "type": "array",
+                        "items": _ref("CaseLink"),
+                        "description": "The case this one follows and the cases that follow it (both directions), "
+                        "those the user may see.",
+                    },
                     "deadlines": {"type": "array", "items": _ref("Deadline")},
                     "suspensions": {"type": "array", "items": _ref("Suspension")},
                     "correction": {"oneOf": [_ref("Correction"), {"type": "null"}]},
@@ -427,6 +458,20 @@ def _schemas() -> dict:
         ),
         "Case": case_schema,
         "CaseDetail": detail_schema,
+        "CaseLink": _object(
+            {
+                "id": {"type": "integer"},
+                "number": {"type": "string"},
+                "relation": {
+                    "type": "string",
+                    "enum": [*case_kinds.RELATIONS, *case_kinds.REVERSE_CODES.values()],
+                    "description": "From this case's side: appeal (it is the 二审 of the linked first instance), "
+                    "retrial (再审 of the linked second instance), after_review (a lawsuit after the linked review); "
+                    "appealed_as, retried_as, sued_after: the linked case follows this one so.",
+                },
+            },
+            required=["id", "number", "relation"],
+        ),
         "CaseList": _list_of("Case"),
         "RiskEntry": _object(
             {

@@ -226,7 +226,12 @@ def show_case(case_id: int):
     _refuse_unknown("/cases/{case_id}")
     case = case_queries.get_visible_case(current_user, case_id)
     deadlines = case_rules.compute_deadlines(case.dates(), current_calendar())
-    return jsonify(schemas.case_detail_json(case, _shows_personal_data(), deadlines, local_today(), _warning_days()))
+    links = case_queries.direct_links(case.id)
+    visible = case_queries.visible_ids(current_user, [link["id"] for link in links])
+    related = [link for link in links if link["id"] in visible]
+    return jsonify(
+        schemas.case_detail_json(case, _shows_personal_data(), deadlines, local_today(), _warning_days(), related)
+    )
 
 
 @bp.get("/figures")

@@ -37,6 +37,18 @@ class CaseForm(Form):
     defence_filed_on = DateField(_l("Defence filed on"), validators=[Optional()])
     concluded_on = DateField(_l("Concluded on"), validators=[Optional()])
     outcome = SelectField(_l("Outcome"), choices=[], validators=[Optional()], validate_choice=False)
+    judgment_served_on = DateField(_l("Judgment or ruling served on"), validators=[Optional()])
+    ruling_kind = SelectField(
+        _l("Judgment or ruling"), choices=_choices(kinds.RULING_KINDS, blank=True), validators=[Optional()]
+    )
+    related_relation = SelectField(
+        _l("Link"), choices=_choices(kinds.RELATIONS, blank=True), validators=[Optional()], validate_choice=False
+    )
+    related_number = StringField(
+        _l("Linked case number"),
+        validators=[Optional(), Length(max=rules.MAX_NUMBER)],
+        description=_l("The first instance of a second instance, or the review a lawsuit follows."),
+    )
     extension_days = IntegerField(_l("Extension (days)"), validators=[Optional(), NumberRange(min=1, max=30)])
     extension_approved_by = StringField(_l("Extension approved by"), validators=[Optional(), Length(max=64)])
     extension_approved_on = DateField(_l("Extension approved on"), validators=[Optional()])
@@ -83,3 +95,13 @@ class CourtDateForm(Form):
 
 class CourtDateDoneForm(Form):
     done_on = DateField(_l("Done on"), validators=[DataRequired()])
+
+
+class AppealDecisionForm(Form):
+    # No choice made for the unit: it decides, so the form starts blank.
+    decision = SelectField(
+        _l("Appeal decision"), choices=_choices(kinds.APPEAL_DECISIONS, blank=True), validate_choice=False
+    )
+    decided_on = DateField(_l("Appeal decided on"), validators=[Optional()])
+    approved_by = StringField(_l("Approved by"), validators=[Optional(), Length(max=64)])
+    version = VersionField()

@@ -25,6 +25,49 @@ FIRST_INSTANCE = "first"
 PROCEDURES = {"normal": N_("Normal procedure"), "simple": N_("Simple procedure")}
 DEFAULT_PROCEDURE = "normal"
 
+#: 判决 or 裁定: what was served decides the appeal period (行政诉讼法 Art. 85: 15 days for a judgment, 10 for a
+#: ruling), and the ledger's terms for them.
+RULING_KINDS = {"judgment": N_("Judgment"), "ruling": N_("Ruling")}
+RULING_KIND_TERMS = {"判决": "judgment", "裁定": "ruling"}
+DEFAULT_RULING_KIND = "judgment"
+APPEAL_PERIOD_DAYS = {"judgment": 15, "ruling": 10}
+#: The respondent unit's decision on appealing a judgment it lost (上诉 / 不上诉).
+APPEAL_DECISIONS = {"appeal": N_("Appeal"), "no_appeal": N_("No appeal")}
+
+#: How a litigation case names the case it follows (the link is kept on the later case). Each relation says what
+#: the earlier case must be: its kind and instance, and the instance the later one must have (None: any).
+RELATIONS = {
+    "appeal": N_("Second instance of"),
+    "retrial": N_("Retrial of"),
+    "after_review": N_("Lawsuit after review"),
+}
+#: What the earlier case shows for the same link, read from its side, and the API's code for that side.
+RELATIONS_REVERSED = {
+    "appeal": N_("Appealed as"),
+    "retrial": N_("Retried as"),
+    "after_review": N_("Followed by the lawsuit"),
+}
+#: The case page's buttons that register the later case from the earlier one.
+FOLLOW_BUTTONS = {"appeal": N_("Register the second instance"), "after_review": N_("Register the lawsuit after review")}
+REVERSE_CODES = {"appeal": "appealed_as", "retrial": "retried_as", "after_review": "sued_after"}
+
+
+@dataclass(frozen=True)
+class Relation:
+    #: (kind, instance) the earlier case must have; instance None for a review.
+    target: tuple[str, str | None]
+    #: The instance the later (linking) case must have, or None for any.
+    own_instance: str | None
+
+
+RELATION_RULES = {
+    "appeal": Relation(target=(LITIGATION, FIRST_INSTANCE), own_instance="second"),
+    # 再审 of a final (second-instance) judgment; the retrial is heard in whichever procedure the court chooses.
+    "retrial": Relation(target=(LITIGATION, "second"), own_instance=None),
+    # 复议后起诉 (行政诉讼法 Art. 45): the lawsuit is a first instance.
+    "after_review": Relation(target=(REVIEW, None), own_instance=FIRST_INSTANCE),
+}
+
 #: Ten billion yuan: more than any claim, and safely inside a BIGINT of fen.
 AMOUNT_MAX_YUAN = 10_000_000_000
 
@@ -129,6 +172,8 @@ class CaseKind:
     has_correction: bool = False
     #: Dates the court sets (举证期限, 证据交换, …), tracked as deadlines.
     has_court_dates: bool = False
+    #: Deadlines that run after the case is concluded (the appeal period): a conclusion does not close them.
+    after_conclusion: frozenset[str] = field(default_factory=frozenset)
 
     def uses(self, name: str) -> bool:
         return name not in ALL_OWN_FIELDS or name in self.own_fields
@@ -244,14 +289,21 @@ def _litigation_deadlines(case: dict, calendar, add: AddDeadline) -> None:
         concluded,
         pausable=True,
     )
-    if concluded and case.get("outcome") not in LITIGATION_KIND.final_outcomes:
+    served_judgment = case.get("judgment_served_on")
+    if concluded and served_judgment and case.get("outcome") not in LITIGATION_KIND.final_outcomes:
+        # Art. 85: 15 days from service of a judgment, 10 of a ruling. Art. 101 applies 民事诉讼法 Art. 85 to the
+        # count: a period whose last day is a statutory holiday ends on the first day after it, which
+        # add_calendar_days does (roll_forward). After a loss it is the unit's to decide (上诉 / 不上诉); after a
+        # win it is only the plaintiff's period, shown for information.
+        days = APPEAL_PERIOD_DAYS.get(case.get("ruling_kind") or DEFAULT_RULING_KIND, 15)
+        lost = case.get("outcome") in LITIGATION_KIND.lost
         add(
             "appeal",
-            N_("Administrative Litigation Law Art. 85"),
-            concluded,
-            calendar.add_calendar_days(concluded, 15),
-            None,
-            informational=True,
+            N_("Administrative Litigation Law Art. 85; Art. 101 with Civil Procedure Law Art. 85 (holiday rolls over)"),
+            served_judgment,
+            calendar.add_calendar_days(served_judgment, days),
+            case.get("appeal_decided_on") if lost else None,
+            informational=not lost,
         )
 
 
@@ -350,11 +402,22 @@ LITIGATION_KIND = CaseKind(
         "调解": "mediated",
         "驳回起诉": "suit_dismissed",
     },
-    own_fields=("instance", "served_on", "defence_filed_on"),
+    own_fields=(
+        "instance",
+        "served_on",
+        "defence_filed_on",
+        "judgment_served_on",
+        "ruling_kind",
+        "appeal_decision",
+        "appeal_decided_on",
+        "appeal_approved_by",
+        "related_case_id",
+        "related_relation",
+    ),
     deadlines={
         "defence": N_("Defence and evidence (15 days from service)"),
         "first_instance_judgment": N_("First-instance judgment (6 months from filing)"),
-        "appeal": N_("Appeal period (15 days from judgment)"),
+        "appeal": N_("Appeal period (15 days from service of a judgment, 10 of a ruling)"),
         **{f"court_{code}": name for code, name in COURT_DATE_KINDS.items()},
     },
     deadline_rule=_litigation_deadlines,
@@ -368,6 +431,7 @@ LITIGATION_KIND = CaseKind(
     suspension_reasons=LITIGATION_SUSPENSION_REASONS,
     suspension_basis=N_("Interpretation of the Administrative Litigation Law Art. 87"),
     has_court_dates=True,
+    after_conclusion=frozenset({"appeal"}),
 )
 
 #: 行政赔偿: a claim made to the agency itself (国家赔偿法 Arts 9 and 13), which decides within two months.
@@ -401,6 +465,8 @@ KIND_TERMS = {kind.term: code for code, kind in KINDS.items()}
 ALL_OUTCOMES = {code: name for kind in KINDS.values() for code, name in kind.outcomes.items()}
 #: Every deadline code → msgid.
 DEADLINE_LABELS = {code: name for kind in KINDS.values() for code, name in kind.deadlines.items()}
+#: Deadline codes that run after a conclusion, of every kind.
+AFTER_CONCLUSION = frozenset(code for kind in KINDS.values() for code in kind.after_conclusion)
 #: Kinds with court hearings.
 HEARING_KINDS = tuple(code for code, kind in KINDS.items() if kind.has_hearings)
 

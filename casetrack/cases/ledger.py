@@ -33,7 +33,13 @@ LEDGER_FIELDS = (
     "outcome",
     "amount_claimed_fen",
     "amount_granted_fen",
+    "judgment_served_on",
+    "ruling_kind",
+    "related_case_id",
+    "related_relation",
 )
+#: Optional columns a file may leave out (or a cell it leaves blank): the case keeps what is recorded.
+_KEPT_WHEN_BLANK = ("amount_claimed_fen", "amount_granted_fen", "judgment_served_on", "ruling_kind")
 _LOOKUP_CHUNK = 5000
 
 
@@ -57,6 +63,10 @@ def _matter(cell):
     return parse_choice(cell, {**rules.MATTER_TERMS, **{k: k for k in rules.MATTERS}}, "案由")
 
 
+def _ruling_kind(cell):
+    return parse_choice(cell, {**kinds.RULING_KIND_TERMS, **{k: k for k in kinds.RULING_KINDS}}, "裁判类型")
+
+
 COLUMNS = (
     Column("number", ("案号", "number"), text_parser(rules.MAX_NUMBER), required=True),
     Column("kind", ("类型", "kind"), _kind, required=True),
@@ -73,6 +83,10 @@ COLUMNS = (
     Column("outcome", ("结果", "outcome"), parse_text),
     Column("amount_claimed_fen", ("请求赔偿金额", "amount_claimed"), _amount),
     Column("amount_granted_fen", ("赔偿金额", "amount_granted"), _amount),
+    # The first instance of a 二审, the review a lawsuit follows (or the 二审 of a 再审): resolved by plan().
+    Column("related_case", ("关联案号", "related_case"), text_parser(rules.MAX_NUMBER)),
+    Column("judgment_served_on", ("判决送达日期", "judgment_served_on"), parse_date),
+    Column("ruling_kind", ("裁判类型", "ruling_kind"), _ruling_kind),
 )
 
 
@@ -86,6 +100,11 @@ class _Planned:
     existing: dict | None
     #: An outcome a unit reported (结案报备), to be confirmed by the legal bureau.
     outcome_report: dict | None = None
+    #: 关联案号 as the row gives it; and, once resolved, the (kind, number key) of a case the same file creates.
+    related_number: str | None = None
+    link_key: tuple[str, str] | None = None
+    #: An existing case with a 关联案号: updated or unchanged is decided after the links are resolved.
+    counted_later: bool = False
 
 
 class CaseSheetImporter:
@@ -123,6 +142,65 @@ class CaseSheetImporter:
         existing = self._load_existing(list(first_row_of))
         for parsed in candidates:
             self._plan_row(sheet, parsed, existing.get(_key(parsed.values)))
+        self._resolve_links(sheet)
+
+    def _resolve_links(self, sheet: str) -> None:
+        """关联案号: the case a row follows, in the database (among the cases the importer may see) or in the same
+        file. The relation is the only one the two cases' kinds and instances allow (rules.relation_for_target); a
+        number found nowhere is the row's error."""
+        in_file = {item.key: item for item in self.planned}
+        for item in self.planned:
+            if not item.related_number:
+                continue
+            values, key = item.values, rules.number_key(item.related_number)
+            own_instance = values.get("instance")
+            searched = [kinds.LITIGATION] if own_instance == "second" else [kinds.REVIEW, kinds.LITIGATION]
+            target, file_key = None, None
+            for kind in searched:
+                if (kind, key) in in_file and in_file[(kind, key)].existing is None:
+                    # A case this file creates: linked by its key once it has an id (apply).
+                    other = in_file[(kind, key)].values
+                    target, file_key = {"id": None, "kind": kind, "instance": other.get("instance")}, (kind, key)
+                    break
+                found = db.session.execute(
+                    scoped(select(Case.id, Case.kind, Case.instance), self.context.actor).where(
+                        Case.kind == kind, Case.number_key == key
+                    )
+                ).first()
+                if found is not None:
+                    target = {"id": found.id, "kind": found.kind, "instance": found.instance}
+                    break
+            if target is None:
+                self.context.error(
+                    sheet,
+                    item.row,
+                    N_("The linked case %(number)s does not exist."),
+                    "关联案号",
+                    number=item.related_number,
+                )
+                continue
+            relation = rules.relation_for_target(own_instance, target["kind"], target["instance"])
+            own = {"id": (item.existing or {}).get("id"), "kind": values["kind"], "instance": own_instance}
+            chain = queries.link_chain(target["id"]) if target["id"] is not None else []
+            problems = (
+                rules.link_problems(own, relation, target, chain)
+                if relation
+                else [rules.Problem("related_case_id", N_("This case cannot follow the linked case %(number)s."))]
+            )
+            for problem in problems:
+                self.context.error(
+                    sheet, item.row, problem.message, "关联案号", number=item.related_number, **problem.as_params()
+                )
+            if problems:
+                continue
+            values["related_case_id"], values["related_relation"] = target["id"], relation
+            item.link_key = file_key
+        for item in [item for item in self.planned if item.counted_later]:
+            if item.link_key is not None or self._differs(item):
+                self.updated += 1
+            else:
+                self.unchanged += 1
+                self.planned.remove(item)
 
     def _load_existing(self, keys: list[tuple[str, str]]) -> dict[tuple, dict]:
         """(kind, number key) → the case's row and applicant names."""
@@ -210,9 +288,13 @@ class CaseSheetImporter:
             # A file without the amount columns (or a blank cell) keeps what is recorded, as the matter does.
             **{
                 name: raw[name] if raw[name] is not None else (existing[name] if existing else None)
-                for name in ("amount_claimed_fen", "amount_granted_fen")
+                for name in _KEPT_WHEN_BLANK
             },
+            # Resolved against the database and the rest of the file once every row is planned (_resolve_links).
+            **{name: existing[name] if existing else None for name in ("related_case_id", "related_relation")},
         }
+        if values["judgment_served_on"] and not values["ruling_kind"]:
+            values["ruling_kind"] = kinds.DEFAULT_RULING_KIND
         merged = {**(existing or {}), **values}
         for problem in rules.validate_case(merged, context.today):
             column = next((c.title for c in COLUMNS if c.key == problem.field), problem.field)
@@ -228,15 +310,19 @@ class CaseSheetImporter:
                     "concluded_on": values["concluded_on"],
                     "amount_granted_fen": values["amount_granted_fen"],
                 }
-            for name in ("outcome", "concluded_on", "amount_granted_fen"):
+            for name in ("outcome", "concluded_on", "amount_granted_fen", "judgment_served_on", "ruling_kind"):
                 values[name] = existing[name] if existing else None
         planned = _Planned(parsed.number, _key(raw), values, names, raw["respondent"], existing, report)
+        planned.related_number = raw.get("related_case")
         if report is not None and existing is not None and not self._differs(planned):
             self.updated += 1
             self.planned.append(planned)
             return
         if existing is None:
             self.created += 1
+        elif planned.related_number:
+            # Its link may be what changes, and is known only once every row is planned: counted then.
+            planned.counted_later = True
         elif self._differs(planned):
             self.updated += 1
         else:
@@ -303,6 +389,12 @@ class CaseSheetImporter:
                 case_ids[key] = case_id
                 audit_rows.append(_audit(case_id, "imported", None, None, None, actor_id))
                 applicant_rows.extend(_applicants(case_id, names_by_key[key]))
+        # A row that follows a case the same file creates gets its link once that case has an id.
+        links = [
+            {"case_id": case_ids[item.key], "target_id": case_ids[item.link_key]}
+            for item in self.planned
+            if item.link_key is not None and item.key in case_ids
+        ]
         for item in self.planned:
             if item.outcome_report:
                 report = OutcomeReport(case_id=case_ids[item.key], note="", status="pending", **item.outcome_report)
@@ -319,6 +411,11 @@ class CaseSheetImporter:
                 .where(table.c.id == bindparam("case_id"))
                 .values(version=bindparam("new_version"), **{name: bindparam(name) for name in columns}),
                 updates,
+            )
+        if links:
+            db.session.execute(
+                update(table).where(table.c.id == bindparam("case_id")).values(related_case_id=bindparam("target_id")),
+                links,
             )
         if replaced_applicants:
             db.session.execute(
@@ -399,7 +496,7 @@ def export_rows(actor, cases=None):
     if cases is None:
         stmt = (
             scoped(select(Case), actor)
-            .options(selectinload(Case.applicants))
+            .options(selectinload(Case.applicants), selectinload(Case.related_case))
             .order_by(Case.kind, Case.received_on, Case.id)
         )
         cases = db.session.scalars(stmt.execution_options(yield_per=2000))
@@ -422,6 +519,9 @@ def case_row(case: Case) -> list:
         rules.term_for(rules.OUTCOME_TERMS_BY_KIND[case.kind], case.outcome) if case.outcome else "",
         case.amount_claimed,
         case.amount_granted,
+        case.related_case.number if case.related_case_id and case.related_case else "",
+        case.judgment_served_on,
+        rules.term_for(kinds.RULING_KIND_TERMS, case.ruling_kind) if case.ruling_kind else "",
     ]
 
 

@@ -31,11 +31,20 @@ def _outcome_counts_as(attribute: str) -> hybrid_property:
         return kinds.counts_as(attribute, case.kind, case.outcome)
 
     def in_sql(cls):
-        return or_(
-            *(and_(cls.kind == kind, cls.outcome.in_(outcomes)) for kind, outcomes in kinds.counted_kinds(attribute))
-        )
+        return outcome_counts_in(cls, attribute)
 
     return hybrid_property(on_instance, expr=in_sql)
+
+
+def outcome_counts_in(columns, attribute: str):
+    """The SQL of is_corrected / is_lost / is_granted over ``columns`` (the class, or a table alias's ``.c``, for a
+    figure that compares a case with the case it follows)."""
+    return or_(
+        *(
+            and_(columns.kind == kind, columns.outcome.in_(outcomes))
+            for kind, outcomes in kinds.counted_kinds(attribute)
+        )
+    )
 
 
 class Case(db.Model):
@@ -120,6 +129,20 @@ class Case(db.Model):
     #: A key of cases.rules.OUTCOMES_BY_KIND[kind]; only with concluded_on.
     outcome: Mapped[str | None] = mapped_column(String(24))
 
+    #: Litigation: the day the judgment or ruling was served (判决/裁定送达日期), from which the appeal period runs
+    #: (行政诉讼法 Art. 85), and which it was: judgment | ruling (cases.kinds.RULING_KINDS; 15 or 10 days).
+    judgment_served_on: Mapped[date | None] = mapped_column(Date)
+    ruling_kind: Mapped[str | None] = mapped_column(String(16))
+    #: After a lost first instance, the respondent unit's decision: appeal | no_appeal (上诉 / 不上诉,
+    #: cases.kinds.APPEAL_DECISIONS), the day it was taken and the person who approved it.
+    appeal_decision: Mapped[str | None] = mapped_column(String(16))
+    appeal_decided_on: Mapped[date | None] = mapped_column(Date)
+    appeal_approved_by: Mapped[str | None] = mapped_column(String(64))
+    #: Litigation: the case this one follows, and how (cases.kinds.RELATIONS): the first instance of a 二审, the
+    #: second instance of a 再审, the review a lawsuit follows (复议后起诉). Every instance stays its own case.
+    related_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
+    related_relation: Mapped[str | None] = mapped_column(String(16))
+
     #: Review decision extension (Art. 62): days, who approved, when.
     extension_days: Mapped[int | None] = mapped_column(Integer)
     extension_approved_by: Mapped[str | None] = mapped_column(String(64))
@@ -151,6 +174,7 @@ class Case(db.Model):
 
     respondent_unit = relationship("Unit", lazy="joined")
     handler = relationship("User", foreign_keys=[handler_id])
+    related_case: Mapped[Case | None] = relationship(remote_side=[id], foreign_keys=[related_case_id])
     applicants: Mapped[list[Applicant]] = relationship(
         back_populates="case", order_by="Applicant.position", cascade="all, delete-orphan"
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.queries import restrict_to_actor_unit
-from casetrack.cases import rules
+from casetrack.cases import kinds, rules
 from casetrack.cases.models import Applicant, Case, CaseCorrection, CaseSuspension, CourtDate, OutcomeReport
 from casetrack.errors import NotFound
 from casetrack.extensions import db
@@ -165,7 +165,7 @@ def page_of_cases(
 def iter_cases(actor, filters: CaseFilters, today: date, warning_days: int, limit: int):
     """The filtered cases in list order, streamed in batches: for exports."""
     stmt = filtered(actor, filters, today, warning_days).order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))
-    stmt = stmt.options(selectinload(Case.applicants))
+    stmt = stmt.options(selectinload(Case.applicants), selectinload(Case.related_case))
     return db.session.scalars(stmt.limit(limit).execution_options(yield_per=1000))
 
 
@@ -289,3 +289,119 @@ def court_date_of(case: Case, court_date_id: int) -> CourtDate:
     if item is None or item.case_id != case.id:
         raise NotFound(N_("The page or record does not exist."))
     return item
+
+
+# --- linked cases (二审, 再审, 复议后起诉) -------------------------------------------------------------------------
+
+#: Further than any real chain (review → first → second → retrial); a bound, so a damaged chain cannot loop.
+MAX_CHAIN = 20
+
+
+def link_chain(case_id: int) -> list[int]:
+    """The ids a case's links lead to, nearest first (the case it follows, the one that follows, …): what the cycle
+    check reads."""
+    chain, current = [], case_id
+    while len(chain) < MAX_CHAIN:
+        current = db.session.scalar(select(Case.related_case_id).where(Case.id == current))
+        if current is None or current in chain:
+            break
+        chain.append(current)
+    return chain
+
+
+def visible_case_by_number(actor, kinds_to_search: list[str], number: str) -> Case | None:
+    """A case of one of the kinds with this 案号, however it was typed, if the actor may see it."""
+    stmt = select(Case).where(Case.kind.in_(kinds_to_search), Case.number_key == rules.number_key(number))
+    return db.session.scalars(scoped(stmt.order_by(Case.id), actor).limit(1)).first()
+
+
+@dataclass(frozen=True)
+class Link:
+    case: Case
+    #: A code of cases.kinds.RELATIONS.
+    relation: str
+    #: "earlier": ``case`` is one the shown case follows (or one further up); "later": one that follows it.
+    direction: str
+
+
+def linked_cases(case: Case) -> list[Link]:
+    """The chain a case stands in, both ways: the cases it follows (up to the first), then the cases that follow it
+    and those that follow them, each with its relation. Every case is listed, visible or not: the page links only
+    to those the reader may open."""
+    earlier, current = [], case
+    seen = {case.id}
+    while current.related_case_id and current.related_case_id not in seen and len(earlier) < MAX_CHAIN:
+        target = db.session.get(Case, current.related_case_id)
+        if target is None:
+            break
+        earlier.append(Link(target, current.related_relation, "earlier"))
+        seen.add(target.id)
+        current = target
+    later, frontier = [], [case.id]
+    while frontier and len(later) < MAX_CHAIN:
+        followers = db.session.scalars(
+            select(Case).where(Case.related_case_id.in_(frontier)).order_by(Case.received_on, Case.id)
+        ).all()
+        followers = [c for c in followers if c.id not in seen]
+        seen.update(c.id for c in followers)
+        later += [Link(c, c.related_relation, "later") for c in followers]
+        frontier = [c.id for c in followers]
+    return [*reversed(earlier), *later]
+
+
+def direct_links(case_id: int) -> list[dict]:
+    """The API's ``related``: the case a case follows and the cases that follow it, {"id", "number", "relation"}."""
+    own = db.session.execute(
+        select(Case.related_case_id, Case.related_relation).where(Case.id == case_id)
+    ).one_or_none()
+    links = []
+    if own is not None and own.related_case_id is not None:
+        number = db.session.scalar(select(Case.number).where(Case.id == own.related_case_id))
+        links.append({"id": own.related_case_id, "number": number, "relation": own.related_relation})
+    followers = db.session.execute(
+        select(Case.id, Case.number, Case.related_relation).where(Case.related_case_id == case_id).order_by(Case.id)
+    )
+    links += [
+        {"id": row.id, "number": row.number, "relation": kinds.REVERSE_CODES.get(row.related_relation)}
+        for row in followers
+    ]
+    return links
+
+
+# --- 上诉 / 不上诉 still to decide ---------------------------------------------------------------------------------
+
+#: A lost case stays on the undecided-appeals list this long after the judgment was served (or, with no service
+#: recorded, after it concluded): past the 15 days and any holiday roll-over, long enough to record a late decision.
+APPEAL_WATCH_DAYS = 60
+
+
+def undecided_appeals(actor, today: date) -> Select:
+    """Lost first-instance cases whose appeal decision is not recorded, recent enough that the appeal period still
+    runs or has just run out: the legal bureau's list and the reminders."""
+    since = today - timedelta(days=APPEAL_WATCH_DAYS)
+    stmt = select(Case).where(
+        Case.kind == kinds.LITIGATION,
+        Case.instance == kinds.FIRST_INSTANCE,
+        Case.status == "concluded",
+        Case.is_lost,
+        Case.appeal_decision.is_(None),
+        or_(
+            Case.judgment_served_on >= since,
+            and_(Case.judgment_served_on.is_(None), Case.concluded_on >= since),
+        ),
+    )
+    return scoped(stmt, actor).order_by(Case.judgment_served_on.is_(None), Case.judgment_served_on, Case.id)
+
+
+def page_of_undecided_appeals(actor, today: date, page: int, per_page: int) -> Page:
+    stmt = undecided_appeals(actor, today)
+    total, capped = count_matching(stmt, COUNT_CAP)
+    items = list(db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)))
+    return Page(items, total, page, per_page, capped)
+
+
+def visible_ids(actor, case_ids: list[int]) -> set[int]:
+    """Which of these cases the actor may open: a page links only to those."""
+    if not case_ids:
+        return set()
+    return set(db.session.scalars(scoped(select(Case.id).where(Case.id.in_(case_ids)), actor)))

@@ -43,6 +43,8 @@ DATE_FIELDS = (
     "defence_filed_on",
     "declined_on",
     "concluded_on",
+    "judgment_served_on",
+    "appeal_decided_on",
 )
 
 #: The width of the cases' number column, which the form, the services and the ledger all hold a 案号 to.
@@ -103,6 +105,7 @@ ACTIONS = {
     "court_date_done": N_("Court date done"),
     "court_date_removed": N_("Court date removed"),
     "suspension_imported": N_("Suspension imported"),
+    "appeal_decided": N_("Appeal decision recorded"),
 }
 #: 结案报备: a unit's reported outcome waits for the legal bureau, which confirms it (the case concludes) or returns it.
 OUTCOME_REPORT_STATUSES = {
@@ -254,7 +257,110 @@ def validate_case(values: dict, today: date) -> list[Problem]:
             problems.append(Problem("extension_reason", N_("An extension needs its reason.")))
     if spec is not None and spec.uses("amount_claimed_fen"):
         problems += _amount_problems(spec, values)
+    if spec is not None and spec.uses("judgment_served_on"):
+        problems += _judgment_problems(spec, values)
+    if spec is not None and spec.uses("related_case_id"):
+        problems += _relation_problems(values)
     return problems
+
+
+def _judgment_problems(spec: kinds.CaseKind, values: dict) -> list[Problem]:
+    """What was served and when, and what the unit decided about appealing (行政诉讼法 Art. 85)."""
+    problems = []
+    served, concluded = values.get("judgment_served_on"), values.get("concluded_on")
+    if values.get("ruling_kind") not in (None, "", *kinds.RULING_KINDS):
+        problems.append(Problem("ruling_kind", N_("The decision served is either a judgment or a ruling.")))
+    if served and not concluded:
+        problems.append(Problem("judgment_served_on", N_("A judgment is served once the case is concluded.")))
+    elif served and served < concluded:
+        problems.append(Problem("judgment_served_on", N_("The judgment cannot be served before it was given.")))
+    decision, decided_on = values.get("appeal_decision"), values.get("appeal_decided_on")
+    if decision in (None, "") and decided_on is None:
+        return problems
+    if decision not in kinds.APPEAL_DECISIONS:
+        problems.append(Problem("appeal_decision", N_("Choose appeal or no appeal.")))
+    if not can_decide_appeal(values.get("kind"), values.get("instance"), values.get("outcome")):
+        problems.append(Problem("appeal_decision", N_("Only a lost first-instance case has an appeal to decide.")))
+    if decided_on is None:
+        problems.append(Problem("appeal_decided_on", N_("Give the day the appeal was decided.")))
+    elif concluded and decided_on < concluded:
+        problems.append(Problem("appeal_decided_on", N_("The appeal cannot be decided before the judgment.")))
+    if not (values.get("appeal_approved_by") or "").strip():
+        problems.append(Problem("appeal_approved_by", N_("Name who approved the decision.")))
+    return problems
+
+
+def can_decide_appeal(kind: str | None, instance: str | None, outcome: str | None) -> bool:
+    """After losing at first instance, the respondent decides whether to appeal (上诉 / 不上诉); a second
+    instance is final, and a case it won is for the plaintiff to appeal."""
+    return (
+        kind == kinds.LITIGATION
+        and (instance or kinds.FIRST_INSTANCE) == kinds.FIRST_INSTANCE
+        and kinds.counts_as("lost", kind, outcome)
+    )
+
+
+def may_be_followed(kind: str | None, instance: str | None, status: str | None, relation: str) -> bool:
+    """Whether a case can be the earlier case of ``relation``: what the case page's 登记二审 / 登记复议后起诉 buttons
+    offer. A lawsuit follows a review once it is decided; an appeal follows a first instance once it is judged."""
+    rule = kinds.RELATION_RULES.get(relation)
+    if rule is None or relation == "retrial":  # a 再审 is registered by hand, rarely and long after
+        return False
+    target_kind, target_instance = rule.target
+    if kind != target_kind or (target_instance is not None and (instance or kinds.FIRST_INSTANCE) != target_instance):
+        return False
+    return status == "concluded"
+
+
+def _relation_problems(values: dict) -> list[Problem]:
+    relation, related = values.get("related_relation"), values.get("related_case_id")
+    if relation in (None, "") and not related:
+        return []
+    if relation not in kinds.RELATIONS:
+        return [Problem("related_relation", N_("Choose how this case follows the linked case."))]
+    if not related:
+        return [Problem("related_case_id", N_("Give the number of the linked case."))]
+    own_instance = kinds.RELATION_RULES[relation].own_instance
+    if own_instance is not None and (values.get("instance") or kinds.FIRST_INSTANCE) != own_instance:
+        message = (
+            N_("Only a second-instance case follows a first instance.")
+            if own_instance == "second"
+            else N_("A lawsuit after a review is a first-instance case.")
+        )
+        return [Problem("related_relation", message)]
+    return []
+
+
+def link_problems(own: dict, relation: str, target: dict | None, chain: list[int]) -> list[Problem]:
+    """Whether a case (``own``: id, kind, instance) may name ``target`` (id, kind, instance) as the case it follows
+    by ``relation``. ``chain`` holds the ids reached by following the target's own links, nearest first: a case
+    never follows itself, directly or through others."""
+    if target is None:
+        return [Problem("related_case_id", N_("No case with this number exists."))]
+    if own.get("id") is not None and (target["id"] == own["id"] or own["id"] in chain):
+        return [Problem("related_case_id", N_("A case cannot follow itself, directly or through linked cases."))]
+    rule = kinds.RELATION_RULES[relation]
+    kind, instance = rule.target
+    if target["kind"] != kind or (instance is not None and (target.get("instance") or "first") != instance):
+        wanted = {
+            "appeal": N_("The linked case of a second instance must be a first-instance litigation case."),
+            "retrial": N_("The linked case of a retrial must be a second-instance litigation case."),
+            "after_review": N_("The linked case of a lawsuit after review must be a review case."),
+        }[relation]
+        return [Problem("related_case_id", wanted)]
+    return []
+
+
+def relation_for_target(own_instance: str | None, target_kind: str, target_instance: str | None) -> str | None:
+    """The relation a link to ``target`` can only mean (a ledger names just the number): a review is followed by
+    a lawsuit, a first instance by its second, a second instance by a retrial."""
+    for relation, rule in kinds.RELATION_RULES.items():
+        kind, instance = rule.target
+        fits_target = target_kind == kind and (instance is None or (target_instance or "first") == instance)
+        fits_own = rule.own_instance is None or (own_instance or kinds.FIRST_INSTANCE) == rule.own_instance
+        if fits_target and fits_own:
+            return relation
+    return None
 
 
 #: What to say when a field is filled in for a kind that does not have it.
@@ -427,8 +533,12 @@ def compute_deadlines(case: dict, calendar: WorkCalendar) -> list[Deadline]:
             due = extended_by_pauses(due, paused, calendar, working)
             suspended = suspended_now and done is None
         estimated = calendar.is_estimate(start, due)
+        # The appeal period starts when the case ends: the conclusion does not close it.
+        shut = closed and code not in kinds.AFTER_CONCLUSION
         deadlines.append(
-            Deadline(code, DEADLINE_LABELS[code], basis, due, done, estimated, informational, closed, paused, suspended)
+            Deadline(
+                code, DEADLINE_LABELS[code], basis, due, done, estimated, informational, shut, paused, suspended, note
+            )
         )
 
     kinds.deadlines_of(case, calendar, add)
@@ -791,6 +901,13 @@ FIELD_LABELS = {
     "court_date_done_on": N_("Court date done on"),
     "amount_claimed_fen": N_("Amount claimed (yuan)"),
     "amount_granted_fen": N_("Amount granted (yuan)"),
+    "judgment_served_on": N_("Judgment or ruling served on"),
+    "ruling_kind": N_("Judgment or ruling"),
+    "appeal_decision": N_("Appeal decision"),
+    "appeal_decided_on": N_("Appeal decided on"),
+    "appeal_approved_by": N_("Appeal decision approved by"),
+    "related_case_id": N_("Linked case"),
+    "related_relation": N_("Link"),
 }
 #: Coded fields whose stored value is shown by its name.
 FIELD_VALUE_NAMES = {
@@ -800,6 +917,9 @@ FIELD_VALUE_NAMES = {
     "matter": MATTERS,
     "status": STATUSES,
     "outcome": kinds.ALL_OUTCOMES,
+    "ruling_kind": kinds.RULING_KINDS,
+    "appeal_decision": kinds.APPEAL_DECISIONS,
+    "related_relation": kinds.RELATIONS,
     "suspension_reason": kinds.ALL_SUSPENSION_REASONS,
     "correction_result": CORRECTION_RESULTS,
     "court_date_kind": kinds.COURT_DATE_KINDS,

@@ -47,7 +47,13 @@ EDITABLE_FIELDS = (
     "extension_reason",
     "amount_claimed_fen",
     "amount_granted_fen",
+    "judgment_served_on",
+    "ruling_kind",
+    "related_case_id",
+    "related_relation",
 )
+#: The respondent unit's appeal decision, recorded by record_appeal_decision only (its own capability).
+APPEAL_FIELDS = ("appeal_decision", "appeal_decided_on", "appeal_approved_by")
 #: Set by a transition; afterwards they may be corrected but not cleared by an edit.
 STATUS_FIELDS = ("accepted_on", "declined_on", "concluded_on", "outcome")
 
@@ -108,10 +114,20 @@ def _masked(id_numbers: list[tuple[str, str | None]]) -> str:
 
 def _snapshot(case: Case) -> dict:
     # A field the case's kind does not have (a claim's procedure, a review's instance) is no part of its history.
-    names = (*EDITABLE_FIELDS, *STATUS_FIELDS, "status", "kind")
+    names = (*EDITABLE_FIELDS, *APPEAL_FIELDS, *STATUS_FIELDS, "status", "kind")
     values = {name: getattr(case, name) for name in names if kinds.KINDS[case.kind].uses(name)}
     values["applicants"] = "、".join(a.name for a in case.applicants)
     return values
+
+
+def _trail(values: dict) -> dict:
+    """A snapshot as the audit trail keeps it: the linked case by its number, which a reader knows it by."""
+    related = values.get("related_case_id")
+    if not related:
+        return values
+    with db.session.no_autoflush:
+        number = db.session.scalar(select(Case.number).where(Case.id == related))
+    return {**values, "related_case_id": number or related}
 
 
 def _validate(values: dict, today: date, case_id: int | None = None) -> None:
@@ -121,8 +137,40 @@ def _validate(values: dict, today: date, case_id: int | None = None) -> None:
             problems.append(rules.Problem("number", N_("A case of this type with this number already exists.")))
     if values.get("respondent_unit_id") and db.session.get(Unit, values["respondent_unit_id"]) is None:
         problems.append(rules.Problem("respondent_unit_id", N_("No such unit.")))
+    if not problems and values.get("related_case_id") and values.get("related_relation") in kinds.RELATIONS:
+        target = db.session.get(Case, values["related_case_id"])
+        own = {"id": case_id, "kind": values.get("kind"), "instance": values.get("instance")}
+        problems += rules.link_problems(
+            own,
+            values["related_relation"],
+            None if target is None else {"id": target.id, "kind": target.kind, "instance": target.instance},
+            queries.link_chain(target.id) if target is not None else [],
+        )
     if problems:
         raise CaseInvalid(problems)
+
+
+def resolve_related_number(values: dict, actor) -> None:
+    """A form or a ledger names the linked case by its 案号: find it among the cases the actor may see, of the kind
+    the relation links to (a number is unique per kind only). An unknown number is a problem of the field, not a
+    silent blank."""
+    if "related_number" not in values:
+        return
+    number = (values.pop("related_number") or "").strip()
+    if not number:
+        values["related_case_id"] = None
+        if not values.get("related_relation"):
+            values["related_relation"] = None
+        return
+    relation = values.get("related_relation")
+    rule = kinds.RELATION_RULES.get(relation or "")
+    kinds_to_search = [rule.target[0]] if rule else list(kinds.KINDS)
+    found = queries.visible_case_by_number(actor, kinds_to_search, number)
+    if found is None:
+        raise CaseInvalid([rules.Problem("related_case_id", N_("No case with this number exists."))])
+    values["related_case_id"] = found.id
+    if not relation:
+        values["related_relation"] = rules.relation_for_target(values.get("instance"), found.kind, found.instance)
 
 
 def _set_applicants(case: Case, applicants: list[dict]) -> None:
@@ -156,6 +204,7 @@ def register_case(data: dict, actor, today: date) -> Case:
     if not applicants:
         raise CaseInvalid([rules.Problem("applicants", N_("Name at least one applicant."))])
     values["applicant_count"] = max(values.get("applicant_count") or 1, len(applicants))
+    resolve_related_number(values, actor)
     _validate(values, today)
     values["status"] = rules.derive_status(
         values.get("accepted_on"), values.get("concluded_on"), values.get("declined_on")
@@ -169,7 +218,11 @@ def register_case(data: dict, actor, today: date) -> Case:
     refresh_derived(case)
     db.session.flush()
     audit.record(
-        "case", case.id, "created", actor, [(k, None, v) for k, v in _snapshot(case).items() if v not in (None, "")]
+        "case",
+        case.id,
+        "created",
+        actor,
+        [(k, None, v) for k, v in _trail(_snapshot(case)).items() if v not in (None, "")],
     )
     _rescore(case, today)
     return case
@@ -192,6 +245,8 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
         check_can_write(actor, case.respondent_unit_id, "conclude_case")
     before = _snapshot(case)
     id_numbers_before = _id_numbers(case)
+    data = {"instance": case.instance, **data}
+    resolve_related_number(data, actor)
     updates = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     for name in STATUS_FIELDS:
         if name in data and getattr(case, name) is not None:
@@ -210,7 +265,7 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
         _set_applicants(case, data["applicants"])
         case.applicant_count = max(case.applicant_count, len(case.applicants))
     refresh_derived(case)
-    changes = audit.diff(before, _snapshot(case))
+    changes = audit.diff(_trail(before), _trail(_snapshot(case)))
     if _id_numbers(case) != id_numbers_before:
         # The trail says that an ID number changed, and whose; the numbers themselves stay masked in it.
         changes.append(("applicant_id_numbers", _masked(id_numbers_before), _masked(_id_numbers(case))))
@@ -266,15 +321,17 @@ def transition(
         changes.update(concluded_on=None, outcome=None, declined_on=None)
         if case.spec.uses("amount_granted_fen"):
             changes["amount_granted_fen"] = None
+        if case.spec.uses("judgment_served_on"):
+            # A reopened case has no judgment standing: nothing was served and there is nothing to appeal.
+            changes.update(judgment_served_on=None, **dict.fromkeys(APPEAL_FIELDS))
     _validate({**before, **changes}, today, case.id)
     stops = _stop_or_start_clock(case, action, actor, today, on, reason, reason_code, items, notice_received_on)
     for name, value in changes.items():
         setattr(case, name, value)
     case.status = target
     refresh_derived(case)
-    audit.record(
-        "case", case.id, action, actor, audit.diff(before, _snapshot(case)) + stops, comment=reason.strip() or None
-    )
+    changes = audit.diff(_trail(before), _trail(_snapshot(case))) + stops
+    audit.record("case", case.id, action, actor, changes, comment=reason.strip() or None)
     flush_or_conflict(_CONFLICT)
     _rescore(case, today)
     return case
@@ -626,3 +683,39 @@ def remove_court_date(item: CourtDate, actor) -> None:
     refresh_derived(case)
     audit.record("case", case.id, "court_date_removed", actor, fields)
     flush_or_conflict(_CONFLICT)
+
+
+# --- 上诉 / 不上诉: the respondent's decision after losing at first instance (行政诉讼法 Art. 85) ----------------
+
+
+def record_appeal_decision(
+    case: Case,
+    actor,
+    today: date,
+    *,
+    decision: str,
+    decided_on: date | None,
+    approved_by: str,
+    expected_version: int | str | None = None,
+) -> Case:
+    """The respondent unit (or the staff for it) records whether it appeals a judgment it lost, with who approved
+    it; that meets the appeal deadline. A decision once recorded may be corrected, never cleared."""
+    if not can(actor, "decide_appeal", case.respondent_unit_id):
+        raise PermissionDenied(N_("Only the respondent unit's liaison or the staff record the appeal decision."))
+    check_version(case, expected_version, _CONFLICT)
+    if not rules.can_decide_appeal(case.kind, case.instance, case.outcome):
+        raise DomainError(N_("Only a lost first-instance case has an appeal to decide."))
+    before = _snapshot(case)
+    changes = {
+        "appeal_decision": decision or None,
+        "appeal_decided_on": decided_on,
+        "appeal_approved_by": (approved_by or "").strip() or None,
+    }
+    if changes["appeal_decision"] is None:
+        raise CaseInvalid([rules.Problem("appeal_decision", N_("Choose appeal or no appeal."))])
+    _validate({**before, **changes}, today, case.id)
+    for name, value in changes.items():
+        setattr(case, name, value)
+    audit.record("case", case.id, "appeal_decided", actor, audit.diff(before, _snapshot(case)))
+    flush_or_conflict(_CONFLICT)
+    return case

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -14,7 +15,14 @@ from casetrack.accounts.permissions import can, home_unit_id, landing_endpoint, 
 from casetrack.accounts.services import all_units
 from casetrack.audit.services import history
 from casetrack.cases import kinds, queries, rules, services
-from casetrack.cases.forms import CaseForm, CorrectionExtensionForm, CourtDateDoneForm, CourtDateForm, TransitionForm
+from casetrack.cases.forms import (
+    AppealDecisionForm,
+    CaseForm,
+    CorrectionExtensionForm,
+    CourtDateDoneForm,
+    CourtDateForm,
+    TransitionForm,
+)
 from casetrack.cases.ledger import COLUMNS as LEDGER_COLUMNS
 from casetrack.cases.ledger import case_row
 from casetrack.clock import local_today
@@ -36,9 +44,11 @@ bp = Blueprint("cases", __name__)
 
 #: The amounts are entered in yuan and kept in fen (cases.kinds.fen).
 AMOUNT_FIELDS = {"amount_claimed": "amount_claimed_fen", "amount_granted": "amount_granted_fen"}
+#: The linked case is named by its number on the form (services.resolve_related_number finds it).
 FORM_FIELDS = (
     "kind",
-    *(name for name in services.EDITABLE_FIELDS if name not in AMOUNT_FIELDS.values()),
+    *(name for name in services.EDITABLE_FIELDS if name not in (*AMOUNT_FIELDS.values(), "related_case_id")),
+    "related_number",
     "accepted_on",
     "concluded_on",
     "outcome",
@@ -186,8 +196,11 @@ def _form_data(form: CaseForm) -> dict:
         data["procedure"] = kinds.DEFAULT_PROCEDURE
     for name, stored in AMOUNT_FIELDS.items():
         data[stored] = kinds.fen(getattr(form, name).data)
-    for name in ("extension_approved_by", "extension_reason"):
+    for name in ("extension_approved_by", "extension_reason", "ruling_kind", "related_relation"):
         data[name] = (data[name] or "").strip() or None
+    if spec is None or not spec.uses("related_case_id"):
+        data.pop("related_number")
+        data["related_relation"] = None
     return data
 
 
@@ -196,7 +209,7 @@ def _show_problems(form: CaseForm, error: DomainError) -> None:
     if not problems:
         flash(error.translated(), "error")
         return
-    form_field_of = {stored: name for name, stored in AMOUNT_FIELDS.items()}
+    form_field_of = {stored: name for name, stored in AMOUNT_FIELDS.items()} | {"related_case_id": "related_number"}
     for problem in problems:
         field = getattr(form, form_field_of.get(problem.field, problem.field), None)
         message = gettext(problem.message, **problem.as_params())
@@ -215,9 +228,11 @@ def new_case():
     form.respondent_unit_id.choices = _unit_choices_for(current_user)
     form.handler_id.choices = _handler_choices()
     form.outcome.choices = _outcome_choices()
+    follows = None
     if request.method == "GET":
         form.received_on.data = local_today()
         form.handler_id.data = current_user.id if can(current_user, "handle_cases") else 0
+        follows = _prefill_following(form)
     if form.validate_on_submit():
         try:
             with savepoint():
@@ -227,7 +242,32 @@ def new_case():
         else:
             flash(gettext("Case %(number)s registered.", number=case.number), "info")
             return redirect(url_for("cases.show_case", case_id=case.id))
-    return render_template("cases/form.html", form=form, case=None), 400 if form.errors else 200
+    return render_template("cases/form.html", form=form, case=None, follows=follows), 400 if form.errors else 200
+
+
+def _prefill_following(form: CaseForm):
+    """登记二审 / 登记复议后起诉: registration opened from an earlier case starts as its successor — a litigation
+    case with the same parties, respondent and matter, the instance the relation needs, linked to it."""
+    relation = request.args.get("relation", "")
+    earlier_id = parse_id(request.args.get("follows", ""))
+    if relation not in kinds.RELATIONS or earlier_id is None:
+        return None
+    earlier = queries.get_visible_case(current_user, earlier_id)
+    if not rules.may_be_followed(earlier.kind, earlier.instance, earlier.status, relation):
+        flash(gettext("This case cannot be followed that way."), "error")
+        return None
+    form.kind.data = kinds.LITIGATION
+    form.instance.data = kinds.RELATION_RULES[relation].own_instance or kinds.FIRST_INSTANCE
+    form.related_relation.data = relation
+    form.related_number.data = earlier.number
+    form.respondent_unit_id.data = earlier.respondent_unit_id
+    form.matter.data = earlier.matter
+    form.applicant_count.data = earlier.applicant_count
+    show_id_numbers = can(current_user, "read_personal_data")
+    form.applicants.data = "\n".join(
+        f"{a.name} {a.id_number or ''}".strip() if show_id_numbers else a.name for a in earlier.applicants
+    )
+    return earlier
 
 
 @bp.route("/cases/<int:case_id>")
@@ -244,6 +284,7 @@ def show_case(case_id: int):
     transition_form.reason_code.choices = [(c, text_of(n)) for c, n in case.spec.suspension_reasons.items()]
     can_write = can(current_user, "edit_case")
     outcome_reports = queries.case_outcome_reports(case.id)
+    links = queries.linked_cases(case)
     return render_template(
         "cases/detail.html",
         case=case,
@@ -274,6 +315,19 @@ def show_case(case_id: int):
         mediations=mediations_of_case(case.id),
         pending_report=next((r for r in outcome_reports if r.status == "pending"), None),
         outcome_reports=outcome_reports,
+        links=links,
+        openable=queries.visible_ids(current_user, [link.case.id for link in links]),
+        appeal=next((d for d in deadlines if d.code == "appeal"), None),
+        appeal_form=AppealDecisionForm(version=case.version, decision=case.appeal_decision or ""),
+        may_decide_appeal=rules.can_decide_appeal(case.kind, case.instance, case.outcome)
+        and can(current_user, "decide_appeal", case.respondent_unit_id),
+        follow_relations=[
+            relation
+            for relation in kinds.RELATIONS
+            if rules.may_be_followed(case.kind, case.instance, case.status, relation)
+        ]
+        if can(current_user, "register_case", case.respondent_unit_id)
+        else [],
     )
 
 
@@ -292,6 +346,7 @@ def edit_case(case_id: int):
         form.outcome.data = OUTCOME_OPTION.format(kind=case.kind, outcome=case.outcome) if case.outcome else ""
         for name, stored in AMOUNT_FIELDS.items():
             form[name].data = None if getattr(case, stored) is None else Decimal(getattr(case, stored)) / 100
+        form.related_number.data = case.related_case.number if case.related_case else ""
     # The type of a case never changes; a wrongly typed case is a different case.
     form.kind.data = case.kind
     if form.validate_on_submit():
@@ -316,6 +371,98 @@ def edit_case(case_id: int):
     if request.method == "GET" and not can(current_user, "read_personal_data"):
         form.applicants.data = "\n".join(a.name for a in case.applicants)
     return render_template("cases/form.html", form=form, case=case), 400 if form.errors else 200
+
+
+@bp.route("/cases/<int:case_id>/appeal-decision", methods=["POST"])
+@permission_required("decide_appeal")
+def record_appeal_decision(case_id: int):
+    case = queries.get_visible_case(current_user, case_id)
+    form = AppealDecisionForm()
+    if not form.validate_on_submit():
+        flash(gettext("Check the date and try again."), "error")
+    else:
+        attempt_case_change(
+            lambda: services.record_appeal_decision(
+                case,
+                current_user,
+                local_today(),
+                decision=form.decision.data,
+                decided_on=form.decided_on.data,
+                approved_by=form.approved_by.data or "",
+                expected_version=form.version.data,
+            ),
+            gettext(
+                "Case %(number)s: %(decision)s recorded.",
+                number=case.number,
+                decision=label(kinds.APPEAL_DECISIONS, form.decision.data),
+            ),
+        )
+    return redirect(url_for("cases.show_case", case_id=case.id) + "#appeal")
+
+
+def attempt_case_change(work, success: str) -> None:
+    """A case service call whose refusal may carry several field problems: the first is what the flash says."""
+    try:
+        with savepoint():
+            work()
+    except DomainError as error:
+        problems = getattr(error, "problems", None)
+        flash(gettext(problems[0].message, **problems[0].as_params()) if problems else error.translated(), "error")
+    else:
+        flash(success, "info")
+
+
+APPEAL_HEADERS = ("案号", "被告", "审结日期", "结果", "裁判类型", "判决送达日期", "上诉期限", "剩余天数")
+
+
+def _appeal_rows(cases, today: date):
+    """Each undecided appeal with its deadline, computed as the case page computes it."""
+    calendar = current_calendar()
+    for case in cases:
+        deadline = next((d for d in rules.compute_deadlines(case.dates(), calendar) if d.code == "appeal"), None)
+        yield case, deadline, (deadline.days_left(today) if deadline else None)
+
+
+@bp.route("/cases/appeals")
+@permission_required("watch_appeals")
+def undecided_appeals():
+    today = local_today()
+    page = queries.page_of_undecided_appeals(
+        current_user,
+        today,
+        parse_int_arg("page", 1, maximum=100_000),
+        parse_int_arg("per_page", current_app.config["CASETRACK_PER_PAGE"], maximum=200),
+    )
+    return render_template(
+        "cases/appeals.html",
+        page=page,
+        rows=list(_appeal_rows(page.items, today)),
+        today=today,
+        watch_days=queries.APPEAL_WATCH_DAYS,
+    )
+
+
+@bp.route("/cases/appeals/export.xlsx")
+@permission_required("watch_appeals")
+def export_undecided_appeals():
+    today = local_today()
+    limit = current_app.config["CASETRACK_EXPORT_MAX_ROWS"]
+    cases = db.session.scalars(queries.undecided_appeals(current_user, today).limit(limit))
+
+    def rows():
+        for case, deadline, left in _appeal_rows(cases, today):
+            yield [
+                case.number,
+                case.respondent_unit.name,
+                case.concluded_on,
+                rules.term_for(rules.OUTCOME_TERMS_BY_KIND[case.kind], case.outcome),
+                rules.term_for(kinds.RULING_KIND_TERMS, case.ruling_kind) if case.judgment_served_on else "",
+                case.judgment_served_on,
+                deadline.due_on if deadline else None,
+                left,
+            ]
+
+    return xlsx_download(lambda file: write_workbook(file, [("上诉待定", list(APPEAL_HEADERS), rows())]), "appeals")
 
 
 @bp.route("/cases/outcome-reports")

@@ -160,6 +160,8 @@ class CaseRecord:
     story: str | None = None
     number: str = ""
     hearings: list[HearingRecord] = field(default_factory=list)
+    #: 关联案号: the first instance a 二审 appeals, the review a lawsuit follows (a concluded case imported with it).
+    related_case: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -200,6 +202,7 @@ def district_plan(today: date, seed: int = 2020) -> DistrictPlan:
     cases = _report_years(seed) + _later_years(seed, today) + _stories(today)
     cases = [_as_of(case, today) for case in cases if case.received_on <= today]
     _number_cases(cases)
+    _link_cases(cases)
     mediations = _report_year_mediations(seed) + _later_mediations(seed, today) + _current_mediations(today)
     mediations = [_mediation_as_of(m, today) for m in mediations if m.received_on <= today]
     _number_mediations(mediations)
@@ -796,6 +799,57 @@ def _number_cases(cases: list[CaseRecord]) -> None:
             case.number = f"富赔〔{year}〕{n}号"
         else:
             case.number = f"({year})浙0111行初{n}号" if case.instance == FIRST else f"({year})浙01行终{n}号"
+
+
+#: A lawsuit is filed within six months of the review decision (行政诉讼法 Art. 45 gives 15 days; the demo allows
+#: the slack of real files); an appeal within weeks of the judgment.
+_SUED_WITHIN, _APPEALED_WITHIN = timedelta(days=120), timedelta(days=120)
+#: Every so many first-instance lawsuits follows a review of the same unit (复议后起诉).
+_SUED_AFTER_EVERY = 6
+
+
+def _link_cases(cases: list[CaseRecord]) -> None:
+    """Links between the concluded cases of the ledger: each 二审 to a first instance of the same unit judged shortly
+    before it (a lost one first: the unit appealed), and some lawsuits to a review of the same unit decided shortly
+    before (upheld or rejected: the applicant went to court). Every instance stays its own case, so the section 3
+    figures do not move; the linked-case figures get their numbers. Deterministic: the plan has no randomness here."""
+    imported = [c for c in cases if c.concluded_on is not None and c.story is None]
+    firsts = sorted((c for c in imported if c.kind == kinds.LITIGATION and c.instance == FIRST), key=_by_conclusion)
+    taken: set[str] = set()
+    seconds = (c for c in imported if c.kind == kinds.LITIGATION and c.instance == SECOND)
+    for second in sorted(seconds, key=lambda c: (c.received_on, c.number)):
+        earlier = [
+            c
+            for c in firsts
+            if c.unit == second.unit
+            and c.number not in taken
+            and second.received_on - _APPEALED_WITHIN <= c.concluded_on < second.received_on
+        ]
+        lost = [c for c in earlier if c.outcome in kinds.LITIGATION_KIND.lost]
+        if chosen := (lost or earlier)[-1:]:
+            second.related_case = chosen[0].number
+            taken.add(chosen[0].number)
+    reviews = sorted(
+        (c for c in imported if c.kind == kinds.REVIEW and c.outcome in ("upheld", "rejected")), key=_by_conclusion
+    )
+    used: set[str] = set()
+    for position, lawsuit in enumerate(sorted(firsts, key=lambda c: (c.received_on, c.number))):
+        if position % _SUED_AFTER_EVERY:
+            continue
+        fitting = [
+            r
+            for r in reviews
+            if r.unit == lawsuit.unit
+            and r.number not in used
+            and lawsuit.received_on - _SUED_WITHIN <= r.concluded_on < lawsuit.received_on
+        ]
+        if fitting:
+            lawsuit.related_case = fitting[-1].number
+            used.add(fitting[-1].number)
+
+
+def _by_conclusion(case: CaseRecord) -> tuple:
+    return case.concluded_on, case.number
 
 
 # --- mediations ------------------------------------------------------------------------------------------------

@@ -161,6 +161,7 @@ class _District:
                 "outcome": c.outcome,
                 "amount_claimed_fen": c.amount_claimed,
                 "amount_granted_fen": c.amount_granted,
+                "related_case": c.related_case,
             }
             for c in records
         ]

@@ -14,12 +14,12 @@ from sqlalchemy import func, select, update
 
 from casetrack import deliveries, mail
 from casetrack.accounts.models import User
-from casetrack.accounts.permissions import roles_with
+from casetrack.accounts.permissions import SYSTEM, roles_with
 from casetrack.bulk import insert_rows
 from casetrack.cases import kinds
 from casetrack.cases import rules as case_rules
 from casetrack.cases.models import Case, CaseSuspension, CourtDate
-from casetrack.cases.queries import Page
+from casetrack.cases.queries import Page, undecided_appeals
 from casetrack.extensions import db
 from casetrack.hearings import rules as hearing_rules
 from casetrack.hearings.models import Hearing
@@ -27,6 +27,7 @@ from casetrack.i18n import N_
 from casetrack.mediation import rules as mediation_rules
 from casetrack.mediation.models import Mediation
 from casetrack.notifications.models import Notification, ReminderDigest
+from casetrack.workdays.services import current_calendar
 
 log = logging.getLogger(__name__)
 _CHUNK = 2000
@@ -97,6 +98,33 @@ def deadline_reminders(today: date, warning_days: int) -> list[Reminder]:
         key = f"case-deadline:{row.id}:{row.next_deadline_code}:{row.next_deadline_on.isoformat()}"
         for user_id in recipients & active:
             reminders.append(Reminder(user_id, "case_deadline", key, message, params, f"/cases/{row.id}"))
+    return reminders
+
+
+def appeal_reminders(today: date, warning_days: int) -> list[Reminder]:
+    """Lost first-instance cases whose appeal decision (上诉 / 不上诉) is not recorded and whose appeal period ends
+    within ``warning_days`` or has passed: to the handler and the respondent unit's liaisons, who decide. The case
+    is concluded, so its appeal period is no next deadline of the open-case reminders above."""
+    calendar = current_calendar()
+    due = []
+    for case in db.session.scalars(undecided_appeals(SYSTEM, today).where(Case.judgment_served_on.is_not(None))):
+        deadline = next((d for d in case_rules.compute_deadlines(case.dates(), calendar) if d.code == "appeal"), None)
+        if deadline is not None and deadline.due_on <= today + timedelta(days=warning_days):
+            due.append((case, deadline))
+    liaisons = _liaisons_by_unit({case.respondent_unit_id for case, _ in due})
+    active = _active_user_ids()
+    reminders = []
+    for case, deadline in due:
+        recipients = {case.handler_id or case.created_by_id, *liaisons.get(case.respondent_unit_id, ())}
+        message = (
+            N_("Case %(number)s: %(deadline)s was due on %(due)s and is overdue.")
+            if deadline.due_on < today
+            else N_("Case %(number)s: %(deadline)s is due on %(due)s.")
+        )
+        params = {"number": case.number, "deadline_code": "appeal", "due": deadline.due_on.isoformat()}
+        key = f"case-deadline:{case.id}:appeal:{deadline.due_on.isoformat()}"
+        for user_id in recipients & active:
+            reminders.append(Reminder(user_id, "case_deadline", key, message, params, f"/cases/{case.id}#appeal"))
     return reminders
 
 
@@ -247,6 +275,7 @@ def collect_reminders(today: date) -> list[Reminder]:
     warning_days = current_app.config["CASETRACK_DEADLINE_WARNING_DAYS"]
     return (
         deadline_reminders(today, warning_days)
+        + appeal_reminders(today, warning_days)
         + hearing_reminders(today)
         + mediation_reminders(today)
         + long_suspension_reminders(today)

@@ -23,10 +23,15 @@ NO_WATCH_LIST = "本期无行政诉讼案件,无需列出。"
 
 def _shown(figure: Figure, report: dict) -> bool:
     """An optional section (stats.figures.Section.optional) is shown only for a period in which it counted."""
-    if not registry.section(figure.section).optional:
+    section = registry.section(figure.section)
+    if not section.optional:
         return True
     counts = report[figure.section]
-    return any(counts[f.value_key] for f in registry.of_section(figure.section) if f.kind == COUNT)
+    return any(
+        counts[f.value_key]
+        for f in registry.of_section(figure.section)
+        if f.kind == COUNT and (not section.activity or f.field in section.activity)
+    )
 
 
 def unit_columns(report: dict) -> list[Figure]:

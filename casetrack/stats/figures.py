@@ -77,6 +77,9 @@ class Section:
     #: Left out of the report's tables and charts for a period in which it counted nothing (most districts
     #: have few compensation claims, and an empty column makes a crowded table harder to read).
     optional: bool = False
+    #: The counts whose activity shows an optional section; empty: any of its counts. (A section that repeats a
+    #: denominator of another, as linked_cases repeats the reviews concluded, counts only what is its own.)
+    activity: tuple[str, ...] = ()
 
 
 SECTIONS = (
@@ -227,6 +230,58 @@ FIGURES = (
         N_("Compensation granted (yuan)"),
         "赔偿金额(元)",
         card="compensation-amount",
+        unit_column=True,
+    ),
+)
+
+#: Linked cases (issue 12): every instance and the lawsuit after a review stay their own cases (SPEC section 3), so
+#: these figures sit in a section of their own and leave the review and litigation sections as they were. Each
+#: rate's denominator is repeated here, counted the same way, because a rate divides counts of its own section.
+LINKED_CASES = "linked_cases"
+SECTIONS = (
+    *SECTIONS,
+    Section(
+        LINKED_CASES,
+        N_("Linked cases"),
+        (
+            N_(
+                "%(sued_after)s of %(reviews_concluded)s concluded reviews followed by a lawsuit, "
+                "%(sued_after_rate_pct)s"
+            ),
+            N_(
+                "%(reversed_on_appeal)s of %(appeals_concluded)s appeals of lost first instances reversed the loss, "
+                "%(reversal_rate_pct)s"
+            ),
+        ),
+        optional=True,
+        activity=("sued_after", "appeals_concluded"),
+    ),
+)
+FIGURES = (
+    *FIGURES,
+    _count(LINKED_CASES, "reviews_concluded", N_("Review cases concluded"), "复议审结"),
+    _count(LINKED_CASES, "sued_after", N_("Reviews followed by a lawsuit"), "复议后起诉"),
+    _rate(
+        LINKED_CASES,
+        "sued_after_rate",
+        N_("Reviews followed by a lawsuit (rate)"),
+        "复议后起诉率",
+        of=("sued_after", "reviews_concluded"),
+        card="sued-after-rate",
+        detail=N_("%(sued_after)s of %(reviews_concluded)s concluded reviews were followed by a lawsuit"),
+        unit_column=True,
+    ),
+    # Counted on the 二审, in the period it concluded, of a first instance the unit lost.
+    _count(LINKED_CASES, "appeals_concluded", N_("Appeals of lost first instances decided"), "败诉案件二审审结"),
+    _count(LINKED_CASES, "reversed_on_appeal", N_("First-instance losses reversed on appeal"), "二审改判"),
+    _rate(
+        LINKED_CASES,
+        "reversal_rate",
+        N_("First-instance losses reversed on appeal (rate)"),
+        "一审败诉二审改判率",
+        of=("reversed_on_appeal", "appeals_concluded"),
+        card="reversal-rate",
+        detail=N_("%(reversed_on_appeal)s of %(appeals_concluded)s appeals of lost cases reversed the loss"),
         unit_column=True,
     ),
 )

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, exists, func, not_, or_, select
 
 from casetrack.cases import kinds
-from casetrack.cases.models import Case
+from casetrack.cases.models import Case, outcome_counts_in
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.mediation.rules import COUNTED_STATUSES, SUCCEEDED
@@ -84,6 +84,16 @@ def _case_count_columns(period: Period) -> list[tuple[str, str, object]]:
     # SPEC section 3: litigation figures count first-instance cases only; a second instance is the same dispute.
     first_instance = and_(Case.kind == kinds.LITIGATION, Case.instance == kinds.FIRST_INSTANCE)
     granted_in_period = and_(Case.is_granted, concluded)
+    # 复议后起诉: a review concluded in the period that a lawsuit names as the review it follows.
+    # (Table aliases, not ORM ones: this runs at import, before every mapper is configured.)
+    later, earlier = Case.__table__.alias("later_case"), Case.__table__.alias("earlier_case")
+    sued_after = exists().where(later.c.related_case_id == Case.id, later.c.related_relation == "after_review")
+    # Counted on the 二审 (concluded in the period) whose first instance was lost: an appeal decided this period.
+    appeal_of_loss = and_(
+        Case.kind == kinds.LITIGATION,
+        Case.related_relation == "appeal",
+        exists().where(earlier.c.id == Case.related_case_id, outcome_counts_in(earlier.c, "lost")),
+    )
     return [
         ("review_new", "received", _count(and_(review, received))),
         ("review_concluded", "concluded", _count(and_(review, concluded))),
@@ -91,6 +101,10 @@ def _case_count_columns(period: Period) -> list[tuple[str, str, object]]:
         ("litigation_new", "received", _count(and_(first_instance, received))),
         ("litigation_concluded", "concluded", _count(and_(first_instance, concluded))),
         ("litigation_lost", "concluded", _count(and_(first_instance, Case.is_lost, concluded))),
+        ("linked_cases_reviews_concluded", "concluded", _count(and_(review, concluded))),
+        ("linked_cases_sued_after", "concluded", _count(and_(review, concluded, sued_after))),
+        ("linked_cases_appeals_concluded", "concluded", _count(and_(appeal_of_loss, concluded))),
+        ("linked_cases_reversed_on_appeal", "concluded", _count(and_(appeal_of_loss, concluded, not_(Case.is_lost)))),
         ("compensation_new", "received", _count(and_(compensation, received))),
         ("compensation_concluded", "concluded", _count(and_(compensation, concluded))),
         ("compensation_granted", "concluded", _count(granted_in_period)),

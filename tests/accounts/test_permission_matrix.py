@@ -64,6 +64,10 @@ def _report(world):
     return {"on": TODAY.isoformat(), "outcome": "revoked", "reason": "判决书已送达"}
 
 
+def _appeal(world):
+    return {"decision": "no_appeal", "decided_on": TODAY.isoformat(), "approved_by": "王局长"}
+
+
 def _version(obj):
     db.session.expire_all()
     return str(db.session.get(type(obj), obj.id).version)
@@ -160,6 +164,11 @@ MATRIX: tuple[Row, ...] = (
     R("/cases/<int:case_id>/court-dates/<int:court_date_id>/remove", "POST", WRITERS, other_unit=404),
     R("/cases/suspended", "GET", EVERYONE, ok=200),
     R("/cases/suspended.xlsx", "GET", EVERYONE, ok=200),
+    # 上诉 / 不上诉: the respondent unit decides, the staff record it for it (the world's case was not lost, so an
+    # allowed role is told so by a flash; a refused one changes nothing).
+    R("/cases/<int:case_id>/appeal-decision", "POST", WRITERS, other_unit=404, data=_appeal),
+    R("/cases/appeals", "GET", LEGAL_ADMIN, ok=200),
+    R("/cases/appeals/export.xlsx", "GET", LEGAL_ADMIN, ok=200),
     R("/cases/export.xlsx", "GET", EVERYONE, ok=200),
     R("/cases/new", "GET", WRITERS, ok=200),
     R("/cases/new", "POST", WRITERS),

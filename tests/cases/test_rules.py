@@ -177,10 +177,11 @@ def test_litigation_defence_first_instance_and_appeal_periods():
     deadlines = by_code(rules.compute_deadlines(case, calendar()))
     assert deadlines["defence"].due_on == date(2026, 1, 23)
     assert deadlines["first_instance_judgment"].due_on == date(2026, 7, 6)
-    concluded = by_code(
-        rules.compute_deadlines({**case, "concluded_on": date(2026, 5, 11), "outcome": "claim_rejected"}, calendar())
-    )
-    assert concluded["appeal"].due_on == date(2026, 5, 26) and concluded["appeal"].informational
+    concluded = {**case, "concluded_on": date(2026, 5, 11), "outcome": "claim_rejected"}
+    # The appeal period runs from service of the judgment (行政诉讼法 Art. 85), so none is shown before it is served.
+    assert "appeal" not in by_code(rules.compute_deadlines(concluded, calendar()))
+    served = by_code(rules.compute_deadlines({**concluded, "judgment_served_on": date(2026, 5, 11)}, calendar()))
+    assert served["appeal"].due_on == date(2026, 5, 26) and served["appeal"].informational
 
 
 def test_second_instance_has_no_first_instance_deadline():

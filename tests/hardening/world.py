@@ -41,6 +41,17 @@ def _cases(factories, unit, people, today: date) -> dict:
         "claim": factories.claim(number="赔偿1号", respondent_unit=unit, received_on=earlier),
         "reported": factories.case(number="报备1号", respondent_unit=unit, received_on=earlier, accepted_on=earlier),
         "correcting": factories.case(number="补正1号", respondent_unit=unit, received_on=today - timedelta(days=3)),
+        # Lost, its judgment served, the appeal undecided: the appeal form and the bureau's undecided list.
+        "lost": factories.case(
+            kind="litigation",
+            number="行初2号",
+            respondent_unit=unit,
+            received_on=earlier,
+            accepted_on=earlier,
+            concluded_on=today - timedelta(days=5),
+            outcome="revoked",
+            judgment_served_on=today - timedelta(days=3),
+        ),
     }
     cases.add_court_date(
         found["accepted"], people["legal"], today, kind="evidence_exchange", due_on=today, owner_id=people["legal"].id

@@ -30,6 +30,16 @@ def _figures(now, before, appearance=(0, 0), mediation=(0, 0), compensation=(0, 
         "compensation_concluded": compensation[1],
         "compensation_granted": compensation[2],
         "compensation_amount_granted": compensation[3],
+        # No linked cases: the report leaves their optional section out.
+        **dict.fromkeys(
+            (
+                "linked_cases_reviews_concluded",
+                "linked_cases_sued_after",
+                "linked_cases_appeals_concluded",
+                "linked_cases_reversed_on_appeal",
+            ),
+            0,
+        ),
     }
     no_claims = dict.fromkeys(("compensation_new", "compensation_concluded", "compensation_granted"), 0)
     return shape_figures({**now, **counted}, {**before, **no_claims})
