@@ -220,7 +220,7 @@ def page_of_cases(
 def iter_cases(actor, filters: CaseFilters, today: date, warning_days: int, limit: int):
     """The filtered cases in list order, streamed in batches: for exports."""
     stmt = filtered(actor, filters, today, warning_days).order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))
-    stmt = stmt.options(selectinload(Case.applicants))
+    stmt = stmt.options(selectinload(Case.applicants), selectinload(Case.co_respondents))
     return db.session.scalars(stmt.limit(limit).execution_options(yield_per=1000))
 
 

@@ -541,6 +541,26 @@ def proposed_codefendants(
     return []
 
 
+CO_RESPONDENT_SEPARATORS = "、,;，；\n"
+
+
+def split_unit_names(cell: str) -> list[str]:
+    """The ledger's 共同被告 cell: unit names separated by 、 (or a comma or semicolon, as applicants are)."""
+    names = [cell]
+    for separator in CO_RESPONDENT_SEPARATORS:
+        names = [part for name in names for part in name.split(separator)]
+    return [name.strip() for name in names if name.strip()]
+
+
+def ledger_role(kind: str | None, unit_kind: str | None) -> str:
+    """The role of a co-defendant the ledger names (by name only): the district government in a lawsuit is the
+    review body (Art 26(2)); any other unit made the act with the respondent (Art 26(4))."""
+    spec = kinds.kind_of(kind)
+    if spec is not None and kinds.REVIEW_BODY in spec.respondent_roles and unit_kind == kinds.REVIEW_BODY_UNIT_KIND:
+        return kinds.REVIEW_BODY
+    return kinds.ORIGINAL_ACT
+
+
 def respondents_text(entries: list[tuple[str, str]]) -> str:
     """How the audit trail keeps a case's co-defendants: 单位甲(review_body)、单位乙(other), roles as codes so the
     entry reads in any language (history.py names them)."""
