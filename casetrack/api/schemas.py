@@ -75,6 +75,8 @@ def case_detail_json(case, show_personal_data: bool, deadlines, today: date, war
         "defence_filed_on": iso(case.defence_filed_on),
         "declined_on": iso(case.declined_on),
         "extension_days": case.extension_days,
+        # SPEC section 4: every respondent unit, the main respondent (the unit field) first with its role.
+        "respondents": [{"unit": unit.name, "role": role} for unit, role in case.respondents],
         "deadlines": [
             {
                 "code": d.code,
@@ -325,6 +327,13 @@ def _schemas() -> dict:
                     "defence_filed_on": NULLABLE_DATE,
                     "declined_on": NULLABLE_DATE,
                     "extension_days": {"type": ["integer", "null"]},
+                    "respondents": {
+                        "type": "array",
+                        "items": _ref("Respondent"),
+                        "minItems": 1,
+                        "description": "Every respondent unit (被申请人/被告 and 共同被告, 行政诉讼法 Art 26): the "
+                        "main respondent (the case's unit) first, with role original_act, then the co-defendants.",
+                    },
                     "deadlines": {"type": "array", "items": _ref("Deadline")},
                 }
             ),
@@ -350,6 +359,17 @@ def _schemas() -> dict:
                 "state": _enum(("done", "late", "not_recorded", "overdue", "due_soon", "pending", "passed")),
                 "estimated": {"type": "boolean", "description": "The holiday schedule of a year is not known yet."},
                 "informational": {"type": "boolean"},
+            }
+        ),
+        "Respondent": _object(
+            {
+                "unit": {"type": "string", "description": "The unit's name."},
+                "role": {
+                    **_enum(case_kinds.RESPONDENT_ROLES),
+                    "description": "; ".join(
+                        f"{code}: {term}" for term, code in case_kinds.RESPONDENT_ROLE_TERMS.items()
+                    ),
+                },
             }
         ),
         "Case": case_schema,

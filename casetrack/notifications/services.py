@@ -56,6 +56,21 @@ def _liaisons_by_unit(unit_ids: set[int]) -> dict[int, list[int]]:
     return found
 
 
+def _co_respondent_units(case_ids) -> dict[int, list[int]]:
+    """case id → its co-defendant units (共同被告), whose liaisons are reminded as the respondent's are."""
+    from casetrack.cases.models import CaseRespondent
+
+    found: dict[int, list[int]] = defaultdict(list)
+    ids = sorted(set(case_ids))
+    for start in range(0, len(ids), _CHUNK):
+        stmt = select(CaseRespondent.case_id, CaseRespondent.unit_id).where(
+            CaseRespondent.case_id.in_(ids[start : start + _CHUNK])
+        )
+        for case_id, unit_id in db.session.execute(stmt):
+            found[case_id].append(unit_id)
+    return found
+
+
 def _active_user_ids() -> set[int]:
     return set(db.session.scalars(select(User.id).where(User.active.is_(True))))
 
@@ -76,13 +91,19 @@ def deadline_reminders(today: date, warning_days: int) -> list[Reminder]:
             Case.next_deadline_code,
         ).where(Case.is_open, Case.next_deadline_on <= today + timedelta(days=warning_days))
     ).all()
-    liaisons = _liaisons_by_unit({row.respondent_unit_id for row in rows if kinds.KINDS[row.kind].reminds_unit})
+    unit_rows = [row for row in rows if kinds.KINDS[row.kind].reminds_unit]
+    co_units = _co_respondent_units(row.id for row in unit_rows)
+    liaisons = _liaisons_by_unit(
+        {row.respondent_unit_id for row in unit_rows} | {unit for units in co_units.values() for unit in units}
+    )
     active = _active_user_ids()
     reminders = []
     for row in rows:
         recipients = {row.handler_id or row.created_by_id}
         if kinds.KINDS[row.kind].reminds_unit:
-            recipients.update(liaisons.get(row.respondent_unit_id, ()))
+            # Every respondent unit answers the suit, co-defendants too (行政诉讼法 Art 26).
+            for unit_id in (row.respondent_unit_id, *co_units.get(row.id, ())):
+                recipients.update(liaisons.get(unit_id, ()))
         overdue = row.next_deadline_on < today
         message = (
             N_("Case %(number)s: %(deadline)s was due on %(due)s and is overdue.")
@@ -117,11 +138,16 @@ def hearing_reminders(today: date) -> list[Reminder]:
         .join(Case, Case.id == Hearing.case_id)
         .where(Hearing.held_on.between(today, horizon), Hearing.principal_name.is_(None))
     ).all()
-    liaisons = _liaisons_by_unit({row.respondent_unit_id for row in rows})
+    co_units = _co_respondent_units(row.case_id for row in rows)
+    liaisons = _liaisons_by_unit(
+        {row.respondent_unit_id for row in rows} | {unit for units in co_units.values() for unit in units}
+    )
     active = _active_user_ids()
     reminders = []
     for row in rows:
-        recipients = set(liaisons.get(row.respondent_unit_id, ())) | {row.handler_id or row.created_by_id}
+        recipients = {row.handler_id or row.created_by_id}
+        for unit_id in (row.respondent_unit_id, *co_units.get(row.case_id, ())):
+            recipients.update(liaisons.get(unit_id, ()))
         params = {"number": row.number, "day": row.held_on.isoformat(), "court": row.court}
         for user_id in recipients & active:
             reminders.append(
