@@ -126,11 +126,12 @@ def _validate(values: dict, today: date, case_id: int | None = None) -> None:
 
 
 def _normalised(entries) -> list[tuple[int, str]]:
-    """Co-defendants as (unit id, role) pairs, from dicts or pairs, ids as given (the rules refuse bad ones)."""
+    """Co-defendants as (unit id, role) pairs, from dicts or pairs; an id that can be no record's (parse_id) is None,
+    refused as no such unit rather than sent to the database."""
     pairs = []
     for entry in entries:
         unit_id, role = (entry["unit_id"], entry.get("role")) if isinstance(entry, dict) else entry
-        pairs.append((parse_id(unit_id) if not isinstance(unit_id, int) else unit_id, role))
+        pairs.append((parse_id(unit_id), role))
     return pairs
 
 
@@ -167,7 +168,7 @@ def _set_co_respondents(case: Case, entries) -> None:
 
 def add_co_respondent(case: Case, actor, today: date, *, unit_id, role: str, expected_version=None) -> Case:
     """Name one more co-defendant (the case page's form): an edit of the case's co-defendants, audited as one."""
-    entries = [*_entries(case), (parse_id(unit_id) if not isinstance(unit_id, int) else unit_id, role)]
+    entries = [*_entries(case), (unit_id, role)]
     return update_case(case, {"co_respondents": entries}, actor, today, expected_version)
 
 

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.core import UnboundField
 
 import casetrack
-from casetrack.cases.forms import CaseForm, TransitionForm
+from casetrack.cases.forms import CaseForm, CoRespondentForm, TransitionForm
 from casetrack.forms import VersionField
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm
 from casetrack.mediation.forms import CloseForm
@@ -60,6 +60,8 @@ ROWS = (
             ("concluded", "reopen"),
         )
     ),
+    _versioned(CoRespondentForm, "/cases/{case_id[accepted]}", "/co-respondents", CASE),
+    _versioned(CoRespondentForm, "/cases/{case_id[accepted]}", "/co-respondents/{unit_id[co_respondent]}/remove", CASE),
     _versioned(ConfirmRiskForm, "/risk/{risk_case_id[pending]}", "/confirm", RISK),
     *(
         _versioned(CommentForm, f"/risk/{{risk_case_id[{record}]}}", f"/{action}", RISK)

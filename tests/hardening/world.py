@@ -42,6 +42,10 @@ def _cases(factories, unit, people, today: date) -> dict:
         "reported": factories.case(number="报备1号", respondent_unit=unit, received_on=earlier, accepted_on=earlier),
     }
     cases.transition(found["suspended"], "suspend", people["legal"], today, reason="等待鉴定")
+    # A co-defendant (共同被告), for the case page's remove button and the hearing's per-unit appearance forms.
+    cases.add_co_respondent(
+        found["accepted"], people["legal"], today, unit_id=factories.unit(name="东洲街道").id, role="other"
+    )
     db.session.add(
         OutcomeReport(case=found["reported"], outcome="revoked", concluded_on=today, reported_by_id=people["unit"].id)
     )
@@ -196,7 +200,7 @@ def build(factories) -> dict:
         "report_id": {"pending": _pending_report_id(cases["reported"])},
         "interview_id": {"held": interview.id},
         "user_id": {"target": target.id, **{role: user.id for role, user in people.items()}},
-        "unit_id": {"own": unit.id},
+        "unit_id": {"own": unit.id, "co_respondent": cases["accepted"].co_respondents[0].unit_id},
         "token_id": {"issued": token.id},
         "send_id": {"failed": send.id},
         "digest_id": {"failed": digest.id},
