@@ -67,6 +67,7 @@ class HearingAppearance(db.Model):
     principal_name: Mapped[str | None] = mapped_column(String(50))
     #: main | deputy | other
     principal_title: Mapped[str | None] = mapped_column(String(16))
+    principal_named_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: 出庭: None until recorded after the hearing.
     appeared: Mapped[bool | None] = mapped_column(Boolean)
     #: 出声

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 
 from casetrack import deliveries, mail
 from casetrack.accounts.models import User
@@ -18,11 +18,11 @@ from casetrack.accounts.permissions import roles_with
 from casetrack.bulk import insert_rows
 from casetrack.cases import kinds
 from casetrack.cases import rules as case_rules
-from casetrack.cases.models import Case
+from casetrack.cases.models import Case, CaseRespondent
 from casetrack.cases.queries import Page
 from casetrack.extensions import db
 from casetrack.hearings import rules as hearing_rules
-from casetrack.hearings.models import Hearing
+from casetrack.hearings.models import Hearing, HearingAppearance
 from casetrack.i18n import N_
 from casetrack.mediation import rules as mediation_rules
 from casetrack.mediation.models import Mediation
@@ -58,8 +58,6 @@ def _liaisons_by_unit(unit_ids: set[int]) -> dict[int, list[int]]:
 
 def _co_respondent_units(case_ids) -> dict[int, list[int]]:
     """case id → its co-defendant units (共同被告), whose liaisons are reminded as the respondent's are."""
-    from casetrack.cases.models import CaseRespondent
-
     found: dict[int, list[int]] = defaultdict(list)
     ids = sorted(set(case_ids))
     for start in range(0, len(ids), _CHUNK):
@@ -122,8 +120,10 @@ def deadline_reminders(today: date, warning_days: int) -> list[Reminder]:
 
 
 def hearing_reminders(today: date) -> list[Reminder]:
-    """Hearings in the next 7 days with no head named yet: to the unit's liaisons and the case handler."""
+    """Hearings in the next 7 days with no head named yet: to the unit's liaisons and the case handler; and to each
+    co-defendant's (共同被告) liaisons while their own unit's head is not named."""
     horizon = today + timedelta(days=hearing_rules.NAME_PRINCIPAL_DAYS_AHEAD)
+    coming = Hearing.held_on.between(today, horizon)
     rows = db.session.execute(
         select(
             Hearing.id,
@@ -136,30 +136,34 @@ def hearing_reminders(today: date) -> list[Reminder]:
             Case.created_by_id,
         )
         .join(Case, Case.id == Hearing.case_id)
-        .where(Hearing.held_on.between(today, horizon), Hearing.principal_name.is_(None))
+        .where(coming, Hearing.principal_name.is_(None))
     ).all()
-    co_units = _co_respondent_units(row.case_id for row in rows)
-    liaisons = _liaisons_by_unit(
-        {row.respondent_unit_id for row in rows} | {unit for units in co_units.values() for unit in units}
-    )
+    own_record = and_(HearingAppearance.hearing_id == Hearing.id, HearingAppearance.unit_id == CaseRespondent.unit_id)
+    co_rows = db.session.execute(
+        select(Hearing.id, Hearing.held_on, Hearing.court, Case.number, CaseRespondent.unit_id)
+        .join(Case, Case.id == Hearing.case_id)
+        .join(CaseRespondent, CaseRespondent.case_id == Case.id)
+        .outerjoin(HearingAppearance, own_record)
+        .where(coming, HearingAppearance.principal_name.is_(None))
+    ).all()
+    liaisons = _liaisons_by_unit({row.respondent_unit_id for row in rows} | {row.unit_id for row in co_rows})
     active = _active_user_ids()
+    message = N_("Case %(number)s: hearing on %(day)s at %(court)s — name the head who will appear.")
     reminders = []
     for row in rows:
-        recipients = {row.handler_id or row.created_by_id}
-        for unit_id in (row.respondent_unit_id, *co_units.get(row.case_id, ())):
-            recipients.update(liaisons.get(unit_id, ()))
+        recipients = set(liaisons.get(row.respondent_unit_id, ())) | {row.handler_id or row.created_by_id}
         params = {"number": row.number, "day": row.held_on.isoformat(), "court": row.court}
         for user_id in recipients & active:
             reminders.append(
                 Reminder(
-                    user_id,
-                    "hearing_principal",
-                    f"hearing-principal:{row.id}",
-                    N_("Case %(number)s: hearing on %(day)s at %(court)s — name the head who will appear."),
-                    params,
-                    f"/hearings/{row.id}",
+                    user_id, "hearing_principal", f"hearing-principal:{row.id}", message, params, f"/hearings/{row.id}"
                 )
             )
+    for row in co_rows:
+        params = {"number": row.number, "day": row.held_on.isoformat(), "court": row.court}
+        key = f"hearing-principal:{row.id}:{row.unit_id}"
+        for user_id in set(liaisons.get(row.unit_id, ())) & active:
+            reminders.append(Reminder(user_id, "hearing_principal", key, message, params, f"/hearings/{row.id}"))
     return reminders
 
 

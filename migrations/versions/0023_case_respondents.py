@@ -36,6 +36,7 @@ def upgrade():
         sa.Column('unit_id', sa.Integer(), nullable=False),
         sa.Column('principal_name', sa.String(length=50), nullable=True),
         sa.Column('principal_title', sa.String(length=16), nullable=True),
+        sa.Column('principal_named_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('appeared', sa.Boolean(), nullable=True),
         sa.Column('spoke', sa.Boolean(), nullable=True),
         sa.Column('absence_reason', sa.Text(), nullable=True),

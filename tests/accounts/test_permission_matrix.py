@@ -172,13 +172,37 @@ MATRIX: tuple[Row, ...] = (
         data=_appearance,
     ),
     R(
+        "/hearings/<int:hearing_id>/respondents/<int:unit_id>/appearance",
+        "POST",
+        WRITERS,
+        flash_refused={LEADER},
+        other_unit=404,
+        data=_appearance,
+    ),
+    R(
         "/hearings/<int:hearing_id>/approve",
         "POST",
         LEGAL_ADMIN,
         flash_refused={UNIT, MEDIATOR, LEADER},
         other_unit=404,
     ),
+    R(
+        "/hearings/<int:hearing_id>/respondents/<int:unit_id>/approve",
+        "POST",
+        LEGAL_ADMIN,
+        flash_refused={UNIT, MEDIATOR, LEADER},
+        other_unit=404,
+    ),
     R("/hearings/<int:hearing_id>/principal", "POST", WRITERS, flash_refused={LEADER}, other_unit=404, data=_principal),
+    # The same views for a co-defendant's record; the world names the main respondent, which is the hearing's own.
+    R(
+        "/hearings/<int:hearing_id>/respondents/<int:unit_id>/principal",
+        "POST",
+        WRITERS,
+        flash_refused={LEADER},
+        other_unit=404,
+        data=_principal,
+    ),
     R("/hearings/appearance", "GET", EVERYONE, ok=200),
     R("/hearings/calendar", "GET", EVERYONE, ok=200),
     # A liaison schedules its own unit's hearings: it is told the court's dates first.
