@@ -100,7 +100,7 @@ def build(factories) -> dict:
     ``ids`` maps each URL variable to the records it may name, by a name that stays the same from test to test."""
     from casetrack.accounts.permissions import SYSTEM
     from casetrack.accounts.services import issue_token
-    from casetrack.hearings.models import Hearing
+    from casetrack.hearings.models import Hearing, HearingAppearance
     from casetrack.interviews.models import Interview
     from casetrack.ledger.models import LedgerImport
     from casetrack.mediation.models import Mediation
@@ -130,6 +130,10 @@ def build(factories) -> dict:
             absence_reason="出差",
         ),
     }
+    # The co-defendant's own record of the absent hearing, for its approve form.
+    hearings["absent"].co_appearances.append(
+        HearingAppearance(unit_id=cases["accepted"].co_respondents[0].unit_id, appeared=False, absence_reason="会议")
+    )
     earlier = today - timedelta(days=20)
     mediations = {
         "open": Mediation(
