@@ -75,6 +75,8 @@ def value_text(entry, value: str | None) -> str:
         return text_of(names[value]) if value in names else value
     if entry.field == "principal":
         return _principal(value)
+    if entry.entity_type == "case" and entry.field == "co_respondents":
+        return _respondents(value)
     if entry.field in _REFERENCES and parse_id(value):
         return _record_name(_REFERENCES[entry.field], int(value)) or value
     if entry.field and entry.field.endswith("_fen") and entry.field in case_kinds.ALL_OWN_FIELDS:
@@ -100,6 +102,19 @@ def source_parts(source: str | None) -> tuple[str, str]:
         if source.startswith(prefix + " "):
             return text_of(words), source.removeprefix(prefix + " ")
     return "", source
+
+
+_RESPONDENT = re.compile(r"(?P<name>.+)\((?P<role>[a-z_]+)\)")
+
+
+def _respondents(value: str) -> str:
+    # cases.rules.respondents_text: 单位甲(review_body)、单位乙(other), the roles named in the reader's language.
+    parts = []
+    for part in value.split("、") if value else []:
+        found = _RESPONDENT.fullmatch(part)
+        role = found and case_kinds.RESPONDENT_ROLES.get(found["role"])
+        parts.append(f"{found['name']}（{text_of(role)}）" if role else part)
+    return "、".join(parts)
 
 
 def _principal(value: str) -> str:

@@ -60,6 +60,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     #: The list of lost cases whose appeal is undecided.
     "watch_appeals": _LEGAL,
     "handle_cases": _STAFF,  # may be named a case's handler (承办人)
+    #: Adds and removes co-defendants (共同被告): each one's liaisons then see the case, so not the unit itself.
+    "name_co_respondents": _STAFF,
     "read_personal_data": _LEGAL,
     "see_all_units": _EVERYONE - {"unit"},
     # Hearings and appearance.

@@ -10,18 +10,20 @@ from casetrack.extensions import db
 from casetrack.i18n import N_
 
 
-def restrict_to_actor_unit(stmt: Select, actor, unit_column) -> Select:
-    """A unit liaison sees only records whose ``unit_column`` is its own unit; every other role sees all.
+def restrict_to_actor_unit(stmt: Select, actor, unit_column=None, *, unit_condition=None) -> Select:
+    """A unit liaison sees only records whose ``unit_column`` is its own unit — or, for records with several units
+    (a case's co-defendants), those ``unit_condition(unit_id)`` accepts; every other role sees all.
     ``actor`` None is the system (CLI, scheduled jobs)."""
     if can(actor, "see_all_units"):
         return stmt
-    return stmt.where(unit_column == (actor.unit_id or -1))
+    unit_id = actor.unit_id or -1
+    return stmt.where(unit_condition(unit_id) if unit_condition is not None else unit_column == unit_id)
 
 
-def one_visible(stmt: Select, actor, unit_column):
+def one_visible(stmt: Select, actor, unit_column=None, *, unit_condition=None):
     """The one record ``stmt`` selects, if the actor may see it. Otherwise NotFound, the same as for a record that
     does not exist, so a page never hints at another unit's records."""
-    record = db.session.scalar(restrict_to_actor_unit(stmt, actor, unit_column))
+    record = db.session.scalar(restrict_to_actor_unit(stmt, actor, unit_column, unit_condition=unit_condition))
     if record is None:
         raise NotFound(N_("The page or record does not exist."))
     return record

@@ -85,6 +85,8 @@ def case_detail_json(
         "appeal_decided_on": iso(case.appeal_decided_on),
         "appeal_approved_by": case.appeal_approved_by,
         "related": list(related),
+        # SPEC section 4: every respondent unit, the main respondent (the unit field) first with its role.
+        "respondents": [{"unit": unit.name, "role": role} for unit, role in case.respondents],
         "deadlines": [
             {
                 "code": d.code,
@@ -389,6 +391,13 @@ def _schemas() -> dict:
                         "description": "The case this one follows and the cases that follow it (both directions), "
                         "those the user may see.",
                     },
+                    "respondents": {
+                        "type": "array",
+                        "items": _ref("Respondent"),
+                        "minItems": 1,
+                        "description": "Every respondent unit (被申请人/被告 and 共同被告, 行政诉讼法 Art 26): the "
+                        "main respondent (the case's unit) first, with role original_act, then the co-defendants.",
+                    },
                     "deadlines": {"type": "array", "items": _ref("Deadline")},
                     "suspensions": {"type": "array", "items": _ref("Suspension")},
                     "correction": {"oneOf": [_ref("Correction"), {"type": "null"}]},
@@ -455,6 +464,17 @@ def _schemas() -> dict:
                 "result_on": NULLABLE_DATE,
             },
             description="补正 (行政复议法 Art. 31): the notice and how it ended; null result while waiting.",
+        ),
+        "Respondent": _object(
+            {
+                "unit": {"type": "string", "description": "The unit's name."},
+                "role": {
+                    **_enum(case_kinds.RESPONDENT_ROLES),
+                    "description": "; ".join(
+                        f"{code}: {term}" for term, code in case_kinds.RESPONDENT_ROLE_TERMS.items()
+                    ),
+                },
+            }
         ),
         "Case": case_schema,
         "CaseDetail": detail_schema,

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateField, DecimalField, FieldList, FormField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from casetrack.cases import kinds, rules
@@ -10,6 +10,18 @@ from casetrack.i18n import lazy_text_of
 def _choices(mapping, blank=False):
     options = [(code, lazy_text_of(name)) for code, name in mapping.items()]
     return [("", "—")] + options if blank else options
+
+
+class CoRespondentEntry(Form):
+    """One co-defendant row of the case form: a unit ("—" for none, which removes it) and its role."""
+
+    class Meta(Form.Meta):
+        csrf = False  # a part of CaseForm, whose token covers it
+
+    unit_id = SelectField(_l("Co-defendant"), coerce=int, choices=[], validate_choice=False)
+    role = SelectField(
+        _l("Role"), choices=_choices(kinds.RESPONDENT_ROLES), default=kinds.REVIEW_BODY, validate_choice=False
+    )
 
 
 class CaseForm(Form):
@@ -60,6 +72,19 @@ class CaseForm(Form):
     )
     amount_granted = DecimalField(
         _l("Amount granted (yuan)"), places=2, validators=[Optional(), NumberRange(min=0, max=kinds.AMOUNT_MAX_YUAN)]
+    )
+    #: 共同被告 (行政诉讼法 Art 26): further respondent units, each with its role; staff only (cases.views).
+    co_respondents = FieldList(FormField(CoRespondentEntry), min_entries=0, max_entries=rules.MAX_CO_RESPONDENTS)
+    version = VersionField()
+
+
+class CoRespondentForm(Form):
+    """The case page's "add a co-defendant" form (and its remove buttons, which send the version only)."""
+
+    unit_id = SelectField(_l("Co-defendant"), coerce=int, choices=[], validate_choice=False)
+    # The roles a kind allows are the rules' to check, with a message saying which (cases.rules).
+    role = SelectField(
+        _l("Role"), choices=_choices(kinds.RESPONDENT_ROLES), default=kinds.REVIEW_BODY, validate_choice=False
     )
     version = VersionField()
 

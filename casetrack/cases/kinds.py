@@ -71,6 +71,28 @@ RELATION_RULES = {
 #: Ten billion yuan: more than any claim, and safely inside a BIGINT of fen.
 AMOUNT_MAX_YUAN = 10_000_000_000
 
+#: The roles a respondent unit plays in a case (行政诉讼法 Art 26, 行政复议法 Art 19). The main respondent
+#: (cases.respondent_unit_id) made the act; co-defendants (共同被告) are further units with one of these roles.
+ORIGINAL_ACT = "original_act"
+REVIEW_BODY = "review_body"
+OTHER_RESPONDENT = "other"
+RESPONDENT_ROLES = {
+    ORIGINAL_ACT: N_("Agency that made the original act"),
+    REVIEW_BODY: N_("Review body (co-defendant)"),
+    OTHER_RESPONDENT: N_("Other respondent"),
+}
+#: The words the ledger and the API's documentation use for the roles.
+RESPONDENT_ROLE_TERMS = {
+    "作出原行政行为的机关": ORIGINAL_ACT,
+    "复议机关（共同被告）": REVIEW_BODY,
+    "其他": OTHER_RESPONDENT,
+}
+#: The role of the main respondent, which made the act every case is about.
+MAIN_RESPONDENT_ROLE = ORIGINAL_ACT
+#: The unit kind (accounts Unit.kind) of the review body: a district deployment's 行政复议机关 is the district
+#: government (行政复议法 2023 Art 24).
+REVIEW_BODY_UNIT_KIND = "district"
+
 #: add(code, basis, start, due, done, informational=False, pausable=False, working=False): how a kind's deadline
 #: rule reports one deadline. A pausable one is extended by the days the case was suspended (中止), counted as its
 #: period is counted: working days for 行政复议法 Art. 88's 3/5/7/10-day periods, calendar days otherwise.
@@ -174,6 +196,13 @@ class CaseKind:
     has_court_dates: bool = False
     #: Deadlines that run after the case is concluded (the appeal period): a conclusion does not close them.
     after_conclusion: frozenset[str] = field(default_factory=frozenset)
+    #: The roles a further respondent unit (co-defendant) may have in a case of this kind.
+    respondent_roles: tuple[str, ...] = (ORIGINAL_ACT, OTHER_RESPONDENT)
+    #: Outcomes of a review after which a lawsuit about the same act names the review body as co-defendant
+    #: (行政诉讼法 Art 26(2): 复议机关决定维持原行政行为的，作出原行政行为的行政机关和复议机关是共同被告).
+    upholds_act: frozenset[str] = frozenset()
+    #: A lawsuit of this kind may follow a review, and then has the review body as co-defendant when it upheld.
+    follows_review: bool = False
 
     def uses(self, name: str) -> bool:
         return name not in ALL_OWN_FIELDS or name in self.own_fields
@@ -375,6 +404,7 @@ REVIEW_KIND = CaseKind(
     deadline_rule=_review_deadlines,
     # SPEC section 2: the outcomes that correct the respondent's act.
     corrected=frozenset(_ADVERSE_RULINGS),
+    upholds_act=frozenset({"upheld"}),
     mediation_source="during_review",
     outcomes_after_mediation=("terminated", "mediated"),
     suspension_reasons=REVIEW_SUSPENSION_REASONS,
@@ -432,6 +462,8 @@ LITIGATION_KIND = CaseKind(
     suspension_basis=N_("Interpretation of the Administrative Litigation Law Art. 87"),
     has_court_dates=True,
     after_conclusion=frozenset({"appeal"}),
+    respondent_roles=(ORIGINAL_ACT, REVIEW_BODY, OTHER_RESPONDENT),
+    follows_review=True,
 )
 
 #: 行政赔偿: a claim made to the agency itself (国家赔偿法 Arts 9 and 13), which decides within two months.
@@ -477,6 +509,8 @@ ALL_SUSPENSION_REASONS: dict[str, str] = {}
 for _kind in KINDS.values():
     for _code, _name in _kind.suspension_reasons.items():
         ALL_SUSPENSION_REASONS.setdefault(_code, _name)
+#: Kinds whose upheld cases make the review body a co-defendant of the lawsuit that follows.
+UPHOLDING_KINDS = tuple(code for code, kind in KINDS.items() if kind.upholds_act)
 
 
 def kind_of(code: str | None) -> CaseKind | None:

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import selectinload
 
+from casetrack.accounts.models import Unit
 from casetrack.accounts.permissions import can
 from casetrack.accounts.rules import MAX_UNIT_NAME
 from casetrack.audit import services as audit
 from casetrack.bulk import among, ids_by_number, insert_rows
 from casetrack.cases import kinds, queries, rules
-from casetrack.cases.models import Applicant, Case, CaseSuspension, OutcomeReport
+from casetrack.cases.models import Applicant, Case, CaseRespondent, CaseSuspension, OutcomeReport
 from casetrack.cases.queries import scoped
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -59,6 +60,13 @@ def _applicant_count(cell):
     return parse_count(cell, rules.MAX_APPLICANTS)
 
 
+def _unit_names(cell):
+    names = rules.split_unit_names(parse_text(cell))
+    for name in names:
+        text_parser(MAX_UNIT_NAME)(name)
+    return names or None
+
+
 def _matter(cell):
     return parse_choice(cell, {**rules.MATTER_TERMS, **{k: k for k in rules.MATTERS}}, "案由")
 
@@ -87,6 +95,8 @@ COLUMNS = (
     Column("related_case", ("关联案号", "related_case"), text_parser(rules.MAX_NUMBER)),
     Column("judgment_served_on", ("判决送达日期", "judgment_served_on"), parse_date),
     Column("ruling_kind", ("裁判类型", "ruling_kind"), _ruling_kind),
+    # 共同被告: a blank cell (or no such column) keeps the co-defendants recorded, as the amounts do.
+    Column("co_respondents", ("共同被告", "co_respondents"), _unit_names),
 )
 
 
@@ -105,6 +115,8 @@ class _Planned:
     link_key: tuple[str, str] | None = None
     #: An existing case with a 关联案号: updated or unchanged is decided after the links are resolved.
     counted_later: bool = False
+    #: The co-defendants the row names, as (unit name, role); None keeps those recorded.
+    co_respondents: list[tuple[str, str]] | None = None
 
 
 class CaseSheetImporter:
@@ -229,8 +241,19 @@ class CaseSheetImporter:
                 )
                 for case_id, name in db.session.execute(stmt):
                     names.setdefault(case_id, []).append(name)
+            co: dict[int, list[tuple[str, str]]] = {}
+            for start in range(0, len(id_list), _LOOKUP_CHUNK):
+                stmt = (
+                    select(CaseRespondent.case_id, Unit.name, CaseRespondent.role)
+                    .join(Unit, Unit.id == CaseRespondent.unit_id)
+                    .where(among(CaseRespondent.case_id, id_list[start : start + _LOOKUP_CHUNK]))
+                    .order_by(CaseRespondent.case_id, CaseRespondent.id)
+                )
+                for case_id, name, role in db.session.execute(stmt):
+                    co.setdefault(case_id, []).append((name, role))
             for case_id, key in ids.items():
                 found[key]["applicant_names"] = names.get(case_id, [])
+                found[key]["co_respondents"] = co.get(case_id, [])
         return found
 
     def _plan_row(self, sheet: str, parsed: ParsedRow, existing: dict | None) -> None:
@@ -299,6 +322,7 @@ class CaseSheetImporter:
         for problem in rules.validate_case(merged, context.today):
             column = next((c.title for c in COLUMNS if c.key == problem.field), problem.field)
             context.error(sheet, parsed.number, problem.message, column, **problem.as_params())
+        co_respondents = self._co_respondents(sheet, parsed.number, kind, raw, existing)
         if len(context.errors) > errors_before:
             return
         report = None
@@ -312,7 +336,9 @@ class CaseSheetImporter:
                 }
             for name in ("outcome", "concluded_on", "amount_granted_fen", "judgment_served_on", "ruling_kind"):
                 values[name] = existing[name] if existing else None
-        planned = _Planned(parsed.number, _key(raw), values, names, raw["respondent"], existing, report)
+        planned = _Planned(
+            parsed.number, _key(raw), values, names, raw["respondent"], existing, report, co_respondents=co_respondents
+        )
         planned.related_number = raw.get("related_case")
         if report is not None and existing is not None and not self._differs(planned):
             self.updated += 1
@@ -330,10 +356,43 @@ class CaseSheetImporter:
             return
         self.planned.append(planned)
 
+    def _co_respondents(self, sheet: str, row: int, kind: str, raw: dict, existing: dict | None):
+        """The row's co-defendants as (unit name, role), or None to keep what is recorded. A unit already named
+        keeps its role (set on the case page, say); a new one gets the role rules.ledger_role gives it."""
+        names = raw.get("co_respondents")
+        if names is None:
+            return None
+        context = self.context
+        recorded = dict(existing["co_respondents"]) if existing else {}
+        if names == list(recorded):
+            return None
+        if not can(context.actor, "name_co_respondents"):
+            context.error(
+                sheet,
+                row,
+                N_("Only the mediation center and the legal bureau name a case's co-defendants."),
+                "共同被告",
+            )
+            return None
+        for name in names:
+            context.unit_for(name, sheet, row)
+        planned = [(name, recorded.get(name) or rules.ledger_role(kind, self._unit_kinds.get(name))) for name in names]
+        for problem in rules.co_respondent_problems(kind, raw["respondent"], planned):
+            context.error(sheet, row, problem.message, "共同被告", **problem.as_params())
+        return planned
+
+    @property
+    def _unit_kinds(self) -> dict[str, str]:
+        if not hasattr(self, "_kinds_of_units"):
+            self._kinds_of_units = dict(db.session.execute(select(Unit.name, Unit.kind)).all())
+        return self._kinds_of_units
+
     @staticmethod
     def _differs(planned: _Planned) -> bool:
         existing = planned.existing
         if any(planned.values[name] != existing[name] for name in LEDGER_FIELDS):
+            return True
+        if planned.co_respondents is not None and planned.co_respondents != existing["co_respondents"]:
             return True
         return planned.applicant_names != existing["applicant_names"]
 
@@ -395,6 +454,7 @@ class CaseSheetImporter:
             for item in self.planned
             if item.link_key is not None and item.key in case_ids
         ]
+        self._write_co_respondents(case_ids, units, audit_rows, actor_id)
         for item in self.planned:
             if item.outcome_report:
                 report = OutcomeReport(case_id=case_ids[item.key], note="", status="pending", **item.outcome_report)
@@ -427,6 +487,30 @@ class CaseSheetImporter:
 
         audit.record_many(audit_rows)
         db.session.flush()
+
+    def _write_co_respondents(self, case_ids: dict, units: dict[str, int], audit_rows: list, actor_id) -> None:
+        changed = [
+            item
+            for item in self.planned
+            if item.co_respondents is not None
+            and item.co_respondents != (item.existing or {}).get("co_respondents", [])
+        ]
+        if not changed:
+            return
+        table = CaseRespondent.__table__
+        ids = [case_ids[item.key] for item in changed]
+        db.session.execute(delete(table).where(among(table.c.case_id, ids)))
+        rows = [
+            {"case_id": case_ids[item.key], "unit_id": units[name], "role": role}
+            for item in changed
+            for name, role in item.co_respondents
+        ]
+        if rows:
+            insert_rows(table, rows)
+        for item in changed:
+            before = rules.respondents_text((item.existing or {}).get("co_respondents", []))
+            after = rules.respondents_text(item.co_respondents)
+            audit_rows.append(_audit(case_ids[item.key], "imported", "co_respondents", before or None, after, actor_id))
 
     def _insert_cases(self, creations: list[dict]) -> list[tuple]:
         """(id, (kind, number key)) of the cases inserted."""
@@ -496,7 +580,7 @@ def export_rows(actor, cases=None):
     if cases is None:
         stmt = (
             scoped(select(Case), actor)
-            .options(selectinload(Case.applicants), selectinload(Case.related_case))
+            .options(selectinload(Case.applicants), selectinload(Case.related_case), selectinload(Case.co_respondents))
             .order_by(Case.kind, Case.received_on, Case.id)
         )
         cases = db.session.scalars(stmt.execution_options(yield_per=2000))
@@ -522,6 +606,7 @@ def case_row(case: Case) -> list:
         case.related_case.number if case.related_case_id and case.related_case else "",
         case.judgment_served_on,
         rules.term_for(kinds.RULING_KIND_TERMS, case.ruling_kind) if case.ruling_kind else "",
+        "、".join(r.unit.name for r in case.co_respondents),
     ]
 
 

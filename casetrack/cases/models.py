@@ -17,6 +17,7 @@ from sqlalchemy import (
     and_,
     func,
     or_,
+    select,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -185,6 +186,10 @@ class Case(db.Model):
     court_dates: Mapped[list[CourtDate]] = relationship(
         back_populates="case", order_by="(CourtDate.due_on, CourtDate.id)", cascade="all, delete-orphan"
     )
+    #: Co-defendants (共同被告): respondent units besides respondent_unit, each with its role.
+    co_respondents: Mapped[list[CaseRespondent]] = relationship(
+        back_populates="case", order_by="CaseRespondent.id", cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -230,6 +235,21 @@ class Case(db.Model):
             "correction": self.correction.as_rule_values() if self.correction else None,
             "court_dates": [item.as_rule_values() for item in self.court_dates if not item.withdrawn],
         }
+
+    @property
+    def respondents(self) -> list[tuple]:
+        """(unit, role) of every respondent unit, the main respondent first (it made the act: role original_act)."""
+        return [(self.respondent_unit, kinds.MAIN_RESPONDENT_ROLE)] + [(r.unit, r.role) for r in self.co_respondents]
+
+    @property
+    def respondent_unit_ids(self) -> list[int]:
+        return [self.respondent_unit_id] + [r.unit_id for r in self.co_respondents]
+
+    @classmethod
+    def has_respondent(cls, unit_id: int):
+        """SQL: the unit is one of the case's respondent units, main or co-defendant."""
+        co = select(CaseRespondent.case_id).where(CaseRespondent.unit_id == unit_id)
+        return or_(cls.respondent_unit_id == unit_id, cls.id.in_(co))
 
     @validates("number")
     def _keep_number_key(self, _name: str, number: str) -> str:
@@ -346,6 +366,27 @@ class Applicant(db.Model):
     id_number: Mapped[str | None] = mapped_column(String(rules.MAX_ID_NUMBER))
 
     case: Mapped[Case] = relationship(back_populates="applicants")
+
+
+class CaseRespondent(db.Model):
+    """A further respondent unit of a case (共同被告, 行政诉讼法 Art 26): its liaisons see the case, it counts in the
+    unit's figures, and its head's appearance is recorded at each hearing. The main respondent stays on the case."""
+
+    __tablename__ = "case_respondents"
+    __table_args__ = (
+        UniqueConstraint("case_id", "unit_id"),
+        # What a liaison's visibility filter and the per-unit figures ask: the cases of one unit.
+        Index("ix_case_respondents_unit_case", "unit_id", "case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"))
+    #: A key of cases.kinds.RESPONDENT_ROLES allowed by the case's kind.
+    role: Mapped[str] = mapped_column(String(16))
+
+    case: Mapped[Case] = relationship(back_populates="co_respondents")
+    unit = relationship("Unit", lazy="joined")
 
 
 class OutcomeReport(db.Model):

@@ -9,8 +9,17 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.queries import restrict_to_actor_unit
+from casetrack.bulk import among
 from casetrack.cases import kinds, rules
-from casetrack.cases.models import Applicant, Case, CaseCorrection, CaseSuspension, CourtDate, OutcomeReport
+from casetrack.cases.models import (
+    Applicant,
+    Case,
+    CaseCorrection,
+    CaseRespondent,
+    CaseSuspension,
+    CourtDate,
+    OutcomeReport,
+)
 from casetrack.errors import NotFound
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -25,8 +34,61 @@ SORTS = {
 
 
 def scoped(stmt: Select, actor) -> Select:
-    """Restrict a SELECT over cases (or joined to cases) to what the actor may see."""
-    return restrict_to_actor_unit(stmt, actor, Case.respondent_unit_id)
+    """Restrict a SELECT over cases (or joined to cases) to what the actor may see: a liaison sees the cases its
+    unit is a respondent of, as main respondent or as co-defendant (共同被告)."""
+    return restrict_to_actor_unit(stmt, actor, unit_condition=of_unit)
+
+
+#: Up to this many co-defendant cases, a unit's condition names them by id.
+_LISTED_CO_CASES = 5000
+
+
+def of_unit(unit_id: int):
+    """SQL: the cases ``unit_id`` is a respondent of, as main respondent or co-defendant. Its co-defendant cases
+    (few: a unit answers for most of its cases alone) are looked up first and named by id, so the planner keeps
+    reading the unit's own index (ix_cases_unit_received) beside the primary key; with none, the condition is the
+    plain unit comparison, the same plan as before co-defendants existed. An OR with a subquery would make
+    PostgreSQL scan every case."""
+    co_ids = list(
+        db.session.scalars(
+            select(CaseRespondent.case_id).where(CaseRespondent.unit_id == unit_id).limit(_LISTED_CO_CASES + 1)
+        )
+    )
+    if not co_ids:
+        return Case.respondent_unit_id == unit_id
+    if len(co_ids) > _LISTED_CO_CASES:
+        return Case.has_respondent(unit_id)
+    return or_(Case.respondent_unit_id == unit_id, among(Case.id, co_ids))
+
+
+def review_body_unit_id() -> int | None:
+    """The review body (复议机关) of the deployment: the district government, its one unit of kind district."""
+    from casetrack.accounts.models import Unit
+
+    stmt = select(Unit.id).where(Unit.kind == kinds.REVIEW_BODY_UNIT_KIND, Unit.active.is_(True)).order_by(Unit.id)
+    return db.session.scalar(stmt.limit(1))
+
+
+def upheld_reviews(respondent_unit_id: int, applicant_names: list[str], limit: int = 5) -> list[Case]:
+    """Concluded reviews of the unit that upheld its act (行政诉讼法 Art 26(2)), with one of these applicants:
+    the reviews a lawsuit by them against the unit follows, most recent first."""
+    names = sorted({name.strip() for name in applicant_names if name and name.strip()})
+    if not names:
+        return []
+    stmt = (
+        select(Case)
+        .where(
+            Case.kind.in_(kinds.UPHOLDING_KINDS),
+            Case.respondent_unit_id == respondent_unit_id,
+            Case.concluded_on.is_not(None),
+            Case.outcome.in_({o for k in kinds.UPHOLDING_KINDS for o in kinds.KINDS[k].upholds_act}),
+            exists().where(Applicant.case_id == Case.id, Applicant.name.in_(names)),
+        )
+        .options(selectinload(Case.applicants))
+        .order_by(Case.concluded_on.desc(), Case.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
 
 
 def get_visible_case(actor, case_id: int) -> Case:
@@ -102,7 +164,8 @@ def filtered(actor, filters: CaseFilters, today: date, warning_days: int) -> Sel
         elif value:
             stmt = stmt.where(getattr(Case, name) == value)
     if filters.unit_id:
-        stmt = stmt.where(Case.respondent_unit_id == filters.unit_id)
+        # A unit's cases are those it answers for, as co-defendant too: the same as its liaisons see.
+        stmt = stmt.where(of_unit(filters.unit_id))
     if filters.received_from:
         stmt = stmt.where(Case.received_on >= filters.received_from)
     if filters.received_to:
@@ -165,7 +228,9 @@ def page_of_cases(
 def iter_cases(actor, filters: CaseFilters, today: date, warning_days: int, limit: int):
     """The filtered cases in list order, streamed in batches: for exports."""
     stmt = filtered(actor, filters, today, warning_days).order_by(*SORTS.get(filters.sort, SORTS["received_desc"]))
-    stmt = stmt.options(selectinload(Case.applicants), selectinload(Case.related_case))
+    stmt = stmt.options(
+        selectinload(Case.applicants), selectinload(Case.related_case), selectinload(Case.co_respondents)
+    )
     return db.session.scalars(stmt.limit(limit).execution_options(yield_per=1000))
 
 

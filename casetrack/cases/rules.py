@@ -858,6 +858,115 @@ def term_for(terms: dict[str, str], code: str | None) -> str:
     return code or ""
 
 
+# --- respondent units: the main respondent and its co-defendants (行政诉讼法 Art 26) ---------------------------
+
+RESPONDENT_ROLES = kinds.RESPONDENT_ROLES
+RESPONDENT_ROLE_TERMS = kinds.RESPONDENT_ROLE_TERMS
+#: Co-defendants a case may name besides its main respondent: more would be a data-entry accident.
+MAX_CO_RESPONDENTS = 20
+
+
+def co_respondent_problems(kind: str | None, main_unit_id: int | None, entries: list[tuple[int, str]]) -> list[Problem]:
+    """What is wrong with a case's further respondent units, given as (unit id, role) pairs."""
+    spec = kinds.kind_of(kind)
+    roles = spec.respondent_roles if spec else ()
+    problems, seen = [], set()
+    if len(entries) > MAX_CO_RESPONDENTS:
+        problems.append(
+            Problem("co_respondents", N_("Name at most %(limit)s co-defendants."), (("limit", MAX_CO_RESPONDENTS),))
+        )
+    for unit_id, role in entries:
+        if role not in roles:
+            name = RESPONDENT_ROLES.get(role, role)
+            problems.append(
+                Problem("co_respondents", N_("A co-defendant of this case cannot be a %(role)s."), (("role", name),))
+            )
+        if unit_id == main_unit_id:
+            problems.append(Problem("co_respondents", N_("The respondent unit is already a respondent of the case.")))
+        elif unit_id in seen:
+            problems.append(Problem("co_respondents", N_("A unit is named twice as co-defendant.")))
+        seen.add(unit_id)
+    return problems
+
+
+@dataclass(frozen=True)
+class PriorReview:
+    """A concluded or open review a lawsuit may follow (复议后起诉), as plain values."""
+
+    number: str
+    respondent_unit_id: int
+    applicant_names: frozenset[str]
+    outcome: str | None
+    kind: str = kinds.REVIEW
+    #: The registration names this review as the one the lawsuit follows; then it decides alone.
+    linked: bool = False
+
+
+@dataclass(frozen=True)
+class ProposedRespondent:
+    unit_id: int
+    role: str
+    #: The number of the upheld review that makes it a co-defendant, shown with the proposal.
+    because_of: str
+
+
+def proposed_codefendants(
+    kind: str | None,
+    respondent_unit_id: int | None,
+    applicant_names,
+    reviews,
+    review_body_unit_id: int | None,
+    named_unit_ids=(),
+) -> list[ProposedRespondent]:
+    """行政诉讼法 Art 26(2): when a review body upheld (维持) the act a lawsuit is about, the agency that made it and
+    the review body are co-defendants. A lawsuit names the review it follows (``linked``), or failing that it is
+    taken to follow a review of the same respondent unit by one of the same applicants. Proposes the review body
+    (the district government) unless it is already a respondent of the case."""
+    spec = kinds.kind_of(kind)
+    if spec is None or not spec.follows_review or review_body_unit_id is None or respondent_unit_id is None:
+        return []
+    if review_body_unit_id == respondent_unit_id or review_body_unit_id in set(named_unit_ids):
+        return []
+    reviews = list(reviews)
+    linked = [review for review in reviews if review.linked]
+    names = {name.strip() for name in applicant_names if name and name.strip()}
+    followed = linked or [
+        review
+        for review in reviews
+        if review.respondent_unit_id == respondent_unit_id and names & set(review.applicant_names)
+    ]
+    for review in followed:
+        if kinds.counts_as("upholds_act", review.kind, review.outcome):
+            return [ProposedRespondent(review_body_unit_id, kinds.REVIEW_BODY, review.number)]
+    return []
+
+
+CO_RESPONDENT_SEPARATORS = "、,;，；\n"
+
+
+def split_unit_names(cell: str) -> list[str]:
+    """The ledger's 共同被告 cell: unit names separated by 、 (or a comma or semicolon, as applicants are)."""
+    names = [cell]
+    for separator in CO_RESPONDENT_SEPARATORS:
+        names = [part for name in names for part in name.split(separator)]
+    return [name.strip() for name in names if name.strip()]
+
+
+def ledger_role(kind: str | None, unit_kind: str | None) -> str:
+    """The role of a co-defendant the ledger names (by name only): the district government in a lawsuit is the
+    review body (Art 26(2)); any other unit made the act with the respondent (Art 26(4))."""
+    spec = kinds.kind_of(kind)
+    if spec is not None and kinds.REVIEW_BODY in spec.respondent_roles and unit_kind == kinds.REVIEW_BODY_UNIT_KIND:
+        return kinds.REVIEW_BODY
+    return kinds.ORIGINAL_ACT
+
+
+def respondents_text(entries: list[tuple[str, str]]) -> str:
+    """How the audit trail keeps a case's co-defendants: 单位甲(review_body)、单位乙(other), roles as codes so the
+    entry reads in any language (history.py names them)."""
+    return "、".join(f"{name}({role})" for name, role in entries)
+
+
 # --- how the audit trail names case fields and values -----------------------------------------------------
 
 FIELD_LABELS = {
@@ -908,6 +1017,7 @@ FIELD_LABELS = {
     "appeal_approved_by": N_("Appeal decision approved by"),
     "related_case_id": N_("Linked case"),
     "related_relation": N_("Link"),
+    "co_respondents": N_("Co-defendants"),
 }
 #: Coded fields whose stored value is shown by its name.
 FIELD_VALUE_NAMES = {

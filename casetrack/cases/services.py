@@ -15,7 +15,15 @@ from casetrack.accounts.permissions import can, home_unit_id, is_system
 from casetrack.accounts.rules import mask_id_number
 from casetrack.audit import services as audit
 from casetrack.cases import kinds, queries, rules
-from casetrack.cases.models import Applicant, Case, CaseCorrection, CaseSuspension, CourtDate, OutcomeReport
+from casetrack.cases.models import (
+    Applicant,
+    Case,
+    CaseCorrection,
+    CaseRespondent,
+    CaseSuspension,
+    CourtDate,
+    OutcomeReport,
+)
 from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -117,6 +125,7 @@ def _snapshot(case: Case) -> dict:
     names = (*EDITABLE_FIELDS, *APPEAL_FIELDS, *STATUS_FIELDS, "status", "kind")
     values = {name: getattr(case, name) for name in names if kinds.KINDS[case.kind].uses(name)}
     values["applicants"] = "、".join(a.name for a in case.applicants)
+    values["co_respondents"] = rules.respondents_text([(r.unit.name, r.role) for r in case.co_respondents])
     return values
 
 
@@ -173,6 +182,93 @@ def resolve_related_number(values: dict, actor) -> None:
         values["related_relation"] = rules.relation_for_target(values.get("instance"), found.kind, found.instance)
 
 
+def _normalised(entries) -> list[tuple[int, str]]:
+    """Co-defendants as (unit id, role) pairs, from dicts or pairs; an id that can be no record's (parse_id) is None,
+    refused as no such unit rather than sent to the database."""
+    pairs = []
+    for entry in entries:
+        unit_id, role = (entry["unit_id"], entry.get("role")) if isinstance(entry, dict) else entry
+        pairs.append((parse_id(unit_id), role))
+    return pairs
+
+
+def _entries(case: Case) -> list[tuple[int, str]]:
+    return [(r.unit_id, r.role) for r in case.co_respondents]
+
+
+def _check_can_name_co_respondents(actor) -> None:
+    if not can(actor, "name_co_respondents"):
+        raise PermissionDenied(N_("Only the mediation center and the legal bureau name a case's co-defendants."))
+
+
+def _check_co_respondents(kind: str | None, main_unit_id: int | None, entries) -> None:
+    pairs = _normalised(entries)
+    problems = rules.co_respondent_problems(kind, main_unit_id, pairs)
+    if any(unit_id is None or db.session.get(Unit, unit_id) is None for unit_id, _ in pairs):
+        problems.append(rules.Problem("co_respondents", N_("No such unit.")))
+    if problems:
+        raise CaseInvalid(problems)
+
+
+def _set_co_respondents(case: Case, entries) -> None:
+    """Make the case's co-defendants exactly ``entries`` (checked by _check_co_respondents), keeping the rows of
+    units that stay so their ids and order do not change."""
+    wanted = dict(_normalised(entries))
+    for respondent in list(case.co_respondents):
+        if respondent.unit_id not in wanted:
+            case.co_respondents.remove(respondent)
+        else:
+            respondent.role = wanted.pop(respondent.unit_id)
+    for unit_id, role in wanted.items():
+        case.co_respondents.append(CaseRespondent(unit_id=unit_id, unit=db.session.get(Unit, unit_id), role=role))
+
+
+def add_co_respondent(case: Case, actor, today: date, *, unit_id, role: str, expected_version=None) -> Case:
+    """Name one more co-defendant (the case page's form): an edit of the case's co-defendants, audited as one."""
+    entries = [*_entries(case), (unit_id, role)]
+    return update_case(case, {"co_respondents": entries}, actor, today, expected_version)
+
+
+def remove_co_respondent(case: Case, actor, today: date, *, unit_id: int, expected_version=None) -> Case:
+    if unit_id not in {r.unit_id for r in case.co_respondents}:
+        raise DomainError(N_("That unit is not a co-defendant of this case."))
+    entries = [(u, role) for u, role in _entries(case) if u != unit_id]
+    return update_case(case, {"co_respondents": entries}, actor, today, expected_version)
+
+
+def proposed_codefendants(
+    kind: str | None,
+    respondent_unit_id: int | None,
+    applicant_names: list[str],
+    named_unit_ids=(),
+    linked_review: Case | None = None,
+) -> list[rules.ProposedRespondent]:
+    """rules.proposed_codefendants asked with the district government and the upheld reviews found by the parties
+    (or the review the lawsuit names, once linking exists)."""
+    spec = kinds.kind_of(kind)
+    if spec is None or not spec.follows_review or not respondent_unit_id:
+        return []
+    review_body = queries.review_body_unit_id()
+    if linked_review is not None:
+        reviews = [_prior(linked_review, linked=True)]
+    else:
+        reviews = [_prior(review) for review in queries.upheld_reviews(respondent_unit_id, applicant_names)]
+    return rules.proposed_codefendants(
+        kind, respondent_unit_id, applicant_names, reviews, review_body, named_unit_ids=named_unit_ids
+    )
+
+
+def _prior(review: Case, linked: bool = False) -> rules.PriorReview:
+    return rules.PriorReview(
+        number=review.number,
+        respondent_unit_id=review.respondent_unit_id,
+        applicant_names=frozenset(a.name for a in review.applicants),
+        outcome=review.outcome,
+        kind=review.kind,
+        linked=linked,
+    )
+
+
 def _set_applicants(case: Case, applicants: list[dict]) -> None:
     if problems := rules.applicant_problems(applicants):
         raise CaseInvalid(problems)
@@ -201,11 +297,15 @@ def register_case(data: dict, actor, today: date) -> Case:
     else:
         values["instance"] = None
     applicants = values.pop("applicants", [])
+    co_respondents = values.pop("co_respondents", None) or []
     if not applicants:
         raise CaseInvalid([rules.Problem("applicants", N_("Name at least one applicant."))])
     values["applicant_count"] = max(values.get("applicant_count") or 1, len(applicants))
     resolve_related_number(values, actor)
     _validate(values, today)
+    if co_respondents:
+        _check_can_name_co_respondents(actor)
+        _check_co_respondents(values.get("kind"), values.get("respondent_unit_id"), co_respondents)
     values["status"] = rules.derive_status(
         values.get("accepted_on"), values.get("concluded_on"), values.get("declined_on")
     )
@@ -213,6 +313,7 @@ def register_case(data: dict, actor, today: date) -> Case:
         values["handler_id"] = actor.id
     case = Case(**{k: v for k, v in values.items() if hasattr(Case, k)}, created_by_id=actor.id if actor else None)
     _set_applicants(case, applicants)
+    _set_co_respondents(case, co_respondents)
     db.session.add(case)
     db.session.flush()
     refresh_derived(case)
@@ -257,6 +358,11 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
         updates["instance"] = None
     merged = {**before, **updates}
     _validate(merged, today, case.id)
+    co_respondents = data.get("co_respondents")
+    if co_respondents is not None and _entries(case) != _normalised(co_respondents):
+        _check_can_name_co_respondents(actor)
+    main_unit_id = merged.get("respondent_unit_id")
+    _check_co_respondents(case.kind, main_unit_id, _entries(case) if co_respondents is None else co_respondents)
     for name, value in updates.items():
         setattr(case, name, value)
     if "applicants" in data:
@@ -264,6 +370,8 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
             raise CaseInvalid([rules.Problem("applicants", N_("Name at least one applicant."))])
         _set_applicants(case, data["applicants"])
         case.applicant_count = max(case.applicant_count, len(case.applicants))
+    if co_respondents is not None:
+        _set_co_respondents(case, co_respondents)
     refresh_derived(case)
     changes = audit.diff(_trail(before), _trail(_snapshot(case)))
     if _id_numbers(case) != id_numbers_before:

@@ -18,6 +18,7 @@ from casetrack.cases import kinds, queries, rules, services
 from casetrack.cases.forms import (
     AppealDecisionForm,
     CaseForm,
+    CoRespondentForm,
     CorrectionExtensionForm,
     CourtDateDoneForm,
     CourtDateForm,
@@ -83,6 +84,49 @@ def _filters_from_request() -> queries.CaseFilters:
     filters.unit_id = parse_id(unit_raw)
     read_date_filters(filters)
     return filters
+
+
+def _co_respondent_choices():
+    return [(0, "—")] + [(unit.id, unit.name) for unit in all_units(active_only=True)]
+
+
+def _role_choices(kind: str | None):
+    spec = kinds.kind_of(kind)
+    roles = spec.respondent_roles if spec else tuple(kinds.RESPONDENT_ROLES)
+    return [(role, text_of(kinds.RESPONDENT_ROLES[role])) for role in roles]
+
+
+#: Blank co-defendant rows the case form offers beyond those named.
+BLANK_CO_RESPONDENT_ROWS = 2
+
+
+def _prepare_co_respondents(form: CaseForm, kind: str | None, proposals=()) -> None:
+    """Choices for the co-defendant rows, blank rows to add more, and a proposed co-defendant (Art 26(2)) filled
+    into the first blank row, for the person to keep or clear."""
+    if request.method == "GET":
+        for _ in range(BLANK_CO_RESPONDENT_ROWS):
+            form.co_respondents.append_entry()
+        named = {entry.unit_id.data for entry in form.co_respondents}
+        blanks = [entry for entry in form.co_respondents if not entry.unit_id.data]
+        for proposal, entry in zip([p for p in proposals if p.unit_id not in named], blanks, strict=False):
+            entry.unit_id.data, entry.role.data = proposal.unit_id, proposal.role
+    for entry in form.co_respondents:
+        entry.unit_id.choices = _co_respondent_choices()
+        entry.role.choices = _role_choices(kind)
+
+
+def _co_respondents_of(form: CaseForm) -> list[tuple[int, str]]:
+    return [(entry.unit_id.data, entry.role.data) for entry in form.co_respondents if entry.unit_id.data]
+
+
+def _proposals_for(case) -> list:
+    """Co-defendants the rules propose for a case (an open lawsuit after an upheld review), for staff who name
+    them."""
+    if not can(current_user, "name_co_respondents") or not case.is_open:
+        return []
+    return services.proposed_codefendants(
+        case.kind, case.respondent_unit_id, [a.name for a in case.applicants], named_unit_ids=case.respondent_unit_ids
+    )
 
 
 def _unit_choices_for(user):
@@ -201,6 +245,8 @@ def _form_data(form: CaseForm) -> dict:
     if spec is None or not spec.uses("related_case_id"):
         data.pop("related_number")
         data["related_relation"] = None
+    if can(current_user, "name_co_respondents"):
+        data["co_respondents"] = _co_respondents_of(form)
     return data
 
 
@@ -229,6 +275,7 @@ def new_case():
     form.handler_id.choices = _handler_choices()
     form.outcome.choices = _outcome_choices()
     follows = None
+    _prepare_co_respondents(form, None)
     if request.method == "GET":
         form.received_on.data = local_today()
         form.handler_id.data = current_user.id if can(current_user, "handle_cases") else 0
@@ -241,6 +288,8 @@ def new_case():
             _show_problems(form, error)
         else:
             flash(gettext("Case %(number)s registered.", number=case.number), "info")
+            for proposal in _proposals_for(case):
+                flash(_proposal_text(proposal), "warn")
             return redirect(url_for("cases.show_case", case_id=case.id))
     return render_template("cases/form.html", form=form, case=None, follows=follows), 400 if form.errors else 200
 
@@ -270,6 +319,18 @@ def _prefill_following(form: CaseForm):
     return earlier
 
 
+def _proposal_text(proposal) -> str:
+    from casetrack.accounts.models import Unit
+
+    unit = db.session.get(Unit, proposal.unit_id)
+    return gettext(
+        "The review %(number)s upheld the act this lawsuit is about: %(unit)s, the review body, is a co-defendant "
+        "(Administrative Litigation Law Art. 26(2)).",
+        number=proposal.because_of,
+        unit=unit.name if unit else "",
+    )
+
+
 @bp.route("/cases/<int:case_id>")
 @login_required
 def show_case(case_id: int):
@@ -285,6 +346,12 @@ def show_case(case_id: int):
     can_write = can(current_user, "edit_case")
     outcome_reports = queries.case_outcome_reports(case.id)
     links = queries.linked_cases(case)
+    co_respondent_form = CoRespondentForm(version=case.version)
+    co_respondent_form.unit_id.choices = [
+        (unit_id, name) for unit_id, name in _co_respondent_choices() if unit_id not in case.respondent_unit_ids
+    ]
+    co_respondent_form.role.choices = _role_choices(case.kind)
+    proposals = _proposals_for(case)
     return render_template(
         "cases/detail.html",
         case=case,
@@ -328,6 +395,8 @@ def show_case(case_id: int):
         ]
         if can(current_user, "register_case", case.respondent_unit_id)
         else [],
+        co_respondent_form=co_respondent_form,
+        proposals=[(proposal, _proposal_text(proposal)) for proposal in proposals],
     )
 
 
@@ -339,6 +408,8 @@ def edit_case(case_id: int):
     form.respondent_unit_id.choices = _unit_choices_for(current_user)
     form.handler_id.choices = _handler_choices()
     form.outcome.choices = _outcome_choices(case.kind)
+    proposals = _proposals_for(case)
+    _prepare_co_respondents(form, case.kind, proposals)
     if request.method == "GET":
         form.handler_id.data = case.handler_id or 0
         form.applicants.data = "\n".join(f"{a.name} {a.id_number or ''}".strip() for a in case.applicants)
@@ -370,7 +441,10 @@ def edit_case(case_id: int):
             return redirect(url_for("cases.show_case", case_id=case.id))
     if request.method == "GET" and not can(current_user, "read_personal_data"):
         form.applicants.data = "\n".join(a.name for a in case.applicants)
-    return render_template("cases/form.html", form=form, case=case), 400 if form.errors else 200
+    proposal_texts = [_proposal_text(p) for p in proposals] if request.method == "GET" else []
+    return render_template("cases/form.html", form=form, case=case, proposals=proposal_texts), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/cases/<int:case_id>/appeal-decision", methods=["POST"])
@@ -525,6 +599,54 @@ def return_outcome_report(report_id: int):
         gettext("The outcome report was returned to the unit."),
         report.case_id,
     )
+
+
+def _change_co_respondents(case_id: int, change) -> object:
+    case = services.get_case_for_edit(current_user, case_id)
+    form = CoRespondentForm()
+    form.unit_id.choices, form.role.choices = _co_respondent_choices(), _role_choices(case.kind)
+    back = redirect(url_for("cases.show_case", case_id=case.id) + "#respondents")
+    if not form.validate_on_submit():
+        flash(gettext("Choose the unit and its role and try again."), "error")
+        return back
+    try:
+        with savepoint():
+            message = change(case, form)
+    except DomainError as error:
+        problems = getattr(error, "problems", None)
+        flash(gettext(problems[0].message, **problems[0].as_params()) if problems else error.translated(), "error")
+    else:
+        flash(message, "info")
+    return back
+
+
+@bp.route("/cases/<int:case_id>/co-respondents", methods=["POST"])
+@permission_required("name_co_respondents")
+def add_co_respondent(case_id: int):
+    def change(case, form):
+        services.add_co_respondent(
+            case,
+            current_user,
+            local_today(),
+            unit_id=form.unit_id.data,
+            role=form.role.data,
+            expected_version=form.version.data,
+        )
+        return gettext("Co-defendant added.")
+
+    return _change_co_respondents(case_id, change)
+
+
+@bp.route("/cases/<int:case_id>/co-respondents/<int:unit_id>/remove", methods=["POST"])
+@permission_required("name_co_respondents")
+def remove_co_respondent(case_id: int, unit_id: int):
+    def change(case, form):
+        services.remove_co_respondent(
+            case, current_user, local_today(), unit_id=unit_id, expected_version=form.version.data
+        )
+        return gettext("Co-defendant removed.")
+
+    return _change_co_respondents(case_id, change)
 
 
 @bp.route("/cases/<int:case_id>/<action>", methods=["POST"])

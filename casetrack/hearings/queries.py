@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 from casetrack.accounts.permissions import can
 from casetrack.accounts.queries import one_visible
 from casetrack.cases.models import Case
-from casetrack.cases.queries import scoped
+from casetrack.cases.queries import of_unit, scoped
 from casetrack.extensions import db
 from casetrack.hearings.models import Hearing
 
 
 def get_visible_hearing(actor, hearing_id: int) -> Hearing:
     stmt = select(Hearing).join(Case, Case.id == Hearing.case_id).where(Hearing.id == hearing_id)
-    return one_visible(stmt, actor, Case.respondent_unit_id)
+    return one_visible(stmt, actor, unit_condition=of_unit)
 
 
 def _between(actor, start: date, end: date, unit_id: int | None):
@@ -25,7 +25,7 @@ def _between(actor, start: date, end: date, unit_id: int | None):
         # The join to cases is only needed to narrow to a unit; district-wide it would cost a lookup per hearing.
         stmt = scoped(stmt.join(Case, Case.id == Hearing.case_id), actor)
         if unit_id:
-            stmt = stmt.where(Case.respondent_unit_id == unit_id)
+            stmt = stmt.where(of_unit(unit_id))
     return stmt.subquery()
 
 

@@ -140,9 +140,35 @@ def show(hearing_id: int):
     can_write = can(current_user, "edit_case") and (
         can(current_user, "see_all_units") or hearing.case.respondent_unit_id == current_user.unit_id
     )
+    # Each co-defendant (共同被告) answers for itself: its own record, written by its liaisons or the staff.
+    co_records = []
+    for respondent in hearing.case.co_respondents:
+        record = next((a for a in hearing.co_appearances if a.unit_id == respondent.unit_id), None)
+        state = rules.appearance_state(record.appeared, record.absence_approved) if record else "to_record"
+        may_write = can(current_user, "record_appearance", respondent.unit_id) and can(
+            current_user, "edit_case", respondent.unit_id
+        )
+        co_appearance_form = AppearanceForm(obj=record, formdata=None)
+        co_appearance_form.appeared.data = {True: "yes", False: "no"}.get(record.appeared if record else None)
+        co_records.append(
+            {
+                "principal_form": PrincipalForm(obj=record, formdata=None),
+                "appearance_form": co_appearance_form,
+                "unit": respondent.unit,
+                "role": respondent.role,
+                "record": record,
+                "state": state,
+                "can_write": may_write,
+                "can_approve": can(current_user, "approve_absence")
+                and record is not None
+                and state == "absent_pending",
+            }
+        )
     return render_template(
         "hearings/detail.html",
         hearing=hearing,
+        co_records=co_records,
+        today=today,
         principal_form=principal_form,
         appearance_form=appearance_form,
         can_write=can_write,
@@ -165,9 +191,15 @@ def _back_to(hearing_id: int):
     return redirect(url_for("hearings.show", hearing_id=hearing_id))
 
 
-@bp.route("/<int:hearing_id>/principal", methods=["POST"])
+#: A co-defendant's (共同被告) appearance is posted to the same views with its unit in the address.
+_MAIN = {"unit_id": None}
+_CO = "/<int:hearing_id>/respondents/<int:unit_id>"
+
+
+@bp.route("/<int:hearing_id>/principal", methods=["POST"], defaults=_MAIN)
+@bp.route(f"{_CO}/principal", methods=["POST"])
 @login_required
-def principal(hearing_id: int):
+def principal(hearing_id: int, unit_id: int | None):
     hearing, form = _posted(hearing_id, PrincipalForm)
     attempt(
         lambda: services.name_principal(
@@ -176,15 +208,17 @@ def principal(hearing_id: int):
             name=form.principal_name.data or "",
             title=form.principal_title.data,
             expected_version=form.version.data,
+            unit_id=unit_id,
         ),
         gettext("The head who will appear is recorded."),
     )
     return _back_to(hearing_id)
 
 
-@bp.route("/<int:hearing_id>/appearance", methods=["POST"])
+@bp.route("/<int:hearing_id>/appearance", methods=["POST"], defaults=_MAIN)
+@bp.route(f"{_CO}/appearance", methods=["POST"])
 @login_required
-def record(hearing_id: int):
+def record(hearing_id: int, unit_id: int | None):
     hearing, form = _posted(hearing_id, AppearanceForm)
     appeared = {"yes": True, "no": False}.get(form.appeared.data)
     attempt(
@@ -198,15 +232,20 @@ def record(hearing_id: int):
             spoke=form.spoke.data,
             absence_reason=form.absence_reason.data or "",
             expected_version=form.version.data,
+            unit_id=unit_id,
         ),
         gettext("The appearance is recorded."),
     )
     return _back_to(hearing_id)
 
 
-@bp.route("/<int:hearing_id>/approve", methods=["POST"])
+@bp.route("/<int:hearing_id>/approve", methods=["POST"], defaults=_MAIN)
+@bp.route(f"{_CO}/approve", methods=["POST"])
 @login_required
-def approve(hearing_id: int):
+def approve(hearing_id: int, unit_id: int | None):
     hearing, _ = _posted(hearing_id, ConfirmForm)
-    attempt(lambda: services.approve_absence(hearing, current_user), gettext("The reason for the absence is approved."))
+    attempt(
+        lambda: services.approve_absence(hearing, current_user, unit_id=unit_id),
+        gettext("The reason for the absence is approved."),
+    )
     return redirect(safe_next(request.form.get("next"), url_for("hearings.show", hearing_id=hearing_id)))

@@ -48,7 +48,7 @@ def record_interview(data: dict, actor, today: date) -> Interview:
     # unit's case, not left out.
     case_ids = set(data.get("case_ids") or [])
     cases = list(db.session.scalars(select(Case).where(Case.id.in_(case_ids - {None}))))
-    if len(cases) != len(case_ids) or any(case.respondent_unit_id != unit.id for case in cases):
+    if len(cases) != len(case_ids) or any(unit.id not in case.respondent_unit_ids for case in cases):
         raise DomainError(N_("Linked cases must be the interviewed unit's own."))
     interview = Interview(
         held_on=held_on,

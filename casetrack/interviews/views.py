@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from casetrack.accounts.services import all_units
 from casetrack.cases.models import Case
+from casetrack.cases.queries import of_unit
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.interviews import services
@@ -38,9 +39,7 @@ def new():
         form.unit_id.data = unit_id
         form.reason.data = request.args.get("reason", "loss")
     cases = list(
-        db.session.scalars(
-            select(Case).where(Case.respondent_unit_id == (unit_id or 0)).order_by(Case.received_on.desc()).limit(200)
-        )
+        db.session.scalars(select(Case).where(of_unit(unit_id or 0)).order_by(Case.received_on.desc()).limit(200))
     )
     form.case_ids.choices = [(case.id, case.number) for case in cases]
     if form.validate_on_submit():

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 
 from casetrack import deliveries, mail
 from casetrack.accounts.models import User
@@ -18,11 +18,11 @@ from casetrack.accounts.permissions import SYSTEM, roles_with
 from casetrack.bulk import insert_rows
 from casetrack.cases import kinds
 from casetrack.cases import rules as case_rules
-from casetrack.cases.models import Case, CaseSuspension, CourtDate
+from casetrack.cases.models import Case, CaseRespondent, CaseSuspension, CourtDate
 from casetrack.cases.queries import Page, undecided_appeals
 from casetrack.extensions import db
 from casetrack.hearings import rules as hearing_rules
-from casetrack.hearings.models import Hearing
+from casetrack.hearings.models import Hearing, HearingAppearance
 from casetrack.i18n import N_
 from casetrack.mediation import rules as mediation_rules
 from casetrack.mediation.models import Mediation
@@ -57,6 +57,19 @@ def _liaisons_by_unit(unit_ids: set[int]) -> dict[int, list[int]]:
     return found
 
 
+def _co_respondent_units(case_ids) -> dict[int, list[int]]:
+    """case id → its co-defendant units (共同被告), whose liaisons are reminded as the respondent's are."""
+    found: dict[int, list[int]] = defaultdict(list)
+    ids = sorted(set(case_ids))
+    for start in range(0, len(ids), _CHUNK):
+        stmt = select(CaseRespondent.case_id, CaseRespondent.unit_id).where(
+            CaseRespondent.case_id.in_(ids[start : start + _CHUNK])
+        )
+        for case_id, unit_id in db.session.execute(stmt):
+            found[case_id].append(unit_id)
+    return found
+
+
 def _active_user_ids() -> set[int]:
     return set(db.session.scalars(select(User.id).where(User.active.is_(True))))
 
@@ -77,13 +90,19 @@ def deadline_reminders(today: date, warning_days: int) -> list[Reminder]:
             Case.next_deadline_code,
         ).where(Case.is_open, Case.next_deadline_on <= today + timedelta(days=warning_days))
     ).all()
-    liaisons = _liaisons_by_unit({row.respondent_unit_id for row in rows if kinds.KINDS[row.kind].reminds_unit})
+    unit_rows = [row for row in rows if kinds.KINDS[row.kind].reminds_unit]
+    co_units = _co_respondent_units(row.id for row in unit_rows)
+    liaisons = _liaisons_by_unit(
+        {row.respondent_unit_id for row in unit_rows} | {unit for units in co_units.values() for unit in units}
+    )
     active = _active_user_ids()
     reminders = []
     for row in rows:
         recipients = {row.handler_id or row.created_by_id}
         if kinds.KINDS[row.kind].reminds_unit:
-            recipients.update(liaisons.get(row.respondent_unit_id, ()))
+            # Every respondent unit answers the suit, co-defendants too (行政诉讼法 Art 26).
+            for unit_id in (row.respondent_unit_id, *co_units.get(row.id, ())):
+                recipients.update(liaisons.get(unit_id, ()))
         overdue = row.next_deadline_on < today
         message = (
             N_("Case %(number)s: %(deadline)s was due on %(due)s and is overdue.")
@@ -129,8 +148,10 @@ def appeal_reminders(today: date, warning_days: int) -> list[Reminder]:
 
 
 def hearing_reminders(today: date) -> list[Reminder]:
-    """Hearings in the next 7 days with no head named yet: to the unit's liaisons and the case handler."""
+    """Hearings in the next 7 days with no head named yet: to the unit's liaisons and the case handler; and to each
+    co-defendant's (共同被告) liaisons while their own unit's head is not named."""
     horizon = today + timedelta(days=hearing_rules.NAME_PRINCIPAL_DAYS_AHEAD)
+    coming = Hearing.held_on.between(today, horizon)
     rows = db.session.execute(
         select(
             Hearing.id,
@@ -143,10 +164,19 @@ def hearing_reminders(today: date) -> list[Reminder]:
             Case.created_by_id,
         )
         .join(Case, Case.id == Hearing.case_id)
-        .where(Hearing.held_on.between(today, horizon), Hearing.principal_name.is_(None))
+        .where(coming, Hearing.principal_name.is_(None))
     ).all()
-    liaisons = _liaisons_by_unit({row.respondent_unit_id for row in rows})
+    own_record = and_(HearingAppearance.hearing_id == Hearing.id, HearingAppearance.unit_id == CaseRespondent.unit_id)
+    co_rows = db.session.execute(
+        select(Hearing.id, Hearing.held_on, Hearing.court, Case.number, CaseRespondent.unit_id)
+        .join(Case, Case.id == Hearing.case_id)
+        .join(CaseRespondent, CaseRespondent.case_id == Case.id)
+        .outerjoin(HearingAppearance, own_record)
+        .where(coming, HearingAppearance.principal_name.is_(None))
+    ).all()
+    liaisons = _liaisons_by_unit({row.respondent_unit_id for row in rows} | {row.unit_id for row in co_rows})
     active = _active_user_ids()
+    message = N_("Case %(number)s: hearing on %(day)s at %(court)s — name the head who will appear.")
     reminders = []
     for row in rows:
         recipients = set(liaisons.get(row.respondent_unit_id, ())) | {row.handler_id or row.created_by_id}
@@ -154,14 +184,14 @@ def hearing_reminders(today: date) -> list[Reminder]:
         for user_id in recipients & active:
             reminders.append(
                 Reminder(
-                    user_id,
-                    "hearing_principal",
-                    f"hearing-principal:{row.id}",
-                    N_("Case %(number)s: hearing on %(day)s at %(court)s — name the head who will appear."),
-                    params,
-                    f"/hearings/{row.id}",
+                    user_id, "hearing_principal", f"hearing-principal:{row.id}", message, params, f"/hearings/{row.id}"
                 )
             )
+    for row in co_rows:
+        params = {"number": row.number, "day": row.held_on.isoformat(), "court": row.court}
+        key = f"hearing-principal:{row.id}:{row.unit_id}"
+        for user_id in set(liaisons.get(row.unit_id, ())) & active:
+            reminders.append(Reminder(user_id, "hearing_principal", key, message, params, f"/hearings/{row.id}"))
     return reminders
 
 

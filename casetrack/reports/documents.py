@@ -32,6 +32,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from casetrack.clock import as_utc, local, utc_now
 from casetrack.reports.rules import (
+    CO_RESPONDENT_NOTE,
     NO_UNIT_ACTIVE,
     NO_WATCH_LIST,
     WATCH_FLAG_LABELS,
@@ -47,6 +48,7 @@ from casetrack.reports.rules import (
     trend_rates,
     trend_rows,
     unit_columns,
+    units_exceed_district,
     watch_rows,
 )
 from casetrack.stats.figures import RATE, Figure
@@ -149,6 +151,8 @@ def docx_bytes(report: dict, trend: list[dict], generated_at: datetime | None = 
         )
         if len(units) < len(report["by_unit"]):
             document.add_paragraph(omitted_units(report, units), style="Body Text")
+        if units_exceed_district(report):
+            document.add_paragraph(CO_RESPONDENT_NOTE, style="Body Text")
     else:
         document.add_paragraph(NO_UNIT_ACTIVE, style="Body Text")
 

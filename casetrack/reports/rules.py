@@ -56,6 +56,23 @@ def heading(figure: Figure) -> str:
     return f"{figure.term}(件)" if figure.kind == COUNT else figure.term
 
 
+#: SPEC section 3: why the units' rows may add up to more than the district.
+CO_RESPONDENT_NOTE = (
+    "注：有共同被告的案件，全区数据计为一件，在其每一被告单位的数据中各计一件，故各单位数据之和大于全区数据。"
+)
+
+
+def units_exceed_district(report: dict) -> bool:
+    """Whether some count of the units adds up to more than the district's: a case with co-defendants counts for
+    each of its respondent units but once for the district."""
+    return any(
+        sum(row[figure.section][figure.value_key] for row in report["by_unit"])
+        > report[figure.section][figure.value_key]
+        for figure in registry.counted()
+        if figure.kind == COUNT and figure.section in report
+    )
+
+
 def omitted_units(report: dict, listed: list[dict]) -> str:
     return f"另有{len(report['by_unit']) - len(listed)}个单位本期无案件,未列出。"
 
@@ -178,6 +195,8 @@ def render_markdown(report: dict, trend: list[dict], built: datetime | None = No
             lines.append(f"| {table_text(row['unit'])} | " + " | ".join(cell(row, figure) for figure in columns) + " |")
         if len(units) < len(report["by_unit"]):
             lines += ["", omitted_units(report, units)]
+        if units_exceed_district(report):
+            lines += ["", CO_RESPONDENT_NOTE]
     else:
         lines.append(NO_UNIT_ACTIVE)
     lines.append("")

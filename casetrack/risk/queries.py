@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from casetrack.accounts.permissions import can
 from casetrack.accounts.queries import one_visible
 from casetrack.cases.models import Case
-from casetrack.cases.queries import Page, scoped
+from casetrack.cases.queries import Page, of_unit, scoped
 from casetrack.extensions import db
 from casetrack.risk import rules
 from casetrack.risk.models import ActionItem, RiskCase, RiskFlag, RiskScore
@@ -19,7 +19,7 @@ from casetrack.risk.models import ActionItem, RiskCase, RiskFlag, RiskScore
 
 def get_visible_risk_case(actor, risk_case_id: int) -> RiskCase:
     stmt = select(RiskCase).join(Case, Case.id == RiskCase.case_id).where(RiskCase.id == risk_case_id)
-    return one_visible(stmt, actor, Case.respondent_unit_id)
+    return one_visible(stmt, actor, unit_condition=of_unit)
 
 
 def risk_case_of(case_id: int) -> RiskCase | None:
@@ -69,7 +69,7 @@ def filtered(actor, filters: RiskFilters, today: date) -> Select:
     if filters.state:
         stmt = stmt.where(RiskCase.state == filters.state)
     if filters.unit_id:
-        stmt = stmt.where(Case.respondent_unit_id == filters.unit_id)
+        stmt = stmt.where(of_unit(filters.unit_id))
     if filters.overdue:
         stmt = stmt.where(_overdue_items(today))
     return stmt

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy import and_, case, exists, func, not_, or_, select
 
 from casetrack.cases import kinds
-from casetrack.cases.models import Case, outcome_counts_in
+from casetrack.cases.models import Case, CaseRespondent, outcome_counts_in
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.mediation.rules import COUNTED_STATUSES, SUCCEEDED
@@ -69,11 +69,41 @@ def _count(condition):
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-def case_counts(period: Period, unit_id: int | None = None, by_unit: bool = False):
-    """The case sections' counts (stats.figures: review, litigation, compensation) for the period, in one scan.
+def _added(first, second, nested: bool):
+    """Two results of _district_or_units added up: one mapping each, or {key: mapping} when ``nested``."""
+    if not nested:
+        return {key: int(first[key] or 0) + int(second.get(key) or 0) for key in first}
+    result = {key: dict(counts) for key, counts in first.items()}
+    for key, counts in second.items():
+        if key in result:
+            result[key] = _added(result[key], counts, nested=False)
+        else:
+            result[key] = dict(counts)
+    return result
+
+
+def _with_co_respondents(stmt, unit_id: int | None, by_unit: bool, main, group=None):
+    """SPEC section 3: a case with co-defendants (共同被告) counts once for the district and once for each of its
+    respondent units. ``main`` is the figure SELECT's result by the main respondent (cases.respondent_unit_id);
+    for one unit or per unit, the same SELECT joined to case_respondents adds the cases the unit answers for as
+    co-defendant. Units without co-defendant cases add nothing, and the district's SELECT is unchanged (so are its
+    plan and the golden figures)."""
+    if unit_id is None and not by_unit:
+        return main
+    co = _district_or_units(
+        stmt.join(CaseRespondent, CaseRespondent.case_id == Case.id), CaseRespondent.unit_id, unit_id, by_unit, group
+    )
+    return _added(main, co, nested=by_unit or group is not None)
+
+
+def case_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, co_respondents: bool = True):
+    """The case sections' counts (stats.figures: review, litigation, compensation) for the period, in one scan
+    (and one more over the co-defendants for a unit or per unit; ``co_respondents`` False leaves it out).
 
     Returns one mapping, or {unit_id: mapping} when ``by_unit``."""
-    return _district_or_units(_case_counts_select(period), Case.respondent_unit_id, unit_id, by_unit)
+    stmt = _case_counts_select(period)
+    main = _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit)
+    return _with_co_respondents(stmt, unit_id, by_unit, main) if co_respondents else main
 
 
 def _case_count_columns(period: Period) -> list[tuple[str, str, object]]:
@@ -133,26 +163,75 @@ def case_counts_by_month(year: int, unit_id: int | None = None) -> dict[int, dic
     """case_counts() of each month of a year, {month: mapping}, from one scan: the year's counts grouped by
     (month received, month concluded), each count then credited to the month its own date falls in."""
     stmt = _case_counts_select(Period.year(year))
-    if unit_id is not None:
-        stmt = stmt.where(Case.respondent_unit_id == unit_id)
     received_month, concluded_month = _month(Case.received_on), _month(Case.concluded_on)
     stmt = stmt.add_columns(received_month.label("received_month"), concluded_month.label("concluded_month")).group_by(
         received_month, concluded_month
     )
+    statements = [stmt]
+    if unit_id is not None:
+        # The unit's own cases, and (SPEC section 3) those it answers for as co-defendant.
+        co = stmt.join(CaseRespondent, CaseRespondent.case_id == Case.id).where(CaseRespondent.unit_id == unit_id)
+        statements = [stmt.where(Case.respondent_unit_id == unit_id), co]
     months = {month: dict(_ZERO_CASES) for month in range(1, 13)}
-    for row in db.session.execute(stmt).mappings():
-        for keys, month in ((_RECEIVED_KEYS, row["received_month"]), (_CONCLUDED_KEYS, row["concluded_month"])):
-            for key in keys:
-                if row[key]:  # a count is only non-zero when its own date lies in the year, so month is set
-                    months[int(month)][key] += int(row[key])
+    for statement in statements:
+        for row in db.session.execute(statement).mappings():
+            for keys, month in ((_RECEIVED_KEYS, row["received_month"]), (_CONCLUDED_KEYS, row["concluded_month"])):
+                for key in keys:
+                    if row[key]:  # a count is only non-zero when its own date lies in the year, so month is set
+                        months[int(month)][key] += int(row[key])
     return months
 
 
-def appearance_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
+def appearance_counts(
+    period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False, co_respondents=True
+):
     """appearance.required: litigation cases with at least one hearing in the period (any instance — a second
     instance is its own case); appearance.appeared: of those, a head appeared at one or more of those hearings.
     Only hearings already held count: one scheduled for next week is not yet a hearing nobody appeared at.
-    ``by_month``: {month: mapping}, a case counted in each month it had a hearing in."""
+    ``by_month``: {month: mapping}, a case counted in each month it had a hearing in.
+
+    Whose head: the district and the main respondent count the main respondent's record (the hearing's own); a
+    co-defendant unit counts the case as required too, appeared when its own head did (hearing_appearances)."""
+    main = _appearance_counts_of_main(period, unit_id, by_unit, by_month)
+    if not co_respondents or (unit_id is None and not by_unit):
+        return main
+    return _added(main, _appearance_counts_of_co(period, unit_id, by_unit, by_month), nested=by_unit or by_month)
+
+
+def _appearance_counts_of_co(period: Period, unit_id: int | None, by_unit: bool, by_month: bool):
+    from casetrack.hearings.models import Hearing, HearingAppearance
+
+    in_period = Hearing.held_on.between(period.start, min(period.end, local_today()))
+    own_record = and_(HearingAppearance.hearing_id == Hearing.id, HearingAppearance.unit_id == CaseRespondent.unit_id)
+    per_case = (
+        select(
+            Hearing.case_id.label("case_id"),
+            CaseRespondent.unit_id.label("unit_id"),
+            func.max(case((HearingAppearance.appeared.is_(True), 1), else_=0)).label("appeared"),
+        )
+        .join(CaseRespondent, CaseRespondent.case_id == Hearing.case_id)
+        .outerjoin(HearingAppearance, own_record)
+        .where(in_period)
+    )
+    groups = [Hearing.case_id, CaseRespondent.unit_id]
+    if by_month:
+        month = _month(Hearing.held_on)
+        per_case = per_case.add_columns(month.label("month"))
+        groups.append(month)
+    per_case = per_case.group_by(*groups).subquery()
+    stmt = (
+        select(
+            func.count(per_case.c.case_id).label("appearance_required"),
+            func.coalesce(func.sum(per_case.c.appeared), 0).label("appearance_appeared"),
+        )
+        .select_from(per_case.join(Case, Case.id == per_case.c.case_id))
+        .where(Case.kind.in_(kinds.HEARING_KINDS))
+    )
+    group = per_case.c.month if by_month else None
+    return _district_or_units(stmt, per_case.c.unit_id, unit_id, by_unit, group)
+
+
+def _appearance_counts_of_main(period: Period, unit_id: int | None, by_unit: bool, by_month: bool):
     from casetrack.hearings.models import Hearing
 
     in_period = Hearing.held_on.between(period.start, min(period.end, local_today()))
@@ -209,13 +288,20 @@ def figures_by_unit(period: Period, previous: Period) -> dict[int, dict]:
 
 
 def district_and_unit_figures(period: Period, previous: Period) -> tuple[dict, dict[int, dict]]:
-    """figures() for the district and for every unit from the same four grouped scans: every case and mediation
-    has exactly one respondent unit, so the district's counts are the sum of its units' and need no scan."""
+    """figures() for the district and for every unit from the same four grouped scans (and three small ones over
+    the co-defendants): every case and mediation has exactly one main respondent unit, so the district's counts are
+    the sum of its units' by main respondent and need no scan; a unit's own counts add the cases it answers for as
+    co-defendant (SPEC section 3), which is why units may add up to more than the district."""
     from casetrack.accounts.models import Unit
     from casetrack.stats.rules import shape_figures
 
-    cases_now, cases_before = case_counts(period, by_unit=True), case_counts(previous, by_unit=True)
-    appearance, mediation = appearance_counts(period, by_unit=True), mediation_counts(period, by_unit=True)
+    main_now = case_counts(period, by_unit=True, co_respondents=False)
+    main_before = case_counts(previous, by_unit=True, co_respondents=False)
+    main_appearance = appearance_counts(period, by_unit=True, co_respondents=False)
+    mediation = mediation_counts(period, by_unit=True)
+    cases_now = _with_co_respondents(_case_counts_select(period), None, True, main_now)
+    cases_before = _with_co_respondents(_case_counts_select(previous), None, True, main_before)
+    appearance = _added(main_appearance, _appearance_counts_of_co(period, None, True, False), nested=True)
 
     def now_of(unit_id):
         return {
@@ -226,11 +312,11 @@ def district_and_unit_figures(period: Period, previous: Period) -> tuple[dict, d
 
     district = shape_figures(
         {
-            **_summed(cases_now, _ZERO_CASES),
-            **_summed(appearance, _ZERO_APPEARANCE),
+            **_summed(main_now, _ZERO_CASES),
+            **_summed(main_appearance, _ZERO_APPEARANCE),
             **_summed(mediation, _ZERO_MEDIATION),
         },
-        _summed(cases_before, _ZERO_CASES),
+        _summed(main_before, _ZERO_CASES),
     )
     unit_ids = db.session.scalars(select(Unit.id)).all()
     by_unit = {unit_id: shape_figures(now_of(unit_id), cases_before.get(unit_id, _ZERO_CASES)) for unit_id in unit_ids}

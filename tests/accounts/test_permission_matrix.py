@@ -60,6 +60,11 @@ def _conclude(world):
     return {"on": TODAY.isoformat(), "outcome": "revoked", "reason": "", "version": _version(world["case"])}
 
 
+def _co_respondent(world):
+    # The main respondent as co-defendant: refused by the rules with a message, so every staff role's post is alike.
+    return {"unit_id": str(world["unit"].id), "role": "other", "version": _version(world["case"])}
+
+
 def _report(world):
     return {"on": TODAY.isoformat(), "outcome": "revoked", "reason": "判决书已送达"}
 
@@ -154,6 +159,8 @@ MATRIX: tuple[Row, ...] = (
     R("/cases/<int:case_id>", "GET", EVERYONE, ok=200, other_unit=404),
     # action=conclude: a unit liaison may not conclude even its own case; it reports the outcome instead.
     R("/cases/<int:case_id>/<action>", "POST", STAFF, flash_refused={UNIT}, other_unit=404, data=_conclude),
+    R("/cases/<int:case_id>/co-respondents", "POST", STAFF, ok=302, data=_co_respondent),
+    R("/cases/<int:case_id>/co-respondents/<int:unit_id>/remove", "POST", STAFF, ok=302, data=_co_respondent),
     R("/cases/<int:case_id>/edit", "GET", WRITERS, ok=200, other_unit=404),
     R("/cases/<int:case_id>/edit", "POST", WRITERS, other_unit=404),
     R("/cases/<int:case_id>/report-outcome", "POST", frozenset({UNIT}), other_unit=404, data=_report),
@@ -189,13 +196,37 @@ MATRIX: tuple[Row, ...] = (
         data=_appearance,
     ),
     R(
+        "/hearings/<int:hearing_id>/respondents/<int:unit_id>/appearance",
+        "POST",
+        WRITERS,
+        flash_refused={LEADER},
+        other_unit=404,
+        data=_appearance,
+    ),
+    R(
         "/hearings/<int:hearing_id>/approve",
         "POST",
         LEGAL_ADMIN,
         flash_refused={UNIT, MEDIATOR, LEADER},
         other_unit=404,
     ),
+    R(
+        "/hearings/<int:hearing_id>/respondents/<int:unit_id>/approve",
+        "POST",
+        LEGAL_ADMIN,
+        flash_refused={UNIT, MEDIATOR, LEADER},
+        other_unit=404,
+    ),
     R("/hearings/<int:hearing_id>/principal", "POST", WRITERS, flash_refused={LEADER}, other_unit=404, data=_principal),
+    # The same views for a co-defendant's record; the world names the main respondent, which is the hearing's own.
+    R(
+        "/hearings/<int:hearing_id>/respondents/<int:unit_id>/principal",
+        "POST",
+        WRITERS,
+        flash_refused={LEADER},
+        other_unit=404,
+        data=_principal,
+    ),
     R("/hearings/appearance", "GET", EVERYONE, ok=200),
     R("/hearings/calendar", "GET", EVERYONE, ok=200),
     # A liaison schedules its own unit's hearings: it is told the court's dates first.

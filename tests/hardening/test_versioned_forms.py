@@ -14,7 +14,13 @@ from flask_wtf import FlaskForm
 from wtforms.fields.core import UnboundField
 
 import casetrack
-from casetrack.cases.forms import AppealDecisionForm, CaseForm, CorrectionExtensionForm, TransitionForm
+from casetrack.cases.forms import (
+    AppealDecisionForm,
+    CaseForm,
+    CoRespondentForm,
+    CorrectionExtensionForm,
+    TransitionForm,
+)
 from casetrack.forms import VersionField
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm
 from casetrack.mediation.forms import CloseForm
@@ -65,6 +71,8 @@ ROWS = (
     ),
     _versioned(CorrectionExtensionForm, "/cases/{case_id[correcting]}", "/correction/extend", CASE),
     _versioned(AppealDecisionForm, "/cases/{case_id[lost]}", "/appeal-decision", CASE),
+    _versioned(CoRespondentForm, "/cases/{case_id[accepted]}", "/co-respondents", CASE),
+    _versioned(CoRespondentForm, "/cases/{case_id[accepted]}", "/co-respondents/{unit_id[co_respondent]}/remove", CASE),
     _versioned(ConfirmRiskForm, "/risk/{risk_case_id[pending]}", "/confirm", RISK),
     *(
         _versioned(CommentForm, f"/risk/{{risk_case_id[{record}]}}", f"/{action}", RISK)

@@ -68,6 +68,10 @@ def _cases(factories, unit, people, today: date) -> dict:
         reason_code="awaiting_other_case",
         reason="等待鉴定",
     )
+    # A co-defendant (共同被告), for the case page's remove button and the hearing's per-unit appearance forms.
+    cases.add_co_respondent(
+        found["accepted"], people["legal"], today, unit_id=factories.unit(name="东洲街道").id, role="other"
+    )
     db.session.add(
         OutcomeReport(case=found["reported"], outcome="revoked", concluded_on=today, reported_by_id=people["unit"].id)
     )
@@ -122,7 +126,7 @@ def build(factories) -> dict:
     ``ids`` maps each URL variable to the records it may name, by a name that stays the same from test to test."""
     from casetrack.accounts.permissions import SYSTEM
     from casetrack.accounts.services import issue_token
-    from casetrack.hearings.models import Hearing
+    from casetrack.hearings.models import Hearing, HearingAppearance
     from casetrack.interviews.models import Interview
     from casetrack.ledger.models import LedgerImport
     from casetrack.mediation.models import Mediation
@@ -152,6 +156,10 @@ def build(factories) -> dict:
             absence_reason="出差",
         ),
     }
+    # The co-defendant's own record of the absent hearing, for its approve form.
+    hearings["absent"].co_appearances.append(
+        HearingAppearance(unit_id=cases["accepted"].co_respondents[0].unit_id, appeared=False, absence_reason="会议")
+    )
     earlier = today - timedelta(days=20)
     mediations = {
         "open": Mediation(
@@ -223,7 +231,7 @@ def build(factories) -> dict:
         "report_id": {"pending": _pending_report_id(cases["reported"])},
         "interview_id": {"held": interview.id},
         "user_id": {"target": target.id, **{role: user.id for role, user in people.items()}},
-        "unit_id": {"own": unit.id},
+        "unit_id": {"own": unit.id, "co_respondent": cases["accepted"].co_respondents[0].unit_id},
         "token_id": {"issued": token.id},
         "send_id": {"failed": send.id},
         "digest_id": {"failed": digest.id},
