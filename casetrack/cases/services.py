@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.attributes import flag_modified
 
 from casetrack.accounts.models import Unit, User
 from casetrack.accounts.permissions import can, home_unit_id, is_system
@@ -214,6 +215,10 @@ def _set_co_respondents(case: Case, entries) -> None:
     """Make the case's co-defendants exactly ``entries`` (checked by _check_co_respondents), keeping the rows of
     units that stay so their ids and order do not change."""
     wanted = dict(_normalised(entries))
+    if case.id is not None and wanted != dict(_entries(case)):
+        # The co-defendants are rows of their own: without this the case's version would not move, and a page
+        # opened before the change could still be saved over it (optimistic locking, unit_of_work).
+        flag_modified(case, "search_text")
     for respondent in list(case.co_respondents):
         if respondent.unit_id not in wanted:
             case.co_respondents.remove(respondent)

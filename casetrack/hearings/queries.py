@@ -11,7 +11,7 @@ from casetrack.accounts.queries import one_visible
 from casetrack.cases.models import Case
 from casetrack.cases.queries import of_unit, scoped
 from casetrack.extensions import db
-from casetrack.hearings.models import Hearing
+from casetrack.hearings.models import Hearing, HearingAppearance
 
 
 def get_visible_hearing(actor, hearing_id: int) -> Hearing:
@@ -66,3 +66,14 @@ def absences_awaiting_approval(actor) -> list[Hearing]:
         Hearing.appeared.is_(False), Hearing.absence_approved_by_id.is_(None)
     )
     return list(db.session.scalars(stmt.order_by(Hearing.held_on)))
+
+
+def co_absences_awaiting_approval(actor) -> list[HearingAppearance]:
+    """Co-defendants' (共同被告) absences still to approve, of the cases the actor sees."""
+    stmt = (
+        select(HearingAppearance)
+        .join(Hearing, Hearing.id == HearingAppearance.hearing_id)
+        .join(Case, Case.id == Hearing.case_id)
+        .where(HearingAppearance.appeared.is_(False), HearingAppearance.absence_approved_by_id.is_(None))
+    )
+    return list(db.session.scalars(scoped(stmt, actor).order_by(Hearing.held_on, HearingAppearance.id)))

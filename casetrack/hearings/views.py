@@ -103,6 +103,7 @@ def appearance():
         rows=rows,
         district_rate=rate_pct(district["appearance_appeared"], district["appearance_required"]),
         pending=queries.absences_awaiting_approval(current_user),
+        co_pending=queries.co_absences_awaiting_approval(current_user),
         confirm=ConfirmForm(),
     )
 

@@ -222,3 +222,16 @@ def test_a_unit_liaison_gets_no_co_defendant_controls(login_as, factories):
     page = page_text(liaison.get(f"/cases/{case.id}"))
     assert "添加共同被告" not in page
     assert liaison.post(f"/cases/{case.id}/co-respondents", data={"unit_id": 1, "role": "other"}).status_code == 403
+
+
+def test_naming_a_co_defendant_moves_the_cases_version_so_an_older_page_cannot_save_over_it(factories):
+    from casetrack.errors import ConflictError
+
+    clerk, town = factories.user(role="legal"), factories.unit(kind="town")
+    case = services.register_case(lawsuit_data(factories.unit()), clerk, TODAY)
+    opened = case.version
+    services.add_co_respondent(case, clerk, TODAY, unit_id=town.id, role="other", expected_version=opened)
+    db.session.flush()
+    assert case.version == opened + 1
+    with pytest.raises(ConflictError):
+        services.update_case(case, {"summary": "旧页面"}, clerk, TODAY, expected_version=opened)

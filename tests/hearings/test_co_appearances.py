@@ -115,3 +115,13 @@ def test_a_co_defendant_is_reminded_to_name_its_head_until_it_has(held):
     assert {r.user_id for r in hearing_reminders(TODAY)} == {held["co"].id}
     services.name_principal(hearing, held["co"], name="副区长", title="deputy", unit_id=held["district"].id)
     assert hearing_reminders(TODAY) == []
+
+
+def test_a_co_defendants_absence_waits_on_the_appearance_page_for_the_legal_bureau(held, login_as):
+    hearing, district = held["hearing"], held["district"]
+    services.record_appearance(
+        hearing, held["co"], TODAY, appeared=False, absence_reason="公务冲突", unit_id=district.id
+    )
+    db.session.commit()
+    page = html.unescape(login_as("legal").get("/hearings/appearance").get_data(as_text=True))
+    assert "公务冲突" in page and f"#co-appearance-{district.id}" in page
