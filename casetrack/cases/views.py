@@ -21,6 +21,10 @@ from casetrack.errors import ConflictError, DomainError
 from casetrack.extensions import db
 from casetrack.hearings.forms import ScheduleForm
 from casetrack.hearings.queries import hearings_of_case
+from casetrack.review_hearings import rules as review_hearing_rules
+from casetrack.review_hearings import services as review_hearing_services
+from casetrack.review_hearings.forms import ScheduleReviewHearingForm
+from casetrack.review_hearings.queries import review_hearings_of_case
 from casetrack.i18n import text_of
 from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation.queries import mediations_of_case
@@ -243,6 +247,7 @@ def show_case(case_id: int):
     transition_form.reason_code.choices = [(c, text_of(n)) for c, n in case.spec.suspension_reasons.items()]
     can_write = can(current_user, "edit_case")
     outcome_reports = queries.case_outcome_reports(case.id)
+    review_hearings = review_hearings_of_case(case.id) if kinds.has_review_hearings(case.kind) else []
     return render_template(
         "cases/detail.html",
         case=case,
@@ -263,6 +268,10 @@ def show_case(case_id: int):
         estimated=any(d.estimated for d in deadlines),
         hearings=hearings_of_case(case.id) if case.spec.has_hearings else [],
         schedule_form=ScheduleForm(),
+        review_hearings=review_hearings,
+        late_notices={h.id for h in review_hearings if review_hearing_services.notice_is_late(h, calendar)},
+        review_hearing_form=ScheduleReviewHearingForm(),
+        review_hearing_rules=review_hearing_rules,
         risk_score=risk_queries.score_of(case.id),
         risk_case=risk_queries.risk_case_of(case.id),
         flag_form=FlagForm(),
