@@ -21,14 +21,14 @@ from casetrack.errors import ConflictError, DomainError
 from casetrack.extensions import db
 from casetrack.hearings.forms import ScheduleForm
 from casetrack.hearings.queries import hearings_of_case
-from casetrack.review_hearings import rules as review_hearing_rules
-from casetrack.review_hearings import services as review_hearing_services
-from casetrack.review_hearings.forms import ScheduleReviewHearingForm
-from casetrack.review_hearings.queries import review_hearings_of_case
 from casetrack.i18n import text_of
 from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation.queries import mediations_of_case
 from casetrack.params import parse_id
+from casetrack.review_hearings import rules as review_hearing_rules
+from casetrack.review_hearings import services as review_hearing_services
+from casetrack.review_hearings.forms import ScheduleReviewHearingForm
+from casetrack.review_hearings.queries import review_hearings_of_case
 from casetrack.risk import queries as risk_queries
 from casetrack.risk.forms import FlagForm
 from casetrack.unit_of_work import attempt, savepoint

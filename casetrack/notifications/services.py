@@ -177,7 +177,8 @@ def review_hearing_reminders(today: date) -> list[Reminder]:
                     "review_hearing_notice",
                     f"review-hearing-notice:{row.id}",
                     N_(
-                        "Case %(number)s: hearing (听证) on %(day)s at %(place)s — the notice to the parties has not gone out."
+                        "Case %(number)s: hearing (听证) on %(day)s at %(place)s — "
+                        "the notice to the parties has not gone out."
                     ),
                     params,
                     url,
