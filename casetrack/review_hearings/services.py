@@ -15,7 +15,7 @@ from casetrack.review_hearings.models import ReviewHearing
 from casetrack.unit_of_work import check_version, flush_or_conflict
 from casetrack.workdays.services import current_calendar
 
-_CONFLICT = N_("Someone else changed this hearing after you opened it. Reload the page and try again.")
+_CONFLICT = N_("Someone else changed this hearing (听证) after you opened it. Reload the page and try again.")
 
 
 def _raise_first(problems: list[str]) -> None:

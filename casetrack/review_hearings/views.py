@@ -51,13 +51,13 @@ def schedule(case_id: int):
         return redirect(back)
     flash(gettext("Hearing (听证) on %(day)s scheduled.", day=hearing.held_on.isoformat()), "info")
     _warn_if_late(hearing)
-    return redirect(url_for("review_hearings.show", hearing_id=hearing.id))
+    return redirect(url_for("review_hearings.show", review_hearing_id=hearing.id))
 
 
-@bp.route("/<int:hearing_id>")
+@bp.route("/<int:review_hearing_id>")
 @login_required
-def show(hearing_id: int):
-    hearing = queries.get_visible_review_hearing(current_user, hearing_id)
+def show(review_hearing_id: int):
+    hearing = queries.get_visible_review_hearing(current_user, review_hearing_id)
     attendance_form = AttendanceForm(obj=hearing)
     attendance_form.attended.data = {True: "yes", False: "no"}.get(hearing.head_attended)
     unit_id = hearing.case.respondent_unit_id
@@ -76,15 +76,15 @@ def show(hearing_id: int):
     )
 
 
-def _back_to(hearing_id: int):
-    return redirect(url_for("review_hearings.show", hearing_id=hearing_id))
+def _back_to(review_hearing_id: int):
+    return redirect(url_for("review_hearings.show", review_hearing_id=review_hearing_id))
 
 
-@bp.route("/<int:hearing_id>/notice", methods=["POST"])
+@bp.route("/<int:review_hearing_id>/notice", methods=["POST"])
 @login_required
-def notice(hearing_id: int):
-    hearing = queries.get_visible_review_hearing(current_user, hearing_id)
-    back = url_for("review_hearings.show", hearing_id=hearing_id)
+def notice(review_hearing_id: int):
+    hearing = queries.get_visible_review_hearing(current_user, review_hearing_id)
+    back = url_for("review_hearings.show", review_hearing_id=review_hearing_id)
     form = posted_form(NoticeForm, gettext("Give the day the notice went out."), back)
     done = attempt(
         lambda: services.record_notice(
@@ -98,14 +98,14 @@ def notice(hearing_id: int):
     )
     if done:
         _warn_if_late(hearing)
-    return _back_to(hearing_id)
+    return _back_to(review_hearing_id)
 
 
-@bp.route("/<int:hearing_id>/attendance", methods=["POST"])
+@bp.route("/<int:review_hearing_id>/attendance", methods=["POST"])
 @login_required
-def attendance(hearing_id: int):
-    hearing = queries.get_visible_review_hearing(current_user, hearing_id)
-    back = url_for("review_hearings.show", hearing_id=hearing_id)
+def attendance(review_hearing_id: int):
+    hearing = queries.get_visible_review_hearing(current_user, review_hearing_id)
+    back = url_for("review_hearings.show", review_hearing_id=review_hearing_id)
     form = posted_form(AttendanceForm, gettext("Check the attendance record and try again."), back)
     attempt(
         lambda: services.record_attendance(
@@ -121,4 +121,4 @@ def attendance(hearing_id: int):
         ),
         gettext("The attendance is recorded."),
     )
-    return _back_to(hearing_id)
+    return _back_to(review_hearing_id)

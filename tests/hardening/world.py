@@ -41,6 +41,8 @@ def _cases(factories, unit, people, today: date) -> dict:
         "claim": factories.claim(number="赔偿1号", respondent_unit=unit, received_on=earlier),
         "reported": factories.case(number="报备1号", respondent_unit=unit, received_on=earlier, accepted_on=earlier),
         "correcting": factories.case(number="补正1号", respondent_unit=unit, received_on=today - timedelta(days=3)),
+        # A review with 听证 (行政复议法 Art. 50), for their schedule, notice and attendance forms.
+        "heard": factories.case(number="听证1号", respondent_unit=unit, received_on=earlier, accepted_on=earlier),
     }
     cases.transition(
         found["correcting"], "request_correction", people["legal"], today, on=today, items="申请人身份证明"
@@ -114,6 +116,7 @@ def build(factories) -> dict:
     from casetrack.mediation.models import Mediation
     from casetrack.notifications.models import Notification, ReminderDigest
     from casetrack.reports.models import StoredReport
+    from casetrack.review_hearings.models import ReviewHearing
     from casetrack.summaries.models import SummarySend
     from casetrack.workdays.models import CalendarYear, HolidayOverride
 
@@ -136,6 +139,14 @@ def build(factories) -> dict:
             court="富阳区人民法院",
             appeared=False,
             absence_reason="出差",
+        ),
+    }
+    review_hearings = {
+        "held": ReviewHearing(
+            case=cases["heard"], held_on=today - timedelta(days=1), place="区复议局听证室", matters="事实认定"
+        ),
+        "upcoming": ReviewHearing(
+            case=cases["heard"], held_on=today + timedelta(days=10), place="区复议局听证室", matters="法律适用"
         ),
     }
     earlier = today - timedelta(days=20)
@@ -191,7 +202,18 @@ def build(factories) -> dict:
     checked = HolidayOverride(day=date(2028, 1, 1), is_workday=False, note="元旦")
     completed = CalendarYear(year=2028, complete=True, source="国办发明电〔2027〕1号")
     db.session.add_all(
-        [*hearings.values(), *mediations.values(), interview, send, digest, upload, *notes, report, holiday]
+        [
+            *hearings.values(),
+            *review_hearings.values(),
+            *mediations.values(),
+            interview,
+            send,
+            digest,
+            upload,
+            *notes,
+            report,
+            holiday,
+        ]
         + [begun, checked, completed]
     )
     issue_token(people["mediator"], SYSTEM)
@@ -204,6 +226,7 @@ def build(factories) -> dict:
         "risk_case_id": {name: entry.id for name, entry in risk_cases.items()},
         "item_id": {side: item.id for side, item in items.items()},
         "hearing_id": {name: hearing.id for name, hearing in hearings.items()},
+        "review_hearing_id": {name: hearing.id for name, hearing in review_hearings.items()},
         "mediation_id": {name: mediation.id for name, mediation in mediations.items()},
         "report_id": {"pending": _pending_report_id(cases["reported"])},
         "interview_id": {"held": interview.id},
