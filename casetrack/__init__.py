@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
     from casetrack.notifications.views import admin_bp as reminder_digests_bp
     from casetrack.notifications.views import bp as notifications_bp
     from casetrack.reports.views import bp as reports_bp
+    from casetrack.review_hearings.views import bp as review_hearings_bp
     from casetrack.risk.views import bp as risk_bp
     from casetrack.summaries.views import bp as summaries_bp
     from casetrack.system.views import bp as system_bp
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
         cases_bp,
         dashboard_bp,
         hearings_bp,
+        review_hearings_bp,
         mediation_bp,
         notifications_bp,
         reminder_digests_bp,

@@ -19,10 +19,11 @@ from casetrack.hearings import rules as hearing_rules
 from casetrack.i18n import text_of
 from casetrack.mediation import rules as mediation_rules
 from casetrack.params import parse_id
+from casetrack.review_hearings import rules as review_hearing_rules
 from casetrack.risk import rules as risk_rules
 from casetrack.workdays import rules as workday_rules
 
-_DOMAINS = (case_rules, hearing_rules, risk_rules, mediation_rules, account_rules, workday_rules)
+_DOMAINS = (case_rules, hearing_rules, review_hearing_rules, risk_rules, mediation_rules, account_rules, workday_rules)
 
 
 def _gathered(name: str) -> dict[str, dict]:

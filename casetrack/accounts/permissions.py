@@ -70,6 +70,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "set_court_dates": frozenset({"mediator", "legal", "unit", "admin"}),
     "record_appearance": frozenset({"mediator", "legal", "unit", "admin"}),
     "approve_absence": _LEGAL,
+    # 听证 of review cases (行政复议法 Arts 50–51): the review office holds them; the respondent unit says whether
+    # its head attended, for its own cases only.
+    "schedule_review_hearing": _STAFF,
+    "record_review_attendance": frozenset({"mediator", "legal", "unit", "admin"}),
     # Mediation.
     "write_mediation": _STAFF,
     "mediate": _STAFF,  # may be named a mediation's mediator
@@ -104,6 +108,7 @@ OWN_UNIT_ONLY = frozenset(
         "schedule_hearing",
         "set_court_dates",
         "record_appearance",
+        "record_review_attendance",
         "unit_task_force",
         "request_cross_off",
         "import_ledger",

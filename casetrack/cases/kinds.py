@@ -140,6 +140,9 @@ SUSPENSION_REASON_TERMS = {
 }
 #: 行政复议法 Art. 31: the applicant corrects within 10 days of receiving the notice (working days, Art. 88).
 CORRECTION_WORKING_DAYS = 10
+#: 行政复议法 Art. 51: the parties are told the hearing's time, place and matters at least 5 days before it — one of
+#: Art. 88's periods, so working days.
+REVIEW_HEARING_NOTICE_WORKING_DAYS = 5
 
 #: Dates a court sets in a lawsuit, each tracked with its owner like a statutory deadline. 开庭 is not among them:
 #: a hearing is recorded as a hearing (casetrack.hearings), with the head's appearance, and has its own reminders.
@@ -203,6 +206,10 @@ class CaseKind:
     upholds_act: frozenset[str] = frozenset()
     #: A lawsuit of this kind may follow a review, and then has the review body as co-defendant when it upheld.
     follows_review: bool = False
+    #: The review body may hold 听证 on an accepted case (行政复议法 Arts 50–51); the period the notice must precede
+    #: it by, in working days, and the article shown beside it.
+    review_hearing_notice_days: int | None = None
+    review_hearing_basis: str = ""
 
     def uses(self, name: str) -> bool:
         return name not in ALL_OWN_FIELDS or name in self.own_fields
@@ -410,6 +417,8 @@ REVIEW_KIND = CaseKind(
     suspension_reasons=REVIEW_SUSPENSION_REASONS,
     suspension_basis=N_("Administrative Review Law Art. 39"),
     has_correction=True,
+    review_hearing_notice_days=REVIEW_HEARING_NOTICE_WORKING_DAYS,
+    review_hearing_basis=N_("Administrative Review Law Arts 50–51"),
 )
 
 LITIGATION_KIND = CaseKind(
@@ -501,6 +510,8 @@ DEADLINE_LABELS = {code: name for kind in KINDS.values() for code, name in kind.
 AFTER_CONCLUSION = frozenset(code for kind in KINDS.values() for code in kind.after_conclusion)
 #: Kinds with court hearings.
 HEARING_KINDS = tuple(code for code, kind in KINDS.items() if kind.has_hearings)
+#: Kinds whose review body holds 听证 (the 听证负责人参加率 counts these only).
+REVIEW_HEARING_KINDS = tuple(code for code, kind in KINDS.items() if kind.review_hearing_notice_days is not None)
 
 
 #: Every 中止 reason of every kind → msgid, for the case history: a code shared by two kinds names the same ground
@@ -539,6 +550,11 @@ def has_correction(code: str | None) -> bool:
 
 def has_hearings(code: str | None) -> bool:
     return code in HEARING_KINDS
+
+
+def has_review_hearings(code: str | None) -> bool:
+    kind = kind_of(code)
+    return kind is not None and kind.review_hearing_notice_days is not None
 
 
 def deadlines_of(case: dict, calendar, add: AddDeadline) -> None:

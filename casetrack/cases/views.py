@@ -35,6 +35,10 @@ from casetrack.i18n import text_of
 from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation.queries import mediations_of_case
 from casetrack.params import parse_id
+from casetrack.review_hearings import rules as review_hearing_rules
+from casetrack.review_hearings import services as review_hearing_services
+from casetrack.review_hearings.forms import ScheduleReviewHearingForm
+from casetrack.review_hearings.queries import review_hearings_of_case
 from casetrack.risk import queries as risk_queries
 from casetrack.risk.forms import FlagForm
 from casetrack.unit_of_work import attempt, savepoint
@@ -352,6 +356,7 @@ def show_case(case_id: int):
     ]
     co_respondent_form.role.choices = _role_choices(case.kind)
     proposals = _proposals_for(case)
+    review_hearings = review_hearings_of_case(case.id) if kinds.has_review_hearings(case.kind) else []
     return render_template(
         "cases/detail.html",
         case=case,
@@ -376,6 +381,10 @@ def show_case(case_id: int):
         estimated=any(d.estimated for d in deadlines),
         hearings=hearings_of_case(case.id) if case.spec.has_hearings else [],
         schedule_form=ScheduleForm(),
+        review_hearings=review_hearings,
+        late_notices={h.id for h in review_hearings if review_hearing_services.notice_is_late(h, calendar)},
+        review_hearing_form=ScheduleReviewHearingForm(),
+        review_hearing_rules=review_hearing_rules,
         risk_score=risk_queries.score_of(case.id),
         risk_case=risk_queries.risk_case_of(case.id),
         flag_form=FlagForm(),

@@ -744,6 +744,37 @@ def _stories(today: date) -> list[CaseRecord]:
             registered_on=ago(4),
             summary="工伤认定申请材料不全",
         ),
+        # A review of a demolition order to be heard (听证) in four days: the notice has not gone out — late already by
+        # Art. 51's five working days — and the unit's head must attend or send a staff member.
+        _story(
+            "review_hearing",
+            review,
+            "富春街道",
+            "enforcement",
+            ago(40),
+            "钱某",
+            accepted_on=ago(38),
+            copy_sent_on=ago(36),
+            answer_received_on=ago(27),
+            handler=LEGAL,
+            registered_on=ago(38),
+            summary="限期拆除决定争议，申请人要求听证",
+        ),
+        # A review heard (听证) the day before yesterday, its notice out in time, the unit's deputy head attending.
+        _story(
+            "review_heard",
+            review,
+            "区市场监管局",
+            "penalty",
+            ago(35),
+            "冯某",
+            accepted_on=ago(33),
+            copy_sent_on=ago(31),
+            answer_received_on=ago(22),
+            handler=LEGAL,
+            registered_on=ago(33),
+            summary="食品经营行政处罚争议，申请人申请听证",
+        ),
         # Half a year ago a task force worked a risky lawsuit to a withdrawal; the legal bureau crossed it off.
         _story(
             "crossed_off",

@@ -35,6 +35,7 @@ from casetrack.ledger.parsing import RawSheet
 from casetrack.mediation import services as mediation
 from casetrack.notifications import services as notifications
 from casetrack.reports.services import store_annual_report
+from casetrack.review_hearings import services as review_hearings
 from casetrack.risk import queries as risk_queries
 from casetrack.risk import services as risk
 
@@ -327,6 +328,33 @@ class _District:
                 today,
                 on=ago(2),
                 items="1. 被申请人作出的工伤认定决定书；2. 申请人身份证明复印件",
+            )
+
+        # A 听证 the legal bureau set a week ago for four days ahead; its notice is still to go out.
+        with entered_on(ago(7)):
+            review_hearings.schedule_review_hearing(
+                self.story_case("review_hearing"),
+                legal,
+                ago(7),
+                held_on=today + timedelta(days=4),
+                place="区司法局行政复议听证室",
+                matters="限期拆除决定认定的事实是否清楚、程序是否合法",
+            )
+
+        # Heard the day before yesterday, notified twelve days before; the unit recorded its deputy head's attendance.
+        with entered_on(ago(12)):
+            heard = review_hearings.schedule_review_hearing(
+                self.story_case("review_heard"),
+                legal,
+                ago(12),
+                held_on=ago(2),
+                place="区司法局行政复议听证室",
+                matters="处罚决定认定的违法事实和处罚幅度",
+                notice_sent_on=ago(12),
+            )
+        with entered_on(ago(2)):
+            review_hearings.record_attendance(
+                heard, people["shijianju"], ago(2), attended=True, name="黄建军", title="deputy"
             )
 
         # Half a year ago: flagged, worked by a task force, withdrawn by the plaintiff, crossed off.

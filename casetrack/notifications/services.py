@@ -27,6 +27,8 @@ from casetrack.i18n import N_
 from casetrack.mediation import rules as mediation_rules
 from casetrack.mediation.models import Mediation
 from casetrack.notifications.models import Notification, ReminderDigest
+from casetrack.review_hearings import rules as review_hearing_rules
+from casetrack.review_hearings.models import ReviewHearing
 from casetrack.workdays.services import current_calendar
 
 log = logging.getLogger(__name__)
@@ -195,6 +197,69 @@ def hearing_reminders(today: date) -> list[Reminder]:
     return reminders
 
 
+def review_hearing_reminders(today: date) -> list[Reminder]:
+    """听证 in the next 7 days: one whose notice has not gone out reminds the case handler (the review office sends
+    it, Art. 51); one whose head's attendance is not settled reminds the respondent unit's liaisons and the handler
+    (the head attends, or gives the reason and sends a staff member)."""
+    horizon = today + timedelta(days=review_hearing_rules.REMIND_DAYS_AHEAD)
+    rows = db.session.execute(
+        select(
+            ReviewHearing.id,
+            ReviewHearing.held_on,
+            ReviewHearing.place,
+            ReviewHearing.notice_sent_on,
+            ReviewHearing.head_attended,
+            Case.number,
+            Case.respondent_unit_id,
+            Case.handler_id,
+            Case.created_by_id,
+        )
+        .join(Case, Case.id == ReviewHearing.case_id)
+        .where(
+            ReviewHearing.held_on.between(today, horizon),
+            (ReviewHearing.notice_sent_on.is_(None)) | (ReviewHearing.head_attended.is_(None)),
+            Case.is_open,
+        )
+    ).all()
+    liaisons = _liaisons_by_unit({row.respondent_unit_id for row in rows if row.head_attended is None})
+    active = _active_user_ids()
+    reminders = []
+    for row in rows:
+        handler = row.handler_id or row.created_by_id
+        params = {"number": row.number, "day": row.held_on.isoformat(), "place": row.place}
+        url = f"/review-hearings/{row.id}"
+        if row.notice_sent_on is None and handler in active:
+            reminders.append(
+                Reminder(
+                    handler,
+                    "review_hearing_notice",
+                    f"review-hearing-notice:{row.id}",
+                    N_(
+                        "Case %(number)s: hearing (听证) on %(day)s at %(place)s — "
+                        "the notice to the parties has not gone out."
+                    ),
+                    params,
+                    url,
+                )
+            )
+        if row.head_attended is None:
+            for user_id in (set(liaisons.get(row.respondent_unit_id, ())) | {handler}) & active:
+                reminders.append(
+                    Reminder(
+                        user_id,
+                        "review_hearing_attendance",
+                        f"review-hearing-attendance:{row.id}",
+                        N_(
+                            "Case %(number)s: hearing (听证) on %(day)s at %(place)s — the respondent's head attends, "
+                            "or gives the reason and sends a staff member; record it."
+                        ),
+                        params,
+                        url,
+                    )
+                )
+    return reminders
+
+
 def mediation_reminders(today: date) -> list[Reminder]:
     """Open mediations with no session for 30 days: to their mediator."""
     cutoff = today - timedelta(days=mediation_rules.IDLE_DAYS)
@@ -307,6 +372,7 @@ def collect_reminders(today: date) -> list[Reminder]:
         deadline_reminders(today, warning_days)
         + appeal_reminders(today, warning_days)
         + hearing_reminders(today)
+        + review_hearing_reminders(today)
         + mediation_reminders(today)
         + long_suspension_reminders(today)
         + court_date_reminders(today, warning_days)

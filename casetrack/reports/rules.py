@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from casetrack.cases.kinds import COMPENSATION, LITIGATION, REVIEW
 from casetrack.stats import figures as registry
-from casetrack.stats.figures import AMOUNT, COUNT, RATE, Figure
+from casetrack.stats.figures import AMOUNT, COUNT, RATE, REVIEW_HEARING, Figure
 from casetrack.stats.rules import has_activity, is_month_end, watch_list
 
 WATCH_FLAG_LABELS = {"high_litigation": "诉讼案件多", "high_loss": "败诉率高", "low_appearance": "出庭率低"}
@@ -140,6 +140,13 @@ def summary_paragraph(report: dict, area: str = "全区") -> str:
             f"成功率{mediation['success_rate_pct']:.2f}%" if mediation["success_rate_pct"] is not None else "无办结调解"
         ),
     ]
+    hearings = report.get(REVIEW_HEARING)
+    # 听证 are reported beside, never inside, the court appearance rate; a period without any says nothing of them.
+    if hearings and hearings["required"]:
+        parts.append(
+            f"行政复议听证{hearings['required']}件,被申请人负责人参加听证{hearings['attended']}件,"
+            f"听证负责人参加率{hearings['rate_pct']:.2f}%"
+        )
     if compensation["new"] or compensation["concluded"]:
         parts.append(
             f"行政赔偿案件新收{compensation['new']}件,决定{compensation['concluded']}件,"

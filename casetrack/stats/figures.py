@@ -14,6 +14,8 @@ from casetrack.cases.kinds import COMPENSATION, LITIGATION, REVIEW
 from casetrack.i18n import N_
 
 COUNT, RATE, AMOUNT = "count", "rate", "amount"
+#: The section of the 听证 of review cases (counted by stats.queries.review_hearing_counts).
+REVIEW_HEARING = "review_hearing"
 #: A count's year-on-year change is a percentage of last year's count; a rate's is in percentage points.
 PCT, PP = "pct", "pp"
 
@@ -100,6 +102,14 @@ SECTIONS = (
         ),
     ),
     Section("appearance", N_("Head appeared in court"), (N_("%(appeared)s of %(required)s cases, %(rate_pct)s"),)),
+    #: 听证负责人参加率 (行政复议法 Art. 51): kept apart from the court appearance rate above, which counts litigation
+    #: hearings only.
+    Section(
+        REVIEW_HEARING,
+        N_("Head attended review hearings (听证)"),
+        (N_("%(attended)s of %(required)s reviews with a hearing, %(rate_pct)s"),),
+        optional=True,
+    ),
     Section(
         "mediation",
         N_("Mediation"),
@@ -189,6 +199,18 @@ FIGURES = (
         card="appearance-rate",
         detail=N_("a head appeared in %(appeared)s of %(required)s cases with a hearing"),
         trend=GREEN,
+        unit_column=True,
+    ),
+    _count(REVIEW_HEARING, "required", N_("Review cases with a hearing (听证)"), "听证案件"),
+    _count(REVIEW_HEARING, "attended", N_("Reviews where the head attended a hearing"), "负责人参加听证"),
+    _rate(
+        REVIEW_HEARING,
+        "rate",
+        N_("Head's attendance rate at review hearings"),
+        "听证负责人参加率",
+        of=("attended", "required"),
+        card="review-hearing-rate",
+        detail=N_("the head attended in %(attended)s of %(required)s reviews with a hearing (听证)"),
         unit_column=True,
     ),
     _count("mediation", "concluded", N_("Mediations concluded"), "调解办结"),

@@ -256,6 +256,34 @@ def _appearance_counts_of_main(period: Period, unit_id: int | None, by_unit: boo
     return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group)
 
 
+def review_hearing_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
+    """review_hearing.required: review cases with at least one 听证 held in the period; review_hearing.attended: of
+    those, the respondent's head attended one or more of them (行政复议法 Art. 51). Counted once per case, as the
+    court appearance figures are, and never mixed into them. Only 听证 already held count."""
+    from casetrack.review_hearings.models import ReviewHearing
+
+    in_period = ReviewHearing.held_on.between(period.start, min(period.end, local_today()))
+    per_case = select(
+        ReviewHearing.case_id.label("case_id"),
+        func.max(case((ReviewHearing.head_attended.is_(True), 1), else_=0)).label("attended"),
+    ).where(in_period)
+    if by_month:
+        month = _month(ReviewHearing.held_on)
+        per_case = per_case.add_columns(month.label("month")).group_by(ReviewHearing.case_id, month).subquery()
+    else:
+        per_case = per_case.group_by(ReviewHearing.case_id).subquery()
+    stmt = (
+        select(
+            func.count(per_case.c.case_id).label("review_hearing_required"),
+            func.coalesce(func.sum(per_case.c.attended), 0).label("review_hearing_attended"),
+        )
+        .select_from(per_case.join(Case, Case.id == per_case.c.case_id))
+        .where(Case.kind.in_(kinds.REVIEW_HEARING_KINDS))
+    )
+    group = per_case.c.month if by_month else None
+    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group)
+
+
 def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
     """mediation.concluded: succeeded or failed with concluded_on in the period (withdrawn ones do not count);
     mediation.succeeded: of those, succeeded. ``by_month``: {month: mapping}."""
@@ -277,7 +305,12 @@ def figures(period: Period, previous: Period, unit_id: int | None = None) -> dic
     percentage-point changes; None for a zero denominator)."""
     from casetrack.stats.rules import shape_figures
 
-    now = {**case_counts(period, unit_id), **appearance_counts(period, unit_id), **mediation_counts(period, unit_id)}
+    now = {
+        **case_counts(period, unit_id),
+        **appearance_counts(period, unit_id),
+        **review_hearing_counts(period, unit_id),
+        **mediation_counts(period, unit_id),
+    }
     return shape_figures(now, case_counts(previous, unit_id))
 
 
@@ -302,11 +335,13 @@ def district_and_unit_figures(period: Period, previous: Period) -> tuple[dict, d
     cases_now = _with_co_respondents(_case_counts_select(period), None, True, main_now)
     cases_before = _with_co_respondents(_case_counts_select(previous), None, True, main_before)
     appearance = _added(main_appearance, _appearance_counts_of_co(period, None, True, False), nested=True)
+    review_hearing = review_hearing_counts(period, by_unit=True)
 
     def now_of(unit_id):
         return {
             **cases_now.get(unit_id, _ZERO_CASES),
             **appearance.get(unit_id, _ZERO_APPEARANCE),
+            **review_hearing.get(unit_id, _ZERO_REVIEW_HEARING),
             **mediation.get(unit_id, _ZERO_MEDIATION),
         }
 
@@ -314,6 +349,7 @@ def district_and_unit_figures(period: Period, previous: Period) -> tuple[dict, d
         {
             **_summed(main_now, _ZERO_CASES),
             **_summed(main_appearance, _ZERO_APPEARANCE),
+            **_summed(review_hearing, _ZERO_REVIEW_HEARING),
             **_summed(mediation, _ZERO_MEDIATION),
         },
         _summed(main_before, _ZERO_CASES),
@@ -334,6 +370,7 @@ def monthly_figures(year: int, unit_id: int | None = None, through_month: int = 
 
     now, before = case_counts_by_month(year, unit_id), case_counts_by_month(year - 1, unit_id)
     appearance = appearance_counts(Period.year(year), unit_id, by_month=True)
+    review_hearing = review_hearing_counts(Period.year(year), unit_id, by_month=True)
     mediation = mediation_counts(Period.year(year), unit_id, by_month=True)
     return [
         {
@@ -342,6 +379,7 @@ def monthly_figures(year: int, unit_id: int | None = None, through_month: int = 
                 {
                     **now[month],
                     **appearance.get(month, _ZERO_APPEARANCE),
+                    **review_hearing.get(month, _ZERO_REVIEW_HEARING),
                     **mediation.get(month, _ZERO_MEDIATION),
                 },
                 before[month],
@@ -370,6 +408,7 @@ def trend_to(year: int, through: date, unit_id: int | None = None) -> list[dict]
 
 _ZERO_CASES = dict.fromkeys((*_RECEIVED_KEYS, *_CONCLUDED_KEYS), 0)
 _ZERO_APPEARANCE = {"appearance_required": 0, "appearance_appeared": 0}
+_ZERO_REVIEW_HEARING = {"review_hearing_required": 0, "review_hearing_attended": 0}
 _ZERO_MEDIATION = {"mediation_concluded": 0, "mediation_succeeded": 0}
 
 

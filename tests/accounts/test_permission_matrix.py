@@ -119,6 +119,23 @@ def _appearance(world):
     }
 
 
+def _review_schedule(world):
+    return {"held_on": (TODAY + timedelta(days=9)).isoformat(), "place": "听证室", "matters": "事实认定"}
+
+
+def _notice(world):
+    return {"notice_sent_on": TODAY.isoformat(), "version": _version(world["review_hearing"])}
+
+
+def _attendance(world):
+    return {
+        "attended": "no",
+        "absence_reason": "出差",
+        "delegate_name": "王科员",
+        "version": _version(world["review_hearing"]),
+    }
+
+
 R = Row
 UPLOADER_ONLY = {LEGAL: 404, UNIT: 404, ADMIN: 404}
 MATRIX: tuple[Row, ...] = (
@@ -231,6 +248,33 @@ MATRIX: tuple[Row, ...] = (
     R("/hearings/calendar", "GET", EVERYONE, ok=200),
     # A liaison schedules its own unit's hearings: it is told the court's dates first.
     R("/hearings/new/<int:case_id>", "POST", WRITERS, flash_refused={LEADER}, other_unit=404, data=_schedule),
+    # 听证 of review cases: the review office schedules them and records the notice; a unit says whether its head
+    # attended.
+    R("/review-hearings/<int:review_hearing_id>", "GET", EVERYONE, ok=200, other_unit=404),
+    R(
+        "/review-hearings/<int:review_hearing_id>/attendance",
+        "POST",
+        WRITERS,
+        flash_refused={LEADER},
+        other_unit=404,
+        data=_attendance,
+    ),
+    R(
+        "/review-hearings/<int:review_hearing_id>/notice",
+        "POST",
+        STAFF,
+        flash_refused={UNIT, LEADER},
+        other_unit=404,
+        data=_notice,
+    ),
+    R(
+        "/review-hearings/new/<int:case_id>",
+        "POST",
+        STAFF,
+        flash_refused={UNIT, LEADER},
+        other_unit=404,
+        data=_review_schedule,
+    ),
     R("/interviews/", "GET", frozenset({LEGAL, LEADER, ADMIN}), ok=200),
     R("/interviews/<int:interview_id>", "GET", frozenset({LEGAL, LEADER, ADMIN}), ok=200),
     R("/interviews/<int:interview_id>", "POST", frozenset({LEGAL, LEADER, ADMIN})),
@@ -323,6 +367,7 @@ def _side(factories, unit, prefix, people):
     from casetrack.cases.models import CourtDate, OutcomeReport
     from casetrack.hearings.models import Hearing
     from casetrack.mediation.models import Mediation
+    from casetrack.review_hearings.models import ReviewHearing
     from casetrack.risk import services as risk
     from casetrack.risk.models import RiskCase
 
@@ -341,7 +386,10 @@ def _side(factories, unit, prefix, people):
     )
     report = OutcomeReport(case=reported, outcome="revoked", concluded_on=TODAY, reported_by_id=people["liaison"].id)
     court_date = CourtDate(case_id=case.id, kind="pretrial_meeting", due_on=TODAY + timedelta(days=3))
-    db.session.add_all([hearing, mediation, report, court_date])
+    review_hearing = ReviewHearing(
+        case=reported, held_on=TODAY - timedelta(days=1), place="区复议局听证室", matters="事实认定"
+    )
+    db.session.add_all([hearing, review_hearing, mediation, report, court_date])
     db.session.flush()
     risk.flag_case(case, "hand", "多次信访", people["mediator"], TODAY)
     risk_case = db.session.scalar(select(RiskCase).where(RiskCase.case_id == case.id))
@@ -357,6 +405,7 @@ def _side(factories, unit, prefix, people):
         "unit": unit,
         "case": case,
         "hearing": hearing,
+        "review_hearing": review_hearing,
         "mediation": mediation,
         "report": report,
         "court_date": court_date,
@@ -434,6 +483,7 @@ def world(factories):
             **shared,
             "case_id": side["case"].id,
             "hearing_id": side["hearing"].id,
+            "review_hearing_id": side["review_hearing"].id,
             "mediation_id": side["mediation"].id,
             "risk_case_id": side["risk_case"].id,
             "item_id": side["item"].id,

@@ -155,8 +155,9 @@ def assert_morning_work(today: date) -> None:
     }
     # … and the review suspended ten weeks ago, to resume once its mediation ends.
     assert {"case_deadline", "mediation_idle", "hearing_principal", "case_suspended"} <= kinds["tiaojie"]
-    assert {"case_deadline", "hearing_principal"} <= kinds["sifaju"]
-    assert {"hearing_principal", "case_deadline", "risk_item_overdue"} <= kinds["fuchun"]
+    # … a 听证 in four days: its handler is to send the notice, the unit to settle who attends.
+    assert {"case_deadline", "hearing_principal", "review_hearing_notice"} <= kinds["sifaju"]
+    assert {"hearing_principal", "case_deadline", "risk_item_overdue", "review_hearing_attendance"} <= kinds["fuchun"]
     assert {"hearing_principal", "case_deadline"} <= kinds["shijianju"]
     assert (
         db.session.scalar(

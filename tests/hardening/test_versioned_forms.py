@@ -24,6 +24,7 @@ from casetrack.cases.forms import (
 from casetrack.forms import VersionField
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm
 from casetrack.mediation.forms import CloseForm
+from casetrack.review_hearings.forms import AttendanceForm, NoticeForm
 from casetrack.risk.forms import CommentForm, ConfirmRiskForm
 from tests.hardening.harvest import MISSING, form_on
 from tests.hardening.world import every_row, flashed, signed_in
@@ -31,6 +32,7 @@ from tests.hardening.world import every_row, flashed, signed_in
 CASE = "您打开该案件后，案件已被他人修改。您的修改未保存：请重新加载案件查看他人的修改，然后重新进行修改。"
 RISK = "您打开该风险案件后，风险案件信息已被他人修改。请刷新页面后重试。"
 HEARING = "您打开该庭审后，庭审信息已被他人修改。请刷新页面后重试。"
+REVIEW_HEARING = "您打开该听证后，听证信息已被他人修改。请刷新页面后重试。"
 MEDIATION = "您打开该调解后，调解信息已被他人修改。请刷新页面后重试。"
 
 
@@ -86,6 +88,8 @@ ROWS = (
     ),
     _versioned(PrincipalForm, "/hearings/{hearing_id[held]}", "/principal", HEARING),
     _versioned(AppearanceForm, "/hearings/{hearing_id[held]}", "/appearance", HEARING),
+    _versioned(NoticeForm, "/review-hearings/{review_hearing_id[held]}", "/notice", REVIEW_HEARING),
+    _versioned(AttendanceForm, "/review-hearings/{review_hearing_id[held]}", "/attendance", REVIEW_HEARING),
     _versioned(CloseForm, "/mediations/{mediation_id[open]}", "/close", MEDIATION),
 )
 

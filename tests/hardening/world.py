@@ -52,6 +52,8 @@ def _cases(factories, unit, people, today: date) -> dict:
             outcome="revoked",
             judgment_served_on=today - timedelta(days=3),
         ),
+        # A review with 听证 (行政复议法 Art. 50), for their schedule, notice and attendance forms.
+        "heard": factories.case(number="听证1号", respondent_unit=unit, received_on=earlier, accepted_on=earlier),
     }
     cases.add_court_date(
         found["accepted"], people["legal"], today, kind="evidence_exchange", due_on=today, owner_id=people["legal"].id
@@ -132,6 +134,7 @@ def build(factories) -> dict:
     from casetrack.mediation.models import Mediation
     from casetrack.notifications.models import Notification, ReminderDigest
     from casetrack.reports.models import StoredReport
+    from casetrack.review_hearings.models import ReviewHearing
     from casetrack.summaries.models import SummarySend
     from casetrack.workdays.models import CalendarYear, HolidayOverride
 
@@ -160,6 +163,14 @@ def build(factories) -> dict:
     hearings["absent"].co_appearances.append(
         HearingAppearance(unit_id=cases["accepted"].co_respondents[0].unit_id, appeared=False, absence_reason="会议")
     )
+    review_hearings = {
+        "held": ReviewHearing(
+            case=cases["heard"], held_on=today - timedelta(days=1), place="区复议局听证室", matters="事实认定"
+        ),
+        "upcoming": ReviewHearing(
+            case=cases["heard"], held_on=today + timedelta(days=10), place="区复议局听证室", matters="法律适用"
+        ),
+    }
     earlier = today - timedelta(days=20)
     mediations = {
         "open": Mediation(
@@ -213,7 +224,18 @@ def build(factories) -> dict:
     checked = HolidayOverride(day=date(2028, 1, 1), is_workday=False, note="元旦")
     completed = CalendarYear(year=2028, complete=True, source="国办发明电〔2027〕1号")
     db.session.add_all(
-        [*hearings.values(), *mediations.values(), interview, send, digest, upload, *notes, report, holiday]
+        [
+            *hearings.values(),
+            *review_hearings.values(),
+            *mediations.values(),
+            interview,
+            send,
+            digest,
+            upload,
+            *notes,
+            report,
+            holiday,
+        ]
         + [begun, checked, completed]
     )
     issue_token(people["mediator"], SYSTEM)
@@ -227,6 +249,7 @@ def build(factories) -> dict:
         "item_id": {side: item.id for side, item in items.items()},
         "hearing_id": {name: hearing.id for name, hearing in hearings.items()},
         "court_date_id": {"set": cases["accepted"].court_dates[0].id},
+        "review_hearing_id": {name: hearing.id for name, hearing in review_hearings.items()},
         "mediation_id": {name: mediation.id for name, mediation in mediations.items()},
         "report_id": {"pending": _pending_report_id(cases["reported"])},
         "interview_id": {"held": interview.id},

@@ -20,10 +20,12 @@ def _counts(review=(0, 0, 0), litigation=(0, 0, 0)):
     }
 
 
-def _figures(now, before, appearance=(0, 0), mediation=(0, 0), compensation=(0, 0, 0, 0)):
+def _figures(now, before, appearance=(0, 0), mediation=(0, 0), compensation=(0, 0, 0, 0), review_hearing=(0, 0)):
     counted = {
         "appearance_required": appearance[0],
         "appearance_appeared": appearance[1],
+        "review_hearing_required": review_hearing[0],
+        "review_hearing_attended": review_hearing[1],
         "mediation_concluded": mediation[0],
         "mediation_succeeded": mediation[1],
         "compensation_new": compensation[0],
@@ -75,6 +77,14 @@ def test_the_paragraph_says_so_when_there_is_no_figure_instead_of_printing_zero(
 def test_the_paragraph_adds_compensation_claims_when_there_are_any():
     report = {"year": 2021, **_figures(_counts(review=(2, 1, 0)), _counts(), compensation=(4, 3, 2, 1_234_550))}
     assert summary_paragraph(report).endswith("行政赔偿案件新收4件,决定3件,其中予以赔偿2件,赔偿金额12,345.50元。")
+
+
+def test_the_paragraph_reports_review_hearings_beside_not_inside_the_court_appearance_rate():
+    report = {"year": 2026, **_figures(_counts(review=(5, 1, 0)), _counts(), appearance=(4, 3), review_hearing=(3, 2))}
+    text = summary_paragraph(report)
+    assert "行政机关负责人出庭应诉3件,出庭率75.00%" in text
+    assert "行政复议听证3件,被申请人负责人参加听证2件,听证负责人参加率66.67%" in text
+    assert "听证" not in summary_paragraph({"year": 2026, **_figures(_counts(review=(5, 1, 0)), _counts())})
 
 
 def test_the_watch_list_flags_only_rates_worse_than_the_district():

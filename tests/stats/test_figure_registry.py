@@ -2,12 +2,24 @@
 the API schema, the dashboard and the report show what it declares and nothing else."""
 
 from casetrack.stats import figures as registry
-from casetrack.stats.queries import Period, appearance_counts, case_counts, figures, mediation_counts
+from casetrack.stats.queries import (
+    Period,
+    appearance_counts,
+    case_counts,
+    figures,
+    mediation_counts,
+    review_hearing_counts,
+)
 
 
 def test_the_sql_answers_every_count_the_registry_declares_and_no_other(app):
     period = Period.year(2020)
-    answered = {**case_counts(period), **appearance_counts(period), **mediation_counts(period)}
+    answered = {
+        **case_counts(period),
+        **appearance_counts(period),
+        **review_hearing_counts(period),
+        **mediation_counts(period),
+    }
     assert set(answered) == {figure.sql_label for figure in registry.counted()}
 
 
