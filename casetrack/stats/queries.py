@@ -231,29 +231,48 @@ def _appearance_counts_of_co(period: Period, unit_id: int | None, by_unit: bool,
     return _district_or_units(stmt, per_case.c.unit_id, unit_id, by_unit, group)
 
 
-def _appearance_counts_of_main(period: Period, unit_id: int | None, by_unit: bool, by_month: bool):
-    from casetrack.hearings.models import Hearing
-
-    in_period = Hearing.held_on.between(period.start, min(period.end, local_today()))
-    per_case = select(
-        Hearing.case_id.label("case_id"),
-        func.max(case((Hearing.appeared.is_(True), 1), else_=0)).label("appeared"),
-    ).where(in_period)
+def _held_once_per_case(
+    held_on, case_id, flag, case_kinds, labels: tuple[str, str], period: Period, unit_id, by_unit, by_month
+):
+    """Cases of ``case_kinds`` with at least one sitting (``held_on``, already held) in the period, and of those the
+    ones where ``flag`` was true at one or more of them: the shape of the appearance rate and of the 听证 rate, each
+    case counted once. ``labels`` names the two counts."""
+    in_period = held_on.between(period.start, min(period.end, local_today()))
+    per_case = select(case_id.label("case_id"), func.max(case((flag.is_(True), 1), else_=0)).label("flag")).where(
+        in_period
+    )
     if by_month:
-        month = _month(Hearing.held_on)
-        per_case = per_case.add_columns(month.label("month")).group_by(Hearing.case_id, month).subquery()
+        month = _month(held_on)
+        per_case = per_case.add_columns(month.label("month")).group_by(case_id, month).subquery()
     else:
-        per_case = per_case.group_by(Hearing.case_id).subquery()
+        per_case = per_case.group_by(case_id).subquery()
+    required, flagged = labels
     stmt = (
         select(
-            func.count(per_case.c.case_id).label("appearance_required"),
-            func.coalesce(func.sum(per_case.c.appeared), 0).label("appearance_appeared"),
+            func.count(per_case.c.case_id).label(required),
+            func.coalesce(func.sum(per_case.c.flag), 0).label(flagged),
         )
         .select_from(per_case.join(Case, Case.id == per_case.c.case_id))
-        .where(Case.kind.in_(kinds.HEARING_KINDS))
+        .where(Case.kind.in_(case_kinds))
     )
     group = per_case.c.month if by_month else None
     return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group)
+
+
+def _appearance_counts_of_main(period: Period, unit_id: int | None, by_unit: bool, by_month: bool):
+    from casetrack.hearings.models import Hearing
+
+    return _held_once_per_case(
+        Hearing.held_on,
+        Hearing.case_id,
+        Hearing.appeared,
+        kinds.HEARING_KINDS,
+        ("appearance_required", "appearance_appeared"),
+        period,
+        unit_id,
+        by_unit,
+        by_month,
+    )
 
 
 def review_hearing_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
@@ -262,26 +281,17 @@ def review_hearing_counts(period: Period, unit_id: int | None = None, by_unit: b
     court appearance figures are, and never mixed into them. Only 听证 already held count."""
     from casetrack.review_hearings.models import ReviewHearing
 
-    in_period = ReviewHearing.held_on.between(period.start, min(period.end, local_today()))
-    per_case = select(
-        ReviewHearing.case_id.label("case_id"),
-        func.max(case((ReviewHearing.head_attended.is_(True), 1), else_=0)).label("attended"),
-    ).where(in_period)
-    if by_month:
-        month = _month(ReviewHearing.held_on)
-        per_case = per_case.add_columns(month.label("month")).group_by(ReviewHearing.case_id, month).subquery()
-    else:
-        per_case = per_case.group_by(ReviewHearing.case_id).subquery()
-    stmt = (
-        select(
-            func.count(per_case.c.case_id).label("review_hearing_required"),
-            func.coalesce(func.sum(per_case.c.attended), 0).label("review_hearing_attended"),
-        )
-        .select_from(per_case.join(Case, Case.id == per_case.c.case_id))
-        .where(Case.kind.in_(kinds.REVIEW_HEARING_KINDS))
+    return _held_once_per_case(
+        ReviewHearing.held_on,
+        ReviewHearing.case_id,
+        ReviewHearing.head_attended,
+        kinds.REVIEW_HEARING_KINDS,
+        ("review_hearing_required", "review_hearing_attended"),
+        period,
+        unit_id,
+        by_unit,
+        by_month,
     )
-    group = per_case.c.month if by_month else None
-    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group)
 
 
 def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
