@@ -19,6 +19,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_logging(app)
     register_extensions(app)
     register_ledger_sheets(app)
+    register_document_owners()
     register_blueprints(app)
     register_commands(app)
     register_errors(app)
@@ -90,6 +91,72 @@ def register_ledger_sheets(app: Flask) -> None:
     for spec in (CASE_SHEET, SUSPENSION_SHEET, HEARING_SHEET, MEDIATION_SHEET):
         sheets.register(spec)
     app.extensions[EXTENSION_KEY] = sheets
+
+
+def register_document_owners() -> None:
+    # As with the ledger's sheets: the documents package knows no domain, each record with a file is declared here.
+    from flask import url_for
+
+    from casetrack.accounts.permissions import can
+    from casetrack.cases.queries import get_visible_case
+    from casetrack.documents.owners import OwnerKind, register
+    from casetrack.errors import NotFound
+    from casetrack.extensions import db
+    from casetrack.i18n import N_
+    from casetrack.interviews.models import Interview
+    from casetrack.mediation.queries import get_visible_mediation
+    from casetrack.risk.queries import get_visible_risk_case
+
+    def visible_interview(actor, interview_id: int):
+        interview = db.session.get(Interview, interview_id) if can(actor, "read_interviews") else None
+        if interview is None:
+            raise NotFound(N_("The page or record does not exist."))
+        return interview
+
+    register(
+        OwnerKind(
+            "case",
+            N_("Case"),
+            get_visible_case,
+            lambda case: case.respondent_unit_ids,
+            lambda case: url_for("cases.show_case", case_id=case.id),
+            lambda case: case.number,
+            "case",
+        )
+    )
+    register(
+        OwnerKind(
+            "mediation",
+            N_("Mediation"),
+            get_visible_mediation,
+            lambda mediation: [mediation.respondent_unit_id],
+            lambda mediation: url_for("mediation.show", mediation_id=mediation.id),
+            lambda mediation: mediation.number,
+            "mediation",
+        )
+    )
+    register(
+        OwnerKind(
+            "risk_case",
+            N_("Risk case"),
+            get_visible_risk_case,
+            lambda risk_case: risk_case.case.respondent_unit_ids,
+            lambda risk_case: url_for("risk.show", risk_case_id=risk_case.id),
+            lambda risk_case: risk_case.case.number,
+            "risk_case",
+        )
+    )
+    register(
+        OwnerKind(
+            "interview",
+            N_("Interview"),
+            visible_interview,
+            lambda interview: [interview.unit_id],
+            lambda interview: url_for("interviews.show", interview_id=interview.id),
+            lambda interview: f"{interview.held_on} {interview.unit.name}",
+            "interview",
+        )
+    )
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,6 +3,7 @@
 from casetrack.accounts.models import ApiToken, Unit, User  # noqa: F401
 from casetrack.audit.models import AuditEntry  # noqa: F401
 from casetrack.cases.models import Applicant, Case, OutcomeReport  # noqa: F401
+from casetrack.documents.models import Document, DocumentVersion  # noqa: F401
 from casetrack.hearings.models import Hearing  # noqa: F401
 from casetrack.interviews.models import Interview  # noqa: F401
 from casetrack.ledger.models import LedgerImport  # noqa: F401

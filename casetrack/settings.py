@@ -70,6 +70,14 @@ DEFAULTS: dict[str, object] = {
     "IMPORT_MAX_PART_BYTES": 512 * 1024 * 1024,
     #: An uploaded ledger waits this long for its confirmation; older uploads are deleted at the next upload.
     "IMPORT_UPLOAD_MAX_AGE_SECONDS": 24 * 3600,
+    #: Where the case files' documents are kept (content-addressed); empty: ``instance/documents``.
+    "DOCUMENTS_ROOT": "",
+    #: ``module:factory`` of another blob store (documents.storage.BlobStore), called with the app; empty: files
+    #: under DOCUMENTS_ROOT.
+    "DOCUMENT_STORE": "",
+    #: Largest document file, and the largest upload request (several files at once) the web server reads.
+    "DOCUMENT_MAX_BYTES": 100 * 1024 * 1024,
+    "DOCUMENT_MAX_REQUEST_BYTES": 250 * 1024 * 1024,
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_SECONDS": 15 * 60,

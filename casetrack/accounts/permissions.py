@@ -89,6 +89,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "record_interview": _LEGAL,
     # Ledgers, reports, summaries.
     "import_ledger": frozenset({"mediator", "legal", "unit", "admin"}),
+    # The file (卷宗) of a case, a mediation, a risk case or an interview: whoever sees the record reads its file.
+    "upload_documents": frozenset({"mediator", "legal", "unit", "admin"}),
+    "withdraw_documents": frozenset({"mediator", "legal", "unit", "admin"}),
     "export_ledger": _EVERYONE,
     "read_reports": frozenset({"mediator", "legal", "leader", "admin"}),
     "build_report": _LEGAL,
@@ -112,6 +115,8 @@ OWN_UNIT_ONLY = frozenset(
         "unit_task_force",
         "request_cross_off",
         "import_ledger",
+        "upload_documents",
+        "withdraw_documents",
     }
 )
 

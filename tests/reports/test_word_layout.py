@@ -14,8 +14,10 @@ import pytest
 from docx import Document
 from lxml import etree
 
+from casetrack import gbt9704 as layout
+from casetrack.gbt9704 import table_parts, text_width
 from casetrack.reports import documents
-from casetrack.reports.documents import docx_bytes, integer_ticks, table_parts, text_width
+from casetrack.reports.documents import docx_bytes, integer_ticks
 from casetrack.reports.services import report_files
 from casetrack.stats import figures as registry
 from casetrack.stats.rules import shape_figures
@@ -177,8 +179,8 @@ def test_tables_are_in_fangsong_with_a_bold_heading_row_and_numbers_that_fit_the
                 (run,) = cell.paragraphs[0].runs
                 font, half_points, bold = _font(run._r)
                 assert font == "仿宋_GB2312" and bold == (index == 0)
-                if index and documents._NUMBER.fullmatch(cell.text):
-                    assert documents._twips(text_width(cell.text, half_points / 2)) <= width, cell.text
+                if index and layout._NUMBER.fullmatch(cell.text):
+                    assert layout._twips(text_width(cell.text, half_points / 2)) <= width, cell.text
 
 
 def test_the_table_by_unit_is_split_into_whole_sections_each_with_the_unit_column(word):
@@ -223,11 +225,11 @@ def test_a_wide_table_goes_in_parts_of_whole_groups_that_fit_the_page():
     parts = table_parts(headings, rows, groups=[[1, 2, 3], [4, 5, 6], [7], [8, 9, 10]])
     assert [columns for columns, _, _ in parts] == [[0, 1, 2, 3, 4, 5, 6], [0, 7, 8, 9, 10]]
     for _, widths, size in parts:
-        assert sum(widths) == documents.TEXT_WIDTH and size == documents.TABLE_SIZE
+        assert sum(widths) == layout.TEXT_WIDTH and size == layout.TABLE_SIZE
     # A group too wide for the page alone is set a size smaller (五号) rather than breaking its numbers.
     rows = [["区自然资源和规划分局", *("14400.00" for _ in range(6))]]
     ((columns, widths, size),) = table_parts(headings[:7], rows)
-    assert size == documents.SIZE_5 and sum(widths) == documents.TEXT_WIDTH
+    assert size == layout.SIZE_5 and sum(widths) == layout.TEXT_WIDTH
     # A narrow table stays whole.
     assert [columns for columns, _, _ in table_parts(["月份", "复议新发"], [["1月", "5"]])] == [[0, 1]]
 
