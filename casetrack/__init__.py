@@ -45,6 +45,9 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True)
+    from casetrack.web import apply_body_limit
+
+    apply_body_limit(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -170,6 +173,7 @@ def register_blueprints(app: Flask) -> None:
     from casetrack.api.views import bp as api_bp
     from casetrack.cases.views import bp as cases_bp
     from casetrack.dashboard.views import bp as dashboard_bp
+    from casetrack.documents.views import bp as documents_bp
     from casetrack.hearings.views import bp as hearings_bp
     from casetrack.interviews.views import bp as interviews_bp
     from casetrack.ledger.views import bp as ledger_bp
@@ -188,6 +192,7 @@ def register_blueprints(app: Flask) -> None:
         accounts_bp,
         admin_bp,
         cases_bp,
+        documents_bp,
         dashboard_bp,
         hearings_bp,
         review_hearings_bp,
@@ -209,12 +214,22 @@ def register_commands(app: Flask) -> None:
     from casetrack.accounts.cli import users_cli
     from casetrack.cases.cli import cases_cli
     from casetrack.demo.cli import seed_demo_command
+    from casetrack.documents.cli import files_cli
     from casetrack.ledger.cli import ledger_cli
     from casetrack.notifications.cli import reminders_command
     from casetrack.reports.cli import report_cli
     from casetrack.stats.cli import stats_cli
 
-    for command in (users_cli, ledger_cli, seed_demo_command, cases_cli, reminders_command, report_cli, stats_cli):
+    for command in (
+        users_cli,
+        ledger_cli,
+        seed_demo_command,
+        cases_cli,
+        reminders_command,
+        report_cli,
+        stats_cli,
+        files_cli,
+    ):
         app.cli.add_command(command)
 
 

@@ -43,6 +43,14 @@ class PermissionDenied(DomainError):
     status_code = 403
 
 
+class TooLarge(DomainError):
+    status_code = 413
+
+
+class UnsupportedType(DomainError):
+    status_code = 415
+
+
 class ConflictError(DomainError):
     """Someone else saved the record first (optimistic locking)."""
 
@@ -58,7 +66,6 @@ PLAIN_ERRORS = {
     400: N_("The request could not be understood."),
     403: N_("You do not have permission to do that."),
     404: N_("The page or record does not exist."),
-    413: N_("The file is too large."),
 }
 
 
@@ -73,6 +80,17 @@ def register_error_handlers(app: Flask) -> None:
 
     for status, message in PLAIN_ERRORS.items():
         app.register_error_handler(status, plain(status, message))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        limit = request.max_content_length
+        megabytes = f"{limit / (1024 * 1024):.0f} MB" if limit else "?"
+        return render(
+            413,
+            gettext(
+                "The upload is larger than the %(limit)s one request may carry: nothing was stored.", limit=megabytes
+            ),
+        )
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

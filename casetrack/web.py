@@ -48,6 +48,28 @@ def permission_required(capability: str):
     return decorator
 
 
+def accepts_body_up_to(setting: str):
+    """Let a view take a request body up to the size in config ``setting`` instead of MAX_CONTENT_LENGTH (the
+    ledger's). Applied before the body is read — the CSRF check reads the form — by ``apply_body_limit``."""
+
+    def decorate(view):
+        view.body_limit_setting = setting
+        return view
+
+    return decorate
+
+
+def apply_body_limit(app: Flask) -> None:
+    # Registered ahead of CSRFProtect's own before_request: the first read of the form fixes the limit. A body
+    # over it is refused from its Content-Length, before any of it is read (413).
+    @app.before_request
+    def _body_limit():
+        view = app.view_functions.get(request.endpoint or "")
+        setting = getattr(view, "body_limit_setting", None)
+        if setting:
+            request.max_content_length = int(app.config[setting])
+
+
 def posted_form(form_class, problem: str, back: str):
     """The posted form, validated. An invalid one flashes ``problem`` and ends the request with a redirect to
     ``back``: an action posted from a page answers with that page, where the message is shown."""
@@ -212,6 +234,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
+#: A file someone uploaded, shown in the browser (a PDF, a picture): a sandbox of its own origin, with nothing it may
+#: load or run, so a crafted file cannot act on the app's origin with the reader's session.
+USER_FILE_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
 SECURITY_HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     # For browsers that predate frame-ancestors.
@@ -231,6 +256,9 @@ def register_security_headers(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         response.headers.update(SECURITY_HEADERS)
+        if getattr(response, "serves_user_file", False):
+            response.headers["Content-Security-Policy"] = USER_FILE_CONTENT_SECURITY_POLICY
+            response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
         if https:
             # The setting rather than request.is_secure: behind a TLS-terminating proxy the app sees plain HTTP.
             response.headers["Strict-Transport-Security"] = STRICT_TRANSPORT_SECURITY

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import socket
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -112,6 +114,8 @@ def make_app(database_url: str, **extra):
             "ENV": "testing",
             "BROKER_URL": "",
             "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
+            # Documents are written to disk: each test app keeps them in a folder of its own, never the instance's.
+            "DOCUMENTS_ROOT": tempfile.mkdtemp(prefix="casetrack-documents-"),
             **extra,
         }
     )
@@ -157,6 +161,7 @@ def _app_context(request):
         db.session.rollback()
         _delete_everything()
         db.session.remove()
+    shutil.rmtree(application.config["CASETRACK_DOCUMENTS_ROOT"], ignore_errors=True)
     application.extensions["login_throttle"].counters = MemoryCounters()
 
 

@@ -12,6 +12,7 @@ from casetrack.accounts import rules as account_rules
 from casetrack.cases import kinds as case_kinds
 from casetrack.cases import queries as case_queries
 from casetrack.cases import rules as case_rules
+from casetrack.documents import rules as document_rules
 from casetrack.i18n import text_of
 from casetrack.risk import rules as risk_rules
 from casetrack.stats import figures as registry
@@ -111,6 +112,25 @@ def case_detail_json(
             for s in case.suspensions
         ],
         "correction": correction_json(case.correction),
+    }
+
+
+def document_json(document) -> dict:
+    version = document.current
+    return {
+        "id": document.id,
+        "title": document.title,
+        "category": document.category,
+        "dated_on": iso(document.dated_on),
+        "given_by": document.given_by,
+        "version": version.number,
+        "filename": version.filename,
+        "size": version.size,
+        "sha256": version.sha256,
+        "content_type": version.content_type,
+        "pages": version.pages,
+        "uploaded_at": version.uploaded_at.isoformat() if version.uploaded_at else None,
+        "content_url": f"/api/v1/documents/{document.id}/content",
     }
 
 
@@ -225,6 +245,12 @@ def parameters(default_per_page: int = 50) -> dict[str, list[dict]]:
             _query("overdue", "Only entries with an overdue action item (true/false).", {"type": "boolean"}),
             *_paging(default_per_page),
         ],
+        "/cases/{case_id}/documents": [
+            {"name": "case_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+        ],
+        "/documents/{document_id}/content": [
+            {"name": "document_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+        ],
         "/openapi.json": [],
     }
 
@@ -277,7 +303,17 @@ ERRORS = {
     "Unauthorized": _error_response("No valid session or bearer token."),
     "Forbidden": _error_response("The user may not see this."),
     "NotFound": _error_response("No such path or record, or one the user may not see."),
-    "MethodNotAllowed": _error_response("The API is read-only: only GET."),
+    "MethodNotAllowed": _error_response(
+        "The method is not one this path takes (the API is read-only but for POST /cases/{case_id}/documents)."
+    ),
+    "PayloadTooLarge": _error_response(
+        "The file is over CASETRACK_DOCUMENT_MAX_BYTES, or the request over "
+        "CASETRACK_DOCUMENT_MAX_REQUEST_BYTES; nothing was stored."
+    ),
+    "UnsupportedMediaType": _error_response(
+        "The file's content is not a type taken (PDF, pictures, Word, Excel…), "
+        "whatever its name says; nothing was stored."
+    ),
     "ServerError": _error_response("An unexpected error; it has been logged."),
 }
 
@@ -406,6 +442,24 @@ def _schemas() -> dict:
         ]
     }
     return {
+        "Document": _object(
+            {
+                "id": {"type": "integer"},
+                "title": {"type": "string"},
+                "category": _enum(document_rules.CATEGORIES),
+                "dated_on": NULLABLE_DATE,
+                "given_by": NULLABLE_STRING,
+                "version": {"type": "integer", "minimum": 1, "description": "The current version's number."},
+                "filename": {"type": "string", "description": "The uploaded name made safe; for display only."},
+                "size": {"type": "integer", "minimum": 1, "description": "Bytes."},
+                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "content_type": {"type": "string", "description": "Read from the content, not the name."},
+                "pages": {"type": ["integer", "null"], "description": "A PDF's pages; 1 for a picture."},
+                "uploaded_at": {"type": ["string", "null"], "format": "date-time"},
+                "content_url": {"type": "string"},
+            },
+            description="One document of a case's file (卷宗): its current version.",
+        ),
         "Error": _object({"error": {"type": "string", "description": "What went wrong, in the user's language."}}),
         "Applicant": _object(
             {
@@ -561,6 +615,62 @@ def openapi_document(default_per_page: int = 50) -> dict:
             _ok(_ref("RiskQueue"), "One page of the queue."),
             params,
             ["BadRequest", "Unauthorized"],
+        ),
+        "/cases/{case_id}/documents": {
+            **_operation(
+                "The documents of a case's file (卷宗), withdrawn ones left out, in bound order",
+                "listCaseDocuments",
+                "/cases/{case_id}/documents",
+                _ok(_object({"items": {"type": "array", "items": _ref("Document")}}), "The case's file."),
+                params,
+                ["BadRequest", "Unauthorized", "NotFound"],
+            ),
+            "post": {
+                "summary": "Add one document to a case's file",
+                "operationId": "addCaseDocument",
+                "description": "The file's type is read from its content. With a session cookie instead of a bearer "
+                "token the request must carry the page's CSRF token in X-CSRFToken.",
+                "parameters": params["/cases/{case_id}/documents"],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": _object(
+                                {
+                                    "file": {"type": "string", "format": "binary"},
+                                    "category": _enum(document_rules.CATEGORIES),
+                                    "title": {"type": "string", "maxLength": document_rules.TITLE_MAX},
+                                    "dated_on": DATE,
+                                    "given_by": {"type": "string", "maxLength": 100},
+                                },
+                                required=["file", "category"],
+                            )
+                        }
+                    },
+                },
+                "responses": {
+                    "201": _ok(_ref("Document"), "The document as stored."),
+                    "400": {"$ref": "#/components/responses/BadRequest"},
+                    "401": {"$ref": "#/components/responses/Unauthorized"},
+                    "403": {"$ref": "#/components/responses/Forbidden"},
+                    "404": {"$ref": "#/components/responses/NotFound"},
+                    "405": {"$ref": "#/components/responses/MethodNotAllowed"},
+                    "413": {"$ref": "#/components/responses/PayloadTooLarge"},
+                    "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+                    "500": {"$ref": "#/components/responses/ServerError"},
+                },
+            },
+        },
+        "/documents/{document_id}/content": _operation(
+            "The current version of a document, as stored (its SHA-256 checked first)",
+            "getDocumentContent",
+            "/documents/{document_id}/content",
+            {
+                "description": "The file, with its sniffed media type and Content-Disposition: attachment.",
+                "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            },
+            params,
+            ["BadRequest", "Unauthorized", "NotFound"],
         ),
         "/openapi.json": _operation(
             "This document", "getOpenAPI", "/openapi.json", _ok({"type": "object"}, "OpenAPI 3.1."), params, []

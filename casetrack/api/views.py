@@ -1,4 +1,5 @@
-"""/api/v1/: read-only JSON over the same queries and permission rules as the pages.
+"""/api/v1/: JSON over the same queries, services and permission rules as the pages; read-only but for adding a
+document to a case's file.
 
 Each view parses its query parameters strictly (a bad or unknown one is a 400 naming it), asks the query module
 the page would ask, and serialises with ``schemas``. Errors become JSON in ``casetrack.errors``."""
@@ -9,6 +10,8 @@ from datetime import date
 
 from flask import Blueprint, current_app, jsonify, request
 from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
 
 from casetrack.accounts.permissions import can
 from casetrack.accounts.services import find_unit
@@ -16,16 +19,26 @@ from casetrack.api import schemas
 from casetrack.cases import queries as case_queries
 from casetrack.cases import rules as case_rules
 from casetrack.clock import local_today
+from casetrack.dates import happened_problems
+from casetrack.documents import queries as document_queries
+from casetrack.documents import rules as document_rules
+from casetrack.documents import services as document_services
+from casetrack.documents.views import stored_file_response
 from casetrack.errors import DomainError, NotFound, PermissionDenied
-from casetrack.extensions import login_manager
+from casetrack.extensions import csrf, login_manager
 from casetrack.i18n import N_
 from casetrack.risk import queries as risk_queries
 from casetrack.risk import rules as risk_rules
 from casetrack.stats.queries import Period
 from casetrack.stats.queries import figures as period_figures
+from casetrack.unit_of_work import savepoint
+from casetrack.web import accepts_body_up_to
 from casetrack.workdays.services import current_calendar
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# A script authenticates with its bearer token, which a browser never sends by itself; a browser's session is held
+# to a CSRF token in X-CSRFToken instead (_check_session_csrf).
+csrf.exempt(bp)
 
 #: Longest piece of a bad value repeated in an error message.
 SHOWN_VALUE_LENGTH = 40
@@ -274,6 +287,93 @@ def risk_queue():
     personal = _shows_personal_data()
     items = [schemas.risk_entry_json(entry, score, overdue, personal) for entry, score, overdue in page.items]
     return jsonify(schemas.page_json(page, items))
+
+
+def _check_session_csrf() -> None:
+    if request.headers.get("Authorization", "").startswith("Bearer "):
+        return
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken", ""))
+    except (ValidationError, CSRFError):
+        raise DomainError(
+            N_("A request signed in by the session cookie must carry the page's CSRF token in X-CSRFToken.")
+        ) from None
+
+
+@bp.get("/cases/<int:case_id>/documents")
+@login_required
+def list_case_documents(case_id: int):
+    _refuse_unknown("/cases/{case_id}/documents")
+    case = case_queries.get_visible_case(current_user, case_id)
+    return jsonify({"items": [schemas.document_json(d) for d in document_queries.file_of("case", case.id)]})
+
+
+@bp.post("/cases/<int:case_id>/documents")
+@login_required
+@accepts_body_up_to("CASETRACK_DOCUMENT_MAX_REQUEST_BYTES")
+def add_case_document(case_id: int):
+    _refuse_unknown("/cases/{case_id}/documents")
+    _check_session_csrf()
+    case = case_queries.get_visible_case(current_user, case_id)
+    unknown = sorted(set(request.form) - {"category", "title", "dated_on", "given_by"}) + sorted(
+        set(request.files) - {"file"}
+    )
+    if unknown:
+        raise DomainError(
+            N_("Unknown field %(name)s; this path takes file, category, title, dated_on and given_by."),
+            name=_shown(unknown[0]),
+        )
+    uploaded = request.files.getlist("file")
+    if len(uploaded) != 1:
+        raise DomainError(N_("Send exactly one file, in the multipart field file."))
+    category = request.form.get("category", "")
+    if category not in document_rules.CATEGORIES:
+        raise DomainError(
+            N_("Field category: %(value)s is not one of %(allowed)s."),
+            value=_shown(category),
+            allowed=", ".join(document_rules.CATEGORIES),
+        )
+    title = request.form.get("title", "")
+    if len(title) > document_rules.TITLE_MAX or any(ord(c) < 32 for c in title):
+        raise DomainError(
+            N_("Field title must be at most %(max)s characters, without control characters."),
+            max=document_rules.TITLE_MAX,
+        )
+    dated_on = None
+    if raw := request.form.get("dated_on", "").strip():
+        try:
+            dated_on = date.fromisoformat(raw)
+        except ValueError:
+            raise DomainError(
+                N_("Field dated_on: %(value)s is not a date (use YYYY-MM-DD)."), value=_shown(raw)
+            ) from None
+        if problems := happened_problems(dated_on, local_today()):
+            raise DomainError(problems[0])
+    with savepoint():
+        (document,) = document_services.add_documents(
+            "case",
+            case,
+            current_user,
+            uploads=[document_services.Upload(uploaded[0].stream, uploaded[0].filename)],
+            category=category,
+            title=title,
+            dated_on=dated_on,
+            given_by=request.form.get("given_by", "")[:100],
+        )
+    return jsonify(schemas.document_json(document)), 201
+
+
+@bp.get("/documents/<int:document_id>/content")
+@login_required
+def document_content(document_id: int):
+    _refuse_unknown("/documents/{document_id}/content")
+    document, _ = document_queries.get_visible_document(current_user, document_id)
+    version = document.current
+    file_type = document_rules.FILE_TYPES.get(version.content_type)
+    extension = file_type.extension if file_type else "bin"
+    return stored_file_response(
+        version.sha256, version.content_type, version.filename, f"document-{document.id}.{extension}", inline=False
+    )
 
 
 @bp.get("/openapi.json")

@@ -17,7 +17,7 @@ from casetrack.audit import services as audit
 from casetrack.documents import owners, rules
 from casetrack.documents.models import Document, DocumentVersion
 from casetrack.documents.storage import BlobTooLarge, blob_store
-from casetrack.errors import DomainError, PermissionDenied
+from casetrack.errors import DomainError, PermissionDenied, TooLarge, UnsupportedType
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.unit_of_work import check_version, flush_or_conflict
@@ -66,7 +66,7 @@ def check_upload(upload: Upload) -> CheckedUpload:
         raise DomainError(N_("%(name)s is empty: nothing was stored."), name=shown)
     limit = max_file_bytes()
     if size > limit:
-        raise DomainError(
+        raise TooLarge(
             N_("%(name)s is %(size)s, over the limit of %(limit)s a file: nothing was stored."),
             name=shown,
             size=rules.megabytes(size),
@@ -75,7 +75,7 @@ def check_upload(upload: Upload) -> CheckedUpload:
     file_type = rules.sniff(stream.read(rules.SNIFF_BYTES))
     stream.seek(0)
     if file_type is None:
-        raise DomainError(
+        raise UnsupportedType(
             N_("%(name)s is not a file type taken (%(types)s), whatever its name says: nothing was stored."),
             name=shown,
             types=rules.accepted_type_labels(),
@@ -103,7 +103,7 @@ def _store(checked: CheckedUpload, document: Document, number: int, actor) -> Do
     try:
         blob = store.put(checked.upload.stream, max_bytes=max_file_bytes())
     except BlobTooLarge as error:
-        raise DomainError(
+        raise TooLarge(
             N_("%(name)s is over the limit of %(limit)s a file: nothing was stored."),
             name=checked.display_name,
             limit=rules.megabytes(error.limit),
@@ -236,3 +236,56 @@ def withdraw_document(document: Document, actor, reason: str, expected_version=N
         comment=document.withdrawal_reason,
     )
     return document
+
+
+@dataclass
+class StoreReport:
+    checked: int
+    #: (key, what refers to it) of blobs the database names that are not in the store, or changed there.
+    missing: list[tuple[str, str]]
+    corrupt: list[tuple[str, str]]
+    #: Keys in the store no row names: left by an upload whose request was refused after storing, or rolled back.
+    orphans: list[str]
+
+    @property
+    def sound(self) -> bool:
+        return not self.missing and not self.corrupt
+
+
+def verify_store() -> StoreReport:
+    """Read every stored blob the database names and check it against its hash; list the ones nothing names."""
+    from casetrack.documents import queries
+
+    store = blob_store()
+    states: dict[str, str] = {}
+    missing, corrupt = [], []
+    rows = queries.referenced_rows()
+    for key, referrer in rows:
+        if key not in states:
+            states[key] = store.check(key)
+        if states[key] == "missing":
+            missing.append((key, referrer))
+        elif states[key] == "corrupt":
+            corrupt.append((key, referrer))
+    referenced = queries.referenced_keys()
+    orphans = sorted(key for key in store.keys() if key not in referenced)
+    return StoreReport(len(states), missing, corrupt, orphans)
+
+
+def collect_garbage(older_than_seconds: float = 24 * 3600) -> list[str]:
+    """Delete orphaned blobs (and interrupted uploads' temporary files) older than the given age. A younger orphan
+    may belong to an upload whose request has not committed yet, so it is left for the next run."""
+    from casetrack.documents import queries
+
+    store = blob_store()
+    referenced = queries.referenced_keys()
+    removed = []
+    for key in list(store.keys()):
+        if key not in referenced and store.age_seconds(key) > older_than_seconds:
+            store.delete(key)
+            removed.append(key)
+    for leftover in getattr(store, "stale_incoming", lambda _age: [])(older_than_seconds):
+        leftover.unlink(missing_ok=True)
+    if removed:
+        logger.info("removed %d orphaned document blobs", len(removed))
+    return removed
