@@ -15,6 +15,7 @@ from casetrack.audit import rules as audit_rules
 from casetrack.cases import kinds as case_kinds
 from casetrack.cases import rules as case_rules
 from casetrack.clock import local_text
+from casetrack.documents import rules as document_rules
 from casetrack.hearings import rules as hearing_rules
 from casetrack.i18n import text_of
 from casetrack.mediation import rules as mediation_rules
@@ -23,7 +24,16 @@ from casetrack.review_hearings import rules as review_hearing_rules
 from casetrack.risk import rules as risk_rules
 from casetrack.workdays import rules as workday_rules
 
-_DOMAINS = (case_rules, hearing_rules, review_hearing_rules, risk_rules, mediation_rules, account_rules, workday_rules)
+_DOMAINS = (
+    case_rules,
+    hearing_rules,
+    review_hearing_rules,
+    risk_rules,
+    mediation_rules,
+    account_rules,
+    workday_rules,
+    document_rules,
+)
 
 
 def _gathered(name: str) -> dict[str, dict]:

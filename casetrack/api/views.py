@@ -293,7 +293,7 @@ def _check_session_csrf() -> None:
     if request.headers.get("Authorization", "").startswith("Bearer "):
         return
     try:
-        validate_csrf(request.headers.get("X-CSRFToken", ""))
+        validate_csrf(request.headers.get("X-CSRFToken") or request.form.get("csrf_token", ""))
     except (ValidationError, CSRFError):
         raise DomainError(
             N_("A request signed in by the session cookie must carry the page's CSRF token in X-CSRFToken.")
@@ -315,7 +315,7 @@ def add_case_document(case_id: int):
     _refuse_unknown("/cases/{case_id}/documents")
     _check_session_csrf()
     case = case_queries.get_visible_case(current_user, case_id)
-    unknown = sorted(set(request.form) - {"category", "title", "dated_on", "given_by"}) + sorted(
+    unknown = sorted(set(request.form) - {"category", "title", "dated_on", "given_by", "csrf_token"}) + sorted(
         set(request.files) - {"file"}
     )
     if unknown:

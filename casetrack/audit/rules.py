@@ -37,6 +37,9 @@ ACTION_LABELS = {
     "schedule_entered": N_("Year's schedule entered"),
     "completed": N_("Marked complete"),
     "reopened": N_("Reopened"),
+    "document_added": N_("Document added to the file"),
+    "document_replaced": N_("Document replaced by a new version"),
+    "document_withdrawn": N_("Document withdrawn from the file"),
 }
 YES, NO = N_("Yes"), N_("No")
 #: Comments a job writes, as codes (kept in no language), and their words.

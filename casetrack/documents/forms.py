@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, MultipleFileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from casetrack.documents.rules import CATEGORIES, TITLE_MAX
 from casetrack.forms import Form, VersionField
@@ -26,5 +26,6 @@ class ReplaceForm(Form):
 
 
 class WithdrawForm(Form):
-    reason = TextAreaField(_l("Reason for withdrawing"), validators=[DataRequired(), Length(max=1000)])
+    # Required by the service, after the version check: a stale page hears that first.
+    reason = TextAreaField(_l("Reason for withdrawing"), validators=[Optional(), Length(max=1000)])
     version = VersionField()

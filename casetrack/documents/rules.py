@@ -26,6 +26,11 @@ CATEGORIES: dict[str, str] = {
 }
 
 
+#: The audit trail's words for a document's entries, on each record that has a file.
+AUDIT_FIELDS = {owner: {"document": N_("Document")} for owner in ("case", "mediation", "risk_case", "interview")}
+AUDIT_VALUES: dict = {}
+
+
 @dataclass(frozen=True)
 class FileType:
     #: The media type the file is served with: the sniffed one, never what the browser sent.

@@ -164,7 +164,6 @@ def add_documents(
             "document_added",
             actor,
             [("document", None, f"{document.title} ({document.current.filename})")],
-            comment=f"#{document.id} {document.category}",
         )
     return documents
 
@@ -194,12 +193,14 @@ def _owner_for_write(document: Document, actor, capability: str):
     return kind, owner
 
 
-def replace_document(document: Document, actor, upload: Upload, expected_version=None) -> DocumentVersion:
+def replace_document(document: Document, actor, upload: Upload | None, expected_version=None) -> DocumentVersion:
     """A new version of the document; the earlier ones stay and can still be downloaded."""
     kind, owner = _owner_for_write(document, actor, "upload_documents")
     check_version(document, expected_version, _CONFLICT)
     if document.withdrawn:
         raise DomainError(N_("A withdrawn document cannot be replaced."))
+    if upload is None:
+        raise DomainError(N_("Choose the file of the new version."))
     checked = check_upload(upload)
     previous = document.current
     version = _store(checked, document, previous.number + 1, actor)
@@ -212,7 +213,6 @@ def replace_document(document: Document, actor, upload: Upload, expected_version
         "document_replaced",
         actor,
         [("document", f"{document.title} v{previous.number}", f"{document.title} v{version.number}")],
-        comment=f"#{document.id}",
     )
     return version
 

@@ -177,11 +177,10 @@ def replace(document_id: int):
         _form_problems(form)
         return redirect(back)
     uploads = _uploads([form.file.data])
-    if not uploads:
-        flash(gettext("Choose the file of the new version."), "error")
-        return redirect(back)
     attempt(
-        lambda: services.replace_document(document, current_user, uploads[0], expected_version=form.version.data),
+        lambda: services.replace_document(
+            document, current_user, uploads[0] if uploads else None, expected_version=form.version.data
+        ),
         gettext("The new version is stored; the earlier ones are kept."),
     )
     return redirect(back)

@@ -10,6 +10,7 @@ to /login (302) from pages and get 401 from /api/v1/*. A refused write must chan
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -21,8 +22,10 @@ from casetrack.accounts.models import ApiToken
 from casetrack.accounts.permissions import SYSTEM
 from casetrack.accounts.services import issue_token
 from casetrack.clock import local_today
+from casetrack.documents import services as documents
 from casetrack.extensions import db
 from tests.conftest import csrf_token
+from tests.documents.helpers import pdf_bytes
 
 MEDIATOR, LEGAL, UNIT, LEADER, ADMIN = "mediator", "legal", "unit", "leader", "admin"
 ANON = "anonymous"
@@ -63,6 +66,10 @@ def _conclude(world):
 def _co_respondent(world):
     # The main respondent as co-defendant: refused by the rules with a message, so every staff role's post is alike.
     return {"unit_id": str(world["unit"].id), "role": "other", "version": _version(world["case"])}
+
+
+def _document(world):
+    return {"reason": "", "version": _version(world["document"])}
 
 
 def _report(world):
@@ -169,6 +176,10 @@ MATRIX: tuple[Row, ...] = (
     R("/admin/users/new", "POST", ONLY_ADMIN),
     R("/api/v1/cases", "GET", EVERYONE, ok=200),
     R("/api/v1/cases/<int:case_id>", "GET", EVERYONE, ok=200, other_unit=404),
+    R("/api/v1/cases/<int:case_id>/documents", "GET", EVERYONE, ok=200, other_unit=404),
+    # Posted without a file: every role that may see the case is told to send one (400) and nothing is stored.
+    R("/api/v1/cases/<int:case_id>/documents", "POST", WRITERS, refused={LEADER: 400}, other_unit=404),
+    R("/api/v1/documents/<int:document_id>/content", "GET", EVERYONE, ok=200, other_unit=404),
     R("/api/v1/figures", "GET", EVERYONE, ok=200, query="?year=2020"),
     R("/api/v1/openapi.json", "GET", PUBLIC, ok=200),  # describes no data; a client needs it to authenticate
     R("/api/v1/risk-queue", "GET", EVERYONE, ok=200),
@@ -275,6 +286,15 @@ MATRIX: tuple[Row, ...] = (
         other_unit=404,
         data=_review_schedule,
     ),
+    # The case file (卷宗): whoever sees the case reads its file; writers add to it. Posted without a file or a
+    # reason, every role is sent back with the message and nothing changes.
+    R("/documents/<int:document_id>", "GET", EVERYONE, ok=200, other_unit=404),
+    R("/documents/<int:document_id>/content", "GET", EVERYONE, ok=200, other_unit=404),
+    R("/documents/<int:document_id>/replace", "POST", WRITERS, flash_refused={LEADER}, other_unit=404, data=_document),
+    R("/documents/<int:document_id>/withdraw", "POST", WRITERS, flash_refused={LEADER}, other_unit=404, data=_document),
+    R("/documents/<owner_type>/<int:owner_id>", "GET", EVERYONE, ok=200, other_unit=404),
+    R("/documents/<owner_type>/<int:owner_id>", "POST", WRITERS, flash_refused={LEADER}, other_unit=404),
+    R("/documents/<owner_type>/<int:owner_id>/archive.zip", "GET", EVERYONE, ok=200, other_unit=404),
     R("/interviews/", "GET", frozenset({LEGAL, LEADER, ADMIN}), ok=200),
     R("/interviews/<int:interview_id>", "GET", frozenset({LEGAL, LEADER, ADMIN}), ok=200),
     R("/interviews/<int:interview_id>", "POST", frozenset({LEGAL, LEADER, ADMIN})),
@@ -391,6 +411,9 @@ def _side(factories, unit, prefix, people):
     )
     db.session.add_all([hearing, review_hearing, mediation, report, court_date])
     db.session.flush()
+    (document,) = documents.add_documents(
+        "case", case, SYSTEM, uploads=[documents.Upload(io.BytesIO(pdf_bytes()), "起诉状.pdf")], category="application"
+    )
     risk.flag_case(case, "hand", "多次信访", people["mediator"], TODAY)
     risk_case = db.session.scalar(select(RiskCase).where(RiskCase.case_id == case.id))
     risk.confirm(risk_case, people["legal"], legal_lead=people["legal"], unit_lead=people["liaison"])
@@ -411,6 +434,7 @@ def _side(factories, unit, prefix, people):
         "court_date": court_date,
         "risk_case": pending,
         "item": item,
+        "document": document,
     }
 
 
@@ -489,6 +513,9 @@ def world(factories):
             "item_id": side["item"].id,
             "report_id": side["report"].id,
             "court_date_id": side["court_date"].id,
+            "document_id": side["document"].id,
+            "owner_type": "case",
+            "owner_id": side["case"].id,
         }
 
     return {"users": users, "own": params(own), "other": params(other), **own, "liaison": users[UNIT]}

@@ -21,6 +21,7 @@ from casetrack.cases.forms import (
     CorrectionExtensionForm,
     TransitionForm,
 )
+from casetrack.documents.forms import ReplaceForm, WithdrawForm
 from casetrack.forms import VersionField
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm
 from casetrack.mediation.forms import CloseForm
@@ -33,6 +34,7 @@ CASE = "您打开该案件后，案件已被他人修改。您的修改未保存
 RISK = "您打开该风险案件后，风险案件信息已被他人修改。请刷新页面后重试。"
 HEARING = "您打开该庭审后，庭审信息已被他人修改。请刷新页面后重试。"
 REVIEW_HEARING = "您打开该听证后，听证信息已被他人修改。请刷新页面后重试。"
+DOCUMENT = "在您打开后，其他人修改了这份文件。请刷新页面后重试。"
 MEDIATION = "您打开该调解后，调解信息已被他人修改。请刷新页面后重试。"
 
 
@@ -91,6 +93,8 @@ ROWS = (
     _versioned(NoticeForm, "/review-hearings/{review_hearing_id[held]}", "/notice", REVIEW_HEARING),
     _versioned(AttendanceForm, "/review-hearings/{review_hearing_id[held]}", "/attendance", REVIEW_HEARING),
     _versioned(CloseForm, "/mediations/{mediation_id[open]}", "/close", MEDIATION),
+    _versioned(ReplaceForm, "/documents/{document_id[answer]}", "/replace", DOCUMENT),
+    _versioned(WithdrawForm, "/documents/{document_id[answer]}", "/withdraw", DOCUMENT),
 )
 
 

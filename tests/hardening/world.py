@@ -4,6 +4,7 @@ variables with that world's real ids."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from casetrack.accounts.permissions import ROLES as PERMISSION_ROLES
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from tests.conftest import Auth, csrf_token
+from tests.documents.helpers import pdf_bytes
 
 #: Every role that signs in to the pages.
 ROLES = tuple(PERMISSION_ROLES)
@@ -128,6 +130,7 @@ def build(factories) -> dict:
     ``ids`` maps each URL variable to the records it may name, by a name that stays the same from test to test."""
     from casetrack.accounts.permissions import SYSTEM
     from casetrack.accounts.services import issue_token
+    from casetrack.documents import services as documents
     from casetrack.hearings.models import Hearing, HearingAppearance
     from casetrack.interviews.models import Interview
     from casetrack.ledger.models import LedgerImport
@@ -239,6 +242,13 @@ def build(factories) -> dict:
         + [begun, checked, completed]
     )
     issue_token(people["mediator"], SYSTEM)
+    (document,) = documents.add_documents(
+        "case",
+        cases["accepted"],
+        SYSTEM,
+        uploads=[documents.Upload(io.BytesIO(pdf_bytes()), "答辩状.pdf")],
+        category="answer",
+    )
     db.session.commit()
     from casetrack.accounts.models import ApiToken
 
@@ -262,6 +272,9 @@ def build(factories) -> dict:
         "notification_id": {role: note.id for role, note in zip(people, notes, strict=True)},
         "year": {"2020": 2020},
         "fmt": {"json": "json"},
+        "document_id": {"answer": document.id},
+        "owner_type": {"case": "case"},
+        "owner_id": {"accepted": cases["accepted"].id},
     }
     return {"unit": unit, "cases": cases, "people": people, "ids": ids}
 

@@ -19,6 +19,9 @@ from tests.hardening.world import ROLES, build, signed_in
 ALLOWED = frozenset(
     {"casetrack", "Excel", "Word", "JSON", "Markdown", "API", "UTF", "GBK", "csv", "xlsx", "English", "chinese"}
     | {"calendar", "PDF", "ID"}
+    # The case file's file types and sizes, and the files' own names (答辩状.pdf).
+    | {"JPEG", "PNG", "GIF", "TIFF", "BMP", "ODF", "ZIP", "KB", "MB", "SHA"}
+    | {"pdf", "jpg", "png", "gif", "tif", "bmp", "doc", "docx", "xls", "odt", "zip"}
 )
 _LATIN = re.compile(r"[A-Za-z][A-Za-z_]+")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
