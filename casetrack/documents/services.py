@@ -91,7 +91,9 @@ def _count_pages(path, file_type: rules.FileType) -> int | None:
     try:
         from pypdf import PdfReader
 
-        return len(PdfReader(path).pages)
+        # An open file, not the path: given a path, pypdf reads the whole file into memory first.
+        with open(path, "rb") as source:
+            return len(PdfReader(source).pages)
     except Exception as error:  # a PDF pypdf cannot read still belongs in the file; its pages are just not known
         logger.info("could not count the pages of %s: %s", path, error)
         return None
