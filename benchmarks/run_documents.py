@@ -102,8 +102,22 @@ def start_server(database_url: str, store: Path, port: int, threads: int) -> sub
         "CASETRACK_BROKER_URL": "",
     }
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "--workers", "1", "--threads", str(threads), "--bind", f"127.0.0.1:{port}",
-         "--timeout", "300", "--log-level", "warning", "casetrack:create_app()"],
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "--workers",
+            "1",
+            "--threads",
+            str(threads),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "300",
+            "--log-level",
+            "warning",
+            "casetrack:create_app()",
+        ],
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -142,8 +156,8 @@ def peak_rss_mb(pid: int) -> float:
 def upload(port: int, token: str, case_id: int, path: Path) -> tuple[float, int]:
     boundary = uuid.uuid4().hex
     head = (
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"category\"\r\n\r\nevidence\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.pdf\"\r\n"
+        f'--{boundary}\r\nContent-Disposition: form-data; name="category"\r\n\r\nevidence\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="scan.pdf"\r\n'
         "Content-Type: application/pdf\r\n\r\n"
     ).encode()
     tail = f"\r\n--{boundary}--\r\n".encode()
@@ -241,16 +255,22 @@ def main() -> None:
             reset_peak(worker)
             started = time.perf_counter()
             with ThreadPoolExecutor(args.clients) as pool:
-                latencies = list(pool.map(lambda pair: download(port, token, pair[0], keys[pair[1]]),
-                                          zip(ids, sources, strict=True)))
+                latencies = list(
+                    pool.map(
+                        lambda job: download(port, token, job[0], job[1]),
+                        [(document_id, keys[path]) for document_id, path in zip(ids, sources, strict=True)],
+                    )
+                )
             elapsed = time.perf_counter() - started
             rows.append(("download", megabytes, count, total_mb, elapsed, latencies, peak_rss_mb(worker)))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     backend = "PostgreSQL" if args.database_url.startswith("postgresql") else "SQLite"
-    print(f"\nCase-file throughput through gunicorn (1 worker, {args.clients} threads, {args.clients} clients, "
-          f"{backend}); load average {os.getloadavg()[0]:.2f}; worker idle peak RSS {idle:.0f} MB\n")
+    print(
+        f"\nCase-file throughput through gunicorn (1 worker, {args.clients} threads, {args.clients} clients, "
+        f"{backend}); load average {os.getloadavg()[0]:.2f}; worker idle peak RSS {idle:.0f} MB\n"
+    )
     print("| operation | file | files | MB | seconds | MB/s | p50 s | p95 s | worker peak RSS MB |")
     print("|---|---|---|---|---|---|---|---|---|")
     for operation, megabytes, count, total_mb, elapsed, latencies, peak in rows:

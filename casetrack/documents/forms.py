@@ -14,7 +14,7 @@ def _categories():
 
 class UploadForm(Form):
     category = SelectField(_l("Category"), choices=_categories())
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=TITLE_MAX)])
+    title = StringField(_l("Document title"), validators=[Optional(), Length(max=TITLE_MAX)])
     dated_on = DateField(_l("Date on the document"), validators=[Optional()])
     given_by = StringField(_l("Given by"), validators=[Optional(), Length(max=100)])
     files = MultipleFileField(_l("Files"))

@@ -108,9 +108,26 @@ def district(in_app, factories, today, yesterday):
             due_on=today + timedelta(days=7),
             today=today,
         )
+        import io
+
+        from casetrack.documents.services import Upload, add_documents
+        from tests.documents.helpers import pdf_bytes
+
+        (document,) = add_documents(
+            "case",
+            review,
+            users["legal"],
+            uploads=[
+                Upload(io.BytesIO(pdf_bytes(2)), "杭州富春江某某建材有限公司行政复议申请书（附件：征收补偿决定书）.pdf")
+            ],
+            category="application",
+            given_by="杭州富春江某某建材有限公司",
+        )
         return {
             "usernames": {role: user.username for role, user in users.items()},
             "details": [
+                f"/documents/{document.id}",
+                f"/documents/case/{review.id}",
                 f"/cases/{review.id}",
                 f"/cases/{suit.id}",
                 f"/hearings/{hearing.id}",
