@@ -9,6 +9,7 @@ January job does. No figure is written anywhere: the dashboard and the reports c
 
 from __future__ import annotations
 
+import io
 import random
 import secrets
 from collections.abc import Iterator
@@ -25,8 +26,10 @@ from casetrack.cases import kinds
 from casetrack.cases import services as cases
 from casetrack.cases.ledger import CASE_SHEET
 from casetrack.cases.models import Case
+from casetrack.demo.case_file import site_photo, word_document
 from casetrack.demo.plan import DEMO_USERS, DEPARTMENTS, HEADS, LEADER_NAME, LEGAL, MEDIATOR, CaseRecord
 from casetrack.demo.plan import district_plan as plan_district
+from casetrack.documents.services import Upload, add_documents
 from casetrack.extensions import db
 from casetrack.hearings import services as hearings
 from casetrack.hearings.models import Hearing
@@ -134,6 +137,7 @@ class _District:
             if record.is_open or record.story in WORKED_STORIES:
                 self.register(record)
         self.play_stories()
+        self.case_file()
         self.mediations()
         self.interviews()
         store_annual_report(self.today.year - 1)  # the 5 January job, actor the system
@@ -401,6 +405,63 @@ class _District:
             today=ago(34),
         )
         return evidence_review
+
+    def case_file(self) -> None:
+        """The task-force review's file: the application as received, the unit's answer, a photograph of the site."""
+        case, ago = self.story_case("task_force"), self.ago
+        unit = case.respondent_unit.name
+        applicants = "、".join(a.name for a in case.applicants[:3]) + ("等" if len(case.applicants) > 3 else "")
+        documents = (
+            (
+                ago(40),
+                self.people[MEDIATOR],
+                "application",
+                "行政复议申请书",
+                applicants,
+                word_document(
+                    "行政复议申请书",
+                    [
+                        f"申请人：{applicants}。被申请人：{unit}。",
+                        "行政复议请求：撤销被申请人作出的征收补偿安置决定，责令其重新作出决定。",
+                        "事实和理由：被申请人未向申请人送达补偿评估报告，补偿标准明显低于同地段市场价格，"
+                        "申请人多次反映未获答复。",
+                    ],
+                    ago(40),
+                ),
+                "行政复议申请书.docx",
+            ),
+            (
+                ago(26),
+                self.people["fuchun"],
+                "answer",
+                "行政复议答复书",
+                unit,
+                word_document(
+                    "行政复议答复书",
+                    [
+                        f"答复人：{unit}。",
+                        "答复人作出的征收补偿安置决定认定事实清楚，程序合法，补偿标准依据评估结果确定。"
+                        "评估报告已于公示期内在征收范围内公告。",
+                        "证据：一、征收补偿安置方案及公告；二、评估报告；三、现场照片。",
+                    ],
+                    ago(26),
+                ),
+                "行政复议答复书.docx",
+            ),
+            (ago(26), self.people["fuchun"], "evidence", "征收范围现场照片", unit, site_photo(), "现场照片.png"),
+        )
+        for day, actor, category, title, given_by, content, filename in documents:
+            with entered_on(day):
+                add_documents(
+                    "case",
+                    case,
+                    actor,
+                    uploads=[Upload(io.BytesIO(content), filename)],
+                    category=category,
+                    title=title,
+                    dated_on=day,
+                    given_by=given_by,
+                )
 
     def story_case(self, name: str) -> Case:
         return self.registered[self.plan.story(name).number]
