@@ -10,6 +10,7 @@ fits the type area, split into parts where it cannot."""
 
 from __future__ import annotations
 
+import io
 import math
 import re
 from datetime import datetime
@@ -397,3 +398,20 @@ def _one_table(document, headings: list[str], rows: list[list[str]], widths: lis
             run = paragraph.add_run(value)
             run._r.insert(0, parse_xml(run_properties))
             run.bold = index == 0
+
+
+def chinese_date(day) -> str:
+    """2026年12月3日: how a 公文 writes its date (成文日期), without leading zeros."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def add_date_line(document, day) -> None:
+    """The date the document was made (成文日期), four characters in from the right, a line below the text."""
+    document.add_paragraph(style="Body Text")
+    document.add_paragraph(chinese_date(day), style="Date")
+
+
+def saved(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

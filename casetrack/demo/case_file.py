@@ -20,11 +20,8 @@ def word_document(title: str, paragraphs: list[str], dated: date) -> bytes:
     document.add_paragraph(title, style="Title")
     for text in paragraphs:
         document.add_paragraph(text, style="Body Text")
-    document.add_paragraph(style="Body Text")
-    document.add_paragraph(f"{dated.year}年{dated.month}月{dated.day}日", style="Date")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    gbt9704.add_date_line(document, dated)
+    return gbt9704.saved(document)
 
 
 def site_photo() -> bytes:

@@ -4,7 +4,6 @@ temporary file a chunk at a time, so a file of many large scans is never held in
 
 from __future__ import annotations
 
-import io
 import shutil
 import tempfile
 import zipfile
@@ -57,12 +56,8 @@ def table_of_contents(title: str, rows: list[dict]) -> bytes:
         TOC_HEADINGS,
         [[str(r["position"]), r["category"], r["title"], r["dated_on"], r["pages"], r["entry"]] for r in rows],
     )
-    document.add_paragraph(style="Body Text")
-    built = local(now)
-    document.add_paragraph(f"{built.year}年{built.month}月{built.day}日", style="Date")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    gbt9704.add_date_line(document, local(now))
+    return gbt9704.saved(document)
 
 
 def build(kind, owner, documents, store: BlobStore):

@@ -22,6 +22,7 @@ from docx.shared import Twips
 from flask import current_app, has_app_context
 from PIL import Image, ImageDraw, ImageFont
 
+from casetrack import gbt9704
 from casetrack.clock import as_utc, local, utc_now
 from casetrack.gbt9704 import TEXT_WIDTH
 from casetrack.gbt9704 import set_up as _set_up
@@ -143,14 +144,8 @@ def docx_bytes(report: dict, trend: list[dict], generated_at: datetime | None = 
         [[f"{m['month']}月", *(_narrow_cell(m, figure) for figure in shown)] for m in trend],
     )
 
-    # The date the document was made (成文日期), four characters in from the right, a line below the text.
-    document.add_paragraph(style="Body Text")
-    built = local(generated_at)
-    document.add_paragraph(f"{built.year}年{built.month}月{built.day}日", style="Date")
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    gbt9704.add_date_line(document, local(generated_at))
+    return gbt9704.saved(document)
 
 
 def _narrow_heading(text: str, figure: Figure) -> str:
