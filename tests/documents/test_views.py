@@ -3,6 +3,7 @@ and its table of contents, refusals with their message in Chinese, and another u
 
 import io
 import zipfile
+from datetime import date
 from urllib.parse import quote
 
 import pytest
@@ -269,3 +270,37 @@ def test_a_session_post_to_the_api_needs_the_csrf_token(login_as, world):
     assert response.status_code == 400 and "X-CSRFToken" in response.get_json()["error"]
     with_token = _api_post(legal.client, {"X-CSRFToken": legal.token}, world["case"].id)
     assert with_token.status_code == 201
+
+
+def test_mediations_and_interviews_have_files_scoped_like_their_pages(login_as, factories, world):
+    from casetrack.interviews.models import Interview
+    from casetrack.mediation.models import Mediation
+
+    factories.mediation(world["unit"], "富调〔2026〕5号", "open")
+    factories.mediation(world["other"], "富调〔2026〕6号", "open")
+    interview = Interview(
+        held_on=date.today(), leader_name="区长", unit_id=world["unit"].id, interviewee="局长", reason="loss"
+    )
+    db.session.add(interview)
+    db.session.commit()
+    own, foreign = (
+        db.session.scalar(select(Mediation).where(Mediation.number == n))
+        for n in ("富调〔2026〕5号", "富调〔2026〕6号")
+    )
+    liaison = login_as("unit", unit=world["unit"])
+    page = liaison.get(f"/mediations/{own.id}").get_data(as_text=True)
+    assert 'id="upload-form"' in page
+    agreement = liaison.post(
+        f"/documents/mediation/{own.id}",
+        data={"category": "mediation_agreement", "files": [(io.BytesIO(pdf_bytes()), "调解协议.pdf")]},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "调解协议.pdf" in agreement
+    assert liaison.get(f"/documents/mediation/{foreign.id}").status_code == 404
+    # Interviews are the legal bureau's and the leaders': a liaison does not even learn that one has a file.
+    assert liaison.get(f"/documents/interview/{interview.id}").status_code == 404
+    legal = login_as("legal")
+    assert 'id="upload-form"' in legal.get(f"/interviews/{interview.id}").get_data(as_text=True)
+    leader_page = login_as("leader").get(f"/interviews/{interview.id}").get_data(as_text=True)
+    assert 'id="documents"' in leader_page and 'id="upload-form"' not in leader_page
