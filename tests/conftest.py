@@ -115,7 +115,8 @@ def make_app(database_url: str, **extra):
             "BROKER_URL": "",
             "REDIS_KEY_PREFIX": REDIS_KEY_PREFIX,
             # Documents are written to disk: each test app keeps them in a folder of its own, never the instance's.
-            "DOCUMENTS_ROOT": tempfile.mkdtemp(prefix="casetrack-documents-"),
+            # Named, not made: the store makes it on its first file, so an app that stores none leaves nothing.
+            "DOCUMENTS_ROOT": os.path.join(tempfile.gettempdir(), f"casetrack-documents-{uuid.uuid4().hex}"),
             **extra,
         }
     )
@@ -146,6 +147,7 @@ def app(request, sqlite_path):
     yield application
     with application.app_context():
         db.engine.dispose()
+    shutil.rmtree(application.config["CASETRACK_DOCUMENTS_ROOT"], ignore_errors=True)
     if request.param == "postgresql":
         _drop_postgres_database(url)
 

@@ -10,6 +10,7 @@ These tests never ask for the parametrized ``app`` fixture, which would run them
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -49,6 +50,7 @@ def live_app(tmp_path_factory):
     yield application
     with application.app_context():
         db.engine.dispose()
+    shutil.rmtree(application.config["CASETRACK_DOCUMENTS_ROOT"], ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
