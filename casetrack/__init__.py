@@ -171,6 +171,8 @@ def register_blueprints(app: Flask) -> None:
     from casetrack.accounts.views import admin_bp
     from casetrack.accounts.views import bp as accounts_bp
     from casetrack.api.views import bp as api_bp
+    from casetrack.case_file.views import admin_bp as document_templates_bp
+    from casetrack.case_file.views import bp as case_file_bp
     from casetrack.cases.views import bp as cases_bp
     from casetrack.dashboard.views import bp as dashboard_bp
     from casetrack.documents.views import bp as documents_bp
@@ -193,6 +195,8 @@ def register_blueprints(app: Flask) -> None:
         admin_bp,
         cases_bp,
         documents_bp,
+        case_file_bp,
+        document_templates_bp,
         dashboard_bp,
         hearings_bp,
         review_hearings_bp,

@@ -2,6 +2,7 @@
 
 from casetrack.accounts.models import ApiToken, Unit, User  # noqa: F401
 from casetrack.audit.models import AuditEntry  # noqa: F401
+from casetrack.case_file.models import DocumentTemplate, EvidenceItem, ServiceRecord  # noqa: F401
 from casetrack.cases.models import Applicant, Case, OutcomeReport  # noqa: F401
 from casetrack.documents.models import Document, DocumentVersion  # noqa: F401
 from casetrack.hearings.models import Hearing  # noqa: F401

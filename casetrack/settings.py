@@ -78,6 +78,9 @@ DEFAULTS: dict[str, object] = {
     #: Largest document file, and the largest upload request (several files at once) the web server reads.
     "DOCUMENT_MAX_BYTES": 100 * 1024 * 1024,
     "DOCUMENT_MAX_REQUEST_BYTES": 250 * 1024 * 1024,
+    #: The body that issues the standard documents (受理通知书…) and signs them: since the 2023 Administrative
+    #: Review Law, the district government.
+    "ISSUING_BODY": "区人民政府",
     "LOGIN_MAX_FAILURES_PER_ACCOUNT": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     "LOGIN_LOCKOUT_SECONDS": 15 * 60,

@@ -92,6 +92,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # The file (卷宗) of a case, a mediation, a risk case or an interview: whoever sees the record reads its file.
     "upload_documents": frozenset({"mediator", "legal", "unit", "admin"}),
     "withdraw_documents": frozenset({"mediator", "legal", "unit", "admin"}),
+    # What was served when: the respondent records its own services (the complaint copy it received), staff theirs.
+    "record_service": frozenset({"mediator", "legal", "unit", "admin"}),
+    # Standard documents: the review office issues its notices and decisions; a unit drafts its own 答辩状 and its
+    # head's 出庭报备表.
+    "generate_documents": _STAFF,
+    "draft_respondent_documents": frozenset({"mediator", "legal", "unit", "admin"}),
     "export_ledger": _EVERYONE,
     "read_reports": frozenset({"mediator", "legal", "leader", "admin"}),
     "build_report": _LEGAL,
@@ -117,6 +123,8 @@ OWN_UNIT_ONLY = frozenset(
         "import_ledger",
         "upload_documents",
         "withdraw_documents",
+        "record_service",
+        "draft_respondent_documents",
     }
 )
 

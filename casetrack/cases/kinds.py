@@ -210,6 +210,16 @@ class CaseKind:
     #: it by, in working days, and the article shown beside it.
     review_hearing_notice_days: int | None = None
     review_hearing_basis: str = ""
+    #: What the respondent unit is called in this kind's documents: 被申请人, 被告, 赔偿义务机关.
+    respondent_term: str = "被申请人"
+    #: The case's date that the respondent's answer (答复 / 答辩) sets, its button and the article; None: no answer.
+    answer_field: str | None = None
+    answer_label: str = ""
+    answer_basis: str = ""
+    #: Case dates a recorded service (送达) starts, each with what was served and the period it starts.
+    service_starts: dict[str, str] = field(default_factory=dict)
+    #: Standard documents (casetrack.case_file.rules.STANDARD_DOCUMENTS) a case of this kind is issued.
+    standard_documents: tuple[str, ...] = ()
 
     def uses(self, name: str) -> bool:
         return name not in ALL_OWN_FIELDS or name in self.own_fields
@@ -419,6 +429,24 @@ REVIEW_KIND = CaseKind(
     has_correction=True,
     review_hearing_notice_days=REVIEW_HEARING_NOTICE_WORKING_DAYS,
     review_hearing_basis=N_("Administrative Review Law Arts 50–51"),
+    respondent_term="被申请人",
+    answer_field="answer_received_on",
+    answer_label=N_("File the answer (提交答复)"),
+    answer_basis=N_(
+        "Administrative Review Law Art. 48: the answer, with the evidence and legal basis, within 10 days of "
+        "receiving the application copy."
+    ),
+    service_starts={
+        "copy_sent_on": N_("Application copy served on the respondent: its 10-day answer period starts (Art. 48)"),
+    },
+    standard_documents=(
+        "acceptance_notice",
+        "correction_notice",
+        "answer_notice",
+        "suspension_notice",
+        "resumption_notice",
+        "review_decision",
+    ),
 )
 
 LITIGATION_KIND = CaseKind(
@@ -473,6 +501,18 @@ LITIGATION_KIND = CaseKind(
     after_conclusion=frozenset({"appeal"}),
     respondent_roles=(ORIGINAL_ACT, REVIEW_BODY, OTHER_RESPONDENT),
     follows_review=True,
+    respondent_term="被告",
+    answer_field="defence_filed_on",
+    answer_label=N_("File the defence (提交答辩状)"),
+    answer_basis=N_(
+        "Administrative Litigation Law Art. 67: the defence and the evidence within 15 days of receiving the "
+        "complaint copy."
+    ),
+    service_starts={
+        "served_on": N_("Complaint copy served on the defendant: its 15-day defence period starts (Art. 67)"),
+        "judgment_served_on": N_("Judgment or ruling served: the appeal period starts (Art. 85)"),
+    },
+    standard_documents=("defence", "appearance_report", "suspension_notice", "resumption_notice"),
 )
 
 #: 行政赔偿: a claim made to the agency itself (国家赔偿法 Arts 9 and 13), which decides within two months.
@@ -491,6 +531,7 @@ COMPENSATION_KIND = CaseKind(
     deadline_rule=_compensation_deadlines,
     granted=frozenset({"granted", "partly_granted"}),
     reminds_unit=True,
+    respondent_term="赔偿义务机关",
     # Art. 13 lets the agency negotiate (协商) the manner and amount with the claimant.
     outcomes_after_mediation=("granted", "partly_granted"),
 )
