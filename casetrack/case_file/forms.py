@@ -21,10 +21,10 @@ class AnswerForm(Form):
 
 
 class EvidenceItemForm(Form):
-    name = StringField(_l("Evidence"), validators=[Optional(), Length(max=200)])
-    source = StringField(_l("Source"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Evidence name"), validators=[Optional(), Length(max=200)])
+    source = StringField(_l("Evidence source"), validators=[Optional(), Length(max=200)])
     proves = TextAreaField(_l("What it proves"), validators=[Optional(), Length(max=2000)])
-    pages = IntegerField(_l("Pages"), validators=[Optional(), NumberRange(min=1, max=100_000)])
+    pages = IntegerField(_l("Page count"), validators=[Optional(), NumberRange(min=1, max=100_000)])
     document_id = SelectField(_l("Document in the file"), choices=[("", "—")], validate_choice=False)
 
 
