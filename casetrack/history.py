@@ -12,6 +12,7 @@ from datetime import datetime
 
 from casetrack.accounts import rules as account_rules
 from casetrack.audit import rules as audit_rules
+from casetrack.case_file import rules as case_file_rules
 from casetrack.cases import kinds as case_kinds
 from casetrack.cases import rules as case_rules
 from casetrack.clock import local_text
@@ -33,6 +34,7 @@ _DOMAINS = (
     account_rules,
     workday_rules,
     document_rules,
+    case_file_rules,
 )
 
 

@@ -40,6 +40,12 @@ ACTION_LABELS = {
     "document_added": N_("Document added to the file"),
     "document_replaced": N_("Document replaced by a new version"),
     "document_withdrawn": N_("Document withdrawn from the file"),
+    "evidence_added": N_("Added to the evidence list"),
+    "evidence_removed": N_("Removed from the evidence list"),
+    "service_recorded": N_("Service recorded"),
+    "service_withdrawn": N_("Service record struck out"),
+    "template_replaced": N_("Template replaced"),
+    "template_reverted": N_("Shipped template restored"),
 }
 YES, NO = N_("Yes"), N_("No")
 #: Comments a job writes, as codes (kept in no language), and their words.

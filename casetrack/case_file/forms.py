@@ -41,6 +41,12 @@ class ServiceForm(Form):
     version = VersionField()
 
 
+class EvidenceChangeForm(Form):
+    """Moving or removing an item of the list: from a page older than the case, refused like any stale change."""
+
+    version = VersionField()
+
+
 class ReasonForm(Form):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
 

@@ -8,6 +8,13 @@ from datetime import date, timedelta
 
 from casetrack.i18n import N_
 
+#: The audit trail's words for the entries these verbs write.
+AUDIT_FIELDS = {
+    "case": {"evidence": N_("Evidence list"), "service": N_("Service (送达)")},
+    "document_template": {"template": N_("Template")},
+}
+AUDIT_VALUES: dict = {}
+
 SERVICE_DIRECTIONS = {"sent": N_("Sent (发出)"), "received": N_("Received (收到)")}
 #: 民事诉讼法 Arts 87–95, applied to lawsuits by 行政诉讼法 Art. 101 and followed by review bodies.
 SERVICE_METHODS = {

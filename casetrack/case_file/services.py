@@ -75,6 +75,7 @@ def file_answer(
     starts the evidence list, and the case's date is set — through the case's own edit, so it is checked against
     the other dates, audited, and the deadline it closes shows as done."""
     spec = case.spec
+    cases.check_case_version(case, expected_version)
     if spec.answer_field is None:
         raise DomainError(N_("This kind of case has no answer to file."))
     if not case.is_open:
@@ -142,8 +143,9 @@ def add_evidence_item(
     return item
 
 
-def remove_evidence_item(item: EvidenceItem, case: Case, actor) -> None:
+def remove_evidence_item(item: EvidenceItem, case: Case, actor, expected_version=None) -> None:
     _check(actor, case, "upload_documents")
+    cases.check_case_version(case, expected_version)
     db.session.delete(item)
     db.session.flush()
     for position, remaining in enumerate(evidence_of(case.id), start=1):
@@ -152,8 +154,9 @@ def remove_evidence_item(item: EvidenceItem, case: Case, actor) -> None:
     db.session.flush()
 
 
-def move_evidence_item(item: EvidenceItem, case: Case, actor, step: int) -> None:
+def move_evidence_item(item: EvidenceItem, case: Case, actor, step: int, expected_version=None) -> None:
     _check(actor, case, "upload_documents")
+    cases.check_case_version(case, expected_version)
     items = evidence_of(case.id)
     index = next(i for i, candidate in enumerate(items) if candidate.id == item.id)
     order = rules.moved(list(range(len(items))), index, step)
@@ -223,6 +226,7 @@ def record_service(
     """Record a service. One that starts a statutory period sets the case's date to the day it counts from (for a
     public notice, 30 days after publication) through the case's own edit, checked and audited."""
     _check(actor, case, "record_service")
+    cases.check_case_version(case, expected_version)
     _raise_first(rules.service_problems(direction, method, what, party, starts or None, case.spec.service_starts))
     if served_on is None:
         raise DomainError(N_("Give the day of service."))

@@ -14,6 +14,7 @@ from casetrack.accounts.permissions import can
 from casetrack.case_file import rules, services
 from casetrack.case_file.forms import (
     AnswerForm,
+    EvidenceChangeForm,
     EvidenceItemForm,
     GenerateForm,
     ReasonForm,
@@ -67,9 +68,11 @@ class CaseFilePanel:
     service_form: ServiceForm
     generate_form: GenerateForm
     reason_form: ReasonForm
+    change_form: EvidenceChangeForm
     may_file: bool
     may_record: bool
     may_generate: list
+    today: object = None
     rules: object = rules
 
 
@@ -98,9 +101,11 @@ def case_file_panel(case) -> CaseFilePanel:
         service_form=service_form,
         generate_form=generate_form,
         reason_form=ReasonForm(formdata=None),
+        change_form=EvidenceChangeForm(formdata=None),
         may_file=_may("edit_case", case) and _may("upload_documents", case),
         may_record=_may("record_service", case),
         may_generate=generate_form.code.choices,
+        today=local_today(),
     )
 
 
@@ -130,9 +135,9 @@ def file_answer(case_id: int):
     return _back(case.id, "answer")
 
 
-def _item(case_id: int, item_id: int):
+def _item(case_id: int, evidence_id: int):
     case = get_visible_case(current_user, case_id)
-    item = db.session.get(EvidenceItem, item_id)
+    item = db.session.get(EvidenceItem, evidence_id)
     if item is None or item.case_id != case.id:
         abort(404)
     return case, item
@@ -161,21 +166,27 @@ def add_evidence(case_id: int):
     return _back(case.id, "evidence")
 
 
-@bp.route("/<int:case_id>/evidence/<int:item_id>/remove", methods=["POST"])
+@bp.route("/<int:case_id>/evidence/<int:evidence_id>/remove", methods=["POST"])
 @login_required
-def remove_evidence(case_id: int, item_id: int):
-    case, item = _item(case_id, item_id)
-    if Form().validate_on_submit():
-        attempt(lambda: services.remove_evidence_item(item, case, current_user), gettext("Removed from the list."))
+def remove_evidence(case_id: int, evidence_id: int):
+    case, item = _item(case_id, evidence_id)
+    form = EvidenceChangeForm()
+    if form.validate_on_submit():
+        attempt(
+            lambda: services.remove_evidence_item(item, case, current_user, form.version.data),
+            gettext("Removed from the list."),
+        )
     return _back(case.id, "evidence")
 
 
-@bp.route("/<int:case_id>/evidence/<int:item_id>/<any(up, down):direction>", methods=["POST"])
+@bp.route("/<int:case_id>/evidence/<int:evidence_id>/<any(up, down):direction>", methods=["POST"])
 @login_required
-def move_evidence(case_id: int, item_id: int, direction: str):
-    case, item = _item(case_id, item_id)
-    if Form().validate_on_submit():
-        attempt(lambda: services.move_evidence_item(item, case, current_user, -1 if direction == "up" else 1))
+def move_evidence(case_id: int, evidence_id: int, direction: str):
+    case, item = _item(case_id, evidence_id)
+    form = EvidenceChangeForm()
+    if form.validate_on_submit():
+        step = -1 if direction == "up" else 1
+        attempt(lambda: services.move_evidence_item(item, case, current_user, step, form.version.data))
     return _back(case.id, "evidence")
 
 
@@ -224,7 +235,7 @@ def record_service(case_id: int):
             proof_document_id=form.proof_document_id.data or None,
             starts=form.starts.data or None,
             note=form.note.data or "",
-            expected_version=form.version.data if form.starts.data else None,
+            expected_version=form.version.data,
         )
     )
     if done:
@@ -232,11 +243,11 @@ def record_service(case_id: int):
     return _back(case.id, "service-records")
 
 
-@bp.route("/<int:case_id>/services/<int:record_id>/withdraw", methods=["POST"])
+@bp.route("/<int:case_id>/services/<int:service_id>/withdraw", methods=["POST"])
 @login_required
-def withdraw_service(case_id: int, record_id: int):
+def withdraw_service(case_id: int, service_id: int):
     case = get_visible_case(current_user, case_id)
-    record = db.session.get(ServiceRecord, record_id)
+    record = db.session.get(ServiceRecord, service_id)
     if record is None or record.case_id != case.id:
         abort(404)
     form = ReasonForm()
@@ -319,9 +330,10 @@ def index():
     )
 
 
-@admin_bp.route("/<code>.docx")
+@admin_bp.route("/<template_code>.docx")
 @permission_required("administer")
-def download(code: str):
+def download(template_code: str):
+    code = template_code
     if code not in rules.STANDARD_DOCUMENTS:
         abort(404)
     title = rules.STANDARD_DOCUMENTS[code].title
@@ -330,9 +342,10 @@ def download(code: str):
     return response
 
 
-@admin_bp.route("/<code>", methods=["POST"])
+@admin_bp.route("/<template_code>", methods=["POST"])
 @permission_required("administer")
-def replace(code: str):
+def replace(template_code: str):
+    code = template_code
     if code not in rules.STANDARD_DOCUMENTS:
         abort(404)
     form = TemplateForm()
@@ -347,9 +360,10 @@ def replace(code: str):
     return redirect(url_for("document_templates.index"))
 
 
-@admin_bp.route("/<code>/revert", methods=["POST"])
+@admin_bp.route("/<template_code>/revert", methods=["POST"])
 @permission_required("administer")
-def revert(code: str):
+def revert(template_code: str):
+    code = template_code
     if code not in rules.STANDARD_DOCUMENTS:
         abort(404)
     if Form().validate_on_submit():

@@ -340,6 +340,11 @@ _CONFLICT = N_(
 )
 
 
+def check_case_version(case: Case, expected_version) -> None:
+    """Refuse work done from a page older than the case (for verbs of other packages that change it)."""
+    check_version(case, expected_version, _CONFLICT)
+
+
 def update_case(case: Case, data: dict, actor, today: date, expected_version: int | str | None) -> Case:
     check_can_write(actor, case.respondent_unit_id)
     check_version(case, expected_version, _CONFLICT)

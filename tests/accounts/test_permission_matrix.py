@@ -22,6 +22,7 @@ from casetrack.accounts.models import ApiToken
 from casetrack.accounts.permissions import SYSTEM
 from casetrack.accounts.services import issue_token
 from casetrack.clock import local_today
+from casetrack.case_file import services as case_file
 from casetrack.documents import services as documents
 from casetrack.extensions import db
 from tests.conftest import csrf_token
@@ -157,6 +158,10 @@ MATRIX: tuple[Row, ...] = (
     R("/admin/calendar/schedule/confirm", "POST", ONLY_ADMIN),
     R("/admin/calendar/years/<int:year>/complete", "POST", ONLY_ADMIN),
     R("/admin/calendar/years/<int:year>/reopen", "POST", ONLY_ADMIN),
+    R("/admin/document-templates/", "GET", ONLY_ADMIN, ok=200),
+    R("/admin/document-templates/<template_code>.docx", "GET", ONLY_ADMIN, ok=200),
+    R("/admin/document-templates/<template_code>", "POST", ONLY_ADMIN),
+    R("/admin/document-templates/<template_code>/revert", "POST", ONLY_ADMIN),
     R("/admin/summaries/", "GET", ONLY_ADMIN, ok=200),
     R("/admin/summaries/<int:send_id>/resend", "POST", ONLY_ADMIN),
     R("/admin/reminders/", "GET", ONLY_ADMIN, ok=200),
@@ -210,6 +215,36 @@ MATRIX: tuple[Row, ...] = (
     R("/cases/outcome-reports", "GET", EVERYONE, ok=200),
     R("/cases/outcome-reports/<int:report_id>/confirm", "POST", LEGAL_ADMIN),
     R("/cases/outcome-reports/<int:report_id>/return", "POST", LEGAL_ADMIN),
+    # The answer, the evidence list, service records and standard documents of a case. Posted without their
+    # fields (or the case's version), every role that sees the case is sent back with the message.
+    R("/case-file/<int:case_id>/answer", "POST", WRITERS, flash_refused={LEADER}, other_unit=404),
+    R("/case-file/<int:case_id>/evidence", "POST", WRITERS, flash_refused={LEADER}, other_unit=404),
+    R("/case-file/<int:case_id>/evidence.docx", "GET", EVERYONE, ok=200, other_unit=404),
+    R("/case-file/<int:case_id>/evidence/store", "POST", WRITERS, flash_refused={LEADER}, other_unit=404),
+    R(
+        "/case-file/<int:case_id>/evidence/<int:evidence_id>/<any(up, down):direction>",
+        "POST",
+        WRITERS,
+        flash_refused={LEADER},
+        other_unit=404,
+    ),
+    R(
+        "/case-file/<int:case_id>/evidence/<int:evidence_id>/remove",
+        "POST",
+        WRITERS,
+        flash_refused={LEADER},
+        other_unit=404,
+    ),
+    R("/case-file/<int:case_id>/generate", "POST", WRITERS, flash_refused={LEADER}, other_unit=404),
+    R("/case-file/<int:case_id>/services", "POST", WRITERS, flash_refused={LEADER}, other_unit=404),
+    R("/case-file/<int:case_id>/services.xlsx", "GET", EVERYONE, ok=200, other_unit=404),
+    R(
+        "/case-file/<int:case_id>/services/<int:service_id>/withdraw",
+        "POST",
+        WRITERS,
+        flash_refused={LEADER},
+        other_unit=404,
+    ),
     R("/dashboard", "GET", EVERYONE, ok=200),
     R("/dashboard/export.xlsx", "GET", EVERYONE, ok=200),
     R("/favicon.ico", "GET", PUBLIC, ok=200),
@@ -414,6 +449,10 @@ def _side(factories, unit, prefix, people):
     (document,) = documents.add_documents(
         "case", case, SYSTEM, uploads=[documents.Upload(io.BytesIO(pdf_bytes()), "起诉状.pdf")], category="application"
     )
+    evidence = case_file.add_evidence_item(case, SYSTEM, name="营业执照")
+    service = case_file.record_service(
+        case, SYSTEM, TODAY, direction="received", what="起诉状副本", party="法院", method="post", served_on=TODAY
+    )
     risk.flag_case(case, "hand", "多次信访", people["mediator"], TODAY)
     risk_case = db.session.scalar(select(RiskCase).where(RiskCase.case_id == case.id))
     risk.confirm(risk_case, people["legal"], legal_lead=people["legal"], unit_lead=people["liaison"])
@@ -435,6 +474,8 @@ def _side(factories, unit, prefix, people):
         "risk_case": pending,
         "item": item,
         "document": document,
+        "evidence": evidence,
+        "service": service,
     }
 
 
@@ -516,6 +557,10 @@ def world(factories):
             "document_id": side["document"].id,
             "owner_type": "case",
             "owner_id": side["case"].id,
+            "evidence_id": side["evidence"].id,
+            "service_id": side["service"].id,
+            "template_code": "acceptance_notice",
+            "direction": "up",
         }
 
     return {"users": users, "own": params(own), "other": params(other), **own, "liaison": users[UNIT]}

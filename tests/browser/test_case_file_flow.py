@@ -55,28 +55,37 @@ def test_the_liaison_files_its_answer_and_the_bureau_previews_it_and_downloads_t
     expect(page.locator(".flash.error")).to_contain_text("不是可接收的文件类型")
     expect(page.locator("#document-list")).to_have_count(0)
 
-    page.select_option("#document-category", "answer")
-    page.fill("#document-title", "行政复议答复书")
-    page.fill("#document-dated-on", today.isoformat())
-    page.fill("#document-given-by", "区市场监管局")
-    page.set_input_files("#document-files", [str(answer)])
+    # The answer with its evidence, filed in one go: the answer and the photo go into the file, the photo onto the
+    # evidence list, and the case records the day.
+    page.fill("#answer-filed-on", today.isoformat())
+    page.set_input_files("#answer-file", [str(answer)])
+    page.set_input_files("#answer-evidence", [str(photo)])
     with page.expect_navigation():
-        page.click("#upload-form button[type=submit]")
-    page.select_option("#document-category", "evidence")
-    page.set_input_files("#document-files", [str(photo)])
+        page.click("#answer-form button[type=submit]")
+    expect(page.locator(".flash.info")).to_contain_text("答复已连同材料提交")
+    expect(page.locator("#answer-filed")).to_contain_text(today.isoformat())
+    evidence = page.locator("#evidence-list tbody tr")
+    expect(evidence).to_have_count(1)
+    expect(evidence.nth(0)).to_contain_text("现场照片")
+    page.fill("#evidence-name", "营业执照")
+    page.fill("#evidence-source", "市场主体登记系统")
+    page.fill("#evidence-proves", "申请人的主体资格")
     with page.expect_navigation():
-        page.click("#upload-form button[type=submit]")
+        page.click("#evidence-form button[type=submit]")
+    expect(evidence).to_have_count(2)
+    with page.expect_navigation():
+        page.click("#store-evidence")
     rows = page.locator("#document-list tbody tr")
-    expect(rows).to_have_count(2)
-    expect(rows.nth(0)).to_contain_text("行政复议答复书")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0)).to_contain_text("答复书")
     expect(rows.nth(0)).to_contain_text("3 页")
-    expect(rows.nth(1)).to_contain_text("现场照片")
+    expect(page.locator("#document-list")).to_contain_text("证据目录")
     logout(page)
 
     bureau = new_page()
     login(bureau, review["clerk"])
     bureau.goto(f"/cases/{review['id']}")
-    bureau.click("#document-list >> text=行政复议答复书")
+    bureau.click("#document-list tbody tr:first-child td:nth-child(2) a")
     expect(bureau.locator("#version-list tbody tr")).to_have_count(1)
     with bureau.context.expect_page() as opened:
         bureau.click("#preview")
@@ -96,3 +105,4 @@ def test_the_liaison_files_its_answer_and_the_bureau_previews_it_and_downloads_t
     listed = [row.cells[5].text for row in toc.tables[0].rows[1:]]
     assert names[0] == "000-卷宗目录.docx" and listed == names[1:]
     assert bundle.read(names[1]) == answer.read_bytes()
+    assert any("证据目录" in name for name in names)

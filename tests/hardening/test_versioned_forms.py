@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.core import UnboundField
 
 import casetrack
+from casetrack.case_file.forms import AnswerForm, EvidenceChangeForm, ServiceForm
 from casetrack.cases.forms import (
     AppealDecisionForm,
     CaseForm,
@@ -94,6 +95,14 @@ ROWS = (
     _versioned(AttendanceForm, "/review-hearings/{review_hearing_id[held]}", "/attendance", REVIEW_HEARING),
     _versioned(CloseForm, "/mediations/{mediation_id[open]}", "/close", MEDIATION),
     _versioned(ReplaceForm, "/documents/{document_id[answer]}", "/replace", DOCUMENT),
+    Versioned(AnswerForm, "/cases/{case_id[accepted]}", "/case-file/{case_id[accepted]}/answer", CASE),
+    Versioned(ServiceForm, "/cases/{case_id[accepted]}", "/case-file/{case_id[accepted]}/services", CASE),
+    Versioned(
+        EvidenceChangeForm,
+        "/cases/{case_id[accepted]}",
+        "/case-file/{case_id[accepted]}/evidence/{evidence_id[licence]}/remove",
+        CASE,
+    ),
     _versioned(WithdrawForm, "/documents/{document_id[answer]}", "/withdraw", DOCUMENT),
 )
 

@@ -13,7 +13,7 @@ from casetrack.accounts.permissions import ROLES as PERMISSION_ROLES
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from tests.conftest import Auth, csrf_token
-from tests.documents.helpers import pdf_bytes
+from tests.documents.helpers import docx_bytes, pdf_bytes
 
 #: Every role that signs in to the pages.
 ROLES = tuple(PERMISSION_ROLES)
@@ -249,6 +249,22 @@ def build(factories) -> dict:
         uploads=[documents.Upload(io.BytesIO(pdf_bytes()), "答辩状.pdf")],
         category="answer",
     )
+    from casetrack.case_file import services as case_file
+
+    evidence = case_file.add_evidence_item(cases["accepted"], SYSTEM, name="营业执照", document_id=document.id)
+    service = case_file.record_service(
+        cases["accepted"],
+        SYSTEM,
+        today,
+        direction="received",
+        what="起诉状副本",
+        party="富阳区人民法院",
+        method="post",
+        served_on=today,
+    )
+    case_file.replace_template(
+        "acceptance_notice", documents.Upload(io.BytesIO(docx_bytes("{{ case_number }}")), "模板.docx"), SYSTEM
+    )
     db.session.commit()
     from casetrack.accounts.models import ApiToken
 
@@ -275,6 +291,9 @@ def build(factories) -> dict:
         "document_id": {"answer": document.id},
         "owner_type": {"case": "case"},
         "owner_id": {"accepted": cases["accepted"].id},
+        "evidence_id": {"licence": evidence.id},
+        "service_id": {"complaint": service.id},
+        "template_code": {"acceptance": "acceptance_notice"},
     }
     return {"unit": unit, "cases": cases, "people": people, "ids": ids}
 
