@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from docx import Document as WordDocument
 from docxtpl import DocxTemplate
 from flask import current_app
+from flask_babel import force_locale
 from jinja2 import Environment, StrictUndefined, TemplateError
 from sqlalchemy import select
 
@@ -19,6 +20,7 @@ from casetrack.audit import services as audit
 from casetrack.case_file import rules
 from casetrack.case_file.models import DocumentTemplate, EvidenceItem, ServiceRecord
 from casetrack.cases import kinds
+from casetrack.cases import rules as case_rules
 from casetrack.cases import services as cases
 from casetrack.cases.models import Case
 from casetrack.clock import utc_now
@@ -303,7 +305,8 @@ def document_values(case: Case) -> dict:
         "kind_term": case.spec.term,
         "applicants": [a.name for a in case.applicants],
         "respondent": case.respondent_unit.name,
-        "subject": (case.summary or "").split("，")[0][:60],
+        # The 案由 names the act the applicant contests: 不服某局作出的“行政处罚”.
+        "subject": text_of(case_rules.MATTERS[case.matter]) if case.matter in case_rules.MATTERS else "",
         "received_on": case.received_on,
         "accepted_on": case.accepted_on,
         "served_on": case.served_on,
@@ -382,7 +385,10 @@ def generate(case: Case, code: str, actor, today: date):
         raise DomainError(N_("The case has not reached the stage this document is issued at."))
     spec = rules.STANDARD_DOCUMENTS[code]
     issuing_body = current_app.config["CASETRACK_ISSUING_BODY"]
-    content = render(template_bytes(code), rules.context(document_values(case), today, issuing_body))
+    # A 公文 is in Chinese whatever language the person making it reads the pages in.
+    with force_locale("zh_Hans_CN"):
+        values = rules.context(document_values(case), today, issuing_body)
+    content = render(template_bytes(code), values)
     category = spec.category if spec.category in documents_rules.CATEGORIES else "other"
     return documents.add_generated_document(
         "case",
