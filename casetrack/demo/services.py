@@ -22,6 +22,7 @@ from casetrack import clock
 from casetrack.accounts import services as accounts
 from casetrack.accounts.models import Unit, User
 from casetrack.accounts.permissions import SYSTEM
+from casetrack.case_file import services as case_file
 from casetrack.cases import kinds
 from casetrack.cases import services as cases
 from casetrack.cases.ledger import CASE_SHEET
@@ -450,9 +451,10 @@ class _District:
             ),
             (ago(26), self.people["fuchun"], "evidence", "征收范围现场照片", unit, site_photo(), "现场照片.png"),
         )
+        stored = {}
         for day, actor, category, title, given_by, content, filename in documents:
             with entered_on(day):
-                add_documents(
+                (stored[category],) = add_documents(
                     "case",
                     case,
                     actor,
@@ -462,6 +464,30 @@ class _District:
                     dated_on=day,
                     given_by=given_by,
                 )
+        legal = self.people[LEGAL]
+        with entered_on(ago(38)):
+            case_file.generate(case, "acceptance_notice", legal, ago(38))
+        with entered_on(ago(36)):
+            case_file.record_service(
+                case,
+                legal,
+                ago(36),
+                direction="sent",
+                what="行政复议申请书副本、提出答复通知书",
+                party=unit,
+                method="electronic",
+                served_on=ago(36),
+                document_id=stored["application"].id,
+            )
+        with entered_on(ago(26)):
+            case_file.add_evidence_item(
+                case,
+                self.people["fuchun"],
+                name="征收范围现场照片",
+                source=unit,
+                proves="征收范围内房屋现状",
+                document_id=stored["evidence"].id,
+            )
 
     def story_case(self, name: str) -> Case:
         return self.registered[self.plan.story(name).number]
