@@ -21,8 +21,8 @@ from sqlalchemy import func, select
 from casetrack.accounts.models import ApiToken
 from casetrack.accounts.permissions import SYSTEM
 from casetrack.accounts.services import issue_token
-from casetrack.clock import local_today
 from casetrack.case_file import services as case_file
+from casetrack.clock import local_today
 from casetrack.documents import services as documents
 from casetrack.extensions import db
 from tests.conftest import csrf_token
