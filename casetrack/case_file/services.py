@@ -87,6 +87,9 @@ def file_answer(
     _raise_first(happened_problems(filed_on, today))
     if answer is None:
         raise DomainError(N_("Attach the answer itself."))
+    # Every file is checked before any is stored: a bad evidence file leaves no answer behind on disk.
+    for upload in [answer, *evidence]:
+        documents.check_upload(upload)
     given_by = given_by.strip() or case.respondent_unit.name
     cases.update_case(case, {spec.answer_field: filed_on}, actor, today, expected_version)
     (answer_document,) = documents.add_documents(

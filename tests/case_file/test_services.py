@@ -266,3 +266,18 @@ def test_a_replaced_template_is_used_and_a_broken_one_is_refused(factories, revi
     assert "本地模板" not in _text(services.generate(review, "acceptance_notice", SYSTEM, TODAY))
     with pytest.raises(PermissionDenied):
         services.replace_template("acceptance_notice", _upload(docx_bytes(), "m.docx"), factories.user(role="legal"))
+
+
+def test_a_bad_evidence_file_stores_neither_it_nor_the_answer(factories, review):
+    from tests.documents.helpers import EXE_BYTES
+
+    with pytest.raises(DomainError):
+        services.file_answer(
+            review,
+            SYSTEM,
+            TODAY,
+            filed_on=TODAY,
+            answer=_upload(pdf_bytes(), "答复书.pdf"),
+            evidence=[_upload(EXE_BYTES, "证据.pdf")],
+        )
+    assert stored_files() == [] and review.answer_received_on is None
