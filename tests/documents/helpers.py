@@ -4,6 +4,7 @@ bytes of a Windows executable and an ELF binary."""
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 from docx import Document as WordDocument
@@ -15,7 +16,9 @@ from casetrack.documents.storage import blob_store
 def pdf_bytes(pages: int = 1, colour: str = "white") -> bytes:
     images = [Image.new("RGB", (120, 170), colour) for _ in range(pages)]
     buffer = io.BytesIO()
-    images[0].save(buffer, "PDF", save_all=True, append_images=images[1:])
+    # A fixed date: otherwise Pillow stamps each PDF with the second it was made in, and equal calls differ.
+    stamp = time.gmtime(1767225600)  # 2026-01-01
+    images[0].save(buffer, "PDF", save_all=True, append_images=images[1:], creationDate=stamp, modDate=stamp)
     return buffer.getvalue()
 
 

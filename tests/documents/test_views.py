@@ -221,7 +221,7 @@ def test_the_api_adds_lists_and_serves_documents_with_the_case_scoping(app, fact
         "title": "答辩状",
         "category": "answer",
         "content_type": "application/pdf",
-        "size": len(pdf_bytes()),
+        "size": len(content),
     }
     assert len(body["sha256"]) == 64 and isinstance(body["id"], int)
     listed = client.get(f"/api/v1/cases/{world['case'].id}/documents", headers=headers).get_json()
