@@ -13,6 +13,7 @@ from casetrack.settings import load_settings
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_settings(app.instance_path, overrides))
+    check_domain_settings(app)
     if app.config["CASETRACK_PROXY_HOPS"]:
         hops = app.config["CASETRACK_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -20,6 +21,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_extensions(app)
     register_ledger_sheets(app)
     register_document_owners()
+    register_outcome_followers()
     register_blueprints(app)
     register_commands(app)
     register_errors(app)
@@ -27,6 +29,17 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_template_helpers(app)
     register_security_headers(app)
     return app
+
+
+def check_domain_settings(app: Flask) -> None:
+    # Settings a domain reads in its own terms are checked by that domain at start-up, not at the first use.
+    from casetrack.settings import ENV_PREFIX, ConfigurationError
+    from casetrack.suggestions.rules import reply_periods
+
+    try:
+        reply_periods(str(app.config["CASETRACK_SUGGESTION_REPLY_PERIODS"]))
+    except ValueError as exc:
+        raise ConfigurationError(f"{ENV_PREFIX}SUGGESTION_REPLY_PERIODS: {exc}") from exc
 
 
 def register_logging(app: Flask) -> None:
@@ -89,9 +102,10 @@ def register_ledger_sheets(app: Flask) -> None:
     from casetrack.ledger.sheets import EXTENSION_KEY
     from casetrack.ledger.specs import SheetRegistry
     from casetrack.mediation.ledger import MEDIATION_SHEET
+    from casetrack.suggestions.ledger import SUGGESTION_SHEET
 
     sheets = SheetRegistry()
-    for spec in (CASE_SHEET, SUSPENSION_SHEET, HEARING_SHEET, MEDIATION_SHEET):
+    for spec in (CASE_SHEET, SUSPENSION_SHEET, HEARING_SHEET, MEDIATION_SHEET, SUGGESTION_SHEET):
         sheets.register(spec)
     app.extensions[EXTENSION_KEY] = sheets
 
@@ -109,6 +123,7 @@ def register_document_owners() -> None:
     from casetrack.interviews.models import Interview
     from casetrack.mediation.queries import get_visible_mediation
     from casetrack.risk.queries import get_visible_risk_case
+    from casetrack.suggestions.queries import get_visible_suggestion
 
     def visible_interview(actor, interview_id: int):
         interview = db.session.get(Interview, interview_id) if can(actor, "read_interviews") else None
@@ -151,6 +166,17 @@ def register_document_owners() -> None:
     )
     register(
         OwnerKind(
+            "suggestion",
+            N_("Suggestion"),
+            get_visible_suggestion,
+            lambda suggestion: suggestion.unit_ids,
+            lambda suggestion: url_for("suggestions.show", suggestion_id=suggestion.id),
+            lambda suggestion: suggestion.number,
+            "suggestion",
+        )
+    )
+    register(
+        OwnerKind(
             "interview",
             N_("Interview"),
             visible_interview,
@@ -160,6 +186,15 @@ def register_document_owners() -> None:
             "interview",
         )
     )
+
+
+def register_outcome_followers() -> None:
+    # The work a correction or a loss leaves (rectification) follows the case's verbs without cases importing it.
+    from casetrack.cases import services as case_services
+    from casetrack.rectification.services import follow_outcome
+
+    if follow_outcome not in case_services.OUTCOME_FOLLOWERS:
+        case_services.OUTCOME_FOLLOWERS.append(follow_outcome)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -184,7 +219,10 @@ def register_blueprints(app: Flask) -> None:
     from casetrack.notifications.views import bp as notifications_bp
     from casetrack.reports.views import bp as reports_bp
     from casetrack.review_hearings.views import bp as review_hearings_bp
+    from casetrack.rectification.views import admin_bp as adverse_reasons_bp
+    from casetrack.rectification.views import bp as rectification_bp
     from casetrack.risk.views import bp as risk_bp
+    from casetrack.suggestions.views import bp as suggestions_bp
     from casetrack.summaries.views import bp as summaries_bp
     from casetrack.system.views import bp as system_bp
     from casetrack.workdays.views import bp as workdays_bp
@@ -207,6 +245,9 @@ def register_blueprints(app: Flask) -> None:
         summaries_bp,
         risk_bp,
         interviews_bp,
+        suggestions_bp,
+        rectification_bp,
+        adverse_reasons_bp,
         ledger_bp,
         workdays_bp,
         api_bp,

@@ -21,8 +21,10 @@ from casetrack.hearings import rules as hearing_rules
 from casetrack.i18n import text_of
 from casetrack.mediation import rules as mediation_rules
 from casetrack.params import parse_id
+from casetrack.rectification import rules as rectification_rules
 from casetrack.review_hearings import rules as review_hearing_rules
 from casetrack.risk import rules as risk_rules
+from casetrack.suggestions import rules as suggestion_rules
 from casetrack.workdays import rules as workday_rules
 
 _DOMAINS = (
@@ -35,6 +37,8 @@ _DOMAINS = (
     workday_rules,
     document_rules,
     case_file_rules,
+    suggestion_rules,
+    rectification_rules,
 )
 
 
@@ -51,7 +55,7 @@ FIELDS = _gathered("AUDIT_FIELDS")
 #: entity type → field → {code: msgid}.
 VALUES = _gathered("AUDIT_VALUES")
 #: entity type → action → msgid; the workflows' own actions first, then the ones every record shares.
-ACTIONS = {"case": case_rules.ACTIONS, "risk_case": risk_rules.ACTIONS}
+ACTIONS = {"case": case_rules.ACTIONS, "risk_case": risk_rules.ACTIONS, "suggestion": suggestion_rules.ACTIONS}
 
 #: Fields whose value is a record's id, shown by the record's name.
 _REFERENCES = {"handler_id": "user", "respondent_unit_id": "unit", "case_id": "case"}

@@ -10,9 +10,11 @@ from casetrack.interviews.models import Interview  # noqa: F401
 from casetrack.ledger.models import LedgerImport  # noqa: F401
 from casetrack.mediation.models import Mediation, MediationSession  # noqa: F401
 from casetrack.notifications.models import Notification  # noqa: F401
+from casetrack.rectification.models import AdverseReason, CaseAdverseReason, RectificationItem  # noqa: F401
 from casetrack.reports.models import StoredReport  # noqa: F401
 from casetrack.review_hearings.models import ReviewHearing  # noqa: F401
 from casetrack.risk.models import ActionItem, RiskCase, RiskFlag, RiskScore, RiskSettings, TaskForceMember  # noqa: F401
 from casetrack.stats.models import FigureSnapshot  # noqa: F401
+from casetrack.suggestions.models import Suggestion  # noqa: F401
 from casetrack.summaries.models import SummarySend  # noqa: F401
 from casetrack.workdays.models import CalendarYear, HolidayOverride  # noqa: F401

@@ -90,6 +90,9 @@ DEFAULTS: dict[str, object] = {
     "API_TOKEN_DAYS": 90,
     #: Days before a statutory deadline that a case counts as "due soon".
     "DEADLINE_WARNING_DAYS": 7,
+    #: Reply periods of suggestions that differ from the defaults (suggestions.rules says where each comes from):
+    #: ``type=period`` pairs, a period in days or months — ``judicial=30d,procuratorate=2m``.
+    "SUGGESTION_REPLY_PERIODS": "",
     #: Leaders' summaries: first retry after this many seconds, doubling each time, for at most this many tries.
     "SUMMARY_RETRY_SECONDS": 300,
     "SUMMARY_MAX_ATTEMPTS": 6,

@@ -22,7 +22,9 @@ from casetrack.hearings import rules as hearing_rules
 from casetrack.i18n import LOCALES, Msgid, text_of, translate
 from casetrack.mediation import rules as mediation_rules
 from casetrack.params import INT_MAX, parse_id
+from casetrack.rectification import rules as rectification_rules
 from casetrack.risk import rules as risk_rules
+from casetrack.suggestions import rules as suggestion_rules
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -201,6 +203,8 @@ def register_template_globals(app: Flask) -> None:
         hearing_rules=hearing_rules,
         mediation_rules=mediation_rules,
         risk_rules=risk_rules,
+        suggestion_rules=suggestion_rules,
+        rectification_rules=rectification_rules,
         account_rules=account_rules,
         role_labels=ROLES,
         delivery_status_labels=deliveries.STATUS_LABELS,

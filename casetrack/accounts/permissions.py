@@ -87,6 +87,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Interviews.
     "read_interviews": frozenset({"legal", "leader", "admin"}),
     "record_interview": _LEGAL,
+    # 司法建议, 检察建议, 复议意见书: the legal bureau registers them and accepts a rectification as done; a unit
+    # registers one it received directly, and replies and rectifies for its own.
+    "read_suggestions": _EVERYONE,
+    "register_suggestions": frozenset({"legal", "unit", "admin"}),
+    "reply_suggestions": frozenset({"legal", "unit", "admin"}),
+    "manage_suggestions": _LEGAL,
+    # Rectification after a correction or a loss: the unit does the work, the legal bureau sets and watches it.
+    "work_rectification": frozenset({"legal", "unit", "admin"}),
+    "manage_rectification": _LEGAL,
+    #: Why a case was lost or corrected (类案分析): coded by the legal bureau, read by it and the leaders.
+    "code_adverse_reasons": _LEGAL,
+    "read_class_cases": frozenset({"legal", "leader", "admin"}),
     # Ledgers, reports, summaries.
     "import_ledger": frozenset({"mediator", "legal", "unit", "admin"}),
     # The file (卷宗) of a case, a mediation, a risk case or an interview: whoever sees the record reads its file.
@@ -125,6 +137,9 @@ OWN_UNIT_ONLY = frozenset(
         "withdraw_documents",
         "record_service",
         "draft_respondent_documents",
+        "register_suggestions",
+        "reply_suggestions",
+        "work_rectification",
     }
 )
 

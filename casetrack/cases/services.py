@@ -92,6 +92,16 @@ def _check_handler(handler_id) -> None:
         raise CaseInvalid([rules.Problem("handler_id", N_("The handler must be an active member of the staff."))])
 
 
+#: Called with (case, actor, today) after a case's outcome may have changed. The app factory adds the domains that
+#: follow an outcome (rectification items), so this package imports none of them.
+OUTCOME_FOLLOWERS: list = []
+
+
+def _follow_outcome(case: Case, actor, today: date) -> None:
+    for follower in OUTCOME_FOLLOWERS:
+        follower(case, actor, today)
+
+
 def _rescore(case: Case, today: date) -> None:
     # A change to matter, applicants or status changes the risk score; the nightly job catches the rest.
     from casetrack.risk.services import rescore
@@ -390,6 +400,8 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
     if changes:
         audit.record("case", case.id, "updated", actor, changes)
     flush_or_conflict(_CONFLICT)
+    if any(name == "outcome" for name, _, _ in changes):
+        _follow_outcome(case, actor, today)
     _rescore(case, today)
     return case
 
@@ -451,6 +463,8 @@ def transition(
     changes = audit.diff(_trail(before), _trail(_snapshot(case))) + stops
     audit.record("case", case.id, action, actor, changes, comment=reason.strip() or None)
     flush_or_conflict(_CONFLICT)
+    if action in ("conclude", "reopen"):
+        _follow_outcome(case, actor, today)
     _rescore(case, today)
     return case
 

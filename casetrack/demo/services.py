@@ -48,6 +48,21 @@ WORKED_STORIES = frozenset({"crossed_off"})
 #: An interview proposal the legal bureau has not acted on for this long has been held by then.
 INTERVIEW_AFTER_DAYS = 45
 RECTIFICATION = "对败诉案件逐案剖析原因，规范执法程序，一个月内书面报送整改情况"
+PROCURATORATE, COURT, REVIEW_BODY = "杭州市富阳区人民检察院", "杭州市富阳区人民法院", "杭州市富阳区人民政府"
+SUGGESTION_CONTENT = {
+    "procuratorate": "你单位在行政处罚案件办理中存在送达程序不规范、证据收集不全面等问题，建议依法整改。",
+    "judicial": "你单位负责人未出庭应诉，建议落实行政机关负责人出庭应诉制度。",
+    "public_interest": "辖区内河道违法堆放建筑垃圾，损害社会公共利益，建议依法履行监管职责。",
+}
+SUGGESTION_MEASURES = "组织专题会议研究，逐项制定整改措施，明确责任科室和完成时限。"
+SUGGESTION_EVIDENCE = "整改报告及现场照片已报送，见卷宗。"
+RECTIFICATION_EVIDENCE = {
+    "redo": "已重新作出行政行为，决定书见卷宗。",
+    "perform": "已依法履行法定职责，履行情况书面报告见卷宗。",
+    "compensate": "赔偿款已支付，支付凭证见卷宗。",
+    "system": "已修订执法规程并组织全员培训，整改报告见卷宗。",
+    "other": "已完成整改，材料见卷宗。",
+}
 #: When in the working day the demo's people enter what they did (the district's time).
 OFFICE_HOUR = time(10, 0)
 
@@ -141,6 +156,7 @@ class _District:
         self.case_file()
         self.mediations()
         self.interviews()
+        self.closing_the_loop()
         store_annual_report(self.today.year - 1)  # the 5 January job, actor the system
         self.morning()
 
@@ -587,6 +603,134 @@ class _District:
                 )
             )
         )
+
+    # --- suggestions, rectification and reasons (issue 14) -----------------------------------------------------
+
+    def closing_the_loop(self) -> None:
+        self.past_suggestions()
+        self.current_suggestions()
+        self.rectification()
+        self.reasons()
+
+    def _unit_names(self) -> list[str]:
+        return sorted(name for name in self.units if name in HEADS)
+
+    def past_suggestions(self) -> None:
+        """The seed's 2020: "全区各单位接受检察建议34份并整改完毕" — 34 procuratorial suggestions (8 of them before a
+        public-interest suit), each replied to and rectified, brought in as the 建议 sheet of a ledger; with them a
+        few judicial suggestions and review opinions of 2019 and 2020."""
+        from casetrack.ledger.services import import_sheets
+        from casetrack.suggestions.ledger import SUGGESTION_SHEET
+
+        names, rows = self._unit_names(), []
+
+        def row(number, kind, issuer, received, replied_after, rectified_after):
+            rows.append(
+                {
+                    "number": number,
+                    "kind": kind,
+                    "issuer": issuer,
+                    "units": self.rng.choice(names),
+                    "received_on": received,
+                    "replied_on": received + timedelta(days=replied_after) if replied_after is not None else None,
+                    "rectified_on": received + timedelta(days=rectified_after) if rectified_after is not None else None,
+                }
+            )
+
+        for year, count in ((2019, 29), (2020, 34)):
+            for n in range(1, count + 1):
+                received = date(year, 1, 1) + timedelta(days=self.rng.randint(0, 300))
+                kind = "公益诉讼诉前检察建议" if n % 4 == 0 and (year == 2019 or n <= 32) else "检察建议"
+                row(f"富检行建〔{year}〕{n}号", kind, PROCURATORATE, received, self.rng.randint(20, 55), self.rng.randint(40, 58))
+            for n in range(1, 4):
+                received = date(year, 3, 1) + timedelta(days=self.rng.randint(0, 240))
+                row(f"（{year}）浙0111司建{n}号", "司法建议", COURT, received, self.rng.randint(10, 28), self.rng.randint(30, 60))
+            received = date(year, 5, 10) + timedelta(days=self.rng.randint(0, 120))
+            row(f"富政复意〔{year}〕1号", "复议意见书", REVIEW_BODY, received, self.rng.randint(20, 50), self.rng.randint(40, 58))
+        report = import_sheets(
+            [_sheet(SUGGESTION_SHEET, rows)], self.people[LEGAL], self.today, "富阳区司法建议检察建议台账.xlsx"
+        )
+        if not report.applied:
+            raise RuntimeError("the demo's suggestions were refused: " + "; ".join(report.error_lines()[:5]))
+
+    def current_suggestions(self) -> None:
+        """This year's: one a unit is late replying to (its unit is proposed for an interview), one due within the
+        week, one replied to and being rectified, and one whose rectification waits for the legal bureau."""
+        from casetrack.suggestions import services as suggestions
+
+        legal, names = self.people[LEGAL], self._unit_names()
+        year = self.today.year
+        stories = (
+            ("procuratorate", f"富检行建〔{year}〕{3}号", PROCURATORATE, 80, None),
+            ("procuratorate", f"富检行建〔{year}〕{7}号", PROCURATORATE, 55, None),
+            ("judicial", f"（{year}）浙0111司建{2}号", COURT, 40, "reply"),
+            ("public_interest", f"富检行公建〔{year}〕{1}号", PROCURATORATE, 70, "report_rectified"),
+        )
+        for index, (kind, number, issuer, days_ago, reached) in enumerate(stories):
+            received = self.ago(days_ago)
+            unit = self.units[names[index % len(names)]]
+            with entered_on(received):
+                suggestion = suggestions.register_suggestion(
+                    {
+                        "number": number,
+                        "kind": kind,
+                        "issuer": issuer,
+                        "received_on": received,
+                        "unit_ids": [unit.id],
+                        "content": SUGGESTION_CONTENT[kind],
+                    },
+                    legal,
+                    self.today,
+                )
+            liaison = self.liaisons.get(unit.name, legal)
+            if reached in ("reply", "report_rectified"):
+                replied = received + timedelta(days=20)
+                with entered_on(replied):
+                    suggestions.act(
+                        suggestion, "reply", liaison, self.today, on=replied, text=SUGGESTION_MEASURES
+                    )
+            if reached == "report_rectified":
+                done = received + timedelta(days=45)
+                with entered_on(done):
+                    suggestions.act(
+                        suggestion, "report_rectified", liaison, self.today, on=done, text=SUGGESTION_EVIDENCE
+                    )
+
+    def rectification(self) -> None:
+        """Every correction and loss gets its items; those due more than a month ago were done (most on time), the
+        rest are open and two are overdue."""
+        from casetrack.rectification import services as rectification
+        from casetrack.rectification.models import RectificationItem
+
+        rectification.sweep(self.today)
+        items = list(db.session.scalars(select(RectificationItem).order_by(RectificationItem.due_on, RectificationItem.id)))
+        overdue_left = 2
+        for item in items:
+            if item.due_on >= self.ago(30):
+                continue
+            if item.due_on >= self.ago(120) and overdue_left:
+                overdue_left -= 1
+                continue
+            done = item.due_on - timedelta(days=self.rng.randint(-10, 40))
+            done = min(max(done, item.case.concluded_on), self.today)
+            liaison = self.liaisons.get(item.unit.name, self.people[LEGAL])
+            with entered_on(done):
+                rectification.complete_item(item, liaison, self.today, done_on=done, evidence=RECTIFICATION_EVIDENCE[item.action])
+
+    def reasons(self) -> None:
+        """The legal bureau coded why each correction and loss since 2020 happened."""
+        from casetrack.rectification import services as rectification
+        from casetrack.stats.queries import Period, adverse_cases
+
+        reasons = {reason.code: reason.id for reason in rectification.reasons()}
+        weights = (("facts_unclear", 5), ("procedure", 4), ("wrong_law", 2), ("clearly_improper", 1), ("inaction", 2))
+        codes = [code for code, weight in weights for _ in range(weight)]
+        cases = db.session.scalars(select(Case).where(adverse_cases(Period(date(2020, 1, 1), self.today))).order_by(Case.id))
+        for case in cases:
+            chosen = {self.rng.choice(codes)}
+            if self.rng.random() < 0.25:
+                chosen.add(self.rng.choice(codes))
+            rectification.code_reasons(case, self.people[LEGAL], [reasons[code] for code in sorted(chosen)], "")
 
     # --- the demo's first morning ----------------------------------------------------------------------------------
 

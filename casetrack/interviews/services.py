@@ -16,8 +16,10 @@ from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
 from casetrack.interviews.models import Interview
+from casetrack.rectification.queries import overdue_by_unit
 from casetrack.risk import rules as risk_rules
 from casetrack.risk.models import ActionItem, RiskCase
+from casetrack.suggestions.queries import overdue_replies_by_unit
 
 
 def _refuse_day(day: date, today: date) -> None:
@@ -91,11 +93,14 @@ class Proposal:
     overdue_items: int
     #: Since when the unit has been due an interview; an interview on or after this date clears the proposal.
     since: date
+    #: Replies to suggestions, and rectification items after a correction or a loss, overdue by more than 15 days.
+    overdue_replies: int = 0
+    overdue_rectification: int = 0
 
 
 def proposals(today: date) -> list[Proposal]:
-    """Units that lost a case in the last 12 months, or have task-force items overdue by more than 15 days, and
-    have had no interview since that started."""
+    """Units that lost a case in the last 12 months, or have task-force items, replies to suggestions or
+    rectification items overdue by more than 15 days, and have had no interview since that started."""
     year_ago = today - timedelta(days=365)
     lost, lost_counts = {}, {}
     for unit_id, latest, count in db.session.execute(
@@ -115,27 +120,30 @@ def proposals(today: date) -> list[Proposal]:
             .group_by(Case.respondent_unit_id)
         )
     }
+    # Overdue replies and rectification weigh as overdue task-force items do (败诉压力传导: the 2021 plan).
+    late_replies = overdue_replies_by_unit(cutoff)
+    late_rectification = overdue_by_unit(cutoff)
     last_interview = dict(
         db.session.execute(select(Interview.unit_id, func.max(Interview.held_on)).group_by(Interview.unit_id)).all()
     )
     found = []
-    for unit_id in set(lost) | set(overdue):
-        starts = [
-            day
-            for day in (
-                lost.get(unit_id),
-                overdue[unit_id][1] + timedelta(days=risk_rules.INTERVIEW_OVERDUE_DAYS + 1)
-                if unit_id in overdue
-                else None,
-            )
-            if day
+    grace = timedelta(days=risk_rules.INTERVIEW_OVERDUE_DAYS + 1)
+    for unit_id in set(lost) | set(overdue) | set(late_replies) | set(late_rectification):
+        starts = [lost.get(unit_id)] + [
+            late[unit_id][1] + grace for late in (overdue, late_replies, late_rectification) if unit_id in late
         ]
+        starts = [day for day in starts if day]
         since = min(starts)
         if last_interview.get(unit_id) and last_interview[unit_id] >= since:
             continue
         found.append(
             Proposal(
-                db.session.get(Unit, unit_id), lost_counts.get(unit_id, 0), overdue.get(unit_id, (0, None))[0], since
+                db.session.get(Unit, unit_id),
+                lost_counts.get(unit_id, 0),
+                overdue.get(unit_id, (0, None))[0],
+                since,
+                late_replies.get(unit_id, (0, None))[0],
+                late_rectification.get(unit_id, (0, None))[0],
             )
         )
     return sorted(found, key=lambda p: (p.since, p.unit.name))

@@ -366,6 +366,70 @@ def court_date_reminders(today: date, warning_days: int) -> list[Reminder]:
     return reminders
 
 
+def _legal_bureau_ids() -> set[int]:
+    return set(
+        db.session.scalars(
+            select(User.id).where(User.role.in_(roles_with("manage_suggestions")), User.active.is_(True))
+        )
+    )
+
+
+def suggestion_reminders(today: date, warning_days: int) -> list[Reminder]:
+    """Replies to suggestions due within ``warning_days`` or overdue: to the addressed units' liaisons and to the
+    legal bureau, which follows every reply."""
+    from casetrack.suggestions.queries import replies_due
+
+    due = replies_due(today, warning_days)
+    liaisons = _liaisons_by_unit({unit_id for suggestion in due for unit_id in suggestion.unit_ids})
+    legal = _legal_bureau_ids()
+    reminders = []
+    for suggestion in due:
+        overdue = suggestion.reply_due_on < today
+        recipients = legal | {user for unit_id in suggestion.unit_ids for user in liaisons.get(unit_id, ())}
+        for user_id in recipients:
+            reminders.append(
+                Reminder(
+                    user_id,
+                    "suggestion_reply",
+                    f"suggestion-reply:{suggestion.id}:{suggestion.reply_due_on.isoformat()}",
+                    N_("The reply to %(number)s (%(issuer)s) was due on %(due)s and is overdue.")
+                    if overdue
+                    else N_("The reply to %(number)s (%(issuer)s) is due on %(due)s."),
+                    {"number": suggestion.number, "issuer": suggestion.issuer, "due": suggestion.reply_due_on.isoformat()},
+                    f"/suggestions/{suggestion.id}",
+                )
+            )
+    return reminders
+
+
+def rectification_reminders(today: date, warning_days: int) -> list[Reminder]:
+    """Rectification items after a correction or a loss, due within ``warning_days`` or overdue: to the item's
+    owner, or the unit's liaisons while it has none."""
+    from casetrack.rectification.queries import items_due
+
+    due = items_due(today, today + timedelta(days=warning_days))
+    liaisons = _liaisons_by_unit({item.unit_id for item in due})
+    active = _active_user_ids()
+    reminders = []
+    for item in due:
+        recipients = {item.owner_id} if item.owner_id in active else set(liaisons.get(item.unit_id, ()))
+        overdue = item.due_on < today
+        for user_id in recipients:
+            reminders.append(
+                Reminder(
+                    user_id,
+                    "rectification",
+                    f"rectification:{item.id}:{item.due_on.isoformat()}",
+                    N_("Case %(number)s: the rectification after its outcome was due on %(due)s and is overdue.")
+                    if overdue
+                    else N_("Case %(number)s: the rectification after its outcome is due on %(due)s."),
+                    {"number": item.case.number, "due": item.due_on.isoformat()},
+                    f"/rectification/{item.id}",
+                )
+            )
+    return reminders
+
+
 def collect_reminders(today: date) -> list[Reminder]:
     warning_days = current_app.config["CASETRACK_DEADLINE_WARNING_DAYS"]
     return (
@@ -376,6 +440,8 @@ def collect_reminders(today: date) -> list[Reminder]:
         + mediation_reminders(today)
         + long_suspension_reminders(today)
         + court_date_reminders(today, warning_days)
+        + suggestion_reminders(today, warning_days)
+        + rectification_reminders(today, warning_days)
     )
 
 
@@ -410,7 +476,11 @@ def create_notifications(reminders: list[Reminder], today: date) -> int:
 
 def notify_due(today: date) -> int:
     """The morning job's in-app part: what needs attention today, stored as notifications (none twice); returns
-    how many are new. The e-mail digests are planned from them afterwards (notifications.tasks)."""
+    how many are new. The e-mail digests are planned from them afterwards (notifications.tasks). First every
+    correction or loss an import brought in gets its rectification items, so they are reminded of too."""
+    from casetrack.rectification.services import sweep
+
+    sweep(today)
     return create_notifications(collect_reminders(today), today)
 
 

@@ -34,3 +34,24 @@ def annual(year: int, fmt: str, output: Path | None):
         sys.stdout.flush()
     else:
         click.echo(content.decode("utf-8"), nl=False)
+
+
+@report_cli.command("joint-meeting")
+@click.option("--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
+@click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]), required=True)
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The .docx to write.")
+def joint_meeting(start, end, output: Path):
+    """The pack for the court–government joint meeting (府院联席会议) of a period: figures, suggestions, the
+    class-case table, open suggestions and overdue rectification, as a Word document."""
+    from casetrack.clock import local_today
+    from casetrack.reports.joint_meeting import docx_bytes
+    from casetrack.stats.queries import Period
+
+    if end.date() < start.date():
+        raise click.BadParameter("the period ends before it starts", param_hint="--to")
+    content = docx_bytes(Period(start.date(), end.date()), local_today())
+    try:
+        output.write_bytes(content)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {output}: {error.strerror}") from error
+    click.echo(f"written {output}", err=True)

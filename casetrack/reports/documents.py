@@ -29,16 +29,22 @@ from casetrack.gbt9704 import set_up as _set_up
 from casetrack.gbt9704 import table as _table
 from casetrack.reports.rules import (
     CO_RESPONDENT_NOTE,
+    LOOP_HEADING,
+    REASON_HEADINGS,
+    SUGGESTION_TYPE_HEADINGS,
     NO_UNIT_ACTIVE,
     NO_WATCH_LIST,
     WATCH_FLAG_LABELS,
     active_units,
     cell,
     heading,
+    loop_paragraph,
     omitted_units,
     pct,
+    reason_rows,
     render_markdown,
     report_title,
+    suggestion_type_rows,
     summary_paragraph,
     trend_counts,
     trend_rates,
@@ -123,7 +129,14 @@ def docx_bytes(report: dict, trend: list[dict], generated_at: datetime | None = 
     else:
         document.add_paragraph(NO_WATCH_LIST, style="Body Text")
 
-    document.add_paragraph("四、月度趋势", style="Heading 1")
+    document.add_paragraph(LOOP_HEADING, style="Heading 1")
+    document.add_paragraph(loop_paragraph(report), style="Body Text")
+    if type_rows := suggestion_type_rows(report):
+        _table(document, SUGGESTION_TYPE_HEADINGS, type_rows)
+    if reasons := reason_rows(report):
+        _table(document, REASON_HEADINGS, reasons)
+
+    document.add_paragraph("五、月度趋势", style="Heading 1")
     counts, rates = trend_counts(report), trend_rates(report)
     font = chart_font_path()
     for number, (series, percent, title) in enumerate(

@@ -122,13 +122,14 @@ def report_title(report: dict) -> str:
     return f"{period_label(report)}行政争议预防化解工作情况"
 
 
-def summary_paragraph(report: dict, area: str = "全区") -> str:
-    """ "2020年全区行政复议新发94件,同比下降20.34%,纠错9件,纠错率8.57%,下降48.9个百分点;……" """
+def summary_paragraph(report: dict, area: str = "全区", period: str | None = None) -> str:
+    """ "2020年全区行政复议新发94件,同比下降20.34%,纠错9件,纠错率8.57%,下降48.9个百分点;……" ``period``: its
+    words for a period other than the report's own (the joint-meeting pack's)."""
     review, litigation = report[REVIEW], report[LITIGATION]
     appearance, mediation = report["appearance"], report["mediation"]
     compensation = report[COMPENSATION]
     parts = [
-        f"{period_label(report)}{area}行政复议新发{review['new']}件,{_yoy(review['new_yoy_pct'])},"
+        f"{period or period_label(report)}{area}行政复议新发{review['new']}件,{_yoy(review['new_yoy_pct'])},"
         f"纠错{review['corrected']}件,"
         + _rate_clause("纠错率", review["correction_rate_pct"], review["correction_rate_change_pp"]),
         f"行政诉讼新发{litigation['new']}件,{_yoy(litigation['new_yoy_pct'])},败诉{litigation['lost']}件,"
@@ -222,7 +223,19 @@ def render_markdown(report: dict, trend: list[dict], built: datetime | None = No
         lines.append(NO_WATCH_LIST)
     lines.append("")
 
-    lines += ["## 四、月度趋势", ""]
+    lines += [f"## {LOOP_HEADING}", "", loop_paragraph(report), ""]
+    if type_rows := suggestion_type_rows(report):
+        lines.append("| " + " | ".join(SUGGESTION_TYPE_HEADINGS) + " |")
+        lines.append("|---|" + "---:|" * (len(SUGGESTION_TYPE_HEADINGS) - 1))
+        lines += ["| " + " | ".join(row) + " |" for row in type_rows]
+        lines.append("")
+    if reasons := reason_rows(report):
+        lines.append("| " + " | ".join(REASON_HEADINGS) + " |")
+        lines.append("|---|---:|---:|")
+        lines += ["| " + " | ".join(row) + " |" for row in reasons]
+        lines.append("")
+
+    lines += ["## 五、月度趋势", ""]
     lines.append("| 指标 | " + " | ".join(f"{m['month']}月" for m in trend) + " |")
     lines.append("|---|" + "---:|" * len(trend))
     for figure in trend_rows(report):
@@ -240,3 +253,72 @@ def text_bars(trend: list[dict], figures: list[Figure], width: int = 30) -> list
             value = m[figure.section][figure.value_key]
             rows.append(f"{m['month']:>2}月 {figure.term} {'█' * round(value * width / largest):<{width}} {value}")
     return rows
+
+
+# --- closing the loop (issue 14): suggestions, rectification, reasons ---------------------------------------
+
+LOOP_HEADING = "四、建议办理与败诉纠错整改"
+SUGGESTION_TYPE_HEADINGS = ["类型", "收到(份)", "已回复(份)", "按期回复(份)", "整改完毕(份)"]
+REASON_HEADINGS = ["原因", "案件数(件)", "占已分析案件"]
+NO_SUGGESTIONS = "本期未收到司法建议、检察建议或行政复议意见书、建议书。"
+
+
+def _procuratorial_clause(types: list[dict]) -> str | None:
+    """ "全区各单位接受检察建议34份并整改完毕" when every one is rectified, the seed's words; otherwise how many."""
+    rows = [row for row in types if row["procuratorial"]]
+    received = sum(row["received"] for row in rows)
+    if not received:
+        return None
+    rectified = sum(row["rectified"] for row in rows)
+    if rectified == received:
+        return f"全区各单位接受检察建议{received}份并整改完毕"
+    return f"全区各单位接受检察建议{received}份,已整改完毕{rectified}份"
+
+
+def loop_paragraph(report: dict) -> str:
+    """The suggestions received and what became of them, and the rectification after corrections and losses, in
+    the seed's style: "支持检察机关开展行政公益诉讼和检察监督,全区各单位接受检察建议34份并整改完毕。" """
+    types = report.get("suggestions_by_type", [])
+    parts = []
+    if clause := _procuratorial_clause(types):
+        parts.append("支持检察机关开展行政公益诉讼和检察监督," + clause)
+    for row in types:
+        if row["procuratorial"] or not row["received"]:
+            continue
+        parts.append(
+            f"收到{row['term']}{row['received']}份,已回复{row['replied']}份,整改完毕{row['rectified']}份"
+        )
+    rectification = report.get("rectification") or {}
+    if rectification.get("due"):
+        parts.append(
+            f"纠错、败诉案件整改事项到期{rectification['due']}项,按期完成{rectification['done_on_time']}项,"
+            f"按期整改率{pct(rectification['on_time_rate_pct'])}"
+        )
+    reasons = reason_rows(report)
+    if reasons:
+        leading = "、".join(f"{row[0]}({row[1]}件)" for row in reasons[:2])
+        parts.append(f"纠错、败诉案件原因以{leading}为主")
+    if not parts:
+        return NO_SUGGESTIONS
+    return ";".join(parts) + "。"
+
+
+def suggestion_type_rows(report: dict) -> list[list[str]]:
+    return [
+        [row["term"], str(row["received"]), str(row["replied"]), str(row["replied_on_time"]), str(row["rectified"])]
+        for row in report.get("suggestions_by_type", [])
+        if row["received"]
+    ]
+
+
+def reason_rows(report: dict) -> list[list[str]]:
+    """The coded reasons, most cited first: (term, cases, share of the coded cases)."""
+    section = report.get(registry.ADVERSE_REASONS) or {}
+    if not section.get("coded"):
+        return []
+    rows = [
+        [figure.term, section[figure.field], pct(section[f"{figure.field}_share_pct"])]
+        for figure in registry.of_section(registry.ADVERSE_REASONS)
+        if figure.kind == COUNT and figure.field in registry.REASON_CODES and section[figure.field]
+    ]
+    return [[term, str(count), share] for term, count, share in sorted(rows, key=lambda row: -row[1])]

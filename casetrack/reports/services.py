@@ -12,7 +12,7 @@ from casetrack.accounts.models import Unit
 from casetrack.clock import local_today, utc_now
 from casetrack.extensions import db
 from casetrack.reports.models import StoredReport
-from casetrack.stats.queries import Period, district_and_unit_figures, trend_to
+from casetrack.stats.queries import Period, district_and_unit_figures, suggestion_counts, trend_to
 from casetrack.stats.rules import compared_days
 
 FORMATS = ("json", "md", "docx")
@@ -39,7 +39,25 @@ def annual_report(year: int, through: date | None = None, today: date | None = N
     report.update(district)
     units = db.session.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all()
     report["by_unit"] = [{"unit": name, **per_unit[unit_id]} for unit_id, name in units]
+    report["suggestions_by_type"] = suggestions_by_type(period)
     return report
+
+
+def suggestions_by_type(period: Period) -> list[dict]:
+    """The suggestions section counted per type, for the report's sentence ("接受检察建议34份并整改完毕") and table."""
+    from casetrack.suggestions.rules import PROCURATORIAL, TYPES
+
+    counts = suggestion_counts(period, by_type=True)
+    return [
+        {
+            "type": code,
+            "term": kind.term,
+            "procuratorial": code in PROCURATORIAL,
+            **{key.removeprefix("suggestions_"): int(value or 0) for key, value in counts[code].items()},
+        }
+        for code, kind in TYPES.items()
+        if code in counts
+    ]
 
 
 def annual_trend(year: int, through: date | None = None) -> list[dict]:

@@ -62,3 +62,49 @@ def download(year: int, fmt: str):
         download_name=services.download_name(year, fmt),
         mimetype=services.MEDIA_TYPES[fmt],
     )
+
+
+def _joint_meeting_period():
+    from datetime import date
+
+    from casetrack.stats.queries import Period
+    from casetrack.web import parse_date_arg
+
+    today = local_today()
+    start, problem_start = parse_date_arg("from")
+    end, problem_end = parse_date_arg("to")
+    problems = [p for p in (problem_start, problem_end) if p]
+    start, end = start or date(today.year, 1, 1), end or today
+    if end < start:
+        problems.append(_("The end of the period is before its start."))
+        start, end = date(today.year, 1, 1), today
+    return Period(start, end), problems
+
+
+@bp.route("/joint-meeting")
+@permission_required("build_report")
+def joint_meeting():
+    from casetrack.reports.joint_meeting import pack
+
+    period, problems = _joint_meeting_period()
+    for problem in problems:
+        flash(problem, "error")
+    return render_template("reports/joint_meeting.html", period=period, pack=pack(period, local_today()))
+
+
+@bp.route("/joint-meeting.docx")
+@permission_required("build_report")
+def joint_meeting_docx():
+    from casetrack.reports.joint_meeting import docx_bytes, download_name
+
+    period, problems = _joint_meeting_period()
+    if problems:
+        for problem in problems:
+            flash(problem, "error")
+        return redirect(url_for("reports.joint_meeting"))
+    return send_file(
+        io.BytesIO(docx_bytes(period, local_today())),
+        mimetype=services.MEDIA_TYPES["docx"],
+        as_attachment=True,
+        download_name=download_name(period),
+    )

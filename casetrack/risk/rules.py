@@ -223,8 +223,11 @@ def item_day_problems(
     return []
 
 
-def cross_off_problems(items: list[tuple[date | None]], resolution: str | None) -> list[str]:
-    """``items``: the done dates of the case's action items."""
+def cross_off_problems(
+    items: list[tuple[date | None]], resolution: str | None, rectified: bool | None = None
+) -> list[str]:
+    """``items``: the done dates of the case's action items; ``rectified``: whether the case's rectification items
+    (after its loss) are all done, None when it has none."""
     problems = []
     if not items:
         problems.append(N_("Add at least one action item before asking for the cross-off."))
@@ -232,6 +235,10 @@ def cross_off_problems(items: list[tuple[date | None]], resolution: str | None) 
         problems.append(N_("Every action item must be done before the cross-off."))
     if resolution not in RESOLUTIONS:
         problems.append(N_("Choose how the risk was resolved."))
+    elif resolution == "lost_rectified" and rectified is not True:
+        problems.append(
+            N_("“Lost and rectified” needs the case lost and every rectification item after the loss done.")
+        )
     return problems
 
 
@@ -239,6 +246,8 @@ INTERVIEW_REASONS = {
     "loss": N_("Lost case"),
     "overdue_items": N_("Overdue task-force items"),
     "low_appearance": N_("Low appearance rate"),
+    "overdue_reply": N_("Overdue replies to suggestions"),
+    "overdue_rectification": N_("Overdue rectification after a correction or loss"),
     "other": N_("Other"),
 }
 #: How the audit trail names the fields this domain records, by the kind of record they are on.

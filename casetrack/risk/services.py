@@ -20,6 +20,7 @@ from casetrack.clock import utc_now
 from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
+from casetrack.rectification.services import case_rectified
 from casetrack.risk import rules
 from casetrack.risk.models import ActionItem, RiskCase, RiskFlag, RiskScore, RiskSettings, TaskForceMember
 from casetrack.stats.queries import Period, case_counts
@@ -349,7 +350,8 @@ def complete_item(item: ActionItem, actor, *, done_on: date | None, evidence: st
 
 
 def request_cross_off(risk_case: RiskCase, actor, resolution: str, expected_version=None) -> RiskCase:
-    problems = rules.cross_off_problems([item.done_on for item in risk_case.items], resolution)
+    rectified = case_rectified(risk_case.case_id) if resolution == "lost_rectified" else None
+    problems = rules.cross_off_problems([item.done_on for item in risk_case.items], resolution, rectified)
     if problems:
         raise DomainError(problems[0])
     _transition(risk_case, "request_cross_off", actor, expected_version=expected_version)

@@ -308,6 +308,122 @@ FIGURES = (
     ),
 )
 
+# --- closing the loop (issue 14): suggestions, rectification after a correction or loss, why cases are lost ------
+
+SUGGESTIONS, RECTIFICATION, ADVERSE_REASONS = "suggestions", "rectification", "adverse_reasons"
+#: The reasons of rectification.rules.REASONS, in its order (named here too: the registry is a leaf). A reason the
+#: legal bureau adds to the list counts under "other" here and under its own name on the class-case page.
+REASON_CODES = ("facts_unclear", "procedure", "wrong_law", "beyond_authority", "clearly_improper", "inaction", "other")
+_REASON_NAMES = {
+    "facts_unclear": (
+        N_("Cases lost or corrected: facts unclear or evidence insufficient"),
+        N_("Share of coded cases: facts unclear or evidence insufficient"),
+        "事实不清、证据不足",
+    ),
+    "procedure": (
+        N_("Cases lost or corrected: breach of legal procedure"),
+        N_("Share of coded cases: breach of legal procedure"),
+        "程序违法",
+    ),
+    "wrong_law": (
+        N_("Cases lost or corrected: wrong application of law"),
+        N_("Share of coded cases: wrong application of law"),
+        "适用法律错误",
+    ),
+    "beyond_authority": (
+        N_("Cases lost or corrected: beyond authority"),
+        N_("Share of coded cases: beyond authority"),
+        "超越职权",
+    ),
+    "clearly_improper": (
+        N_("Cases lost or corrected: clearly improper"),
+        N_("Share of coded cases: clearly improper"),
+        "明显不当",
+    ),
+    "inaction": (
+        N_("Cases lost or corrected: failure to perform a statutory duty"),
+        N_("Share of coded cases: failure to perform a statutory duty"),
+        "不履行法定职责",
+    ),
+    "other": (
+        N_("Cases lost or corrected: other reasons"),
+        N_("Share of coded cases: other reasons"),
+        "其他原因",
+    ),
+}
+SECTIONS = (
+    *SECTIONS,
+    Section(
+        SUGGESTIONS,
+        N_("Judicial and procuratorial suggestions, review opinions"),
+        (
+            N_(
+                "%(received)s received, %(replied)s replied (%(replied_on_time)s on time), "
+                "%(rectified)s rectified"
+            ),
+        ),
+        optional=True,
+    ),
+    Section(
+        RECTIFICATION,
+        N_("Rectification after corrections and losses"),
+        (N_("%(due)s items due, %(done_on_time)s done on time, %(on_time_rate_pct)s"),),
+        optional=True,
+    ),
+    Section(
+        ADVERSE_REASONS,
+        N_("Why cases were lost or corrected"),
+        (N_("%(coded)s of %(adverse)s corrected or lost cases have their reasons coded"),),
+        optional=True,
+        activity=("adverse",),
+    ),
+)
+FIGURES = (
+    *FIGURES,
+    # Counted by the day received, so a year's suggestions keep their replies and rectifications in that year.
+    _count(SUGGESTIONS, "received", N_("Suggestions received"), "收到建议", unit_column=True),
+    _count(SUGGESTIONS, "replied", N_("Suggestions replied to"), "已回复"),
+    _count(SUGGESTIONS, "replied_on_time", N_("Suggestions replied to on time"), "按期回复"),
+    _count(
+        SUGGESTIONS,
+        "rectified",
+        N_("Suggestions rectified"),
+        "整改完毕",
+        card="suggestions-rectified",
+        detail=N_("%(rectified)s rectified of %(received)s received"),
+        unit_column=True,
+    ),
+    # Counted by the day due: what fell due in the period, and of that what was done by its day.
+    _count(RECTIFICATION, "due", N_("Rectification items due"), "到期整改事项"),
+    _count(RECTIFICATION, "done_on_time", N_("Rectification items done on time"), "按期整改"),
+    _rate(
+        RECTIFICATION,
+        "on_time_rate",
+        N_("Rectification done on time (rate)"),
+        "按期整改率",
+        of=("done_on_time", "due"),
+        card="rectification-on-time-rate",
+        detail=N_("%(done_on_time)s of %(due)s items due were done on time"),
+    ),
+    # Corrected reviews and lost first instances concluded in the period (the correction and loss rates' cases).
+    _count(ADVERSE_REASONS, "adverse", N_("Cases corrected or lost"), "纠错及败诉案件"),
+    _count(ADVERSE_REASONS, "coded", N_("Cases corrected or lost with reasons coded"), "已分析原因"),
+    *(
+        figure
+        for code in REASON_CODES
+        for figure in (
+            _count(ADVERSE_REASONS, code, _REASON_NAMES[code][0], _REASON_NAMES[code][2]),
+            _rate(
+                ADVERSE_REASONS,
+                f"{code}_share",
+                _REASON_NAMES[code][1],
+                f"{_REASON_NAMES[code][2]}占比",
+                of=(code, "coded"),
+            ),
+        )
+    ),
+)
+
 BY_KEY = {figure.key: figure for figure in FIGURES}
 
 

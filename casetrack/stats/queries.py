@@ -57,8 +57,11 @@ def _district_or_units(stmt, unit_column, unit_id: int | None, by_unit: bool, gr
 
 
 def _key(value):
-    # PostgreSQL's EXTRACT answers a numeric (Decimal); months and unit ids are plain ints everywhere else.
-    return int(value) if value is not None else None
+    # PostgreSQL's EXTRACT answers a numeric (Decimal); months and unit ids are plain ints everywhere else. A code
+    # (a suggestion's type) stays as it is.
+    if value is None or isinstance(value, str):
+        return value
+    return int(value)
 
 
 def _month(column):
@@ -320,6 +323,7 @@ def figures(period: Period, previous: Period, unit_id: int | None = None) -> dic
         **appearance_counts(period, unit_id),
         **review_hearing_counts(period, unit_id),
         **mediation_counts(period, unit_id),
+        **loop_counts(period, unit_id),
     }
     return shape_figures(now, case_counts(previous, unit_id))
 
@@ -346,6 +350,7 @@ def district_and_unit_figures(period: Period, previous: Period) -> tuple[dict, d
     cases_before = _with_co_respondents(_case_counts_select(previous), None, True, main_before)
     appearance = _added(main_appearance, _appearance_counts_of_co(period, None, True, False), nested=True)
     review_hearing = review_hearing_counts(period, by_unit=True)
+    loop = loop_counts_by(period, by_month=False)
 
     def now_of(unit_id):
         return {
@@ -353,6 +358,7 @@ def district_and_unit_figures(period: Period, previous: Period) -> tuple[dict, d
             **appearance.get(unit_id, _ZERO_APPEARANCE),
             **review_hearing.get(unit_id, _ZERO_REVIEW_HEARING),
             **mediation.get(unit_id, _ZERO_MEDIATION),
+            **loop.get(unit_id, _loop_zeros()),
         }
 
     district = shape_figures(
@@ -361,6 +367,8 @@ def district_and_unit_figures(period: Period, previous: Period) -> tuple[dict, d
             **_summed(main_appearance, _ZERO_APPEARANCE),
             **_summed(review_hearing, _ZERO_REVIEW_HEARING),
             **_summed(mediation, _ZERO_MEDIATION),
+            # A suggestion addressed to several units counts once for the district: its own count, not the sum.
+            **loop_counts(period),
         },
         _summed(main_before, _ZERO_CASES),
     )
@@ -382,6 +390,7 @@ def monthly_figures(year: int, unit_id: int | None = None, through_month: int = 
     appearance = appearance_counts(Period.year(year), unit_id, by_month=True)
     review_hearing = review_hearing_counts(Period.year(year), unit_id, by_month=True)
     mediation = mediation_counts(Period.year(year), unit_id, by_month=True)
+    loop = _loop_by_month(year, unit_id)
     return [
         {
             "month": month,
@@ -391,6 +400,7 @@ def monthly_figures(year: int, unit_id: int | None = None, through_month: int = 
                     **appearance.get(month, _ZERO_APPEARANCE),
                     **review_hearing.get(month, _ZERO_REVIEW_HEARING),
                     **mediation.get(month, _ZERO_MEDIATION),
+                    **loop.get(month, _loop_zeros()),
                 },
                 before[month],
             ),
@@ -445,3 +455,122 @@ def years_with_data(today: date | None = None) -> list[int]:
     ).one()
     first = min((day.year for day in firsts if day is not None), default=this_year)
     return list(range(this_year, min(first, this_year) - 1, -1))
+
+
+# --- closing the loop (issue 14) ------------------------------------------------------------------------------
+
+
+def suggestion_counts(
+    period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False, by_type: bool = False
+):
+    """suggestions.received: 司法建议, 检察建议 and 复议意见书/建议书 received in the period; of those, replied (a reply
+    sent), replied_on_time (sent by the day it was due) and rectified (the legal bureau accepted the rectification).
+    Counted by the day received. A suggestion addressed to several units counts once for the district and once for
+    each unit. ``by_type``: {type: mapping}."""
+    from casetrack.suggestions.models import Suggestion, suggestion_units
+
+    stmt = select(
+        func.count(Suggestion.id).label("suggestions_received"),
+        _count(Suggestion.replied_on.is_not(None)).label("suggestions_replied"),
+        _count(Suggestion.replied_on <= Suggestion.reply_due_on).label("suggestions_replied_on_time"),
+        _count(Suggestion.state == "rectified").label("suggestions_rectified"),
+    ).where(Suggestion.received_on.between(period.start, period.end))
+    group = _month(Suggestion.received_on) if by_month else (Suggestion.kind if by_type else None)
+    if unit_id is None and not by_unit:
+        return _district_or_units(stmt, None, None, False, group)
+    stmt = stmt.join(suggestion_units, suggestion_units.c.suggestion_id == Suggestion.id)
+    return _district_or_units(stmt, suggestion_units.c.unit_id, unit_id, by_unit, group)
+
+
+def rectification_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
+    """rectification.due: items (after a correction or a loss) due in the period that still stand (cancelled ones,
+    whose outcome was reversed, do not count); done_on_time: of those, done on or before the day due."""
+    from casetrack.rectification.models import RectificationItem
+
+    stmt = select(
+        func.count(RectificationItem.id).label("rectification_due"),
+        _count(RectificationItem.done_on <= RectificationItem.due_on).label("rectification_done_on_time"),
+    ).where(RectificationItem.due_on.between(period.start, period.end), RectificationItem.state != "cancelled")
+    group = _month(RectificationItem.due_on) if by_month else None
+    return _district_or_units(stmt, RectificationItem.unit_id, unit_id, by_unit, group)
+
+
+def adverse_cases(period: Period):
+    """The corrected reviews and lost first instances concluded in the period: the cases the correction and loss
+    rates count (SPEC section 3), which the class-case analysis explains."""
+    first_instance_loss = and_(Case.kind == kinds.LITIGATION, Case.instance == kinds.FIRST_INSTANCE, Case.is_lost)
+    return and_(Case.concluded_on.between(period.start, period.end), or_(Case.is_corrected, first_instance_loss))
+
+
+def reason_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
+    """adverse_reasons.adverse: the period's corrected and lost cases (adverse_cases); coded: of those, the legal
+    bureau gave one or more reasons; and per reason of stats.figures.REASON_CODES, the cases citing it (one case
+    may cite several, so the shares may add up to more than 100 %). Counted for the main respondent unit."""
+    from casetrack.rectification.models import AdverseReason, CaseAdverseReason
+    from casetrack.stats.figures import REASON_CODES
+
+    def citing(*codes, custom=False):
+        condition = AdverseReason.code.in_(codes)
+        if custom:
+            condition = or_(condition, AdverseReason.code.like("custom\\_%", escape="\\"))
+        return exists().where(
+            CaseAdverseReason.case_id == Case.id, CaseAdverseReason.reason_id == AdverseReason.id, condition
+        )
+
+    coded = exists().where(CaseAdverseReason.case_id == Case.id)
+    stmt = select(
+        func.count(Case.id).label("adverse_reasons_adverse"),
+        _count(coded).label("adverse_reasons_coded"),
+        *(_count(citing(code, custom=code == "other")).label(f"adverse_reasons_{code}") for code in REASON_CODES),
+    ).where(adverse_cases(period))
+    group = _month(Case.concluded_on) if by_month else None
+    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group)
+
+
+def _zero(labels) -> dict:
+    return dict.fromkeys(labels, 0)
+
+
+def _loop_zeros() -> dict:
+    from casetrack.stats.figures import REASON_CODES
+
+    return {
+        **_zero(("suggestions_received", "suggestions_replied", "suggestions_replied_on_time", "suggestions_rectified")),
+        **_zero(("rectification_due", "rectification_done_on_time")),
+        **_zero(("adverse_reasons_adverse", "adverse_reasons_coded", *(f"adverse_reasons_{c}" for c in REASON_CODES))),
+    }
+
+
+def loop_counts(period: Period, unit_id: int | None = None) -> dict:
+    return {
+        **suggestion_counts(period, unit_id),
+        **rectification_counts(period, unit_id),
+        **reason_counts(period, unit_id),
+    }
+
+
+def loop_counts_by(period: Period, by_month: bool) -> dict:
+    """{unit id or month: the three sections' counts}."""
+    found: dict = {}
+    for counts in (
+        suggestion_counts(period, by_unit=not by_month, by_month=by_month),
+        rectification_counts(period, by_unit=not by_month, by_month=by_month),
+        reason_counts(period, by_unit=not by_month, by_month=by_month),
+    ):
+        for key, values in counts.items():
+            found.setdefault(key, dict(_loop_zeros())).update({k: int(v or 0) for k, v in values.items()})
+    return found
+
+
+def _loop_by_month(year: int, unit_id: int | None) -> dict[int, dict]:
+    if unit_id is None:
+        return loop_counts_by(Period.year(year), by_month=True)
+    found: dict[int, dict] = {}
+    for counts in (
+        suggestion_counts(Period.year(year), unit_id, by_month=True),
+        rectification_counts(Period.year(year), unit_id, by_month=True),
+        reason_counts(Period.year(year), unit_id, by_month=True),
+    ):
+        for month, values in counts.items():
+            found.setdefault(month, dict(_loop_zeros())).update({k: int(v or 0) for k, v in values.items()})
+    return found

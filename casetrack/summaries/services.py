@@ -130,8 +130,18 @@ def _risk_digest(send: SummarySend, recipient: User, base_url: str, today: date)
     from casetrack.risk.queries import RiskFilters, digest_counts, page_of_risk_cases
     from casetrack.risk.rules import STATES
 
+    from casetrack.rectification.queries import overdue_items
+    from casetrack.suggestions.queries import overdue_replies_by_unit
+
     top = page_of_risk_cases(recipient, RiskFilters(per_page=10), today)
+    late = overdue_items(today)
+    late_by_unit: dict[str, int] = {}
+    for item in late:
+        late_by_unit[item.unit.name] = late_by_unit.get(item.unit.name, 0) + 1
     context = {
+        "overdue_rectification": len(late),
+        "overdue_rectification_by_unit": sorted(late_by_unit.items(), key=lambda pair: (-pair[1], pair[0])),
+        "overdue_replies": sum(count for count, _ in overdue_replies_by_unit(today).values()),
         "user": recipient,
         "week": send.period,
         "counts": digest_counts(today),

@@ -7,6 +7,7 @@ from casetrack.stats.queries import (
     appearance_counts,
     case_counts,
     figures,
+    loop_counts,
     mediation_counts,
     review_hearing_counts,
 )
@@ -19,6 +20,7 @@ def test_the_sql_answers_every_count_the_registry_declares_and_no_other(app):
         **appearance_counts(period),
         **review_hearing_counts(period),
         **mediation_counts(period),
+        **loop_counts(period),
     }
     assert set(answered) == {figure.sql_label for figure in registry.counted()}
 
