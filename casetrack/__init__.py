@@ -217,10 +217,10 @@ def register_blueprints(app: Flask) -> None:
     from casetrack.mediation.views import bp as mediation_bp
     from casetrack.notifications.views import admin_bp as reminder_digests_bp
     from casetrack.notifications.views import bp as notifications_bp
-    from casetrack.reports.views import bp as reports_bp
-    from casetrack.review_hearings.views import bp as review_hearings_bp
     from casetrack.rectification.views import admin_bp as adverse_reasons_bp
     from casetrack.rectification.views import bp as rectification_bp
+    from casetrack.reports.views import bp as reports_bp
+    from casetrack.review_hearings.views import bp as review_hearings_bp
     from casetrack.risk.views import bp as risk_bp
     from casetrack.suggestions.views import bp as suggestions_bp
     from casetrack.summaries.views import bp as summaries_bp

@@ -4,6 +4,9 @@ from casetrack.i18n import N_
 
 ACTION_LABELS = {
     "created": N_("Created"),
+    "reasons_coded": N_("Reasons lost or corrected coded"),
+    "done": N_("Done"),
+    "cancelled": N_("No longer required"),
     "updated": N_("Edited"),
     "imported": N_("Imported from the ledger"),
     "hearing_scheduled": N_("Hearing scheduled"),

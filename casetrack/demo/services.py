@@ -641,12 +641,33 @@ class _District:
             for n in range(1, count + 1):
                 received = date(year, 1, 1) + timedelta(days=self.rng.randint(0, 300))
                 kind = "公益诉讼诉前检察建议" if n % 4 == 0 and (year == 2019 or n <= 32) else "检察建议"
-                row(f"富检行建〔{year}〕{n}号", kind, PROCURATORATE, received, self.rng.randint(20, 55), self.rng.randint(40, 58))
+                row(
+                    f"富检行建〔{year}〕{n}号",
+                    kind,
+                    PROCURATORATE,
+                    received,
+                    self.rng.randint(20, 55),
+                    self.rng.randint(40, 58),
+                )
             for n in range(1, 4):
                 received = date(year, 3, 1) + timedelta(days=self.rng.randint(0, 240))
-                row(f"（{year}）浙0111司建{n}号", "司法建议", COURT, received, self.rng.randint(10, 28), self.rng.randint(30, 60))
+                row(
+                    f"（{year}）浙0111司建{n}号",
+                    "司法建议",
+                    COURT,
+                    received,
+                    self.rng.randint(10, 28),
+                    self.rng.randint(30, 60),
+                )
             received = date(year, 5, 10) + timedelta(days=self.rng.randint(0, 120))
-            row(f"富政复意〔{year}〕1号", "复议意见书", REVIEW_BODY, received, self.rng.randint(20, 50), self.rng.randint(40, 58))
+            row(
+                f"富政复意〔{year}〕1号",
+                "复议意见书",
+                REVIEW_BODY,
+                received,
+                self.rng.randint(20, 50),
+                self.rng.randint(40, 58),
+            )
         report = import_sheets(
             [_sheet(SUGGESTION_SHEET, rows)], self.people[LEGAL], self.today, "富阳区司法建议检察建议台账.xlsx"
         )
@@ -686,9 +707,7 @@ class _District:
             if reached in ("reply", "report_rectified"):
                 replied = received + timedelta(days=20)
                 with entered_on(replied):
-                    suggestions.act(
-                        suggestion, "reply", liaison, self.today, on=replied, text=SUGGESTION_MEASURES
-                    )
+                    suggestions.act(suggestion, "reply", liaison, self.today, on=replied, text=SUGGESTION_MEASURES)
             if reached == "report_rectified":
                 done = received + timedelta(days=45)
                 with entered_on(done):
@@ -703,7 +722,9 @@ class _District:
         from casetrack.rectification.models import RectificationItem
 
         rectification.sweep(self.today)
-        items = list(db.session.scalars(select(RectificationItem).order_by(RectificationItem.due_on, RectificationItem.id)))
+        items = list(
+            db.session.scalars(select(RectificationItem).order_by(RectificationItem.due_on, RectificationItem.id))
+        )
         overdue_left = 2
         for item in items:
             if item.due_on >= self.ago(30):
@@ -715,7 +736,9 @@ class _District:
             done = min(max(done, item.case.concluded_on), self.today)
             liaison = self.liaisons.get(item.unit.name, self.people[LEGAL])
             with entered_on(done):
-                rectification.complete_item(item, liaison, self.today, done_on=done, evidence=RECTIFICATION_EVIDENCE[item.action])
+                rectification.complete_item(
+                    item, liaison, self.today, done_on=done, evidence=RECTIFICATION_EVIDENCE[item.action]
+                )
 
     def reasons(self) -> None:
         """The legal bureau coded why each correction and loss since 2020 happened."""
@@ -725,7 +748,9 @@ class _District:
         reasons = {reason.code: reason.id for reason in rectification.reasons()}
         weights = (("facts_unclear", 5), ("procedure", 4), ("wrong_law", 2), ("clearly_improper", 1), ("inaction", 2))
         codes = [code for code, weight in weights for _ in range(weight)]
-        cases = db.session.scalars(select(Case).where(adverse_cases(Period(date(2020, 1, 1), self.today))).order_by(Case.id))
+        cases = db.session.scalars(
+            select(Case).where(adverse_cases(Period(date(2020, 1, 1), self.today))).order_by(Case.id)
+        )
         for case in cases:
             chosen = {self.rng.choice(codes)}
             if self.rng.random() < 0.25:

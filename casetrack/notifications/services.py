@@ -395,7 +395,11 @@ def suggestion_reminders(today: date, warning_days: int) -> list[Reminder]:
                     N_("The reply to %(number)s (%(issuer)s) was due on %(due)s and is overdue.")
                     if overdue
                     else N_("The reply to %(number)s (%(issuer)s) is due on %(due)s."),
-                    {"number": suggestion.number, "issuer": suggestion.issuer, "due": suggestion.reply_due_on.isoformat()},
+                    {
+                        "number": suggestion.number,
+                        "issuer": suggestion.issuer,
+                        "due": suggestion.reply_due_on.isoformat(),
+                    },
                     f"/suggestions/{suggestion.id}",
                 )
             )

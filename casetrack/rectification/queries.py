@@ -21,7 +21,9 @@ def scoped(stmt: Select, actor) -> Select:
 
 
 def get_visible_item(actor, item_id: int) -> RectificationItem:
-    return one_visible(select(RectificationItem).where(RectificationItem.id == item_id), actor, RectificationItem.unit_id)
+    return one_visible(
+        select(RectificationItem).where(RectificationItem.id == item_id), actor, RectificationItem.unit_id
+    )
 
 
 @dataclass

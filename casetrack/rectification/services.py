@@ -3,6 +3,7 @@ the audit trail and flushes; the view, task or CLI command around it commits."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import and_, select
@@ -40,10 +41,15 @@ def follow_outcome(case: Case, actor, today: date) -> list[RectificationItem]:
     (once), an outcome that no longer stands cancels the open ones, and a 二审 that reverses a loss cancels the first
     instance's. Safe to call after any change; returns the items created."""
     created = []
-    existing = {item.action: item for item in db.session.scalars(select(RectificationItem).where(
-        RectificationItem.case_id == case.id))}
-    wanted = () if case.status != "concluded" or _follows_a_standing_loss(case) else rules.actions_for(
-        case.kind, case.outcome)
+    existing = {
+        item.action: item
+        for item in db.session.scalars(select(RectificationItem).where(RectificationItem.case_id == case.id))
+    }
+    wanted = (
+        ()
+        if case.status != "concluded" or _follows_a_standing_loss(case)
+        else rules.actions_for(case.kind, case.outcome)
+    )
     for action in wanted:
         item = existing.get(action)
         if item is None:
@@ -272,10 +278,10 @@ def add_reason(actor, label: str) -> AdverseReason:
     if db.session.scalar(select(AdverseReason.id).where(AdverseReason.label == label)):
         raise DomainError(N_("That reason is on the list already."))
     last = max((reason.position for reason in reasons(active_only=False)), default=0)
-    reason = AdverseReason(code=f"custom_{last + 1}", label=label, position=last + 1, active=True)
+    # "custom_…": the figure registry counts an added reason under "other" (stats.queries.reason_counts).
+    reason = AdverseReason(code=f"custom_{uuid.uuid4().hex[:16]}", label=label, position=last + 1, active=True)
     db.session.add(reason)
     db.session.flush()
-    reason.code = f"custom_{reason.id}"
     audit.record("adverse_reason", reason.id, "created", actor, [("label", None, label)])
     db.session.flush()
     return reason

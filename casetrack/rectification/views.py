@@ -85,12 +85,12 @@ def _owners(unit_id: int) -> list[User]:
     return [person for person in people if can(person, "work_rectification", unit_id)]
 
 
-@bp.route("/<int:item_id>")
+@bp.route("/<int:rectification_id>")
 @permission_required("read_suggestions")
-def show(item_id: int):
+def show(rectification_id: int):
     from casetrack.audit.services import history
 
-    item = queries.get_visible_item(current_user, item_id)
+    item = queries.get_visible_item(current_user, rectification_id)
     plan = PlanForm(formdata=None, obj=item)
     plan.owner_id.choices = [("", "—")] + [(person.id, person.label) for person in _owners(item.unit_id)]
     plan.version.data = item.version
@@ -107,11 +107,11 @@ def show(item_id: int):
     )
 
 
-@bp.route("/<int:item_id>/plan", methods=["POST"])
+@bp.route("/<int:rectification_id>/plan", methods=["POST"])
 @permission_required("work_rectification")
-def plan(item_id: int):
-    item = queries.get_visible_item(current_user, item_id)
-    back = url_for("rectification.show", item_id=item_id)
+def plan(rectification_id: int):
+    item = queries.get_visible_item(current_user, rectification_id)
+    back = url_for("rectification.show", rectification_id=rectification_id)
     form = posted_form(PlanForm, gettext("Check the dates and the text."), back)
     attempt(
         lambda: services.plan_item(
@@ -128,11 +128,11 @@ def plan(item_id: int):
     return redirect(back)
 
 
-@bp.route("/<int:item_id>/done", methods=["POST"])
+@bp.route("/<int:rectification_id>/done", methods=["POST"])
 @permission_required("work_rectification")
-def done(item_id: int):
-    item = queries.get_visible_item(current_user, item_id)
-    back = url_for("rectification.show", item_id=item_id)
+def done(rectification_id: int):
+    item = queries.get_visible_item(current_user, rectification_id)
+    back = url_for("rectification.show", rectification_id=rectification_id)
     form = posted_form(DoneForm, gettext("Give the date it was done and its evidence."), back)
     attempt(
         lambda: services.complete_item(
@@ -252,9 +252,9 @@ def class_case_list():
 # --- the list of reasons ------------------------------------------------------------------------------------
 
 
-@admin_bp.route("/", methods=["GET", "POST"])
+@admin_bp.route("/", methods=["GET", "POST"], endpoint="index")
 @permission_required("code_adverse_reasons")
-def index():
+def reasons_index():
     form = AddReasonForm()
     if form.validate_on_submit():
         if attempt(lambda: services.add_reason(current_user, form.label.data), gettext("Reason added.")):

@@ -30,10 +30,10 @@ from casetrack.gbt9704 import table as _table
 from casetrack.reports.rules import (
     CO_RESPONDENT_NOTE,
     LOOP_HEADING,
-    REASON_HEADINGS,
-    SUGGESTION_TYPE_HEADINGS,
     NO_UNIT_ACTIVE,
     NO_WATCH_LIST,
+    REASON_HEADINGS,
+    SUGGESTION_TYPE_HEADINGS,
     WATCH_FLAG_LABELS,
     active_units,
     cell,

@@ -88,7 +88,10 @@ def docx_bytes(period: Period, today: date, generated_at: datetime | None = None
         gbt9704.table(
             document,
             ["单位", "案由类别", "原因", "案件数(件)"],
-            [[row.unit, _text(MATTERS.get(row.matter, row.matter)), row.reason, str(row.cases)] for row in data["class_cases"]],
+            [
+                [row.unit, _text(MATTERS.get(row.matter, row.matter)), row.reason, str(row.cases)]
+                for row in data["class_cases"]
+            ],
         )
     else:
         document.add_paragraph(NO_CLASS_CASES, style="Body Text")

@@ -285,9 +285,7 @@ def loop_paragraph(report: dict) -> str:
     for row in types:
         if row["procuratorial"] or not row["received"]:
             continue
-        parts.append(
-            f"收到{row['term']}{row['received']}份,已回复{row['replied']}份,整改完毕{row['rectified']}份"
-        )
+        parts.append(f"收到{row['term']}{row['received']}份,已回复{row['replied']}份,整改完毕{row['rectified']}份")
     rectification = report.get("rectification") or {}
     if rectification.get("due"):
         parts.append(

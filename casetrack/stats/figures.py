@@ -356,12 +356,7 @@ SECTIONS = (
     Section(
         SUGGESTIONS,
         N_("Judicial and procuratorial suggestions, review opinions"),
-        (
-            N_(
-                "%(received)s received, %(replied)s replied (%(replied_on_time)s on time), "
-                "%(rectified)s rectified"
-            ),
-        ),
+        (N_("%(received)s received, %(replied)s replied (%(replied_on_time)s on time), %(rectified)s rectified"),),
         optional=True,
     ),
     Section(

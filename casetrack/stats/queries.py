@@ -535,7 +535,9 @@ def _loop_zeros() -> dict:
     from casetrack.stats.figures import REASON_CODES
 
     return {
-        **_zero(("suggestions_received", "suggestions_replied", "suggestions_replied_on_time", "suggestions_rectified")),
+        **_zero(
+            ("suggestions_received", "suggestions_replied", "suggestions_replied_on_time", "suggestions_rectified")
+        ),
         **_zero(("rectification_due", "rectification_done_on_time")),
         **_zero(("adverse_reasons_adverse", "adverse_reasons_coded", *(f"adverse_reasons_{c}" for c in REASON_CODES))),
     }

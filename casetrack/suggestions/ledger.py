@@ -36,7 +36,9 @@ COLUMNS = (
 
 
 def _split(cell: str) -> list[str]:
-    return [part.strip() for part in cell.replace("，", SEPARATOR).replace(",", SEPARATOR).split(SEPARATOR) if part.strip()]
+    return [
+        part.strip() for part in cell.replace("，", SEPARATOR).replace(",", SEPARATOR).split(SEPARATOR) if part.strip()
+    ]
 
 
 def state_for(replied_on, rectified_on, actor) -> str:
@@ -82,7 +84,11 @@ class SuggestionSheetImporter:
             for field, message in rules.registration_problems(values, context.today):
                 context.error(sheet, parsed.number, message, {"received_on": "收到日期"}.get(field, "文号"))
             for day, column, message in (
-                (values["replied_on"], "回复日期", N_("The reply cannot be sent before the suggestion was received (%(day)s).")),
+                (
+                    values["replied_on"],
+                    "回复日期",
+                    N_("The reply cannot be sent before the suggestion was received (%(day)s)."),
+                ),
                 (
                     values["rectified_on"],
                     "整改完成日期",
@@ -108,7 +114,11 @@ class SuggestionSheetImporter:
                     pending.append(number_key(number))
                 else:
                     context.error(
-                        sheet, parsed.number, N_("There is no case with the number %(number)s."), "关联案号", number=number
+                        sheet,
+                        parsed.number,
+                        N_("There is no case with the number %(number)s."),
+                        "关联案号",
+                        number=number,
                     )
             if len(context.errors) > before:
                 continue
@@ -169,7 +179,9 @@ class SuggestionSheetImporter:
         }
         actor = self.context.actor
         for record, current in self.planned:
-            units = list(db.session.scalars(select(Unit).where(Unit.id.in_([units_by_name[n] for n in record["unit_names"]]))))
+            units = list(
+                db.session.scalars(select(Unit).where(Unit.id.in_([units_by_name[n] for n in record["unit_names"]])))
+            )
             case_ids = record["case_ids"] + [pending_ids[key] for key in record["_pending"] if key in pending_ids]
             cases = list(db.session.scalars(select(Case).where(Case.id.in_(case_ids)))) if case_ids else []
             if current is None:

@@ -122,9 +122,7 @@ def may(actor, suggestion: Suggestion, action: str) -> bool:
 
 def allowed_actions(actor, suggestion: Suggestion) -> list[str]:
     return [
-        action
-        for (state, action) in rules.TRANSITIONS
-        if state == suggestion.state and may(actor, suggestion, action)
+        action for (state, action) in rules.TRANSITIONS if state == suggestion.state and may(actor, suggestion, action)
     ]
 
 

@@ -121,9 +121,10 @@ def new():
         if done:
             flash(gettext("Suggestion registered; its reply is due on %(due)s.", due=suggestion.reply_due_on), "info")
             return redirect(url_for("suggestions.show", suggestion_id=suggestion.id))
+    # A form refused, by its fields or by the service, answers 400 with the reasons on it.
     return (
         render_template("suggestions/form.html", form=form, periods=services.reply_periods()),
-        400 if form.errors else 200,
+        400 if request.method == "POST" else 200,
     )
 
 

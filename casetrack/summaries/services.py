@@ -127,10 +127,9 @@ def _monthly(send: SummarySend, recipient: User, base_url: str):
 
 
 def _risk_digest(send: SummarySend, recipient: User, base_url: str, today: date):
+    from casetrack.rectification.queries import overdue_items
     from casetrack.risk.queries import RiskFilters, digest_counts, page_of_risk_cases
     from casetrack.risk.rules import STATES
-
-    from casetrack.rectification.queries import overdue_items
     from casetrack.suggestions.queries import overdue_replies_by_unit
 
     top = page_of_risk_cases(recipient, RiskFilters(per_page=10), today)

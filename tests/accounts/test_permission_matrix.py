@@ -81,6 +81,18 @@ def _appeal(world):
     return {"decision": "no_appeal", "decided_on": TODAY.isoformat(), "approved_by": "王局长"}
 
 
+def _close_suggestion(world):
+    return {"action": "close", "comment": "已撤回", "version": _version(world["suggestion"])}
+
+
+def _plan_rectification(world):
+    return {"description": "重新作出决定", "owner_id": "", "version": _version(world["rectification"])}
+
+
+def _rectification_done(world):
+    return {"done_on": TODAY.isoformat(), "evidence": "新决定书", "version": _version(world["rectification"])}
+
+
 def _version(obj):
     db.session.expire_all()
     return str(db.session.get(type(obj), obj.id).version)
@@ -330,6 +342,47 @@ MATRIX: tuple[Row, ...] = (
     R("/documents/<owner_type>/<int:owner_id>", "GET", EVERYONE, ok=200, other_unit=404),
     R("/documents/<owner_type>/<int:owner_id>", "POST", WRITERS, flash_refused={LEADER}, other_unit=404),
     R("/documents/<owner_type>/<int:owner_id>/archive.zip", "GET", EVERYONE, ok=200, other_unit=404),
+    # Suggestions: everyone reads (a unit its own); the legal bureau and a unit register; the legal bureau closes.
+    R("/suggestions/", "GET", EVERYONE, ok=200),
+    R("/suggestions/export.xlsx", "GET", EVERYONE, ok=200),
+    R("/suggestions/new", "GET", frozenset({LEGAL, UNIT, ADMIN}), ok=200),
+    R("/suggestions/new", "POST", frozenset({LEGAL, UNIT, ADMIN})),
+    R("/suggestions/<int:suggestion_id>", "GET", EVERYONE, ok=200, other_unit=404),
+    R(
+        "/suggestions/<int:suggestion_id>/act",
+        "POST",
+        LEGAL_ADMIN,
+        flash_refused={UNIT, LEADER, MEDIATOR},
+        other_unit=404,
+        data=_close_suggestion,
+    ),
+    # Rectification after a correction or a loss: the unit does the work, the legal bureau watches it.
+    R("/rectification/", "GET", EVERYONE, ok=200),
+    R("/rectification/export.xlsx", "GET", EVERYONE, ok=200),
+    R("/rectification/<int:rectification_id>", "GET", EVERYONE, ok=200, other_unit=404),
+    R(
+        "/rectification/<int:rectification_id>/plan",
+        "POST",
+        frozenset({LEGAL, UNIT, ADMIN}),
+        other_unit=404,
+        data=_plan_rectification,
+    ),
+    R(
+        "/rectification/<int:rectification_id>/done",
+        "POST",
+        frozenset({LEGAL, UNIT, ADMIN}),
+        other_unit=404,
+        data=_rectification_done,
+    ),
+    R("/rectification/cases/<int:case_id>/reasons", "POST", LEGAL_ADMIN),
+    R("/rectification/class-cases", "GET", frozenset({LEGAL, LEADER, ADMIN}), ok=200),
+    R("/rectification/class-cases/export.xlsx", "GET", frozenset({LEGAL, LEADER, ADMIN}), ok=200),
+    R("/rectification/class-cases/cases", "GET", frozenset({LEGAL, LEADER, ADMIN}), ok=200),
+    R("/admin/adverse-reasons/", "GET", LEGAL_ADMIN, ok=200),
+    R("/admin/adverse-reasons/", "POST", LEGAL_ADMIN),
+    R("/admin/adverse-reasons/<int:reason_id>", "POST", LEGAL_ADMIN),
+    R("/reports/joint-meeting", "GET", LEGAL_ADMIN, ok=200),
+    R("/reports/joint-meeting.docx", "GET", LEGAL_ADMIN, ok=200),
     R("/interviews/", "GET", frozenset({LEGAL, LEADER, ADMIN}), ok=200),
     R("/interviews/<int:interview_id>", "GET", frozenset({LEGAL, LEADER, ADMIN}), ok=200),
     R("/interviews/<int:interview_id>", "POST", frozenset({LEGAL, LEADER, ADMIN})),
@@ -422,9 +475,11 @@ def _side(factories, unit, prefix, people):
     from casetrack.cases.models import CourtDate, OutcomeReport
     from casetrack.hearings.models import Hearing
     from casetrack.mediation.models import Mediation
+    from casetrack.rectification.services import follow_outcome
     from casetrack.review_hearings.models import ReviewHearing
     from casetrack.risk import services as risk
     from casetrack.risk.models import RiskCase
+    from casetrack.suggestions import services as suggestions
 
     accepted = TODAY - timedelta(days=20)
     case = factories.case(
@@ -459,6 +514,27 @@ def _side(factories, unit, prefix, people):
     item = risk.add_item(
         risk_case, people["legal"], text="整改", side="unit", owner=people["liaison"], due_on=TODAY, today=TODAY
     )
+    lost = factories.case(
+        kind="litigation",
+        number=f"{prefix}行初2号",
+        respondent_unit=unit,
+        received_on=accepted,
+        accepted_on=accepted,
+        concluded_on=TODAY,
+        outcome="revoked",
+    )
+    (rectification, *_) = follow_outcome(lost, SYSTEM, TODAY)
+    suggestion = suggestions.register_suggestion(
+        {
+            "number": f"{prefix}检建1号",
+            "kind": "procuratorate",
+            "issuer": "富阳区人民检察院",
+            "received_on": TODAY,
+            "unit_ids": [unit.id],
+        },
+        SYSTEM,
+        TODAY,
+    )
     # A second risk case still pending review, for the dismiss action.
     risk.flag_case(reported, "hand", "舆情", people["mediator"], TODAY)
     pending = db.session.scalar(select(RiskCase).where(RiskCase.case_id == reported.id))
@@ -476,6 +552,8 @@ def _side(factories, unit, prefix, people):
         "document": document,
         "evidence": evidence,
         "service": service,
+        "suggestion": suggestion,
+        "rectification": rectification,
     }
 
 
@@ -484,6 +562,7 @@ def world(factories):
     from casetrack.interviews.models import Interview
     from casetrack.ledger.models import LedgerImport
     from casetrack.notifications.models import Notification, ReminderDigest
+    from casetrack.rectification.models import AdverseReason
     from casetrack.reports.models import StoredReport
     from casetrack.summaries.models import SummarySend
 
@@ -537,6 +616,7 @@ def world(factories):
         "digest_id": digest.id,
         "import_id": upload.id,
         "notification_id": note.id,
+        "reason_id": db.session.scalar(select(AdverseReason.id).where(AdverseReason.code == "procedure")),
         "year": 2020,
         "fmt": "json",
         "code": "zh",
@@ -559,6 +639,8 @@ def world(factories):
             "owner_id": side["case"].id,
             "evidence_id": side["evidence"].id,
             "service_id": side["service"].id,
+            "suggestion_id": side["suggestion"].id,
+            "rectification_id": side["rectification"].id,
             "template_code": "acceptance_notice",
             "direction": "up",
         }

@@ -26,8 +26,10 @@ from casetrack.documents.forms import ReplaceForm, WithdrawForm
 from casetrack.forms import VersionField
 from casetrack.hearings.forms import AppearanceForm, PrincipalForm
 from casetrack.mediation.forms import CloseForm
+from casetrack.rectification.forms import DoneForm, PlanForm
 from casetrack.review_hearings.forms import AttendanceForm, NoticeForm
 from casetrack.risk.forms import CommentForm, ConfirmRiskForm
+from casetrack.suggestions.forms import ActionForm
 from tests.hardening.harvest import MISSING, form_on
 from tests.hardening.world import every_row, flashed, signed_in
 
@@ -37,6 +39,8 @@ HEARING = "您打开该庭审后，庭审信息已被他人修改。请刷新页
 REVIEW_HEARING = "您打开该听证后，听证信息已被他人修改。请刷新页面后重试。"
 DOCUMENT = "在您打开后，其他人修改了这份文件。请刷新页面后重试。"
 MEDIATION = "您打开该调解后，调解信息已被他人修改。请刷新页面后重试。"
+SUGGESTION = "您打开该建议后，建议信息已被他人修改。请刷新页面后重试。"
+RECTIFICATION = "您打开该整改事项后，整改信息已被他人修改。请刷新页面后重试。"
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,9 @@ ROWS = (
         CASE,
     ),
     _versioned(WithdrawForm, "/documents/{document_id[answer]}", "/withdraw", DOCUMENT),
+    _versioned(ActionForm, "/suggestions/{suggestion_id[received]}", "/act", SUGGESTION),
+    _versioned(PlanForm, "/rectification/{rectification_id[open]}", "/plan", RECTIFICATION),
+    _versioned(DoneForm, "/rectification/{rectification_id[open]}", "/done", RECTIFICATION),
 )
 
 

@@ -265,6 +265,36 @@ def build(factories) -> dict:
     case_file.replace_template(
         "acceptance_notice", documents.Upload(io.BytesIO(docx_bytes("{{ case_number }}")), "模板.docx"), SYSTEM
     )
+    from casetrack.rectification.models import AdverseReason
+    from casetrack.rectification.services import follow_outcome
+    from casetrack.suggestions import services as suggestions
+
+    lost = factories.case(
+        kind="litigation",
+        number="（2026）浙0111行初9号",
+        respondent_unit=unit,
+        received_on=earlier,
+        accepted_on=earlier,
+        concluded_on=today,
+        outcome="revoked",
+    )
+    rectification = follow_outcome(lost, SYSTEM, today)[0]
+    from casetrack.rectification.services import code_reasons
+
+    procedure = db.session.scalar(select(AdverseReason.id).where(AdverseReason.code == "procedure"))
+    code_reasons(lost, SYSTEM, [procedure], "")
+    suggestion = suggestions.register_suggestion(
+        {
+            "number": "富检行建〔2026〕1号",
+            "kind": "procuratorate",
+            "issuer": "富阳区人民检察院",
+            "received_on": today,
+            "unit_ids": [unit.id],
+            "case_ids": [lost.id],
+        },
+        SYSTEM,
+        today,
+    )
     db.session.commit()
     from casetrack.accounts.models import ApiToken
 
@@ -294,6 +324,11 @@ def build(factories) -> dict:
         "evidence_id": {"licence": evidence.id},
         "service_id": {"complaint": service.id},
         "template_code": {"acceptance": "acceptance_notice"},
+        "suggestion_id": {"received": suggestion.id},
+        "rectification_id": {"open": rectification.id},
+        "reason_id": {
+            "procedure": db.session.scalar(select(AdverseReason.id).where(AdverseReason.code == "procedure"))
+        },
     }
     return {"unit": unit, "cases": cases, "people": people, "ids": ids}
 

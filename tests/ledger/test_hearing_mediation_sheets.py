@@ -187,11 +187,15 @@ def test_the_exported_ledger_has_all_three_sheets_and_reimports_unchanged(tmp_pa
     )
     db.session.commit()
     out = tmp_path / "out.xlsx"
-    assert export_ledger(out, SYSTEM) == {"案件": 1, "中止": 0, "庭审": 1, "调解": 1}
+    assert export_ledger(out, SYSTEM) == {"案件": 1, "中止": 0, "庭审": 1, "调解": 1, "建议": 0}
     report = import_ledger(out, SYSTEM, TODAY)
-    assert report.ok and report.unchanged == {"cases": 1, "suspensions": 0, "hearings": 1, "mediations": 1}, (
-        report.error_lines()
-    )
+    assert report.ok and report.unchanged == {
+        "cases": 1,
+        "suspensions": 0,
+        "hearings": 1,
+        "mediations": 1,
+        "suggestions": 0,
+    }, report.error_lines()
 
 
 def _unit(name):

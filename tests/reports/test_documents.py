@@ -6,6 +6,7 @@ import json
 from docx import Document
 
 from casetrack.reports.rules import summary_paragraph
+from casetrack.stats import figures as registry
 from casetrack.stats.rules import shape_figures, watch_list
 
 
@@ -42,6 +43,12 @@ def _figures(now, before, appearance=(0, 0), mediation=(0, 0), compensation=(0, 
             ),
             0,
         ),
+        # No suggestions, rectification or coded reasons: their optional sections are left out too.
+        **{
+            f.sql_label: 0
+            for f in registry.counted()
+            if f.section in ("suggestions", "rectification", "adverse_reasons")
+        },
     }
     no_claims = dict.fromkeys(("compensation_new", "compensation_concluded", "compensation_granted"), 0)
     return shape_figures({**now, **counted}, {**before, **no_claims})
