@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from casetrack import dates
-from casetrack.i18n import N_, FilledMsgid
+from casetrack.i18n import NP_, N_, FilledMsgid
 
 ISSUERS = {
     "court": N_("People's court"),
@@ -99,7 +99,8 @@ TYPE_TERMS = {
 PROCURATORIAL = frozenset({"procuratorate", "public_interest"})
 
 STATES = {
-    "received": N_("Received"),
+    # Not a case's 已收案: a document is 已收到.
+    "received": NP_("suggestion", "Received"),
     "replying": N_("Reply in preparation"),
     "replied": N_("Replied, rectifying"),
     "rectification_reported": N_("Rectification reported"),

@@ -32,6 +32,13 @@ def test_report_annual_json_reproduces_every_figure_of_the_worked_example(app):
     assert {section: year_to_date[section] for section in expected if section in year_to_date} == {
         section: report[section] for section in ("review", "litigation", "appearance", "mediation")
     }
+    # Issue 14: the seed's "全区各单位接受检察建议34份并整改完毕", counted from the demo's suggestions.
+    assert [(row["type"], row["received"], row["rectified"]) for row in report["suggestions_by_type"]][1:3] == [
+        ("procuratorate", 26, 26),
+        ("public_interest", 8, 8),
+    ]
+    text = runner.invoke(args=["report", "annual", "--year", "2020", "--format", "md"]).output
+    assert "全区各单位接受检察建议34份并整改完毕" in text
     units = {row["unit"]: row for row in report["by_unit"]}
     assert sum(row["review"]["new"] for row in units.values()) == report["review"]["new"]
     assert sum(row["litigation"]["lost"] for row in units.values()) == report["litigation"]["lost"]

@@ -67,3 +67,11 @@ def test_a_reply_is_on_time_on_its_due_day_and_overdue_only_while_it_is_owed():
     assert rules.reply_overdue("received", due, date(2026, 5, 11))
     assert not rules.reply_overdue("replied", due, date(2026, 5, 11))
     assert not rules.reply_overdue("replying", due, due)
+
+
+def test_a_bad_configured_period_stops_the_app_at_start_naming_the_setting():
+    from casetrack import create_app
+    from casetrack.settings import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="CASETRACK_SUGGESTION_REPLY_PERIODS: 'judicial=soon'"):
+        create_app({"SUGGESTION_REPLY_PERIODS": "judicial=soon", "DATABASE_URL": "sqlite://"})
