@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from casetrack import dates
-from casetrack.i18n import NP_, N_, FilledMsgid
+from casetrack.i18n import N_, NP_, FilledMsgid
 
 ISSUERS = {
     "court": N_("People's court"),
