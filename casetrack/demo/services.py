@@ -679,7 +679,8 @@ class _District:
         week, one replied to and being rectified, and one whose rectification waits for the legal bureau."""
         from casetrack.suggestions import services as suggestions
 
-        legal, names = self.people[LEGAL], self._unit_names()
+        # The units whose liaisons sign in to the demo, so the replies and the rectification are theirs to see.
+        legal, names = self.people[LEGAL], sorted(self.liaisons)
         year = self.today.year
         stories = (
             ("procuratorate", f"富检行建〔{year}〕{3}号", PROCURATORATE, 80, None),

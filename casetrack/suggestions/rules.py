@@ -130,7 +130,8 @@ ACTIONS = {
     "report_rectified": N_("Report the rectification done"),
     "accept": N_("Accept the rectification"),
     "send_back": N_("Send back"),
-    "close": N_("Close"),
+    # Not a mediation's 办结: the suggestion needs nothing more (withdrawn by its issuer, sent to the wrong unit).
+    "close": NP_("suggestion", "Close"),
 }
 #: The capability (accounts.permissions) each action needs; a unit acts on suggestions addressed to it.
 ACTION_CAPABILITIES = {

@@ -123,9 +123,31 @@ def district(in_app, factories, today, yesterday):
             category="application",
             given_by="杭州富春江某某建材有限公司",
         )
+        from casetrack.cases.services import transition
+        from casetrack.rectification.services import items_of_case
+        from casetrack.suggestions.services import register_suggestion
+
+        suggestion = register_suggestion(
+            {
+                "number": "杭富检行建〔2026〕1088号",
+                "kind": "public_interest",
+                "issuer": "杭州市富阳区人民检察院",
+                "received_on": yesterday,
+                "unit_ids": [unit.id],
+                "case_ids": [suit.id],
+                "content": "辖区内河道违法堆放建筑垃圾，损害社会公共利益，建议依法履行监管职责并书面回复。",
+            },
+            users["legal"],
+            today,
+        )
+        transition(suit, "accept", SYSTEM, today, on=today - timedelta(days=29))
+        transition(suit, "conclude", SYSTEM, today, on=today, outcome="ordered_to_perform")
+        rectification = items_of_case(suit.id)[0]
         return {
             "usernames": {role: user.username for role, user in users.items()},
             "details": [
+                f"/suggestions/{suggestion.id}",
+                f"/rectification/{rectification.id}",
                 f"/documents/{document.id}",
                 f"/documents/case/{review.id}",
                 f"/cases/{review.id}",
