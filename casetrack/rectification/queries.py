@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
 
 from casetrack.accounts.models import Unit
 from casetrack.accounts.queries import one_visible, restrict_to_actor_unit
@@ -51,7 +52,9 @@ def filtered(actor, filters: ItemFilters, today: date) -> Select:
         stmt = stmt.where(RectificationItem.unit_id == filters.unit_id)
     if filters.overdue:
         stmt = stmt.where(RectificationItem.state == "open", RectificationItem.due_on < today)
-    return stmt.order_by(RectificationItem.due_on, RectificationItem.id)
+    return stmt.options(
+        joinedload(RectificationItem.case), joinedload(RectificationItem.unit), joinedload(RectificationItem.owner)
+    ).order_by(RectificationItem.due_on, RectificationItem.id)
 
 
 def page_of_items(actor, filters: ItemFilters, today: date) -> Page:

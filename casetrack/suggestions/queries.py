@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
 from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from casetrack.accounts.queries import one_visible, restrict_to_actor_unit
 from casetrack.cases.queries import Page
@@ -76,7 +77,8 @@ def page_of_suggestions(actor, filters: SuggestionFilters, today: date) -> Page:
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
     items = list(
         db.session.scalars(
-            stmt.order_by(Suggestion.received_on.desc(), Suggestion.id.desc())
+            stmt.options(selectinload(Suggestion.units))
+            .order_by(Suggestion.received_on.desc(), Suggestion.id.desc())
             .limit(filters.per_page)
             .offset((filters.page - 1) * filters.per_page)
         )
@@ -86,7 +88,7 @@ def page_of_suggestions(actor, filters: SuggestionFilters, today: date) -> Page:
 
 def iter_suggestions(actor, filters: SuggestionFilters, today: date, limit: int):
     stmt = filtered(actor, filters, today).order_by(Suggestion.received_on.desc(), Suggestion.id.desc())
-    return db.session.scalars(stmt.limit(limit))
+    return db.session.scalars(stmt.options(selectinload(Suggestion.units), selectinload(Suggestion.cases)).limit(limit))
 
 
 def replies_due(today: date, warning_days: int) -> list[Suggestion]:
