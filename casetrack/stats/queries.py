@@ -505,24 +505,39 @@ def adverse_cases(period: Period):
 def reason_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
     """adverse_reasons.adverse: the period's corrected and lost cases (adverse_cases); coded: of those, the legal
     bureau gave one or more reasons; and per reason of stats.figures.REASON_CODES, the cases citing it (one case
-    may cite several, so the shares may add up to more than 100 %). Counted for the main respondent unit."""
+    may cite several, so the shares may add up to more than 100 %). Counted for the main respondent unit.
+
+    The codings are gathered first, one row per coded case with a flag per reason, and joined to the cases once:
+    an EXISTS per reason and case probed the codings eight times for each of a year's corrected and lost cases
+    (0.2–0.4 s at a million cases)."""
     from casetrack.rectification.models import AdverseReason, CaseAdverseReason
     from casetrack.stats.figures import REASON_CODES
 
-    def citing(*codes, custom=False):
-        condition = AdverseReason.code.in_(codes)
-        if custom:
-            condition = or_(condition, AdverseReason.code.like("custom\\_%", escape="\\"))
-        return exists().where(
-            CaseAdverseReason.case_id == Case.id, CaseAdverseReason.reason_id == AdverseReason.id, condition
-        )
+    def cites(code: str):
+        if code == "other":
+            # A reason the legal bureau added to the list counts as "other" here.
+            return or_(AdverseReason.code == code, AdverseReason.code.like("custom\\_%", escape="\\"))
+        return AdverseReason.code == code
 
-    coded = exists().where(CaseAdverseReason.case_id == Case.id)
-    stmt = select(
-        func.count(Case.id).label("adverse_reasons_adverse"),
-        _count(coded).label("adverse_reasons_coded"),
-        *(_count(citing(code, custom=code == "other")).label(f"adverse_reasons_{code}") for code in REASON_CODES),
-    ).where(adverse_cases(period))
+    codings = (
+        select(
+            CaseAdverseReason.case_id.label("case_id"),
+            *(func.max(case((cites(code), 1), else_=0)).label(code) for code in REASON_CODES),
+        )
+        .join(AdverseReason, AdverseReason.id == CaseAdverseReason.reason_id)
+        .group_by(CaseAdverseReason.case_id)
+        .subquery("codings")
+    )
+    stmt = (
+        select(
+            func.count(Case.id).label("adverse_reasons_adverse"),
+            func.count(codings.c.case_id).label("adverse_reasons_coded"),
+            *(func.coalesce(func.sum(codings.c[code]), 0).label(f"adverse_reasons_{code}") for code in REASON_CODES),
+        )
+        .select_from(Case)
+        .outerjoin(codings, codings.c.case_id == Case.id)
+        .where(adverse_cases(period))
+    )
     group = _month(Case.concluded_on) if by_month else None
     return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group)
 
