@@ -41,11 +41,16 @@ class Period:
         return cls(date(year, month, 1), month_end(year, month))
 
 
-def _district_or_units(stmt, unit_column, unit_id: int | None, by_unit: bool, group=None):
+def _district_or_units(stmt, unit_column, unit_id: int | None, by_unit: bool, group=None, among=None):
     """Run a figure SELECT for the district, for one unit, grouped per unit ({unit_id: counts}) or by another
-    ``group`` expression ({key: counts})."""
+    ``group`` expression ({key: counts}); ``among`` keeps the units of a collection only (what the kept figures
+    recompute after a change, stats.kept)."""
     if unit_id is not None:
         stmt = stmt.where(unit_column == unit_id)
+    if among is not None:
+        from casetrack.bulk import among as in_list
+
+        stmt = stmt.where(in_list(unit_column, sorted(among)))
     group = unit_column if by_unit else group
     if group is None:
         return dict(db.session.execute(stmt).mappings().one())
@@ -201,7 +206,7 @@ def appearance_counts(
     return _added(main, _appearance_counts_of_co(period, unit_id, by_unit, by_month), nested=by_unit or by_month)
 
 
-def _appearance_counts_of_co(period: Period, unit_id: int | None, by_unit: bool, by_month: bool):
+def _appearance_counts_of_co(period: Period, unit_id: int | None, by_unit: bool, by_month: bool, among=None):
     from casetrack.hearings.models import Hearing, HearingAppearance
 
     in_period = Hearing.held_on.between(period.start, min(period.end, local_today()))
@@ -231,11 +236,11 @@ def _appearance_counts_of_co(period: Period, unit_id: int | None, by_unit: bool,
         .where(Case.kind.in_(kinds.HEARING_KINDS))
     )
     group = per_case.c.month if by_month else None
-    return _district_or_units(stmt, per_case.c.unit_id, unit_id, by_unit, group)
+    return _district_or_units(stmt, per_case.c.unit_id, unit_id, by_unit, group, among)
 
 
 def _held_once_per_case(
-    held_on, case_id, flag, case_kinds, labels: tuple[str, str], period: Period, unit_id, by_unit, by_month
+    held_on, case_id, flag, case_kinds, labels: tuple[str, str], period: Period, unit_id, by_unit, by_month, among=None
 ):
     """Cases of ``case_kinds`` with at least one sitting (``held_on``, already held) in the period, and of those the
     ones where ``flag`` was true at one or more of them: the shape of the appearance rate and of the 听证 rate, each
@@ -259,10 +264,10 @@ def _held_once_per_case(
         .where(Case.kind.in_(case_kinds))
     )
     group = per_case.c.month if by_month else None
-    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group)
+    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group, among)
 
 
-def _appearance_counts_of_main(period: Period, unit_id: int | None, by_unit: bool, by_month: bool):
+def _appearance_counts_of_main(period: Period, unit_id: int | None, by_unit: bool, by_month: bool, among=None):
     from casetrack.hearings.models import Hearing
 
     return _held_once_per_case(
@@ -275,10 +280,13 @@ def _appearance_counts_of_main(period: Period, unit_id: int | None, by_unit: boo
         unit_id,
         by_unit,
         by_month,
+        among,
     )
 
 
-def review_hearing_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
+def review_hearing_counts(
+    period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False, among=None
+):
     """review_hearing.required: review cases with at least one 听证 held in the period; review_hearing.attended: of
     those, the respondent's head attended one or more of them (行政复议法 Art. 51). Counted once per case, as the
     court appearance figures are, and never mixed into them. Only 听证 already held count."""
@@ -294,10 +302,13 @@ def review_hearing_counts(period: Period, unit_id: int | None = None, by_unit: b
         unit_id,
         by_unit,
         by_month,
+        among,
     )
 
 
-def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
+def mediation_counts(
+    period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False, among=None
+):
     """mediation.concluded: succeeded or failed with concluded_on in the period (withdrawn ones do not count);
     mediation.succeeded: of those, succeeded. ``by_month``: {month: mapping}."""
     from casetrack.mediation.models import Mediation
@@ -309,127 +320,230 @@ def mediation_counts(period: Period, unit_id: int | None = None, by_unit: bool =
         _count(Mediation.status == SUCCEEDED).label("mediation_succeeded"),
     ).where(Mediation.concluded_on.between(period.start, period.end))
     group = _month(Mediation.concluded_on) if by_month else None
-    return _district_or_units(stmt, Mediation.respondent_unit_id, unit_id, by_unit, group)
+    return _district_or_units(stmt, Mediation.respondent_unit_id, unit_id, by_unit, group, among)
 
 
-def figures(period: Period, previous: Period, unit_id: int | None = None) -> dict:
+# --- the counts a figure is shaped from, and where they are read ---------------------------------------------
+#
+# The counts fall in four families, each dated by its own column: a case's (received and concluded, with the
+# reasons coded on the cases lost or corrected), a hearing's or 听证's, a mediation's, and the closing-the-loop
+# tables'. The first three are kept per unit and month by stats.kept; the fourth is small and always read live.
+
+_ZERO_CASES = dict.fromkeys((*_RECEIVED_KEYS, *_CONCLUDED_KEYS), 0)
+_ZERO_APPEARANCE = {"appearance_required": 0, "appearance_appeared": 0}
+_ZERO_REVIEW_HEARING = {"review_hearing_required": 0, "review_hearing_attended": 0}
+_ZERO_MEDIATION = {"mediation_concluded": 0, "mediation_succeeded": 0}
+
+
+def _zero(labels) -> dict:
+    return dict.fromkeys(labels, 0)
+
+
+def _reason_zeros() -> dict:
+    from casetrack.stats.figures import REASON_CODES
+
+    return _zero(("adverse_reasons_adverse", "adverse_reasons_coded", *(f"adverse_reasons_{c}" for c in REASON_CODES)))
+
+
+def family_zeros() -> dict[str, dict]:
+    """{family: its counts at zero}: what stats.kept keeps for a unit and a month (or a year)."""
+    return {
+        "cases": {**_ZERO_CASES, **_reason_zeros()},
+        "hearings": {**_ZERO_APPEARANCE, **_ZERO_REVIEW_HEARING},
+        "mediations": dict(_ZERO_MEDIATION),
+    }
+
+
+def kept_zeros() -> dict:
+    """Every count of the three kept families at zero."""
+    return {key: 0 for zeros in family_zeros().values() for key in zeros}
+
+
+def _loop_zeros() -> dict:
+    return _zero(
+        (
+            "suggestions_received",
+            "suggestions_replied",
+            "suggestions_replied_on_time",
+            "suggestions_rectified",
+            "rectification_due",
+            "rectification_done_on_time",
+        )
+    )
+
+
+def _filled(zero: dict, *found: dict) -> dict:
+    """``zero`` with the counts of each mapping in ``found`` put in (as ints; PostgreSQL's SUM answers Decimal)."""
+    result = dict(zero)
+    for counts in found:
+        result.update({key: int(value or 0) for key, value in counts.items()})
+    return result
+
+
+def _per_unit(zero: dict, *found: dict[int, dict]) -> dict[int, dict]:
+    units = set().union(*found)
+    return {unit: _filled(zero, *(counts.get(unit, {}) for counts in found)) for unit in units}
+
+
+def family_counts_per_unit(family: str, period: Period, among=None) -> tuple[dict[int, dict], dict[int, dict]]:
+    """One family's counts for the period per unit, (as main respondent, as co-defendant): the definitions above,
+    grouped as stats.kept stores them. ``among``: only these units."""
+    zero = family_zeros()[family]
+    if family == "cases":
+        stmt = _case_counts_select(period)
+        main = _district_or_units(stmt, Case.respondent_unit_id, None, True, among=among)
+        co_stmt = stmt.join(CaseRespondent, CaseRespondent.case_id == Case.id)
+        co = _district_or_units(co_stmt, CaseRespondent.unit_id, None, True, among=among)
+        return _per_unit(zero, main, reason_counts(period, by_unit=True, among=among)), _per_unit(zero, co)
+    if family == "hearings":
+        main = _per_unit(
+            zero,
+            _appearance_counts_of_main(period, None, True, False, among),
+            review_hearing_counts(period, by_unit=True, among=among),
+        )
+        return main, _per_unit(zero, _appearance_counts_of_co(period, None, True, False, among))
+    return _per_unit(zero, mediation_counts(period, by_unit=True, among=among)), {}
+
+
+class LiveCounts:
+    """The kept families' counts read straight from the tables. stats.kept.KeptCounts answers the same questions
+    from its aggregates, and a test holds the two equal."""
+
+    def of(self, period: Period, unit_id: int | None = None) -> dict:
+        """Every kept count for the district, or for one unit (its own cases and those it answers for as
+        co-defendant)."""
+        return _filled(
+            kept_zeros(),
+            case_counts(period, unit_id),
+            appearance_counts(period, unit_id),
+            review_hearing_counts(period, unit_id),
+            mediation_counts(period, unit_id),
+            reason_counts(period, unit_id),
+        )
+
+    def cases_of(self, period: Period, unit_id: int | None = None) -> dict:
+        return _filled(_ZERO_CASES, case_counts(period, unit_id))
+
+    def per_unit(self, period: Period) -> tuple[dict[int, dict], dict[int, dict]]:
+        """({unit: counts as main respondent}, {unit: counts as co-defendant}) of every kept count."""
+        main, co = {}, {}
+        for family in family_zeros():
+            family_main, family_co = family_counts_per_unit(family, period)
+            main, co = _per_unit(kept_zeros(), main, family_main), _per_unit(kept_zeros(), co, family_co)
+        return main, co
+
+    def cases_per_unit(self, period: Period) -> tuple[dict[int, dict], dict[int, dict]]:
+        stmt = _case_counts_select(period)
+        main = _district_or_units(stmt, Case.respondent_unit_id, None, True)
+        co = _district_or_units(
+            stmt.join(CaseRespondent, CaseRespondent.case_id == Case.id), CaseRespondent.unit_id, None, True
+        )
+        return _per_unit(_ZERO_CASES, main), _per_unit(_ZERO_CASES, co)
+
+    def by_month(self, year: int, unit_id: int | None = None) -> dict[int, dict]:
+        """{month: every kept count of that month}, January to December."""
+        whole = Period.year(year)
+        cases = case_counts_by_month(year, unit_id)
+        appearance = appearance_counts(whole, unit_id, by_month=True)
+        review_hearing = review_hearing_counts(whole, unit_id, by_month=True)
+        mediation = mediation_counts(whole, unit_id, by_month=True)
+        reasons = reason_counts(whole, unit_id, by_month=True)
+        return {
+            month: _filled(
+                kept_zeros(),
+                cases[month],
+                appearance.get(month, {}),
+                review_hearing.get(month, {}),
+                mediation.get(month, {}),
+                reasons.get(month, {}),
+            )
+            for month in range(1, 13)
+        }
+
+    def cases_by_month(self, year: int, unit_id: int | None = None) -> dict[int, dict]:
+        return case_counts_by_month(year, unit_id)
+
+
+LIVE = LiveCounts()
+
+
+def figures(period: Period, previous: Period, unit_id: int | None = None, source=LIVE) -> dict:
     """Every SPEC section 3 figure for a period and the same period a year earlier, for the district or one unit,
     in the annual-report shape (counts, rates as percentages half-up to 2 decimals, year-on-year % and
-    percentage-point changes; None for a zero denominator)."""
+    percentage-point changes; None for a zero denominator). ``source``: where the kept families' counts are read
+    (LIVE, or stats.kept.KEPT for what pages open often)."""
     from casetrack.stats.rules import shape_figures
 
-    now = {
-        **case_counts(period, unit_id),
-        **appearance_counts(period, unit_id),
-        **review_hearing_counts(period, unit_id),
-        **mediation_counts(period, unit_id),
-        **loop_counts(period, unit_id),
-    }
-    return shape_figures(now, case_counts(previous, unit_id))
+    now = {**source.of(period, unit_id), **_loop_of(period, unit_id)}
+    return shape_figures(now, source.cases_of(previous, unit_id))
 
 
-def figures_by_unit(period: Period, previous: Period) -> dict[int, dict]:
-    """figures() for every unit at once — four grouped scans instead of four per unit. Units without any
-    case, hearing or mediation in either period get all-zero counts and no rates."""
-    return district_and_unit_figures(period, previous)[1]
+def figures_by_unit(period: Period, previous: Period, source=LIVE) -> dict[int, dict]:
+    """figures() for every unit at once — grouped scans instead of a few per unit. Units without any case,
+    hearing or mediation in either period get all-zero counts and no rates."""
+    return district_and_unit_figures(period, previous, source)[1]
 
 
-def district_and_unit_figures(period: Period, previous: Period) -> tuple[dict, dict[int, dict]]:
-    """figures() for the district and for every unit from the same four grouped scans (and three small ones over
-    the co-defendants): every case and mediation has exactly one main respondent unit, so the district's counts are
-    the sum of its units' by main respondent and need no scan; a unit's own counts add the cases it answers for as
-    co-defendant (SPEC section 3), which is why units may add up to more than the district."""
+def district_and_unit_figures(period: Period, previous: Period, source=LIVE) -> tuple[dict, dict[int, dict]]:
+    """figures() for the district and for every unit from the same grouped counts: every case and mediation has
+    exactly one main respondent unit, so the district's counts are the sum of its units' by main respondent; a
+    unit's own counts add the cases it answers for as co-defendant (SPEC section 3), which is why units may add
+    up to more than the district."""
     from casetrack.accounts.models import Unit
     from casetrack.stats.rules import shape_figures
 
-    main_now = case_counts(period, by_unit=True, co_respondents=False)
-    main_before = case_counts(previous, by_unit=True, co_respondents=False)
-    main_appearance = appearance_counts(period, by_unit=True, co_respondents=False)
-    mediation = mediation_counts(period, by_unit=True)
-    cases_now = _with_co_respondents(_case_counts_select(period), None, True, main_now)
-    cases_before = _with_co_respondents(_case_counts_select(previous), None, True, main_before)
-    appearance = _added(main_appearance, _appearance_counts_of_co(period, None, True, False), nested=True)
-    review_hearing = review_hearing_counts(period, by_unit=True)
-    loop = loop_counts_by(period, by_month=False)
-
-    def now_of(unit_id):
-        return {
-            **cases_now.get(unit_id, _ZERO_CASES),
-            **appearance.get(unit_id, _ZERO_APPEARANCE),
-            **review_hearing.get(unit_id, _ZERO_REVIEW_HEARING),
-            **mediation.get(unit_id, _ZERO_MEDIATION),
-            **loop.get(unit_id, _loop_zeros()),
-        }
-
+    main_now, co_now = source.per_unit(period)
+    main_before, co_before = source.cases_per_unit(previous)
+    loop = _loop_per_unit(period)
     district = shape_figures(
-        {
-            **_summed(main_now, _ZERO_CASES),
-            **_summed(main_appearance, _ZERO_APPEARANCE),
-            **_summed(review_hearing, _ZERO_REVIEW_HEARING),
-            **_summed(mediation, _ZERO_MEDIATION),
-            # A suggestion addressed to several units counts once for the district: its own count, not the sum.
-            **loop_counts(period),
-        },
+        # A suggestion addressed to several units counts once for the district: its own count, not the sum.
+        {**_summed(main_now, kept_zeros()), **_loop_of(period)},
         _summed(main_before, _ZERO_CASES),
     )
-    unit_ids = db.session.scalars(select(Unit.id)).all()
-    by_unit = {unit_id: shape_figures(now_of(unit_id), cases_before.get(unit_id, _ZERO_CASES)) for unit_id in unit_ids}
+    by_unit = {}
+    for unit_id in db.session.scalars(select(Unit.id)).all():
+        now = _added(main_now.get(unit_id, kept_zeros()), co_now.get(unit_id, {}), nested=False)
+        before = _added(main_before.get(unit_id, _ZERO_CASES), co_before.get(unit_id, {}), nested=False)
+        by_unit[unit_id] = shape_figures({**now, **loop.get(unit_id, _loop_zeros())}, before)
     return district, by_unit
 
 
 def _summed(per_unit: dict[int, dict], zero: dict) -> dict:
-    return {key: sum(int(counts[key]) for counts in per_unit.values()) for key in zero}
+    return {key: sum(int(counts.get(key) or 0) for counts in per_unit.values()) for key in zero}
 
 
-def monthly_figures(year: int, unit_id: int | None = None, through_month: int = 12) -> list[dict]:
+def monthly_figures(year: int, unit_id: int | None = None, through_month: int = 12, source=LIVE) -> list[dict]:
     """figures() for each month of a year (each against the same month a year earlier), for trend charts — the
-    same counts grouped by month: four statements instead of four per month."""
+    same counts grouped by month: a few statements instead of a few per month."""
     from casetrack.stats.rules import shape_figures
 
-    now, before = case_counts_by_month(year, unit_id), case_counts_by_month(year - 1, unit_id)
-    appearance = appearance_counts(Period.year(year), unit_id, by_month=True)
-    review_hearing = review_hearing_counts(Period.year(year), unit_id, by_month=True)
-    mediation = mediation_counts(Period.year(year), unit_id, by_month=True)
+    now, before = source.by_month(year, unit_id), source.cases_by_month(year - 1, unit_id)
     loop = _loop_by_month(year, unit_id)
     return [
-        {
-            "month": month,
-            **shape_figures(
-                {
-                    **now[month],
-                    **appearance.get(month, _ZERO_APPEARANCE),
-                    **review_hearing.get(month, _ZERO_REVIEW_HEARING),
-                    **mediation.get(month, _ZERO_MEDIATION),
-                    **loop.get(month, _loop_zeros()),
-                },
-                before[month],
-            ),
-        }
+        {"month": month, **shape_figures({**now[month], **loop.get(month, _loop_zeros())}, before[month])}
         for month in range(1, through_month + 1)
     ]
 
 
-def trend_to(year: int, through: date, unit_id: int | None = None) -> list[dict]:
+def trend_to(year: int, through: date, unit_id: int | None = None, source=LIVE) -> list[dict]:
     """The months of a year up to ``through``: whole months from monthly_figures, and, when ``through`` falls
     inside a month, that month cut at ``through`` and compared with the same days a year earlier — so the months
     add up to the headline figures of the same days."""
     if through < date(year, 1, 1):
         return []
     if through >= date(year, 12, 31):
-        return monthly_figures(year, unit_id)
+        return monthly_figures(year, unit_id, source=source)
     from casetrack.stats.rules import is_month_end
 
     month_ends = is_month_end(through)
-    months = monthly_figures(year, unit_id, through_month=through.month if month_ends else through.month - 1)
+    months = monthly_figures(
+        year, unit_id, through_month=through.month if month_ends else through.month - 1, source=source
+    )
     if not month_ends:
-        months.append({"month": through.month, **figures(*Period.compared(year, through.month, through), unit_id)})
+        months.append(
+            {"month": through.month, **figures(*Period.compared(year, through.month, through), unit_id, source)}
+        )
     return months
-
-
-_ZERO_CASES = dict.fromkeys((*_RECEIVED_KEYS, *_CONCLUDED_KEYS), 0)
-_ZERO_APPEARANCE = {"appearance_required": 0, "appearance_appeared": 0}
-_ZERO_REVIEW_HEARING = {"review_hearing_required": 0, "review_hearing_attended": 0}
-_ZERO_MEDIATION = {"mediation_concluded": 0, "mediation_succeeded": 0}
 
 
 def years_with_data(today: date | None = None) -> list[int]:
@@ -502,7 +616,9 @@ def adverse_cases(period: Period):
     return and_(Case.concluded_on.between(period.start, period.end), or_(Case.is_corrected, first_instance_loss))
 
 
-def reason_counts(period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False):
+def reason_counts(
+    period: Period, unit_id: int | None = None, by_unit: bool = False, by_month: bool = False, among=None
+):
     """adverse_reasons.adverse: the period's corrected and lost cases (adverse_cases); coded: of those, the legal
     bureau gave one or more reasons; and per reason of stats.figures.REASON_CODES, the cases citing it (one case
     may cite several, so the shares may add up to more than 100 %). Counted for the main respondent unit.
@@ -539,55 +655,22 @@ def reason_counts(period: Period, unit_id: int | None = None, by_unit: bool = Fa
         .where(adverse_cases(period))
     )
     group = _month(Case.concluded_on) if by_month else None
-    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group)
+    return _district_or_units(stmt, Case.respondent_unit_id, unit_id, by_unit, group, among)
 
 
-def _zero(labels) -> dict:
-    return dict.fromkeys(labels, 0)
+def _loop_of(period: Period, unit_id: int | None = None) -> dict:
+    """The suggestions' and rectification's counts (read live: those tables are small)."""
+    return _filled(_loop_zeros(), suggestion_counts(period, unit_id), rectification_counts(period, unit_id))
 
 
-def _loop_zeros() -> dict:
-    from casetrack.stats.figures import REASON_CODES
-
-    return {
-        **_zero(
-            ("suggestions_received", "suggestions_replied", "suggestions_replied_on_time", "suggestions_rectified")
-        ),
-        **_zero(("rectification_due", "rectification_done_on_time")),
-        **_zero(("adverse_reasons_adverse", "adverse_reasons_coded", *(f"adverse_reasons_{c}" for c in REASON_CODES))),
-    }
-
-
-def loop_counts(period: Period, unit_id: int | None = None) -> dict:
-    return {
-        **suggestion_counts(period, unit_id),
-        **rectification_counts(period, unit_id),
-        **reason_counts(period, unit_id),
-    }
-
-
-def loop_counts_by(period: Period, by_month: bool) -> dict:
-    """{unit id or month: the three sections' counts}."""
-    found: dict = {}
-    for counts in (
-        suggestion_counts(period, by_unit=not by_month, by_month=by_month),
-        rectification_counts(period, by_unit=not by_month, by_month=by_month),
-        reason_counts(period, by_unit=not by_month, by_month=by_month),
-    ):
-        for key, values in counts.items():
-            found.setdefault(key, dict(_loop_zeros())).update({k: int(v or 0) for k, v in values.items()})
-    return found
+def _loop_per_unit(period: Period) -> dict[int, dict]:
+    return _per_unit(_loop_zeros(), suggestion_counts(period, by_unit=True), rectification_counts(period, by_unit=True))
 
 
 def _loop_by_month(year: int, unit_id: int | None) -> dict[int, dict]:
-    if unit_id is None:
-        return loop_counts_by(Period.year(year), by_month=True)
-    found: dict[int, dict] = {}
-    for counts in (
-        suggestion_counts(Period.year(year), unit_id, by_month=True),
-        rectification_counts(Period.year(year), unit_id, by_month=True),
-        reason_counts(Period.year(year), unit_id, by_month=True),
-    ):
-        for month, values in counts.items():
-            found.setdefault(month, dict(_loop_zeros())).update({k: int(v or 0) for k, v in values.items()})
-    return found
+    whole = Period.year(year)
+    return _per_unit(
+        _loop_zeros(),
+        suggestion_counts(whole, unit_id, by_month=True),
+        rectification_counts(whole, unit_id, by_month=True),
+    )

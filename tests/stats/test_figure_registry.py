@@ -7,9 +7,11 @@ from casetrack.stats.queries import (
     appearance_counts,
     case_counts,
     figures,
-    loop_counts,
     mediation_counts,
+    reason_counts,
+    rectification_counts,
     review_hearing_counts,
+    suggestion_counts,
 )
 
 
@@ -20,7 +22,9 @@ def test_the_sql_answers_every_count_the_registry_declares_and_no_other(app):
         **appearance_counts(period),
         **review_hearing_counts(period),
         **mediation_counts(period),
-        **loop_counts(period),
+        **reason_counts(period),
+        **suggestion_counts(period),
+        **rectification_counts(period),
     }
     assert set(answered) == {figure.sql_label for figure in registry.counted()}
 
