@@ -22,6 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_ledger_sheets(app)
     register_document_owners()
     register_outcome_followers()
+    register_kept_figures()
     register_blueprints(app)
     register_commands(app)
     register_errors(app)
@@ -195,6 +196,13 @@ def register_outcome_followers() -> None:
 
     if follow_outcome not in case_services.OUTCOME_FOLLOWERS:
         case_services.OUTCOME_FOLLOWERS.append(follow_outcome)
+
+
+def register_kept_figures() -> None:
+    # Every session notes what its flushes change and recounts those figure buckets before it commits.
+    from casetrack.stats import kept
+
+    kept.register()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -6,6 +6,22 @@ from sqlalchemy import JSON, Table, insert, select
 
 from casetrack.extensions import db
 
+#: Who hears of rows a bulk statement writes past the ORM's flush (stats.kept registers here, so the figures it
+#: keeps follow imports): callables of (table name, ids, before) — ``before`` True ahead of the statement.
+WRITE_LISTENERS: list = []
+
+
+def changing(table: Table, ids) -> None:
+    """Rows of ``table`` with these ids are about to be changed by a bulk statement."""
+    for listener in WRITE_LISTENERS:
+        listener(table.name, set(ids), True)
+
+
+def changed(table: Table, ids) -> None:
+    """A bulk statement inserted or changed the rows of ``table`` with these ids."""
+    for listener in WRITE_LISTENERS:
+        listener(table.name, set(ids), False)
+
 
 def insert_rows(table: Table, rows: list[dict]) -> None:
     """Insert rows (dicts with the same keys) in the session's transaction.

@@ -14,7 +14,7 @@ from casetrack.rectification.models import AdverseReason, CaseAdverseReason, Rec
 from casetrack.reports.models import StoredReport  # noqa: F401
 from casetrack.review_hearings.models import ReviewHearing  # noqa: F401
 from casetrack.risk.models import ActionItem, RiskCase, RiskFlag, RiskScore, RiskSettings, TaskForceMember  # noqa: F401
-from casetrack.stats.models import FigureSnapshot  # noqa: F401
+from casetrack.stats.models import FigureBucket, FigureBucketState, FigureSnapshot  # noqa: F401
 from casetrack.suggestions.models import Suggestion  # noqa: F401
 from casetrack.summaries.models import SummarySend  # noqa: F401
 from casetrack.workdays.models import CalendarYear, HolidayOverride  # noqa: F401

@@ -19,6 +19,7 @@ from sqlalchemy import text
 from casetrack import create_app
 from casetrack.accounts.throttle import MemoryCounters
 from casetrack.extensions import db
+from casetrack.stats import kept
 
 REQUIRE_SERVICES = os.environ.get("CASETRACK_REQUIRE_SERVICES") == "1"
 PG_HOST = os.environ.get("CASETRACK_TEST_PG_HOST", "127.0.0.1")
@@ -159,6 +160,10 @@ def _app_context(request):
         return
     application = request.getfixturevalue("app")
     with application.app_context():
+        # An empty database's figure buckets are built (all zero), so every test reads the kept figures as
+        # production does, and each test's changes keep them (stats.kept).
+        kept.declare_empty()
+        db.session.commit()
         yield
         db.session.rollback()
         _delete_everything()

@@ -29,6 +29,7 @@ from casetrack.extensions import csrf, login_manager
 from casetrack.i18n import N_
 from casetrack.risk import queries as risk_queries
 from casetrack.risk import rules as risk_rules
+from casetrack.stats import kept
 from casetrack.stats.queries import Period
 from casetrack.stats.queries import figures as period_figures
 from casetrack.unit_of_work import savepoint
@@ -255,7 +256,7 @@ def figures():
     month = _whole_number("month", None, 1, 12)
     unit = _figures_unit()
     period, previous = Period.compared(year, month, local_today())
-    result = period_figures(period, previous, unit.id if unit else None)
+    result = period_figures(period, previous, unit.id if unit else None, kept.kept())
     # from/to say which days were counted: a running year or month stops at today (compared with the same days
     # a year earlier), as on the dashboard and in the report.
     return jsonify(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import selectinload
 
+from casetrack import bulk
 from casetrack.accounts.models import Unit
 from casetrack.accounts.permissions import can
 from casetrack.accounts.rules import MAX_UNIT_NAME
@@ -403,6 +404,7 @@ class CaseSheetImporter:
         units = context.create_new_units()
         actor_id = context.actor.id if context.actor is not None else None
         table = Case.__table__
+        bulk.changing(table, [item.existing["id"] for item in self.planned if item.existing])
         creations, updates, audit_rows, applicant_rows, replaced_applicants = [], [], [], [], []
         for item in self.planned:
             values = dict(item.values)
@@ -487,6 +489,7 @@ class CaseSheetImporter:
 
         audit.record_many(audit_rows)
         db.session.flush()
+        bulk.changed(table, case_ids.values())
 
     def _write_co_respondents(self, case_ids: dict, units: dict[str, int], audit_rows: list, actor_id) -> None:
         changed = [

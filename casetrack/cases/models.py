@@ -71,6 +71,8 @@ class Case(db.Model):
             "amount_granted_fen",
         ),
         Index("ix_cases_unit_received", "respondent_unit_id", "received_on", "id"),
+        # stats.kept recounts a unit's month: its cases received or concluded in it.
+        Index("ix_cases_unit_concluded", "respondent_unit_id", "concluded_on"),
         Index("ix_cases_kind_received", "kind", "received_on", "id"),
         Index("ix_cases_status_received", "status", "received_on", "id"),
         Index(

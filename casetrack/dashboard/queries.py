@@ -14,6 +14,7 @@ from casetrack.accounts.models import Unit
 from casetrack.dashboard.rules import compared_days
 from casetrack.extensions import db
 from casetrack.stats import figures as registry
+from casetrack.stats import kept
 from casetrack.stats.queries import Period, district_and_unit_figures, figures, trend_to
 from casetrack.stats.rules import has_activity, watch_list
 
@@ -53,8 +54,10 @@ def gather(year: int, unit_id: int | None, today: date) -> Dashboard:
     start, end, previous_start, previous_end, months = compared_days(year, today)
     period, previous = Period(start, end), Period(previous_start, previous_end)
     ranking, watch = [], []
+    # Leaders open the dashboard far more often than cases change: it reads the kept figures.
+    source = kept.kept()
     if unit_id is None:
-        shown, per_unit = district_and_unit_figures(period, previous)
+        shown, per_unit = district_and_unit_figures(period, previous, source)
         names = dict(db.session.execute(select(Unit.id, Unit.name)).all())
         by_name = {names[uid]: unit_figures for uid, unit_figures in per_unit.items()}
         ranked = [registry.figure(key) for key in RANKED_BY]
@@ -68,9 +71,9 @@ def gather(year: int, unit_id: int | None, today: date) -> Dashboard:
         )
         watch = watch_list(by_name, WATCH_LIST_SIZE, district=shown)
     else:
-        shown = figures(period, previous, unit_id)
+        shown = figures(period, previous, unit_id, source)
     # The running month stops at today, as the headline figures do, so the months add up to them.
-    monthly = trend_to(year, end, unit_id)
+    monthly = trend_to(year, end, unit_id, source)
     return Dashboard(
         year=year,
         unit_id=unit_id,

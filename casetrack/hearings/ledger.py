@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select, tuple_, update
 
+from casetrack import bulk
 from casetrack.audit import services as audit
 from casetrack.bulk import insert_rows
 from casetrack.cases import kinds
@@ -160,6 +161,7 @@ class HearingSheetImporter:
             for row in self.creations:
                 row["case_id"] = row["case_id"] or ids[row["_number_key"]]
         table = Hearing.__table__
+        bulk.changing(Case.__table__, [row["case_id"] for row in self.updates])
         if self.creations:
             insert_rows(table, [{k: v for k, v in row.items() if not k.startswith("_")} for row in self.creations])
         if self.updates:
@@ -170,6 +172,7 @@ class HearingSheetImporter:
                 .values(version=bindparam("new_version"), **{name: bindparam(name) for name in fields}),
                 [{k: v for k, v in row.items() if not k.startswith("_") and k != "held_on"} for row in self.updates],
             )
+        bulk.changed(Case.__table__, [row["case_id"] for row in (*self.creations, *self.updates)])
         audit.record_many(
             [
                 {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import bindparam, select, update
 
+from casetrack import bulk
 from casetrack.accounts.rules import MAX_UNIT_NAME
 from casetrack.audit import services as audit
 from casetrack.bulk import insert_rows
@@ -197,6 +198,7 @@ class MediationSheetImporter:
                     for name in COMPARED
                     if current[name] != record[name]
                 ]
+        bulk.changing(table, [row["mediation_id"] for row in updates])
         if creations:
             insert_rows(table, creations)
             ids = dict(
@@ -224,6 +226,7 @@ class MediationSheetImporter:
                 .values(version=bindparam("new_version"), **{n: bindparam(n) for n in fields}),
                 updates,
             )
+        bulk.changed(table, [*(ids.values() if creations else ()), *(row["mediation_id"] for row in updates)])
         audit.record_many(audits)
         db.session.flush()
 

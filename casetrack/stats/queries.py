@@ -5,6 +5,7 @@ Every report, dashboard, job and API asks here; nothing else counts cases for a 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 
@@ -403,6 +404,20 @@ def family_counts_per_unit(family: str, period: Period, among=None) -> tuple[dic
         )
         return main, _per_unit(zero, _appearance_counts_of_co(period, None, True, False, among))
     return _per_unit(zero, mediation_counts(period, by_unit=True, among=among)), {}
+
+
+@functools.cache
+def case_columns_counted() -> frozenset[str]:
+    """The cases table's columns a kept count reads (those of the case counts' SELECT, with the respondent unit
+    every family groups by): a change to any other column of a case changes no kept count."""
+    from sqlalchemy.sql import visitors
+
+    names = {Case.respondent_unit_id.key, Case.kind.key}
+    for element in visitors.iterate(_case_counts_select(_EVERY_DAY)):
+        table = getattr(element, "table", None)
+        if table is not None and (table is Case.__table__ or getattr(table, "element", None) is Case.__table__):
+            names.add(element.name)
+    return frozenset(names)
 
 
 class LiveCounts:

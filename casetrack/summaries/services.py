@@ -98,13 +98,16 @@ def compose(send: SummarySend, today: date) -> mail.Mail:
 def _monthly(send: SummarySend, recipient: User, base_url: str):
     from casetrack.reports.documents import docx_bytes
     from casetrack.reports.services import MEDIA_TYPES, annual_report, annual_trend
+    from casetrack.stats import kept
     from casetrack.stats.queries import Period, figures
 
     year, month = rules.parse_month_key(send.period)
-    month_figures = figures(Period.month(year, month), Period.month(year - 1, month))
+    source = kept.kept()
+    month_figures = figures(Period.month(year, month), Period.month(year - 1, month), source=source)
     year_to_date = figures(
         Period(date(year, 1, 1), Period.month(year, month).end),
         Period(date(year - 1, 1, 1), Period.month(year - 1, month).end),
+        source=source,
     )
     context = {
         "user": recipient,
