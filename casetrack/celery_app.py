@@ -33,6 +33,10 @@ def beat_schedule() -> dict:
     from celery.schedules import crontab
 
     return {
+        "kept-figures-nightly": {
+            "task": "stats.keep_figures",
+            "schedule": crontab(hour=0, minute=5),
+        },
         "refresh-deadlines-nightly": {
             "task": "cases.refresh_deadlines",
             "schedule": crontab(hour=0, minute=30),

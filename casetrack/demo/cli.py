@@ -16,6 +16,10 @@ def seed_demo_command():
         raise click.ClickException("seed-demo refuses to run in production (CASETRACK_ENV=production)")
     result = services.seed(local_today())
     db.session.commit()
+    from casetrack.stats import kept
+
+    kept.rebuild()
+    db.session.commit()
     click.echo(f"demo cases created: {result['cases']}" + ("" if result["cases"] else " (demo data already present)"))
     click.echo(f"demo users (password for all: {result['password']}):")
     for username, role, unit in result["users"]:

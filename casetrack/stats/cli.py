@@ -10,6 +10,20 @@ from casetrack.locks import JobAlreadyRunning
 stats_cli = AppGroup("stats", help="The figures of SPEC section 3.")
 
 
+@stats_cli.command("keep")
+@click.option("--rebuild", is_flag=True, help="Count every bucket again, not only the open periods' hearings.")
+def keep(rebuild: bool):
+    """Bring the kept figures (stats.kept) up to date now: the nightly recount of the open periods' hearings, or,
+    with --rebuild or after a change of the figure definitions, every bucket from the definitions."""
+    from casetrack.stats.tasks import keep_figures
+
+    result = keep_figures(rebuild)
+    if "rebuilt" in result:
+        click.echo(f"figure buckets rebuilt: {result['rebuilt']} unit-months")
+    else:
+        click.echo(f"open months recounted: {result['months']}")
+
+
 @stats_cli.command("compute")
 @click.option("--year", type=click.IntRange(2000, 2100), required=True)
 @click.option("--month", type=click.IntRange(1, 12))

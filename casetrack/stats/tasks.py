@@ -23,6 +23,29 @@ def compute_figures(year: int | None = None, month: int | None = None) -> dict:
     return result.as_dict()
 
 
+def keep_figures(rebuild: bool = False) -> dict:
+    """The kept figures' nightly recount under its lock, committed (`stats keep` calls this too)."""
+    from casetrack.stats import kept
+
+    with job_lock("stats_keep_figures", timeout=LOCK_SECONDS):
+        result = {"rebuilt": kept.rebuild()} if rebuild else kept.refresh_open()
+        db.session.commit()
+    return result
+
+
+@shared_task(name="stats.keep_figures", bind=True, max_retries=5)
+def keep_figures_nightly(self) -> dict:
+    """00:05 each night: a sitting held yesterday now counts in the open month's and year's kept figures."""
+    try:
+        return keep_figures()
+    except JobAlreadyRunning:
+        log.warning("kept figures already being recounted; this run does nothing")
+        return {"skipped": True}
+    except Exception as error:
+        db.session.rollback()
+        raise self.retry(exc=error, countdown=60 * 2**self.request.retries) from error
+
+
 @shared_task(name="stats.compute_monthly", bind=True, max_retries=5)
 def compute_monthly(self, year: int | None = None, month: int | None = None) -> dict:
     """1st of each month 01:00, and on demand. A run that finds another one going does nothing."""

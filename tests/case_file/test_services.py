@@ -1,7 +1,7 @@
 """The answer, the evidence list, service records and standard documents on both databases."""
 
 import io
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from docx import Document as WordDocument
@@ -11,7 +11,6 @@ from casetrack.accounts.permissions import SYSTEM
 from casetrack.case_file import services
 from casetrack.case_file.models import EvidenceItem, ServiceRecord
 from casetrack.cases.rules import compute_deadlines
-from casetrack.clock import local_today
 from casetrack.documents.models import Document
 from casetrack.documents.services import Upload, add_documents
 from casetrack.documents.storage import blob_store
@@ -20,7 +19,14 @@ from casetrack.extensions import db
 from casetrack.workdays.services import current_calendar
 from tests.documents.helpers import docx_bytes, pdf_bytes, png_bytes, stored_files
 
-TODAY = local_today()
+# A Wednesday whose service date plus 15 days is a working day: the deadline assertions read whole days, not the
+# day the suite happens to run (on 2026-12-07 the defence deadline fell on a Saturday and moved to Monday).
+TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True)
+def _today(frozen_clock):
+    frozen_clock(datetime(2026, 11, 25, 2, 0, tzinfo=UTC))
 
 
 def _upload(content, name):
