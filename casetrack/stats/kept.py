@@ -485,6 +485,18 @@ class KeptCounts:
 
     def __init__(self):
         self.fell_back = []
+        self._last_dated: date | None = None
+
+    def _stretched(self, period: Period) -> Period:
+        """For the cases' and mediations' counts, a period ending today or later may as well end with its month
+        when nothing is dated after today (the rules refuse such dates; this checks it, three index probes), so
+        the running month reads its bucket instead of counting its days live."""
+        today = local_today()
+        if period.end < today or period.end == _month_end(period.end):
+            return period
+        if self._last_dated is None:
+            self._last_dated = _last_dated() or date.min
+        return Period(period.start, _month_end(period.end)) if self._last_dated <= today else period
 
     # The LiveCounts protocol.
 
@@ -492,9 +504,10 @@ class KeptCounts:
         built = self._built()
         if built is None:
             return LIVE.of(period, unit_id)
-        rows = self._summed(period, unit_id, by_unit=False, columns=_ADDITIVE)
+        additive = self._stretched(period)
+        rows = self._summed(additive, unit_id, by_unit=False, columns=_ADDITIVE)
         counts = queries._filled(queries.kept_zeros(), rows.get(None, {}))
-        for edge in _split(period)[1]:
+        for edge in _split(additive)[1]:
             counts = _plus(counts, _additive_live(edge, unit_id))
         counts.update(self._hearings(period, unit_id, built))
         return counts
@@ -502,6 +515,7 @@ class KeptCounts:
     def cases_of(self, period: Period, unit_id: int | None = None) -> dict:
         if self._built() is None:
             return LIVE.cases_of(period, unit_id)
+        period = self._stretched(period)
         counts = queries._filled(queries._ZERO_CASES, self._summed(period, unit_id, False, _CASE_COUNTS).get(None, {}))
         for edge in _split(period)[1]:
             counts = _plus(counts, queries.case_counts(edge, unit_id))
@@ -511,8 +525,9 @@ class KeptCounts:
         built = self._built()
         if built is None:
             return LIVE.per_unit(period)
-        main, co = self._summed_roles(period, _ADDITIVE, queries.kept_zeros())
-        for edge in _split(period)[1]:
+        additive = self._stretched(period)
+        main, co = self._summed_roles(additive, _ADDITIVE, queries.kept_zeros())
+        for edge in _split(additive)[1]:
             for family in ("cases", "mediations"):
                 edge_main, edge_co = queries.family_counts_per_unit(family, edge)
                 main, co = _plus_units(main, edge_main), _plus_units(co, edge_co)
@@ -522,6 +537,7 @@ class KeptCounts:
     def cases_per_unit(self, period: Period):
         if self._built() is None:
             return LIVE.cases_per_unit(period)
+        period = self._stretched(period)
         main, co = self._summed_roles(period, _CASE_COUNTS, queries._ZERO_CASES)
         for edge in _split(period)[1]:
             edge_main, edge_co = queries.family_counts_per_unit("cases", edge)
@@ -656,6 +672,22 @@ class KeptCounts:
                 return main, co
         self.fell_back.append(f"hearings per unit {period.start}–{period.end}")
         return queries.family_counts_per_unit("hearings", period)
+
+
+def _last_dated() -> date | None:
+    """The latest day any case was received or concluded or any mediation concluded."""
+    from casetrack.cases.models import Case
+    from casetrack.mediation.models import Mediation
+
+    days = db.session.execute(
+        select(
+            *(
+                select(func.max(column)).scalar_subquery()
+                for column in (Case.received_on, Case.concluded_on, Mediation.concluded_on)
+            )
+        )
+    ).one()
+    return max((day for day in days if day is not None), default=None)
 
 
 def _current(days, end: date, today: date) -> bool:

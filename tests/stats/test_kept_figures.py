@@ -223,3 +223,14 @@ def test_definitions_changed_since_the_build_are_read_live(world, monkeypatch):
     )
     assert "not built" in reader.fell_back
     assert LIVE is queries.LIVE
+
+
+def test_a_case_dated_after_today_keeps_the_running_month_counted_by_its_days(world, factories):
+    # The rules refuse such a date; a row that has one anyway (written past them) must not reach today's figures.
+    factories.case(kind="review", number="复9", respondent_unit=world["town"], received_on=date(2026, 6, 28))
+    db.session.commit()
+    reader = kept.kept()
+    month, month_before = Period.compared(2026, 6, TODAY)
+    assert queries.figures(month, month_before, source=reader)["review"]["new"] == 0
+    assert queries.figures(Period.month(2026, 6), month_before, source=reader)["review"]["new"] == 1
+    assert_kept_equals_live()
