@@ -8,6 +8,7 @@ the API schema and the summary mails all loop over this registry instead of nami
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from casetrack.cases.kinds import COMPENSATION, LITIGATION, REVIEW
@@ -43,29 +44,29 @@ class Figure:
     #: A column of the report's table by unit.
     unit_column: bool = False
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
         """The SPEC section 3 name: review.correction_rate."""
         return f"{self.section}.{self.field}"
 
-    @property
+    @functools.cached_property
     def value_key(self) -> str:
         """Its key in the annual-report JSON."""
         return f"{self.field}_pct" if self.kind == RATE else self.field
 
-    @property
+    @functools.cached_property
     def previous_key(self) -> str | None:
         if self.change is None:
             return None
         return f"{self.field}_prev_pct" if self.kind == RATE else f"{self.field}_prev"
 
-    @property
+    @functools.cached_property
     def change_key(self) -> str | None:
         if self.change is None:
             return None
         return f"{self.field}_change_pp" if self.change == PP else f"{self.field}_yoy_pct"
 
-    @property
+    @functools.cached_property
     def sql_label(self) -> str:
         return f"{self.section}_{self.field}"
 
@@ -427,7 +428,17 @@ def figure(key: str) -> Figure:
 
 
 def of_section(code: str) -> list[Figure]:
-    return [f for f in FIGURES if f.section == code]
+    return list(_BY_SECTION.get(code, ()))
+
+
+#: The figures of each section, in order: shape_figures asks for them once per unit and period.
+_BY_SECTION: dict[str, tuple[Figure, ...]] = {}
+for _figure in FIGURES:
+    _BY_SECTION[_figure.section] = (*_BY_SECTION.get(_figure.section, ()), _figure)
+
+
+def section_figures(code: str) -> tuple[Figure, ...]:
+    return _BY_SECTION.get(code, ())
 
 
 def counted() -> list[Figure]:

@@ -540,9 +540,8 @@ class KeptCounts:
         period = self._stretched(period)
         main, co = self._summed_roles(period, _CASE_COUNTS, queries._ZERO_CASES)
         for edge in _split(period)[1]:
-            edge_main, edge_co = queries.family_counts_per_unit("cases", edge)
-            main = _plus_units(main, _keep(edge_main, _CASE_COUNTS))
-            co = _plus_units(co, _keep(edge_co, _CASE_COUNTS))
+            edge_main, edge_co = LIVE.cases_per_unit(edge)
+            main, co = _plus_units(main, edge_main), _plus_units(co, edge_co)
         return main, co
 
     def by_month(self, year: int, unit_id: int | None = None) -> dict[int, dict]:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from casetrack.cases.kinds import LITIGATION
-from casetrack.stats.figures import AMOUNT, COUNT, FIGURES, SECTIONS, Figure, of_section
+from casetrack.stats.figures import AMOUNT, COUNT, FIGURES, SECTIONS, Figure, section_figures
 
 
 def round_half_up(value: Decimal | float, places: int = 2) -> float:
@@ -42,7 +42,7 @@ def shape_figures(now: dict, before: dict) -> dict:
     shaped: dict[str, dict] = {}
     for section in SECTIONS:
         values: dict = {}
-        for figure in of_section(section.code):
+        for figure in section_figures(section.code):
             values.update(_shaped(figure, now, before))
         shaped[section.code] = values
     return shaped
