@@ -17,6 +17,8 @@ from casetrack.reports.services import latest_stored_year
 DAYS_AHEAD = 14
 #: Hearings listed; the rest are counted, with the calendar a click away.
 HEARINGS_SHOWN = 6
+#: Units proposed for an interview listed, longest waiting first; the rest are counted, the interviews page lists all.
+PROPOSALS_SHOWN = 8
 
 
 @dataclass(frozen=True)

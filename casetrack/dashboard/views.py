@@ -10,7 +10,7 @@ from casetrack.accounts.permissions import can
 from casetrack.accounts.services import all_units
 from casetrack.clock import local_today
 from casetrack.dashboard import panels, queries
-from casetrack.dashboard.agenda import agenda
+from casetrack.dashboard.agenda import PROPOSALS_SHOWN, agenda
 from casetrack.dashboard.forms import read_filters
 from casetrack.ledger.workbook import write_workbook
 from casetrack.stats.queries import years_with_data
@@ -58,6 +58,7 @@ def index():
         flag_names=panels.flag_names,
         watch_size=queries.WATCH_LIST_SIZE,
         agenda=agenda(current_user, today),
+        proposals_shown=PROPOSALS_SHOWN,
     )
 
 

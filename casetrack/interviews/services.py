@@ -127,8 +127,15 @@ def proposals(today: date) -> list[Proposal]:
         db.session.execute(select(Interview.unit_id, func.max(Interview.held_on)).group_by(Interview.unit_id)).all()
     )
     found = []
+    candidates = set(lost) | set(overdue) | set(late_replies) | set(late_rectification)
+    # One query for the units, not one a proposal (a province has hundreds of units due one).
+    units = (
+        {unit.id: unit for unit in db.session.scalars(select(Unit).where(Unit.id.in_(candidates)))}
+        if candidates
+        else {}
+    )
     grace = timedelta(days=risk_rules.INTERVIEW_OVERDUE_DAYS + 1)
-    for unit_id in set(lost) | set(overdue) | set(late_replies) | set(late_rectification):
+    for unit_id in candidates:
         starts = [lost.get(unit_id)] + [
             late[unit_id][1] + grace for late in (overdue, late_replies, late_rectification) if unit_id in late
         ]
@@ -138,7 +145,7 @@ def proposals(today: date) -> list[Proposal]:
             continue
         found.append(
             Proposal(
-                db.session.get(Unit, unit_id),
+                units[unit_id],
                 lost_counts.get(unit_id, 0),
                 overdue.get(unit_id, (0, None))[0],
                 since,

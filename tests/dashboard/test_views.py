@@ -365,3 +365,21 @@ def test_the_agenda_shows_each_reader_what_waits_for_a_decision_within_what_it_m
     assert agenda_part(html, "proposals") == "" and agenda_part(html, "report") == ""
     hearings = agenda_part(html, "hearings")
     assert own.number in hearings and lost.number not in hearings
+
+
+def test_the_agenda_lists_the_units_waiting_longest_for_an_interview_and_counts_the_rest(login_as):
+    today = local_today()
+    for n in range(10):
+        factories.case(
+            kind="litigation",
+            number=f"（{today.year}）浙0111行初{n}号",
+            respondent_unit=factories.unit(name=f"待约谈单位{n:02d}"),
+            received_on=today - timedelta(days=120),
+            accepted_on=today - timedelta(days=118),
+            concluded_on=today - timedelta(days=30 - n),
+            outcome="revoked",
+        )
+    db.session.commit()
+    proposals = agenda_part(login_as("leader").get("/dashboard").get_data(as_text=True), "proposals")
+    assert "(10)" in proposals and "待约谈单位00" in proposals and "待约谈单位07" in proposals
+    assert "待约谈单位08" not in proposals and "另有2个单位" in proposals
