@@ -88,6 +88,7 @@ class Case(db.Model):
         Index("ix_cases_next_deadline", "next_deadline_on", "id"),
         Index("ix_cases_unit_status_received", "respondent_unit_id", "status", "received_on", "id"),
         Index("ix_cases_kind_deadline", "kind", "next_deadline_on"),
+        Index("ix_cases_status_deadline", "status", "next_deadline_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -50,9 +50,17 @@ def upgrade():
     )
     # A kept count is recounted for a unit and a month; a case's concluded month is found through this index.
     op.create_index('ix_cases_unit_concluded', 'cases', ['respondent_unit_id', 'concluded_on'])
+    # A deadline filter with a status (benchmarks/run_filters.py: "concluded + overdue" read 900,000 cases).
+    op.create_index('ix_cases_status_deadline', 'cases', ['status', 'next_deadline_on'])
+    if op.get_bind().dialect.name == "postgresql":
+        # The number filter is LIKE '%…%' on number_key, as search is on search_text.
+        op.execute("CREATE INDEX ix_cases_number_trgm ON cases USING gin (number_key gin_trgm_ops)")
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX ix_cases_number_trgm")
+    op.drop_index('ix_cases_status_deadline', table_name='cases')
     op.drop_index('ix_cases_unit_concluded', table_name='cases')
     op.drop_table('figure_bucket_state')
     op.drop_table('figure_buckets')
