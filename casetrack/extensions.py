@@ -8,6 +8,8 @@ from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from casetrack.replica import RoutingSession
+
 
 class Base(DeclarativeBase):
     # Named constraints so Alembic can alter and drop them on SQLite (batch mode) and PostgreSQL alike.
@@ -22,7 +24,8 @@ class Base(DeclarativeBase):
     )
 
 
-db = SQLAlchemy(model_class=Base)
+# Sessions route their SELECTs to the read replica where a page asked for it (casetrack.replica).
+db = SQLAlchemy(model_class=Base, session_options={"class_": RoutingSession})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

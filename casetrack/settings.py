@@ -19,6 +19,13 @@ DEFAULTS: dict[str, object] = {
     "ENV": "development",
     #: SQLAlchemy URL; empty means a SQLite file in the instance folder.
     "DATABASE_URL": "",
+    #: A PostgreSQL streaming replica of DATABASE_URL for the pages that only read (casetrack.replica); empty: none.
+    "DATABASE_REPLICA_URL": "",
+    #: A replica further behind than this is not read; one behind by at least NOTICE seconds is read with a notice.
+    "REPLICA_MAX_LAG_SECONDS": 30,
+    "REPLICA_NOTICE_SECONDS": 5,
+    #: Someone who has just written reads the primary for this long, so they see their own change.
+    "REPLICA_STICKY_SECONDS": 60,
     #: Celery broker; also used for the login throttle and job locks. Empty disables both (in-process fallbacks).
     "BROKER_URL": "",
     "RESULT_BACKEND": "",
@@ -154,6 +161,7 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict[str
         "SECRET_KEY": values["SECRET_KEY"],
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(str(values["DATABASE_URL"])),
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(str(values["DATABASE_URL"])),
+        "SQLALCHEMY_BINDS": _replica_bind(str(values["DATABASE_REPLICA_URL"])),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": values["HTTPS"],
@@ -180,6 +188,12 @@ def _engine_options(url: str) -> dict:
         # cases). Nothing here runs long enough for compiled code to pay back.
         options["connect_args"] = {"prepare_threshold": None, "options": "-c jit=off"}
     return options
+
+
+def _replica_bind(url: str) -> dict:
+    if not url:
+        return {}
+    return {"replica": {"url": _normalise_database_url(url), **_engine_options(url)}}
 
 
 def _normalise_database_url(url: str) -> str:

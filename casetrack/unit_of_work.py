@@ -9,6 +9,7 @@ import contextlib
 from flask import Flask, flash, g
 from sqlalchemy.orm.exc import StaleDataError
 
+from casetrack import replica
 from casetrack.errors import ConflictError, DomainError
 from casetrack.extensions import db
 from casetrack.params import parse_id
@@ -19,6 +20,7 @@ def register_unit_of_work(app: Flask) -> None:
     def _commit_or_roll_back(response):
         if response.status_code < 400 and not g.get("discard_changes"):
             db.session.commit()
+            replica.remember_write()
             for callback in g.pop("after_commit", []):
                 callback()
         else:

@@ -27,6 +27,7 @@ from casetrack.documents.views import stored_file_response
 from casetrack.errors import DomainError, NotFound, PermissionDenied
 from casetrack.extensions import csrf, login_manager
 from casetrack.i18n import N_
+from casetrack.replica import reads_replica
 from casetrack.risk import queries as risk_queries
 from casetrack.risk import rules as risk_rules
 from casetrack.stats import kept
@@ -250,6 +251,7 @@ def show_case(case_id: int):
 
 @bp.get("/figures")
 @login_required
+@reads_replica
 def figures():
     _refuse_unknown("/figures")
     year = _whole_number("year", None, *schemas.YEAR_RANGE, required=True)

@@ -35,6 +35,7 @@ from casetrack.i18n import text_of
 from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation.queries import mediations_of_case
 from casetrack.params import parse_id
+from casetrack.replica import reads_replica
 from casetrack.review_hearings import rules as review_hearing_rules
 from casetrack.review_hearings import services as review_hearing_services
 from casetrack.review_hearings.forms import ScheduleReviewHearingForm
@@ -176,6 +177,7 @@ EXPORT_EXTRA_HEADERS = ("状态", "下一期限", "期限日期")
 
 @bp.route("/cases/export.xlsx")
 @login_required
+@reads_replica
 def export_cases():
     """The list as filtered on screen, in the ledger's column format (so it can be re-imported) plus status."""
     filters = _filters_from_request()
@@ -527,6 +529,7 @@ def undecided_appeals():
 
 @bp.route("/cases/appeals/export.xlsx")
 @permission_required("watch_appeals")
+@reads_replica
 def export_undecided_appeals():
     today = local_today()
     limit = current_app.config["CASETRACK_EXPORT_MAX_ROWS"]
@@ -753,6 +756,7 @@ def suspended_cases():
 
 @bp.route("/cases/suspended.xlsx")
 @login_required
+@reads_replica
 def export_suspended_cases():
     today = local_today()
     limit = current_app.config["CASETRACK_EXPORT_MAX_ROWS"]

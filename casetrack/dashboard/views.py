@@ -13,6 +13,7 @@ from casetrack.dashboard import panels, queries
 from casetrack.dashboard.agenda import PROPOSALS_SHOWN, agenda
 from casetrack.dashboard.forms import read_filters
 from casetrack.ledger.workbook import write_workbook
+from casetrack.replica import reads_replica
 from casetrack.stats.queries import years_with_data
 from casetrack.web import xlsx_download
 
@@ -41,6 +42,7 @@ def _unit_name(filters, units) -> str:
 
 @bp.route("/dashboard")
 @login_required
+@reads_replica
 def index():
     today = local_today()
     years = years_with_data(today)
@@ -64,6 +66,7 @@ def index():
 
 @bp.route("/dashboard/export.xlsx")
 @login_required
+@reads_replica
 def export():
     """What the dashboard shows for these filters, one sheet per panel."""
     today = local_today()

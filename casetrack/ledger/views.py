@@ -15,6 +15,7 @@ from casetrack.ledger import background, services, uploads
 from casetrack.ledger.forms import ConfirmImportForm, UploadForm
 from casetrack.ledger.sheets import registry
 from casetrack.ledger.tasks import run_import
+from casetrack.replica import reads_replica
 from casetrack.unit_of_work import after_commit, attempt, discard_changes
 from casetrack.web import permission_required, xlsx_download
 
@@ -134,5 +135,6 @@ def background_confirm(import_id: int):
 
 @bp.route("/export.xlsx")
 @permission_required("export_ledger")
+@reads_replica
 def export():
     return xlsx_download(lambda file: services.export_ledger(file, current_user), "ledger")

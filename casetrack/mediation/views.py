@@ -17,6 +17,7 @@ from casetrack.ledger.workbook import write_workbook
 from casetrack.mediation import queries, rules, services
 from casetrack.mediation.forms import CloseForm, ConcludeCaseForm, MediationForm, SessionForm
 from casetrack.params import parse_id
+from casetrack.replica import reads_replica
 from casetrack.stats import queries as figures
 from casetrack.stats.rules import rate_pct
 from casetrack.unit_of_work import attempt, attempted
@@ -90,6 +91,7 @@ def index():
 
 @bp.route("/export.xlsx")
 @login_required
+@reads_replica
 def export():
     filters = _filters()
     rows_iter = queries.iter_mediations(

@@ -20,6 +20,7 @@ from casetrack.params import parse_id
 from casetrack.rectification import queries, rules, services
 from casetrack.rectification.forms import AddReasonForm, DoneForm, PlanForm, ReasonActiveForm, ReasonsForm
 from casetrack.rectification.models import AdverseReason
+from casetrack.replica import reads_replica
 from casetrack.stats.queries import Period
 from casetrack.suggestions.queries import suggestions_of_case
 from casetrack.unit_of_work import attempt
@@ -56,6 +57,7 @@ def index():
 
 @bp.route("/export.xlsx")
 @permission_required("read_suggestions")
+@reads_replica
 def export():
     filters, today = _item_filters(), local_today()
     stmt = queries.filtered(current_user, filters, today).limit(current_app.config["CASETRACK_EXPORT_MAX_ROWS"])
@@ -223,6 +225,7 @@ def class_cases():
 
 @bp.route("/class-cases/export.xlsx")
 @permission_required("read_class_cases")
+@reads_replica
 def class_cases_export():
     period, _ = _period()
     rows = queries.class_case_rows(period, parse_id(request.args.get("unit_id", "")))

@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from casetrack import replica
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.locks import JobAlreadyRunning, job_lock
@@ -18,6 +19,7 @@ def build_annual(self, year: int | None = None) -> dict:
     year = year or local_today().year - 1
     try:
         with job_lock(f"annual_report_{year}", timeout=1800):
+            replica.use_replica()  # the year's figures are read there; the files are stored on the primary
             stored = services.store_annual_report(year)
             db.session.commit()
     except JobAlreadyRunning:

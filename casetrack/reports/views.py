@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from casetrack.clock import local_today
 from casetrack.locks import JobAlreadyRunning, job_lock
+from casetrack.replica import reads_replica
 from casetrack.reports import services
 from casetrack.reports.forms import BuildReportForm
 from casetrack.stats.queries import years_with_data
@@ -30,6 +31,7 @@ def index():
 
 @bp.route("/build", methods=["POST"])
 @permission_required("build_report")
+@reads_replica
 def build():
     form = BuildReportForm()
     if not form.validate_on_submit():

@@ -15,6 +15,7 @@ from casetrack.extensions import db
 from casetrack.i18n import translate
 from casetrack.ledger.workbook import write_workbook
 from casetrack.params import parse_id
+from casetrack.replica import reads_replica
 from casetrack.risk import queries, rules, services
 from casetrack.risk.forms import CommentForm, CompleteItemForm, ConfirmRiskForm, FlagForm, ItemForm, SettingsForm
 from casetrack.risk.models import ActionItem
@@ -57,6 +58,7 @@ def ledger():
 
 @bp.route("/ledger.xlsx")
 @login_required
+@reads_replica
 def export_ledger():
     filters = _filters(ledger=True)
     headers = [

@@ -14,6 +14,7 @@ from casetrack.extensions import db
 from casetrack.hearings.models import Hearing
 from casetrack.ledger.workbook import write_workbook
 from casetrack.params import parse_id
+from casetrack.replica import reads_replica
 from casetrack.stats import queries as figures
 from casetrack.suggestions import queries, rules, services
 from casetrack.suggestions.forms import ActionForm, SuggestionForm
@@ -57,6 +58,7 @@ def index():
 
 @bp.route("/export.xlsx")
 @permission_required("read_suggestions")
+@reads_replica
 def export():
     """What the list shows, in the ledger's 建议 columns (so it reads back in) and the register's own beside them."""
     filters, today = _filters(), local_today()
