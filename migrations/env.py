@@ -48,7 +48,7 @@ target_db = current_app.extensions['migrate'].db
 # Indexes created by raw SQL for PostgreSQL only (trigram and array GIN indexes for search); the models
 # cannot describe them portably, so comparisons must not report them as missing from the models.
 POSTGRESQL_ONLY_INDEXES = {
-    "ix_cases_search_trgm", "ix_cases_search_grams",
+    "ix_cases_search_trgm", "ix_cases_search_grams", "ix_cases_number_trgm",
     "ix_mediations_number_trgm", "ix_mediations_parties_trgm", "ix_mediations_subject_trgm",
     "ix_mediations_search_grams",
 }
