@@ -234,3 +234,21 @@ def test_a_case_dated_after_today_keeps_the_running_month_counted_by_its_days(wo
     assert queries.figures(month, month_before, source=reader)["review"]["new"] == 0
     assert queries.figures(Period.month(2026, 6), month_before, source=reader)["review"]["new"] == 1
     assert_kept_equals_live()
+
+
+def test_a_change_touching_many_months_at_once_is_recounted_from_one_grouped_scan_and_stays_equal(world, factories):
+    for n, month in enumerate((1, 3, 5, 7, 9, 11)):
+        factories.case(
+            kind="litigation" if n % 2 else "review",
+            number=f"多月{n}",
+            respondent_unit=world["town" if n % 3 else "bureau"],
+            received_on=date(2025, month, 3),
+            accepted_on=date(2025, month, 4),
+            concluded_on=date(2025, month, 20) if n % 2 else None,
+            outcome="revoked" if n % 2 else None,
+        )
+        factories.mediation(world["police"], f"多调{n}", "succeeded", concluded_on=date(2025, month, 9))
+    db.session.add(CaseRespondent(case_id=world["lost"].id, unit_id=world["police"].id, role="co_defendant"))
+    db.session.commit()
+    assert queries.figures(Period.year(2025), Period.year(2024), source=kept.kept())["mediation"]["succeeded"] == 7
+    assert_kept_equals_live()
