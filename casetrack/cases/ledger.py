@@ -404,7 +404,6 @@ class CaseSheetImporter:
         units = context.create_new_units()
         actor_id = context.actor.id if context.actor is not None else None
         table = Case.__table__
-        bulk.changing(table, [item.existing["id"] for item in self.planned if item.existing])
         creations, updates, audit_rows, applicant_rows, replaced_applicants = [], [], [], [], []
         for item in self.planned:
             values = dict(item.values)
@@ -444,6 +443,15 @@ class CaseSheetImporter:
                     applicant_rows.extend(_applicants(existing["id"], item.applicant_names))
 
         case_ids = {item.key: item.existing["id"] for item in self.planned if item.existing}
+        # Before the first write: the buckets the changed cases count in now (an unchanged row changes none).
+        touched = [row["case_id"] for row in updates] + [
+            item.existing["id"]
+            for item in self.planned
+            if item.existing is not None
+            and item.co_respondents is not None
+            and item.co_respondents != item.existing["co_respondents"]
+        ]
+        bulk.changing(table, touched)
         if creations:
             names_by_key = {item.key: item.applicant_names for item in self.planned}
             for case_id, key in self._insert_cases(creations):
@@ -475,6 +483,7 @@ class CaseSheetImporter:
                 updates,
             )
         if links:
+            bulk.changing(table, [link["case_id"] for link in links])
             db.session.execute(
                 update(table).where(table.c.id == bindparam("case_id")).values(related_case_id=bindparam("target_id")),
                 links,
@@ -489,7 +498,8 @@ class CaseSheetImporter:
 
         audit.record_many(audit_rows)
         db.session.flush()
-        bulk.changed(table, case_ids.values())
+        created = [case_ids[row_key] for row_key in {(row["kind"], row["number_key"]) for row in creations}]
+        bulk.changed(table, [*touched, *created, *(link["case_id"] for link in links)])
 
     def _write_co_respondents(self, case_ids: dict, units: dict[str, int], audit_rows: list, actor_id) -> None:
         changed = [

@@ -215,9 +215,10 @@ def count_matching(stmt: Select, cap: int | None, id_column=Case.id) -> tuple[in
     return min(total, cap), total > cap
 
 
-#: A filter matching at most this many cases (fewer than a unit's own list, which its index serves well) has its page sorted from their ids: PostgreSQL otherwise walks the
-#: sort order's index hoping to meet 50 matches early, and for a few matches (or matches all in one old year)
-#: it reads most of a million cases first (benchmarks/run_filters.py: "number+status_open" 2.9 s).
+#: A filter matching at most this many cases has its page sorted from their ids: PostgreSQL otherwise walks the
+#: sort order's index hoping to meet 50 matches early, and for a few matches (or matches all in one old year) it
+#: reads most of a million cases first (benchmarks/run_filters.py: "number+status_open" 2.9 s). Fewer than a unit's
+#: own list, which its index serves in order.
 FEW_MATCHES = 500
 
 
