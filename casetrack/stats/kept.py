@@ -48,15 +48,28 @@ LOCK_BASE = 0x6B657074_00000000
 
 @functools.cache
 def fingerprint() -> str:
-    """A digest of the definitions: the figure module and what it counts by (kinds, outcomes, mediation states).
-    Buckets built from other definitions are not read until rebuilt."""
+    """A digest of the definitions: the functions of stats.queries that write a kept count's SQL, and what they
+    count by (kinds, outcomes, mediation states). Buckets built from other definitions are not read until rebuilt
+    (`stats keep` after an upgrade; the nightly job otherwise)."""
     from casetrack.cases import kinds
     from casetrack.cases import models as case_models
     from casetrack.mediation import rules as mediation_rules
     from casetrack.stats import figures as registry
 
+    definitions = (
+        queries._case_count_columns,
+        queries._case_counts_select,
+        queries._reason_select,
+        queries._held_once_per_case,
+        queries._appearance_counts_of_main,
+        queries._appearance_counts_of_co,
+        queries.review_hearing_counts,
+        queries.mediation_counts,
+        queries.family_counts_per_unit,
+        queries.family_counts_per_unit_and_month,
+    )
     parts = [
-        inspect.getsource(queries),
+        *(inspect.getsource(definition) for definition in definitions),
         inspect.getsource(kinds),
         inspect.getsource(case_models.outcome_counts_in),
         repr(sorted(mediation_rules.COUNTED_STATUSES)),
