@@ -12,6 +12,7 @@ from casetrack.accounts.models import Unit
 from casetrack.clock import local_today, utc_now
 from casetrack.extensions import db
 from casetrack.reports.models import StoredReport
+from casetrack.stats import kept
 from casetrack.stats.queries import Period, district_and_unit_figures, suggestion_counts, trend_to
 from casetrack.stats.rules import compared_days
 
@@ -32,7 +33,9 @@ def annual_report(year: int, through: date | None = None, today: date | None = N
         previous = Period(*compared_days(year, None, through)[2:])
     else:
         period, previous = Period.compared(year, None, today or local_today())
-    district, per_unit = district_and_unit_figures(period, previous)
+    # The kept figures, held equal to the definitions by tests/stats/test_kept_figures.py (and, at a million
+    # cases, to a hand-written scan by benchmarks/run_figures.py).
+    district, per_unit = district_and_unit_figures(period, previous, kept.kept())
     report = {"year": year}
     if period.end != date(year, 12, 31):
         report["through"] = period.end.isoformat()
@@ -63,7 +66,7 @@ def suggestions_by_type(period: Period) -> list[dict]:
 def annual_trend(year: int, through: date | None = None) -> list[dict]:
     """The months of the report (all twelve for a past year), each against the same month a year earlier; a
     month cut short at ``through`` against the same days a year earlier."""
-    return trend_to(year, min(through or local_today(), date(year, 12, 31)))
+    return trend_to(year, min(through or local_today(), date(year, 12, 31)), source=kept.kept())
 
 
 def report_bytes(year: int, fmt: str) -> bytes:
