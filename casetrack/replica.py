@@ -52,16 +52,20 @@ class RoutingSession(FlaskSession):
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
+def _db():
+    # The app's Flask-SQLAlchemy, as it registered itself: casetrack.extensions imports this module for its
+    # session class, so this module does not import it back.
+    return current_app.extensions["sqlalchemy"]
+
+
 def configured() -> bool:
     return bool(current_app.config.get("CASETRACK_DATABASE_REPLICA_URL"))
 
 
 def lag_seconds() -> float | None:
     """How far the replica is behind, in seconds; None when it does not answer."""
-    from casetrack.extensions import db
-
     try:
-        with db.engines[REPLICA].connect() as connection:
+        with _db().engines[REPLICA].connect() as connection:
             return float(connection.execute(LAG_SQL).scalar() or 0)
     except Exception as error:  # an unreachable replica is not an error for the reader: the primary answers
         log.warning("read replica unavailable: %s", error)
@@ -71,8 +75,6 @@ def lag_seconds() -> float | None:
 def use_replica() -> bool:
     """Send this request's (or job's) reads to the replica if it is configured, current enough and the reader has
     not just written. Returns whether it did; ``g.replica_lag`` tells the page how far behind it is."""
-    from casetrack.extensions import db
-
     if has_request_context():
         g.replica_lag = None
     if not configured():
@@ -87,7 +89,7 @@ def use_replica() -> bool:
         if lag is not None:
             log.warning("read replica %.0f s behind: reading the primary", lag)
         return False
-    db.session.info[_MARK] = True
+    _db().session.info[_MARK] = True
     if has_request_context():
         g.replica_lag = lag
     return True
