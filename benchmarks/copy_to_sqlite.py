@@ -37,6 +37,10 @@ CHUNK = 20_000
 BIG = ("cases", "applicants", "hearings", "mediations", "mediation_sessions", "notifications", "audit_entries")
 
 
+#: Tables a migration fills with reference data: emptied before the copy, which brings the same rows.
+SEEDED_BY_MIGRATIONS = ("adverse_reasons",)
+
+
 def _datetime(value: datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
@@ -110,6 +114,9 @@ def main(argv=None) -> None:
             f"PostgreSQL data set is at migration {pg_revision}, the code at {lite_revision}: "
             "run `flask db upgrade` against it first"
         )
+    # Reference rows the migrations write (the built-in reasons cases are lost for) come over with the rest.
+    for table in SEEDED_BY_MIGRATIONS:
+        lite.execute(f'DELETE FROM "{table}"')
     busy = [t for t in sqlite_tables if lite.execute(f'SELECT 1 FROM "{t}" LIMIT 1').fetchone()]
     if busy:
         raise SystemExit(f"the SQLite file already holds rows in {', '.join(busy)}: use --fresh")
