@@ -310,7 +310,7 @@ def settle(session=None) -> int:
     if pending is None or not (pending.keys or pending.case_ids or pending.mediation_ids):
         return 0
     if session.get(FigureBucketState, 1) is None:
-        pending.keys.clear(), pending.case_ids.clear(), pending.mediation_ids.clear()
+        pending.keys, pending.case_ids, pending.mediation_ids = set(), set(), set()
         return 0  # nothing built to keep: a rebuild counts everything anyway
     with session.no_autoflush:
         keys = pending.keys | _case_keys(pending.case_ids) | _mediation_keys(pending.mediation_ids)
@@ -537,7 +537,7 @@ class KeptCounts:
         if built is None:
             return LIVE.of(period, unit_id)
         additive = self._stretched(period)
-        rows = self._summed(additive, unit_id, by_unit=False, columns=_ADDITIVE)
+        rows = self._summed(additive, unit_id, _ADDITIVE)
         counts = queries._filled(queries.kept_zeros(), rows.get(None, {}))
         for edge in _split(additive)[1]:
             counts = _plus(counts, _additive_live(edge, unit_id))
@@ -548,7 +548,7 @@ class KeptCounts:
         if self._built() is None:
             return LIVE.cases_of(period, unit_id)
         period = self._stretched(period)
-        counts = queries._filled(queries._ZERO_CASES, self._summed(period, unit_id, False, _CASE_COUNTS).get(None, {}))
+        counts = queries._filled(queries._ZERO_CASES, self._summed(period, unit_id, _CASE_COUNTS).get(None, {}))
         for edge in _split(period)[1]:
             counts = _plus(counts, queries.case_counts(edge, unit_id))
         return counts
@@ -619,7 +619,7 @@ class KeptCounts:
             self.fell_back.append("not built")
         return built
 
-    def _summed(self, period: Period, unit_id, by_unit: bool, columns) -> dict:
+    def _summed(self, period: Period, unit_id, columns) -> dict:
         months, _ = _split(period)
         if months is None:
             return {}
@@ -763,10 +763,6 @@ def _with(per_unit: dict[int, dict], hearings: dict[int, dict]) -> dict[int, dic
     for unit_id in set(per_unit) | set(hearings):
         result[unit_id] = {**queries.kept_zeros(), **per_unit.get(unit_id, {}), **hearings.get(unit_id, {})}
     return result
-
-
-def _keep(per_unit: dict[int, dict], columns) -> dict[int, dict]:
-    return {unit_id: _keep_one(counts, columns) for unit_id, counts in per_unit.items()}
 
 
 def _keep_one(counts: dict, columns) -> dict:
