@@ -7,20 +7,32 @@ from sqlalchemy import JSON, Table, insert, select
 from casetrack.extensions import db
 
 #: Who hears of rows a bulk statement writes past the ORM's flush (stats.kept registers here, so the figures it
-#: keeps follow imports): callables of (table name, ids, before) — ``before`` True ahead of the statement.
+#: keeps follow imports): callables of (table name, ids, when), ``when`` one of "changing" (ahead of the
+#: statement), "changed" and "inserted" (after it).
 WRITE_LISTENERS: list = []
 
 
 def changing(table: Table, ids) -> None:
-    """Rows of ``table`` with these ids are about to be changed by a bulk statement."""
-    for listener in WRITE_LISTENERS:
-        listener(table.name, set(ids), True)
+    """Rows of ``table`` with these ids are about to be changed (or deleted) by a bulk statement."""
+    _tell(table, ids, "changing")
 
 
 def changed(table: Table, ids) -> None:
-    """A bulk statement inserted or changed the rows of ``table`` with these ids."""
-    for listener in WRITE_LISTENERS:
-        listener(table.name, set(ids), False)
+    """A bulk statement changed the rows of ``table`` with these ids."""
+    _tell(table, ids, "changed")
+
+
+def inserted(table: Table, ids) -> None:
+    """A bulk statement inserted the rows of ``table`` with these ids: none of them existed before, so nothing
+    else could refer to them yet."""
+    _tell(table, ids, "inserted")
+
+
+def _tell(table: Table, ids, when: str) -> None:
+    ids = set(ids)
+    if ids:
+        for listener in WRITE_LISTENERS:
+            listener(table.name, ids, when)
 
 
 def insert_rows(table: Table, rows: list[dict]) -> None:

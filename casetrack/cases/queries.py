@@ -291,19 +291,19 @@ def with_deadline_records(rows) -> list[dict]:
     pauses: dict[int, list[rules.Pause]] = {}
     corrections: dict[int, dict] = {}
     court_dates: dict[int, list[dict]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start : start + 5000]
         for case_id, suspended_on, resumed_on in db.session.execute(
             select(CaseSuspension.case_id, CaseSuspension.suspended_on, CaseSuspension.resumed_on)
-            .where(CaseSuspension.case_id.in_(chunk))
+            .where(among(CaseSuspension.case_id, chunk))
             .order_by(CaseSuspension.suspended_on)
         ):
             pauses.setdefault(case_id, []).append(rules.Pause(suspended_on, resumed_on))
-        for correction in db.session.scalars(select(CaseCorrection).where(CaseCorrection.case_id.in_(chunk))):
+        for correction in db.session.scalars(select(CaseCorrection).where(among(CaseCorrection.case_id, chunk))):
             corrections[correction.case_id] = correction.as_rule_values()
         for item in db.session.scalars(
             select(CourtDate)
-            .where(CourtDate.case_id.in_(chunk), CourtDate.withdrawn.is_(False))
+            .where(among(CourtDate.case_id, chunk), CourtDate.withdrawn.is_(False))
             .order_by(CourtDate.due_on, CourtDate.id)
         ):
             court_dates.setdefault(item.case_id, []).append(item.as_rule_values())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -734,6 +735,7 @@ def search_fold(text: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text or "").lower()).translate(_BRACKETS)
 
 
+@functools.lru_cache(maxsize=65536)  # an import asks for each row's key several times, and a case page for a few
 def number_key(number: str) -> str:
     """What two 案号 are compared by: （２０２６）浙０１８３行初９０２号, (2026)浙0183行初902号 and
     （2026）浙0183 行初902号 are one case, typed on different keyboards: the number folded as search folds it, without

@@ -226,7 +226,9 @@ class MediationSheetImporter:
                 .values(version=bindparam("new_version"), **{n: bindparam(n) for n in fields}),
                 updates,
             )
-        bulk.changed(table, [*(ids.values() if creations else ()), *(row["mediation_id"] for row in updates)])
+        if creations:
+            bulk.inserted(table, ids.values())
+        bulk.changed(table, [row["mediation_id"] for row in updates])
         audit.record_many(audits)
         db.session.flush()
 

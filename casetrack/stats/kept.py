@@ -10,7 +10,10 @@ reverses) and on the day (a sitting counts once held), which a delta cannot see;
 A change that rolls back takes its recount with it; two transactions recounting one month take turns (an
 advisory lock on PostgreSQL, SQLite writes one at a time), so the last to commit counts the other's rows too.
 
-Writes that bypass the ORM (the ledger's bulk import) say which cases they touch with ``changing``/``changed``.
+Writes that bypass the ORM (the ledger's bulk import) say which cases they touch with ``changing``/``changed``,
+and which they create with ``inserted``. A new case changes no other case's counts but those of the cases it links
+to, so its counts (the definitions over the new cases alone) are added to its buckets instead of recounting them:
+an import of 20,000 new cases adds to some ten thousand buckets where a recount read every case of those months.
 
 A sitting counts once held, so an open month's or year's hearing counts hold for the day they were computed on:
 a nightly job (``refresh_open``) recounts the open periods; until it has run, those counts are read live.
@@ -96,6 +99,16 @@ class _Pending:
     keys: set[tuple[str, int, date]] = field(default_factory=set)
     #: Objects of this flush without an id yet.
     unsaved: list = field(default_factory=list)
+    #: Rows a bulk statement inserted: their counts are added to their buckets (unless recounted anyway).
+    new_case_ids: set[int] = field(default_factory=set)
+    new_mediation_ids: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.keys or self.case_ids or self.mediation_ids or self.new_case_ids or self.new_mediation_ids)
+
+    def clear(self) -> None:
+        self.keys, self.case_ids, self.mediation_ids = set(), set(), set()
+        self.new_case_ids, self.new_mediation_ids = set(), set()
 
 
 def _pending(session) -> _Pending:
@@ -114,6 +127,13 @@ def changed(case_ids=(), mediation_ids=()) -> None:
     pending = _pending(db.session)
     pending.case_ids |= set(case_ids)
     pending.mediation_ids |= set(mediation_ids)
+
+
+def inserted(case_ids=(), mediation_ids=()) -> None:
+    """After a bulk statement inserted these cases or mediations: add their counts to their buckets at commit."""
+    pending = _pending(db.session)
+    pending.new_case_ids |= set(case_ids)
+    pending.new_mediation_ids |= set(mediation_ids)
 
 
 def _case_ids_of(obj) -> set[int]:
@@ -209,11 +229,11 @@ def _after_transaction_end(session, transaction) -> None:
         session.info.pop(_PENDING, None)
 
 
-def _bulk_write(table: str, ids: set[int], before: bool) -> None:
+def _bulk_write(table: str, ids: set[int], when: str) -> None:
     if table not in ("cases", "mediations"):
         return
     case_ids, mediation_ids = (ids, ()) if table == "cases" else ((), ids)
-    (changing if before else changed)(case_ids, mediation_ids)
+    {"changing": changing, "changed": changed, "inserted": inserted}[when](case_ids, mediation_ids)
 
 
 def register() -> None:
@@ -304,19 +324,61 @@ def _mediation_keys(mediation_ids: set[int]) -> set[tuple[str, int, date]]:
 
 def settle(session=None) -> int:
     """Recount the buckets this transaction's changes touched (before its commit, and before the kept figures are
-    read in it, so a request sees its own writes). Returns how many (family, unit, month) buckets were recounted."""
+    read in it, so a request sees its own writes). Returns how many buckets were recounted or added to."""
     session = session or db.session
     pending = session.info.get(_PENDING)
-    if pending is None or not (pending.keys or pending.case_ids or pending.mediation_ids):
+    if not pending:
         return 0
     if session.get(FigureBucketState, 1) is None:
-        pending.keys, pending.case_ids, pending.mediation_ids = set(), set(), set()
+        pending.clear()
         return 0  # nothing built to keep: a rebuild counts everything anyway
     with session.no_autoflush:
-        keys = pending.keys | _case_keys(pending.case_ids) | _mediation_keys(pending.mediation_ids)
-        pending.keys, pending.case_ids, pending.mediation_ids = set(), set(), set()
-        _recount(keys, local_today())
-    return len(keys)
+        # A new case touched again in this transaction (linked, given sittings) is recounted with the rest, and so
+        # are the cases a new one links to: their counts depend on it.
+        recounted = pending.case_ids | _linked_from(pending.new_case_ids - pending.case_ids)
+        new_cases = pending.new_case_ids - recounted
+        new_mediations = pending.new_mediation_ids - pending.mediation_ids
+        keys = pending.keys | _case_keys(recounted) | _mediation_keys(pending.mediation_ids)
+        pending.clear()
+        additions = _counts_of_new(new_cases, new_mediations, keys)
+        _recount(keys, local_today(), more_months={row["starts_on"] for rows in additions.values() for row in rows})
+        for family, rows in additions.items():
+            _upsert(rows, _FAMILY_KEYS[family], add=True)
+    return len(keys) + sum(map(len, additions.values()))
+
+
+def _linked_from(case_ids: set[int]) -> set[int]:
+    """The cases these cases follow (关联案号)."""
+    from casetrack.bulk import among
+    from casetrack.cases.models import Case
+
+    if not case_ids:
+        return set()
+    stmt = select(Case.related_case_id).where(among(Case.id, sorted(case_ids)), Case.related_case_id.is_not(None))
+    return set(db.session.scalars(stmt.distinct()))
+
+
+def _counts_of_new(case_ids: set[int], mediation_ids: set[int], recounted: set) -> dict[str, list[dict]]:
+    """What new cases and mediations add to their buckets, {family: bucket rows}: the definitions over those rows
+    alone (queries.family_counts_per_unit_and_month), leaving out the buckets recounted anyway."""
+    additions: dict[str, list[dict]] = {}
+    for family, ids in (("cases", case_ids), ("mediations", mediation_ids)):
+        if not ids:
+            continue
+        main, co = queries.family_counts_per_unit_and_month(family, Period(date.min, date.max), rows=ids)
+        additions[family] = [
+            {
+                **_only(found, _FAMILY_KEYS[family]),
+                "scope": "month",
+                "starts_on": month,
+                "unit_id": unit_id,
+                "role": role,
+            }
+            for role, counts in (("main", main), ("co", co))
+            for (unit_id, month), found in counts.items()
+            if (family, unit_id, month) not in recounted
+        ]
+    return additions
 
 
 def _lock(months: set[date]) -> None:
@@ -328,11 +390,14 @@ def _lock(months: set[date]) -> None:
         )
 
 
-def _recount(keys: set[tuple[str, int, date]], today: date) -> None:
+def _recount(keys: set[tuple[str, int, date]], today: date, more_months: set[date] = frozenset()) -> None:
+    """Recount these buckets, holding the locks of their months and of ``more_months`` (taken together, in one
+    order, so two transactions cannot each hold one the other waits for)."""
     by_month: dict[tuple[str, date], set[int]] = {}
     for family, unit_id, month in keys:
         by_month.setdefault((family, month), set()).add(unit_id)
-    _lock({month for _, month in by_month} | {month.replace(month=1) for _, month in by_month})
+    months = {month for _, month in by_month} | set(more_months)
+    _lock(months | {month.replace(month=1) for month in months})
     years: dict[int, set[int]] = {}
     for family in ("cases", "mediations"):
         months = {month: units for (of, month), units in by_month.items() if of == family}
@@ -396,20 +461,46 @@ def _only(counts: dict, columns) -> dict:
     return {key: int(counts.get(key) or 0) for key in columns}
 
 
-def _upsert(rows: list[dict], columns) -> None:
+def _upsert(rows: list[dict], columns, add: bool = False) -> None:
+    """Write bucket rows (each with scope, starts_on, unit_id, role and ``columns``): the columns set, or with
+    ``add`` added to what the rows hold."""
     if not rows:
         return
     if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+        _upsert_unnested(rows, columns, add)
+        return
+    from sqlalchemy.dialects.sqlite import insert
+
     statement = insert(_TABLE)
     statement = statement.on_conflict_do_update(
-        index_elements=["scope", "starts_on", "unit_id", "role"],
-        set_={name: statement.excluded[name] for name in columns},
+        index_elements=_KEY,
+        set_={
+            name: (_TABLE.c[name] + statement.excluded[name]) if add else statement.excluded[name] for name in columns
+        },
     )
     for start in range(0, len(rows), 1000):
         db.session.execute(statement, rows[start : start + 1000])
+
+
+_KEY = ("scope", "starts_on", "unit_id", "role")
+
+
+def _upsert_unnested(rows: list[dict], columns, add: bool) -> None:
+    """PostgreSQL: every row in one statement, a column a parameter (unnest of arrays). Measured at an import of
+    20,000 cases: 12,000 rows written in 1.3 s as batches of VALUES, in a tenth of that as arrays."""
+    names = (*_KEY, *columns)
+    dialect = db.session.get_bind().dialect
+    arrays = ", ".join(
+        f"CAST(:c{index} AS {_TABLE.c[name].type.compile(dialect)}[])" for index, name in enumerate(names)
+    )
+    assigned = ", ".join(
+        f"{name} = figure_buckets.{name} + excluded.{name}" if add else f"{name} = excluded.{name}" for name in columns
+    )
+    statement = text(
+        f"INSERT INTO figure_buckets ({', '.join(names)}) SELECT * FROM unnest({arrays}) "
+        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {assigned}"
+    )
+    db.session.execute(statement, {f"c{index}": [row[name] for row in rows] for index, name in enumerate(names)})
 
 
 def rebuild(today: date | None = None) -> int:

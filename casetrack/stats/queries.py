@@ -421,11 +421,12 @@ def case_columns_counted() -> frozenset[str]:
 
 
 def family_counts_per_unit_and_month(
-    family: str, period: Period, among=None
+    family: str, period: Period, among=None, rows=None
 ) -> tuple[dict[tuple[int, date], dict], dict[tuple[int, date], dict]]:
     """family_counts_per_unit of every month in the period from one grouped scan, {(unit, first of month): counts}
     as main respondent and as co-defendant: what stats.kept recounts after an import that touched many months.
-    The cases' and the mediations' families only: a case counts once a period in the hearings' family."""
+    The cases' and the mediations' families only: a case counts once a period in the hearings' family. ``among``:
+    only these units; ``rows``: only these cases (or mediations), by id — what new ones add to the counts."""
     from casetrack.bulk import among as in_list
     from casetrack.mediation.models import Mediation
 
@@ -440,20 +441,29 @@ def family_counts_per_unit_and_month(
         for key in keys:
             bucket[key] += int(counts[key] or 0)
 
-    def grouped(stmt, unit_column, dated):
+    def grouped(stmt, unit_column, dated, id_column=Case.id):
         if among is not None:
             stmt = stmt.where(in_list(unit_column, sorted(among)))
         groups = [unit_column.label("unit_key")]
         for name, column in dated:
             groups += [func.extract("year", column).label(f"{name}_year"), _month(column).label(f"{name}_month")]
-        return db.session.execute(stmt.add_columns(*groups).group_by(*(g.element for g in groups))).mappings()
+        stmt = stmt.add_columns(*groups).group_by(*(g.element for g in groups))
+        if rows is None:
+            yield from db.session.execute(stmt).mappings()
+            return
+        # A thousand rows a statement: for more, PostgreSQL hashes every case the linked counts might name (a scan
+        # of the table, 1 s at a million cases) instead of looking up the few each row names.
+        ordered = sorted(rows)
+        for start in range(0, len(ordered), _ROWS_A_STATEMENT):
+            chunk = ordered[start : start + _ROWS_A_STATEMENT]
+            yield from db.session.execute(stmt.where(in_list(id_column, chunk))).mappings()
 
     if family == "mediations":
         stmt = select(
             _count(Mediation.status.in_(COUNTED_STATUSES)).label("mediation_concluded"),
             _count(Mediation.status == SUCCEEDED).label("mediation_succeeded"),
         ).where(Mediation.concluded_on.between(period.start, period.end))
-        for row in grouped(stmt, Mediation.respondent_unit_id, [("concluded", Mediation.concluded_on)]):
+        for row in grouped(stmt, Mediation.respondent_unit_id, [("concluded", Mediation.concluded_on)], Mediation.id):
             credit(main, row["unit_key"], row["concluded_year"], row["concluded_month"], row, tuple(zero))
         return main, co
     dated = [("received", Case.received_on), ("concluded", Case.concluded_on)]
@@ -472,6 +482,9 @@ def family_counts_per_unit_and_month(
     for row in grouped(_reason_select(period), Case.respondent_unit_id, [("concluded", Case.concluded_on)]):
         credit(main, row["unit_key"], row["concluded_year"], row["concluded_month"], row, reason_keys)
     return main, co
+
+
+_ROWS_A_STATEMENT = 1000
 
 
 class LiveCounts:

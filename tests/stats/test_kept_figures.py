@@ -200,6 +200,86 @@ def test_an_import_keeps_them_equal_and_a_rolled_back_change_leaves_them_as_they
     assert_kept_equals_live()
 
 
+def test_new_cases_and_mediations_of_an_import_add_to_their_buckets_and_stay_equal(world, tmp_path, monkeypatch):
+    """An import's new rows add their own counts to their buckets; the buckets of cases whose counts they change
+    (the review a new lawsuit follows, a case given a sitting or linked in the same file) are recounted."""
+    from tests.ledger.test_hearing_mediation_sheets import workbook
+
+    recounted = []
+    real_recount = kept._recount
+    monkeypatch.setattr(
+        kept, "_recount", lambda keys, *a, **k: recounted.append(set(keys)) or real_recount(keys, *a, **k)
+    )
+    header = ["案号", "类型", "审级", "被申请人/被告", "申请人/原告", "收案日期", "受理日期", "审结日期", "结果"]
+    cases = [
+        # New, on their own: added, not recounted.
+        ["复新1", "行政复议", "", "新登镇", "甲", "2025-04-07", "2025-04-08", "2025-06-02", "撤销"],
+        ["(2025)浙0111行初50号", "行政诉讼", "一审", "区住建局", "乙", "2025-11-03", "2025-11-04", "", ""],
+        ["赔新1", "行政赔偿", "", "新单位", "丙", "2025-08-01", "2025-08-02", "2025-10-09", "予以赔偿"],
+        # Follows the existing review 复1 (it becomes 复议后起诉): 复1's buckets are recounted.
+        [
+            "(2025)浙0111行初51号",
+            "行政诉讼",
+            "一审",
+            "公安分局",
+            "丁",
+            "2025-05-06",
+            "2025-05-07",
+            "2025-12-01",
+            "撤销",
+        ],
+        # Follows a review of the same file, and has co-defendants.
+        ["(2025)浙0111行初52号", "行政诉讼", "一审", "公安分局", "戊", "2025-07-01", "2025-07-02", "", ""],
+        # Given a sitting by the 庭审 sheet.
+        ["(2025)浙0111行初53号", "行政诉讼", "一审", "区住建局", "己", "2025-02-11", "2025-02-12", "", ""],
+        # Appeals the existing lost first instance 诉1.
+        [
+            "(2025)浙01行终9号",
+            "行政诉讼",
+            "二审",
+            "区住建局",
+            "庚",
+            "2025-10-10",
+            "2025-10-11",
+            "2025-12-20",
+            "驳回诉讼请求",
+        ],
+    ]
+    links = {"(2025)浙0111行初51号": "复1", "(2025)浙0111行初52号": "复新1", "(2025)浙01行终9号": "诉1"}
+    co = {"(2025)浙0111行初52号": "新登镇、区住建局", "赔新1": "公安分局"}
+    amounts = {"赔新1": ("5000", "3000")}
+    path = workbook(
+        tmp_path / "new.xlsx",
+        案件=(
+            [*header, "关联案号", "共同被告", "请求赔偿金额", "赔偿金额"],
+            [[*v, links.get(v[0], ""), co.get(v[0], ""), *amounts.get(v[0], ("", ""))] for v in cases],
+        ),
+        庭审=(
+            ["案号", "开庭日期", "负责人出庭", "出庭负责人", "职务"],
+            [["(2025)浙0111行初53号", "2025-03-04", "是", "周建国", "主要负责人"]],
+        ),
+        调解=(
+            ["编号", "关联案号", "被申请单位", "来源", "受理日期", "办结日期", "结果"],
+            [["调新1", "", "新登镇", "诉前", "2025-05-01", "2025-05-20", "成功"]],
+        ),
+    )
+    report = import_ledger(path, SYSTEM, TODAY)
+    assert report.ok, report.error_lines()
+    db.session.commit()
+    assert report.totals() == (9, 0, 0)
+    figures_2025 = queries.figures(Period.year(2025), Period.year(2024), source=kept.kept())
+    assert figures_2025["linked_cases"]["sued_after"] == 2  # 复1 and 复新1
+    assert figures_2025["mediation"]["succeeded"] == 2
+    assert_kept_equals_live()
+
+    touched = set().union(*recounted)
+    town, bureau = world["town"].id, world["bureau"].id
+    assert ("cases", town, date(2025, 3, 1)) in touched  # 复1, concluded in March, now sued after
+    assert ("hearings", bureau, date(2025, 3, 1)) in touched  # the new sitting
+    assert ("cases", bureau, date(2025, 11, 1)) not in touched  # a new case alone: added
+    assert not any(family == "mediations" for family, _, _ in touched)
+
+
 def test_a_hearing_held_since_the_last_recount_is_read_live_until_the_nightly_recount(world, factories, frozen_clock):
     factories.held_hearing(world["lost"], date(2026, 6, 20), appeared=True)  # next week: not yet held
     db.session.commit()
