@@ -63,6 +63,8 @@ def start_server(database_url: str, port: int, workers: int, threads: int) -> su
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            str(ROOT / "config" / "gunicorn.conf.py"),
             "--workers",
             str(workers),
             "--threads",

@@ -29,4 +29,4 @@ else
 fi
 
 echo "casetrack on http://$HOST:$PORT/  (log in with a demo user above)"
-$BIN/gunicorn --bind "$HOST:$PORT" --workers 2 --threads 4 --access-logfile - 'casetrack:create_app()'
+$BIN/gunicorn --config config/gunicorn.conf.py --bind "$HOST:$PORT" --access-logfile - 'casetrack:create_app()'
