@@ -6,7 +6,8 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_wtf import FlaskForm
 from flask_wtf.i18n import translations as wtforms_translations
-from wtforms import HiddenField
+from markupsafe import escape
+from wtforms import HiddenField, widgets
 
 from casetrack.i18n import N_
 
@@ -38,12 +39,34 @@ class _Translations:
 _TRANSLATIONS = _Translations()
 
 
+class Select(widgets.Select):
+    """WTForms' select writing its plain options (no attributes of their own) directly, as WTForms writes them: a
+    select of the district's 500 units took 15 ms through html_params, a fifth of a case page."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or choice.render_kw:
+            return super().render_option(choice, **kwargs)
+        value = escape(str(choice.value) if isinstance(choice.value, bool) else choice.value)
+        label = escape(choice.label or choice.value)
+        return (
+            f'<option selected value="{value}">{label}</option>'
+            if choice.selected
+            else (f'<option value="{value}">{label}</option>')
+        )
+
+
 class Form(FlaskForm):
     """The base of every form in casetrack (a test checks that none is a bare FlaskForm)."""
 
     class Meta(FlaskForm.Meta):
         def get_translations(self, form):
             return _TRANSLATIONS
+
+        def render_field(self, field, render_kw):
+            if type(field.widget) is widgets.Select:
+                field.widget = Select(multiple=field.widget.multiple)
+            return super().render_field(field, render_kw)
 
 
 class VersionField(HiddenField):
