@@ -9,15 +9,20 @@ from casetrack.cases.kinds import LITIGATION
 from casetrack.stats.figures import AMOUNT, COUNT, FIGURES, SECTIONS, Figure, section_figures
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(5)}
+
+
 def round_half_up(value: Decimal | float, places: int = 2) -> float:
-    quantum = Decimal(1).scaleb(-places)
-    return float(Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    return float(exact.quantize(_QUANTA.get(places) or Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
 def rate_pct(numerator: int, denominator: int) -> float | None:
     """numerator / denominator as a percentage, half-up to 2 decimals; None ("no figure") for a zero denominator."""
     if not denominator:
         return None
+    if numerator == denominator or not numerator:  # most of a district's units, most of the time: no arithmetic
+        return 100.0 if numerator else 0.0
     return round_half_up(Decimal(numerator) * 100 / Decimal(denominator))
 
 
@@ -25,6 +30,8 @@ def change_pct(current: int, previous: int) -> float | None:
     """Year-on-year change of a count, in percent; None when the previous period had none."""
     if not previous:
         return None
+    if current == previous:
+        return 0.0
     return round_half_up(Decimal(current - previous) * 100 / Decimal(previous))
 
 
