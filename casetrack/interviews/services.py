@@ -104,7 +104,8 @@ def proposals(today: date) -> list[Proposal]:
     year_ago = today - timedelta(days=365)
     lost, lost_counts = {}, {}
     for unit_id, latest, count in db.session.execute(
-        select(Case.respondent_unit_id, func.max(Case.concluded_on), func.count(Case.id))
+        # count(*), not count(id): every column asked is in ix_cases_concluded, so the index alone answers.
+        select(Case.respondent_unit_id, func.max(Case.concluded_on), func.count())
         .where(Case.is_lost, Case.instance == "first", Case.concluded_on.between(year_ago, today))
         .group_by(Case.respondent_unit_id)
     ):
