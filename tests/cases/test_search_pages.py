@@ -1,6 +1,6 @@
-"""A search's page is the right page whichever way it is found (cases/queries.page_of_cases): from the first cases
-in the list's order when the matches are among them, else from every match sorted; and a search with more matches
-than it counts says "more than" instead of counting them all."""
+"""A text search's page (搜索, 案号, 申请人) is the right page whichever way it is found (cases.queries.page_of_cases):
+from the first cases in the list's order when the matches are among them, else from every match sorted; and a
+search with more matches than it counts says "more than" instead of counting them all."""
 
 import re
 from datetime import date, timedelta
@@ -36,8 +36,9 @@ def old_matches_behind_new_cases(factories):
 
 
 @pytest.mark.parametrize("counted_up_to", [3, 10])
+@pytest.mark.parametrize("searched", ["q=张某某", "applicant=张某某", "number=〔2020〕"])
 def test_matches_beyond_the_first_cases_of_the_list_are_found_and_sorted(
-    login_as, factories, monkeypatch, old_matches_behind_new_cases, counted_up_to
+    login_as, factories, monkeypatch, old_matches_behind_new_cases, counted_up_to, searched
 ):
     # A window of four cases holds none of the matches; three counted means "more than", ten counts them all.
     monkeypatch.setattr(queries, "SEARCH_WINDOW", 4)
@@ -46,19 +47,19 @@ def test_matches_beyond_the_first_cases_of_the_list_are_found_and_sorted(
     client = login_as(factories.user(role="legal"))
     newest_first = [f"富政复〔2020〕{n}号" for n in range(6, 0, -1)]
 
-    page = client.get("/cases?q=张某某").get_data(as_text=True)
+    page = client.get(f"/cases?{searched}").get_data(as_text=True)
     assert numbers_in_order(page) == newest_first
     if counted_up_to == 3:
         assert "超过3件" in page
     else:
         assert "6件" in page and "超过" not in page
 
-    assert numbers_in_order(client.get("/cases?q=张某某&sort=number").get_data(as_text=True)) == sorted(newest_first)
-    first = client.get("/cases?q=张某某&per_page=2").get_data(as_text=True)
+    assert numbers_in_order(client.get(f"/cases?{searched}&sort=number").get_data(as_text=True)) == sorted(newest_first)
+    first = client.get(f"/cases?{searched}&per_page=2").get_data(as_text=True)
     assert numbers_in_order(first) == newest_first[:2]
-    by_number = client.get("/cases?q=张某某&sort=number&per_page=2").get_data(as_text=True)
+    by_number = client.get(f"/cases?{searched}&sort=number&per_page=2").get_data(as_text=True)
     assert numbers_in_order(by_number) == sorted(newest_first)[:2]
-    second = client.get("/cases?q=张某某&per_page=4&page=2").get_data(as_text=True)
+    second = client.get(f"/cases?{searched}&per_page=4&page=2").get_data(as_text=True)
     assert numbers_in_order(second) == newest_first[4:]
 
 
