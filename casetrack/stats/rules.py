@@ -8,7 +8,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from casetrack.cases.kinds import LITIGATION
 from casetrack.stats.figures import AMOUNT, COUNT, FIGURES, SECTIONS, Figure, section_figures
 
-
 _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(5)}
 
 
