@@ -12,6 +12,7 @@ from sqlalchemy import select
 from casetrack.accounts.forms import ConfirmForm
 from casetrack.accounts.models import User
 from casetrack.accounts.permissions import can, home_unit_id, landing_endpoint, roles_with
+from casetrack.accounts.queries import units_to_filter_by
 from casetrack.accounts.services import all_units
 from casetrack.audit.services import history
 from casetrack.cases import kinds, queries, rules, services
@@ -153,7 +154,7 @@ def list_cases():
     for problem in filters.problems:
         flash(problem, "error")
     page = queries.page_of_cases(current_user, filters, local_today(), _warning_days())
-    units = all_units() if can(current_user, "see_all_units") else []
+    units = units_to_filter_by(current_user)
     return render_template(
         "cases/list.html",
         page=page,

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from casetrack.accounts.forms import ConfirmForm
 from casetrack.accounts.permissions import can
+from casetrack.accounts.queries import units_to_filter_by
 from casetrack.accounts.services import all_units
 from casetrack.cases.queries import court_dates_between, get_visible_case
 from casetrack.clock import local_today
@@ -55,7 +56,7 @@ def calendar():
     grid_start = first - timedelta(days=first.weekday())
     grid_end = last + timedelta(days=6 - last.weekday())
     days = [grid_start + timedelta(days=n) for n in range((grid_end - grid_start).days + 1)]
-    units = all_units() if can(current_user, "see_all_units") else []
+    units = units_to_filter_by(current_user)
     return render_template(
         "hearings/calendar.html",
         view=view,

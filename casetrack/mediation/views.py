@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from casetrack.accounts.models import User
 from casetrack.accounts.permissions import can, roles_with
+from casetrack.accounts.queries import units_to_filter_by
 from casetrack.accounts.services import all_units
 from casetrack.cases import rules as case_rules
 from casetrack.cases.models import Case
@@ -83,7 +84,7 @@ def index():
         years=years,
         counts=counts,
         success_rate=rate_pct(counts["mediation_succeeded"], counts["mediation_concluded"]),
-        units=all_units() if can(current_user, "see_all_units") else [],
+        units=units_to_filter_by(current_user),
         mediators=_mediators(),
         export_args=filters.as_query_args(),
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from casetrack.accounts.models import User
 from casetrack.accounts.permissions import can, roles_with
+from casetrack.accounts.queries import units_to_filter_by
 from casetrack.accounts.services import all_units
 from casetrack.cases.queries import get_visible_case
 from casetrack.cases.rules import MATTERS
@@ -50,7 +51,7 @@ def index():
         page=queries.page_of_items(current_user, filters, today),
         filters=filters,
         today=today,
-        units=all_units() if can(current_user, "see_all_units") else [],
+        units=units_to_filter_by(current_user),
         export_args=filters.as_query_args(),
     )
 

@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from casetrack.accounts.models import User
-from casetrack.accounts.permissions import can, roles_with
-from casetrack.accounts.services import all_units
+from casetrack.accounts.permissions import roles_with
+from casetrack.accounts.queries import units_to_filter_by
 from casetrack.cases.queries import get_visible_case
 from casetrack.clock import local_today
 from casetrack.errors import DomainError
@@ -40,7 +40,7 @@ def _filters(ledger: bool) -> queries.RiskFilters:
 def _listing(template: str, ledger: bool):
     filters = _filters(ledger)
     page = queries.page_of_risk_cases(current_user, filters, local_today())
-    units = all_units() if can(current_user, "see_all_units") else []
+    units = units_to_filter_by(current_user)
     return render_template(template, page=page, filters=filters, units=units, ledger=ledger)
 
 

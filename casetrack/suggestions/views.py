@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from casetrack.accounts.permissions import can
+from casetrack.accounts.queries import units_to_filter_by
 from casetrack.accounts.services import all_units
 from casetrack.cases.models import Case
 from casetrack.cases.queries import scoped as scoped_cases
@@ -51,7 +52,7 @@ def index():
         filters=filters,
         today=today,
         years=figures.years_with_data(today),
-        units=all_units() if can(current_user, "see_all_units") else [],
+        units=units_to_filter_by(current_user),
         export_args=filters.as_query_args(),
     )
 
