@@ -15,6 +15,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -92,6 +93,8 @@ def web(app, celery_worker, tmp_path):
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            str(Path(__file__).resolve().parents[2] / "config" / "gunicorn.conf.py"),
             "-b",
             f"127.0.0.1:{port}",
             "-w",
