@@ -121,3 +121,50 @@ def digest_counts(today: date, days: int = 7) -> dict:
             select(func.count()).where(ActionItem.done_on.is_(None), ActionItem.due_on < today)
         ),
     }
+
+
+@dataclass
+class DigestDetails:
+    """What the Monday digest says of one risk case besides its number, unit and score."""
+
+    #: The score's contributions, largest first: {"rule", "points", "detail"}.
+    reasons: list[dict]
+    open_items: int
+    overdue_items: int
+    #: The latest entry of the risk case's history (an AuditEntry), or None.
+    last_action: object | None
+
+
+def digest_details(risk_cases: list[RiskCase], today: date) -> dict[int, DigestDetails]:
+    """{risk case id: DigestDetails} for the cases a digest lists: two reads, however many cases."""
+    from casetrack.audit.models import AuditEntry
+
+    if not risk_cases:
+        return {}
+    scores = {
+        score.case_id: score
+        for score in db.session.scalars(select(RiskScore).where(RiskScore.case_id.in_([r.case_id for r in risk_cases])))
+    }
+    ids = [risk_case.id for risk_case in risk_cases]
+    latest = (
+        select(AuditEntry.entity_id, func.max(AuditEntry.id).label("entry_id"))
+        .where(AuditEntry.entity_type == "risk_case", AuditEntry.entity_id.in_(ids))
+        .group_by(AuditEntry.entity_id)
+        .subquery()
+    )
+    last = {
+        entry.entity_id: entry
+        for entry in db.session.scalars(select(AuditEntry).join(latest, AuditEntry.id == latest.c.entry_id))
+    }
+    details = {}
+    for risk_case in risk_cases:
+        score = scores.get(risk_case.case_id)
+        reasons = sorted(score.contributions if score else [], key=lambda c: -c["points"])
+        open_items = [item for item in risk_case.items if item.done_on is None]
+        details[risk_case.id] = DigestDetails(
+            reasons,
+            len(open_items),
+            sum(item.due_on < today for item in open_items),
+            last.get(risk_case.id),
+        )
+    return details

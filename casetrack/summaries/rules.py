@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 KINDS = ("monthly", "risk_digest")
 
@@ -20,3 +20,10 @@ def week_key(day: date) -> str:
     """ISO week: the digest sent on Monday 2026-11-30 is "2026-W49"."""
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def week_days(key: str) -> tuple[int, int, date, date]:
+    """(ISO year, week, its Monday, its Sunday) of a week_key: "2026-W49" is 30 November to 6 December 2026."""
+    year, week = key.split("-W")
+    monday = date.fromisocalendar(int(year), int(week), 1)
+    return int(year), int(week), monday, monday + timedelta(days=6)

@@ -129,9 +129,25 @@ def _monthly(send: SummarySend, recipient: User, base_url: str):
     )
 
 
+def week_label(key: str) -> str:
+    """A digest's week as its reader says it: 2026年第49周（11月30日—12月6日）, week 49 of 2026 (Nov 30 – Dec 6)."""
+    from babel.dates import format_skeleton
+    from flask_babel import get_locale
+
+    year, week, monday, sunday = rules.week_days(key)
+    locale = get_locale()
+    return gettext(
+        "week %(week)s of %(year)s (%(first)s – %(last)s)",
+        week=week,
+        year=year,
+        first=format_skeleton("MMMd", monday, locale=locale),
+        last=format_skeleton("MMMd", sunday, locale=locale),
+    )
+
+
 def _risk_digest(send: SummarySend, recipient: User, base_url: str, today: date):
     from casetrack.rectification.queries import overdue_items
-    from casetrack.risk.queries import RiskFilters, digest_counts, page_of_risk_cases
+    from casetrack.risk.queries import RiskFilters, digest_counts, digest_details, page_of_risk_cases
     from casetrack.risk.rules import STATES
     from casetrack.suggestions.queries import overdue_replies_by_unit
 
@@ -145,13 +161,15 @@ def _risk_digest(send: SummarySend, recipient: User, base_url: str, today: date)
         "overdue_rectification_by_unit": sorted(late_by_unit.items(), key=lambda pair: (-pair[1], pair[0])),
         "overdue_replies": sum(count for count, _ in overdue_replies_by_unit(today).values()),
         "user": recipient,
-        "week": send.period,
+        "period": week_label(send.period),
         "counts": digest_counts(today),
         "top": top.items,
+        "details": digest_details([risk_case for risk_case, _score, _overdue in top.items], today),
+        "today": today,
         "base_url": base_url,
         "risk_states": STATES,
     }
-    subject = gettext("casetrack risk digest: week %(week)s", week=send.period)
+    subject = gettext("casetrack risk digest: %(period)s", period=context["period"])
     return (
         subject,
         render_template("summaries/risk_digest.txt", **context),
