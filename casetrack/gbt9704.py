@@ -18,6 +18,7 @@ from unicodedata import east_asian_width
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -383,6 +384,8 @@ def _one_table(document, headings: list[str], rows: list[list[str]], widths: lis
     for column, column_width in zip(table.columns, widths, strict=True):
         column.width = Twips(column_width)
     run_properties = _run_properties(TABLE_FONT, size)
+    # A column of numbers (as _column_needs reads them) is right-aligned and never wraps: its width is its widest.
+    numeric = [bool(rows) and all(_NUMBER.fullmatch(row[i]) for row in rows) for i in range(len(headings))]
     for index, values in enumerate([headings, *rows]):
         row = table.rows[0] if index == 0 else table.add_row()
         row_properties = row._tr.get_or_add_trPr()
@@ -390,11 +393,14 @@ def _one_table(document, headings: list[str], rows: list[list[str]], widths: lis
         if index == 0:
             # The heading row is repeated on every page the table runs onto.
             row_properties.append(row_properties.makeelement(qn("w:tblHeader"), {}))
-        for cell_, value, column_width in zip(row.cells, values, widths, strict=True):
+        for cell_, value, column_width, is_number in zip(row.cells, values, widths, numeric, strict=True):
             cell_.width = Twips(column_width)
             cell_.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             paragraph = cell_.paragraphs[0]
             paragraph.style = document.styles["Table Text"]
+            if index and is_number:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+                cell_._tc.get_or_add_tcPr().append(parse_xml(f"<w:noWrap {nsdecls('w')}/>"))
             run = paragraph.add_run(value)
             run._r.insert(0, parse_xml(run_properties))
             run.bold = index == 0

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import pytest
 from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from lxml import etree
 
 from casetrack import gbt9704 as layout
@@ -181,6 +182,15 @@ def test_tables_are_in_fangsong_with_a_bold_heading_row_and_numbers_that_fit_the
                 assert font == "仿宋_GB2312" and bold == (index == 0)
                 if index and layout._NUMBER.fullmatch(cell.text):
                     assert layout._twips(text_width(cell.text, half_points / 2)) <= width, cell.text
+        for column in range(1, len(widths)):
+            values = [row.cells[column] for row in table.rows[1:]]
+            if values and all(layout._NUMBER.fullmatch(cell.text) for cell in values):
+                # A column of numbers is right-aligned and does not wrap; its heading stays centred.
+                for cell in values:
+                    assert cell.paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT, cell.text
+                    assert cell._tc.tcPr.find(f"{W}noWrap") is not None
+                assert table.rows[0].cells[column].paragraphs[0].alignment is None
+        assert table.rows[1].cells[0].paragraphs[0].alignment is None  # names are not numbers
 
 
 def test_the_table_by_unit_is_split_into_whole_sections_each_with_the_unit_column(word):
