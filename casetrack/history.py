@@ -19,6 +19,7 @@ from casetrack.clock import local_text
 from casetrack.documents import rules as document_rules
 from casetrack.hearings import rules as hearing_rules
 from casetrack.i18n import text_of
+from casetrack.interviews import rules as interview_rules
 from casetrack.mediation import rules as mediation_rules
 from casetrack.params import parse_id
 from casetrack.rectification import rules as rectification_rules
@@ -55,7 +56,12 @@ FIELDS = _gathered("AUDIT_FIELDS")
 #: entity type → field → {code: msgid}.
 VALUES = _gathered("AUDIT_VALUES")
 #: entity type → action → msgid; the workflows' own actions first, then the ones every record shares.
-ACTIONS = {"case": case_rules.ACTIONS, "risk_case": risk_rules.ACTIONS, "suggestion": suggestion_rules.ACTIONS}
+ACTIONS = {
+    "case": case_rules.ACTIONS,
+    "risk_case": risk_rules.ACTIONS,
+    "suggestion": suggestion_rules.ACTIONS,
+    "interview_decision": interview_rules.ACTIONS,
+}
 
 #: Fields whose value is a record's id, shown by the record's name.
 _REFERENCES = {"handler_id": "user", "respondent_unit_id": "unit", "case_id": "case"}

@@ -87,6 +87,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     # Interviews.
     "read_interviews": frozenset({"legal", "leader", "admin"}),
     "record_interview": _LEGAL,
+    #: 同意约谈 / 暂不约谈: the proposals are the district leaders' to decide; the legal bureau then holds them.
+    "decide_interview": frozenset({"leader"}),
     # 司法建议, 检察建议, 复议意见书: the legal bureau registers them and accepts a rectification as done; a unit
     # registers one it received directly, and replies and rectifies for its own.
     "read_suggestions": _EVERYONE,

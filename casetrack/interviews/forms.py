@@ -3,6 +3,7 @@ from wtforms import DateField, SelectField, SelectMultipleField, StringField, Te
 from wtforms.validators import DataRequired, Length, Optional
 
 from casetrack.forms import Form
+from casetrack.interviews.rules import DECISIONS, MAX_REASON
 from casetrack.params import parse_id
 from casetrack.risk.rules import INTERVIEW_REASONS
 
@@ -21,3 +22,11 @@ class InterviewForm(Form):
 
 class RectifiedForm(Form):
     rectified_on = DateField(_l("Rectified on"), validators=[DataRequired()])
+
+
+class DecisionForm(Form):
+    """A leader's 同意约谈 / 暂不约谈 on one proposal; ``since`` is the proposal as the page showed it."""
+
+    since = DateField(validators=[DataRequired()])
+    decision = SelectField(_l("Decision"), choices=[(k, _l(v)) for k, v in DECISIONS.items()])
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=MAX_REASON)])

@@ -35,3 +35,32 @@ class Interview(db.Model):
 
     unit = relationship("Unit", lazy="joined")
     cases = relationship("Case", secondary=interview_cases)
+
+
+class InterviewDecision(db.Model):
+    """A leader's decision on an interview proposal: agreed (同意约谈) or declined for now (暂不约谈) with a reason,
+    with the proposal's grounds as they were (interviews.rules.still_declined reads them)."""
+
+    __tablename__ = "interview_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), index=True)
+    #: The proposal's start (Proposal.since) when it was decided.
+    since: Mapped[date] = mapped_column(Date)
+    #: interviews.rules.DECISIONS
+    decision: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    lost_cases: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_items: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_replies: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_rectification: Mapped[int] = mapped_column(Integer, default=0)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    decided_by = relationship("User", lazy="joined")
+
+    @property
+    def grounds(self) -> dict:
+        from casetrack.interviews.rules import GROUNDS
+
+        return {name: getattr(self, name) for name in GROUNDS}

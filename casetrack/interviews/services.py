@@ -15,7 +15,8 @@ from casetrack.cases.models import Case
 from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
-from casetrack.interviews.models import Interview
+from casetrack.interviews import rules as interview_rules
+from casetrack.interviews.models import Interview, InterviewDecision
 from casetrack.rectification.queries import overdue_by_unit
 from casetrack.risk import rules as risk_rules
 from casetrack.risk.models import ActionItem, RiskCase
@@ -96,6 +97,12 @@ class Proposal:
     #: Replies to suggestions, and rectification items after a correction or a loss, overdue by more than 15 days.
     overdue_replies: int = 0
     overdue_rectification: int = 0
+    #: A leader's decision on this proposal (an agreed one waits for the legal bureau to hold the interview).
+    decision: InterviewDecision | None = None
+
+    @property
+    def grounds(self) -> dict:
+        return {name: getattr(self, name) for name in interview_rules.GROUNDS}
 
 
 def proposals(today: date) -> list[Proposal]:
@@ -154,7 +161,66 @@ def proposals(today: date) -> list[Proposal]:
                 late_rectification.get(unit_id, (0, None))[0],
             )
         )
-    return sorted(found, key=lambda p: (p.since, p.unit.name))
+    return sorted(_with_decisions(found), key=lambda p: (p.since, p.unit.name))
+
+
+def _with_decisions(found: list[Proposal]) -> list[Proposal]:
+    """The proposals with their leader's latest decision; those declined on the grounds they still rest on left
+    out (interviews.rules.still_declined)."""
+    if not found:
+        return found
+    latest: dict[int, InterviewDecision] = {}
+    for decision in db.session.scalars(
+        select(InterviewDecision)
+        .where(InterviewDecision.unit_id.in_([p.unit.id for p in found]))
+        .order_by(InterviewDecision.id)
+    ):
+        latest[decision.unit_id] = decision
+    shown = []
+    for proposal in found:
+        decision = latest.get(proposal.unit.id)
+        if decision is not None and decision.since == proposal.since:
+            if decision.decision == "declined" and interview_rules.still_declined(
+                decision.grounds, decision.since, proposal.grounds, proposal.since
+            ):
+                continue
+            proposal.decision = decision if decision.decision == "agreed" else None
+        shown.append(proposal)
+    return shown
+
+
+def decide(
+    actor, unit_id: int | None, since: date | None, decision: str, reason: str, today: date
+) -> InterviewDecision:
+    """A leader agrees to an interview a proposal asks for (the legal bureau then schedules and records it), or
+    declines it for now with a reason: it is then not proposed again until one more case is lost or item overdue.
+    Flushes."""
+    if not can(actor, "decide_interview"):
+        raise PermissionDenied(N_("Only a district leader decides on an interview proposal."))
+    if decision not in interview_rules.DECISIONS:
+        raise DomainError(N_("Choose to agree to the interview or to decline it for now."))
+    reason = (reason or "").strip()
+    if decision == "declined" and not reason:
+        raise DomainError(N_("Say why there is no interview for now."))
+    if len(reason) > interview_rules.MAX_REASON:
+        raise DomainError(N_("The reason is longer than %(limit)s characters."), limit=interview_rules.MAX_REASON)
+    proposal = next((p for p in proposals(today) if p.unit.id == unit_id), None)
+    if proposal is None or proposal.since != since:
+        raise DomainError(N_("This proposal has changed since the page was opened: look at it again."))
+    made = InterviewDecision(
+        unit_id=proposal.unit.id,
+        since=proposal.since,
+        decision=decision,
+        reason=reason,
+        decided_by_id=actor.id,
+        **proposal.grounds,
+    )
+    db.session.add(made)
+    db.session.flush()
+    audit.record(
+        "interview_decision", made.id, decision, actor, [("unit", None, proposal.unit.name)], comment=reason or None
+    )
+    return made
 
 
 def interviews(limit: int = 500) -> list[Interview]:

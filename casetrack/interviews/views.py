@@ -11,7 +11,7 @@ from casetrack.cases.queries import of_unit
 from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.interviews import services
-from casetrack.interviews.forms import InterviewForm, RectifiedForm
+from casetrack.interviews.forms import DecisionForm, InterviewForm, RectifiedForm
 from casetrack.interviews.models import Interview
 from casetrack.params import parse_id
 from casetrack.unit_of_work import attempt, attempted
@@ -24,8 +24,33 @@ bp = Blueprint("interviews", __name__, url_prefix="/interviews")
 @permission_required("read_interviews")
 def index():
     return render_template(
-        "interviews/list.html", interviews=services.interviews(), proposals=services.proposals(local_today())
+        "interviews/list.html",
+        interviews=services.interviews(),
+        proposals=services.proposals(local_today()),
+        decision_form=DecisionForm(),
     )
+
+
+@bp.route("/proposals/<int:unit_id>/decision", methods=["POST"])
+@permission_required("decide_interview")
+def decide(unit_id: int):
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash(gettext("The decision could not be read: open the proposals again and decide once more."), "error")
+    else:
+        done, made = attempted(
+            lambda: services.decide(
+                current_user, unit_id, form.since.data, form.decision.data, form.reason.data, local_today()
+            )
+        )
+        if done:
+            flash(
+                gettext("Interview agreed: the legal bureau will schedule it.")
+                if made.decision == "agreed"
+                else gettext("No interview for now; the unit is proposed again if another case is lost."),
+                "info",
+            )
+    return redirect(url_for("interviews.index") + "#proposals")
 
 
 @bp.route("/new", methods=["GET", "POST"])

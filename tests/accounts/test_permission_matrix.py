@@ -93,6 +93,10 @@ def _rectification_done(world):
     return {"done_on": TODAY.isoformat(), "evidence": "新决定书", "version": _version(world["rectification"])}
 
 
+def _decision(world):
+    return {"since": TODAY.isoformat(), "decision": "declined", "reason": "已督促整改"}
+
+
 def _version(obj):
     db.session.expire_all()
     return str(db.session.get(type(obj), obj.id).version)
@@ -388,6 +392,7 @@ MATRIX: tuple[Row, ...] = (
     R("/interviews/<int:interview_id>", "POST", frozenset({LEGAL, LEADER, ADMIN})),
     R("/interviews/new", "GET", LEGAL_ADMIN, ok=200),
     R("/interviews/new", "POST", LEGAL_ADMIN),
+    R("/interviews/proposals/<int:unit_id>/decision", "POST", frozenset({LEADER}), ok=302, data=_decision),
     R("/ledger/", "GET", WRITERS, ok=200),
     R("/ledger/", "POST", WRITERS),
     R("/ledger/confirm", "POST", WRITERS),

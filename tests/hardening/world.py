@@ -279,6 +279,16 @@ def build(factories) -> dict:
         outcome="revoked",
     )
     rectification = follow_outcome(lost, SYSTEM, today)[0]
+    # A unit that lost a case and has had no interview since: a proposal for the leader to decide.
+    factories.case(
+        kind="litigation",
+        number="（2026）浙0111行初10号",
+        respondent_unit=factories.unit(name="区自然资源局"),
+        received_on=earlier,
+        accepted_on=earlier,
+        concluded_on=today,
+        outcome="revoked",
+    )
     from casetrack.rectification.services import code_reasons
 
     procedure = db.session.scalar(select(AdverseReason.id).where(AdverseReason.code == "procedure"))
