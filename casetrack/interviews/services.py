@@ -99,15 +99,19 @@ class Proposal:
     overdue_rectification: int = 0
     #: A leader's decision on this proposal (an agreed one waits for the legal bureau to hold the interview).
     decision: InterviewDecision | None = None
+    #: A decline on fewer grounds than the proposal has now (one more loss since).
+    declined_before: InterviewDecision | None = None
 
     @property
     def grounds(self) -> dict:
         return {name: getattr(self, name) for name in interview_rules.GROUNDS}
 
 
-def proposals(today: date) -> list[Proposal]:
+def proposals(today: date, with_declined: bool = False) -> list[Proposal]:
     """Units that lost a case in the last 12 months, or have task-force items, replies to suggestions or
-    rectification items overdue by more than 15 days, and have had no interview since that started."""
+    rectification items overdue by more than 15 days, and have had no interview since that started. A proposal a
+    leader declined on the grounds it still rests on is left out, unless ``with_declined`` (the interviews page
+    shows it with the decision)."""
     year_ago = today - timedelta(days=365)
     lost, lost_counts = {}, {}
     for unit_id, latest, count in db.session.execute(
@@ -161,12 +165,12 @@ def proposals(today: date) -> list[Proposal]:
                 late_rectification.get(unit_id, (0, None))[0],
             )
         )
-    return sorted(_with_decisions(found), key=lambda p: (p.since, p.unit.name))
+    return sorted(_with_decisions(found, with_declined), key=lambda p: (p.since, p.unit.name))
 
 
-def _with_decisions(found: list[Proposal]) -> list[Proposal]:
-    """The proposals with their leader's latest decision; those declined on the grounds they still rest on left
-    out (interviews.rules.still_declined)."""
+def _with_decisions(found: list[Proposal], with_declined: bool) -> list[Proposal]:
+    """The proposals with their leader's latest decision on the grounds they rest on now (a proposal declined
+    before one more loss is a new one: its earlier decline is kept as ``declined_before``)."""
     if not found:
         return found
     latest: dict[int, InterviewDecision] = {}
@@ -180,12 +184,14 @@ def _with_decisions(found: list[Proposal]) -> list[Proposal]:
     for proposal in found:
         decision = latest.get(proposal.unit.id)
         if decision is not None and decision.since == proposal.since:
-            if decision.decision == "declined" and interview_rules.still_declined(
+            if decision.decision == "agreed" or interview_rules.still_declined(
                 decision.grounds, decision.since, proposal.grounds, proposal.since
             ):
-                continue
-            proposal.decision = decision if decision.decision == "agreed" else None
-        shown.append(proposal)
+                proposal.decision = decision
+            else:
+                proposal.declined_before = decision
+        if proposal.decision is None or proposal.decision.decision == "agreed" or with_declined:
+            shown.append(proposal)
     return shown
 
 
@@ -204,7 +210,8 @@ def decide(
         raise DomainError(N_("Say why there is no interview for now."))
     if len(reason) > interview_rules.MAX_REASON:
         raise DomainError(N_("The reason is longer than %(limit)s characters."), limit=interview_rules.MAX_REASON)
-    proposal = next((p for p in proposals(today) if p.unit.id == unit_id), None)
+    # A declined proposal may be agreed after all: it is looked for among those held back too.
+    proposal = next((p for p in proposals(today, with_declined=True) if p.unit.id == unit_id), None)
     if proposal is None or proposal.since != since:
         raise DomainError(N_("This proposal has changed since the page was opened: look at it again."))
     made = InterviewDecision(

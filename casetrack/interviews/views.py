@@ -26,7 +26,7 @@ def index():
     return render_template(
         "interviews/list.html",
         interviews=services.interviews(),
-        proposals=services.proposals(local_today()),
+        proposals=services.proposals(local_today(), with_declined=True),
         decision_form=DecisionForm(),
     )
 

@@ -60,12 +60,24 @@ def test_a_declined_proposal_needs_a_reason_and_returns_with_the_next_loss(facto
     services.decide(leader, lost_unit.id, proposal.since, "declined", "已书面督促整改", local_today())
     db.session.commit()
     assert _proposal(lost_unit) is None
+    (held_back,) = [p for p in services.proposals(local_today(), with_declined=True) if p.unit.id == lost_unit.id]
+    assert (held_back.decision.decision, held_back.decision.reason) == ("declined", "已书面督促整改")
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.entity_type == "interview_decision")).one()
     assert (entry.action, entry.comment, entry.actor_id) == ("declined", "已书面督促整改", leader.id)
 
     _lose_another(factories, lost_unit, "（2026）浙0111行初32号")
     again = _proposal(lost_unit)
     assert again is not None and again.lost_cases == 2 and again.decision is None
+    assert again.declined_before.reason == "已书面督促整改"
+
+
+def test_a_leader_may_agree_after_declining(factories, lost_unit):
+    leader = factories.user(role="leader", username="fuqu")
+    since = _proposal(lost_unit).since
+    services.decide(leader, lost_unit.id, since, "declined", "先书面督促", local_today())
+    services.decide(leader, lost_unit.id, since, "agreed", "", local_today())
+    db.session.commit()
+    assert _proposal(lost_unit).decision.decision == "agreed"
 
 
 def test_an_agreed_proposal_stays_listed_as_agreed_until_the_interview_is_held(factories, lost_unit):
@@ -102,6 +114,12 @@ def test_a_leader_decides_on_the_interviews_page(factories, lost_unit, login_as)
         follow_redirects=True,
     )
     assert "请说明暂不约谈的理由" in refused.get_data(as_text=True)
+    declined = client.post(
+        f"/interviews/proposals/{lost_unit.id}/decision",
+        data={"since": since, "decision": "declined", "reason": "已书面督促整改"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "已书面督促整改" in declined and "暂不约谈" in declined  # shown on the proposal, with its reason
     done = client.post(
         f"/interviews/proposals/{lost_unit.id}/decision",
         data={"since": since, "decision": "agreed"},
