@@ -10,6 +10,7 @@ import shutil
 import socket
 import tempfile
 import uuid
+from datetime import datetime, time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy import text
 
 from casetrack import create_app
 from casetrack.accounts.throttle import MemoryCounters
+from casetrack.clock import local_today
 from casetrack.extensions import db
 from casetrack.stats import kept
 
@@ -151,6 +153,24 @@ def app(request, sqlite_path):
     shutil.rmtree(application.config["CASETRACK_DOCUMENTS_ROOT"], ignore_errors=True)
     if request.param == "postgresql":
         _drop_postgres_database(url)
+
+
+#: The district's day when the tests were collected: many modules take their TODAY then, at import.
+COLLECTION_DAY = local_today()
+
+
+@pytest.fixture(autouse=True)
+def _the_day_the_tests_were_collected(monkeypatch):
+    """A run that crosses the district's midnight (16:00 UTC) would find, part-way through, that the app's today is
+    a day after the TODAY its test module took at import ("tomorrow" is no longer in the future). Past that
+    midnight, the in-process clock runs on from 22:00 of the collection day instead."""
+    from casetrack import clock
+
+    if local_today() == COLLECTION_DAY:
+        return
+    real = clock.source
+    behind = real() - datetime.combine(COLLECTION_DAY, time(22), tzinfo=clock.zone())
+    monkeypatch.setattr(clock, "source", lambda: real() - behind)
 
 
 @pytest.fixture(autouse=True)
