@@ -58,9 +58,3 @@ class InterviewDecision(db.Model):
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     decided_by = relationship("User", lazy="joined")
-
-    @property
-    def grounds(self) -> dict:
-        from casetrack.interviews.rules import GROUNDS
-
-        return {name: getattr(self, name) for name in GROUNDS}

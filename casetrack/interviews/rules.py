@@ -13,6 +13,11 @@ GROUNDS = ("lost_cases", "overdue_items", "overdue_replies", "overdue_rectificat
 MAX_REASON = 2000
 
 
+def grounds_of(record) -> dict:
+    """The GROUNDS of a proposal, or of a decision that kept them, by name."""
+    return {name: getattr(record, name) for name in GROUNDS}
+
+
 def still_declined(declined_grounds: dict, since, grounds: dict, proposal_since) -> bool:
     """A proposal declined for these cases stays declined while it rests on the same ones: the same start and no
     more lost cases or overdue items than when it was declined. One more loss, or a new overdue item, and it is

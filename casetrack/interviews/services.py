@@ -102,10 +102,6 @@ class Proposal:
     #: A decline on fewer grounds than the proposal has now (one more loss since).
     declined_before: InterviewDecision | None = None
 
-    @property
-    def grounds(self) -> dict:
-        return {name: getattr(self, name) for name in interview_rules.GROUNDS}
-
 
 def proposals(today: date, with_declined: bool = False) -> list[Proposal]:
     """Units that lost a case in the last 12 months, or have task-force items, replies to suggestions or
@@ -185,7 +181,10 @@ def _with_decisions(found: list[Proposal], with_declined: bool) -> list[Proposal
         decision = latest.get(proposal.unit.id)
         if decision is not None and decision.since == proposal.since:
             if decision.decision == "agreed" or interview_rules.still_declined(
-                decision.grounds, decision.since, proposal.grounds, proposal.since
+                interview_rules.grounds_of(decision),
+                decision.since,
+                interview_rules.grounds_of(proposal),
+                proposal.since,
             ):
                 proposal.decision = decision
             else:
@@ -220,7 +219,7 @@ def decide(
         decision=decision,
         reason=reason,
         decided_by_id=actor.id,
-        **proposal.grounds,
+        **interview_rules.grounds_of(proposal),
     )
     db.session.add(made)
     db.session.flush()
