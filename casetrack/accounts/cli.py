@@ -41,6 +41,30 @@ def create_user(name, role, unit_name, email, password, display_name):
     click.echo(f"created user {user.username} ({user.role})")
 
 
+@users_cli.command("units")
+@click.argument("name")
+@click.argument("unit_names", nargs=-1)
+def set_units(name, unit_names):
+    """Set the units the leader NAME oversees (分管); no UNIT clears them."""
+    user = services.find_user(name)
+    if user is None:
+        raise click.ClickException(f"no user named {name!r}")
+    units = []
+    for unit_name in unit_names:
+        unit = services.find_unit(unit_name)
+        if unit is None:
+            raise click.ClickException(f"no unit named {unit_name!r}")
+        units.append(unit)
+    try:
+        services.set_overseen_units(user, units, actor=SYSTEM)
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(error.translated()) from error
+    db.session.commit()
+    overseen = ", ".join(unit.name for unit in user.overseen)
+    click.echo(f"{user.username} oversees {overseen}" if overseen else f"{user.username} oversees no unit")
+
+
 @users_cli.command("token")
 @click.argument("name")
 @click.option(

@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from casetrack.accounts.permissions import ROLES
@@ -24,6 +24,12 @@ class UserForm(Form):
         validators=[Optional(), Email(_l("Enter an e-mail address such as name@example.gov.cn.")), Length(max=254)],
     )
     password = PasswordField(_l("Password"), validators=[Optional(), Length(max=128)])
+    overseen_unit_ids = SelectMultipleField(
+        _l("Units overseen (分管)"),
+        coerce=int,
+        choices=[],
+        description=_l("District leaders only: these units come first on their dashboard and in their summaries."),
+    )
 
 
 class PasswordForm(Form):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, func
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from casetrack.accounts import rules
@@ -31,6 +31,15 @@ class Unit(db.Model):
         return f"<Unit {self.name}>"
 
 
+#: 分管: the units a district leader oversees. Their landing page and summaries put these units first.
+overseen_units = Table(
+    "overseen_units",
+    db.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("units.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -56,6 +65,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     unit: Mapped[Unit | None] = relationship(lazy="joined")
+    #: 分管单位 (accounts.permissions "oversee_units"); empty: the leader looks at the district as a whole.
+    overseen: Mapped[list[Unit]] = relationship(secondary=overseen_units, order_by="Unit.name", lazy="selectin")
 
     @property
     def is_active(self) -> bool:

@@ -20,6 +20,7 @@ AUDIT_FIELDS = {
         "active": N_("Active"),
         "token": N_("API token"),
         "expires_at": N_("Expires at"),
+        "overseen_units": N_("Units overseen"),
     },
     "unit": {"name": N_("Name"), "kind": N_("Kind of unit"), "head_name": N_("Head"), "active": N_("Active")},
 }

@@ -120,6 +120,7 @@ def update_user(user: User, actor, *, role: str, unit: Unit | None, email: str |
         "unit": user.unit.name if user.unit else None,
         "email": user.email,
         "display_name": user.display_name,
+        "overseen_units": ", ".join(unit.name for unit in user.overseen) or None,
     }
     user.role, user.unit, user.email, user.display_name = (
         role,
@@ -127,14 +128,32 @@ def update_user(user: User, actor, *, role: str, unit: Unit | None, email: str |
         email or None,
         display_name,
     )
+    if user.overseen and not can(user, "oversee_units"):
+        user.overseen = []
     db.session.flush()
     after = {
         "role": role,
         "unit": user.unit.name if user.unit else None,
         "email": user.email,
         "display_name": display_name,
+        "overseen_units": ", ".join(unit.name for unit in user.overseen) or None,
     }
     audit.record("user", user.id, "updated", actor, audit.diff(before, after))
+    return user
+
+
+def set_overseen_units(user: User, units: list[Unit], actor) -> User:
+    """The units ``user`` oversees (分管); an empty list clears them. Only a leader oversees units. Flushes."""
+    _require_admin(actor)
+    chosen = sorted({unit.id: unit for unit in units}.values(), key=lambda unit: unit.name)
+    if chosen and not can(user, "oversee_units"):
+        raise DomainError(N_("Only a district leader oversees units."))
+    before = ", ".join(unit.name for unit in user.overseen) or None
+    after = ", ".join(unit.name for unit in chosen) or None
+    if before != after:
+        user.overseen = chosen
+        db.session.flush()
+        audit.record("user", user.id, "updated", actor, [("overseen_units", before, after)])
     return user
 
 

@@ -10,7 +10,7 @@ from casetrack.accounts import services
 from casetrack.accounts.devices import known_device, remember_device
 from casetrack.accounts.forms import ConfirmForm, LoginForm, PasswordForm, UnitForm, UserForm
 from casetrack.accounts.models import TOKEN_STATES
-from casetrack.accounts.permissions import landing_endpoint
+from casetrack.accounts.permissions import can, landing_endpoint
 from casetrack.audit.services import history
 from casetrack.errors import DomainError
 from casetrack.i18n import LOCALES
@@ -124,6 +124,13 @@ def _unit_choices(blank: bool = True):
     return choices + [(unit.id, unit.name) for unit in services.all_units(active_only=True)]
 
 
+def _chosen_units(form, user) -> list:
+    """The units ticked, for a user whose role oversees units; a user moved to another role keeps none."""
+    if not can(user, "oversee_units"):
+        return []
+    return [services.get_unit(unit_id) for unit_id in form.overseen_unit_ids.data or []]
+
+
 @admin_bp.route("/users")
 @permission_required("administer")
 def users():
@@ -135,10 +142,12 @@ def users():
 def new_user():
     form = UserForm()
     form.unit_id.choices = _unit_choices()
+    form.overseen_unit_ids.choices = _unit_choices(blank=False)
     if form.validate_on_submit():
         unit = services.get_unit(form.unit_id.data) if form.unit_id.data else None
-        done, user = attempted(
-            lambda: services.create_user(
+
+        def create():
+            user = services.create_user(
                 form.username.data,
                 form.role.data,
                 form.password.data or "",
@@ -147,7 +156,9 @@ def new_user():
                 email=form.email.data,
                 display_name=form.display_name.data or "",
             )
-        )
+            return services.set_overseen_units(user, _chosen_units(form, user), current_user)
+
+        done, user = attempted(create)
         if done:
             flash(gettext("User %(name)s created.", name=user.username), "info")
             return redirect(url_for("admin.users"))
@@ -160,8 +171,10 @@ def edit_user(user_id: int):
     user = services.get_user(user_id)
     form = UserForm(obj=user if request.method == "GET" else None)
     form.unit_id.choices = _unit_choices()
+    form.overseen_unit_ids.choices = _unit_choices(blank=False)
     if request.method == "GET":
         form.unit_id.data = user.unit_id or 0
+        form.overseen_unit_ids.data = [unit.id for unit in user.overseen]
     if form.validate_on_submit():
         unit = services.get_unit(form.unit_id.data) if form.unit_id.data else None
 
@@ -174,6 +187,7 @@ def edit_user(user_id: int):
                 email=form.email.data,
                 display_name=form.display_name.data or "",
             )
+            services.set_overseen_units(user, _chosen_units(form, user), current_user)
             if form.password.data:
                 services.reset_password(user, form.password.data, current_user)
 

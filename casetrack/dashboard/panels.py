@@ -91,6 +91,30 @@ def charts(data: Dashboard) -> list[dict]:
     return shown
 
 
+def overseen_table(data: Dashboard) -> dict | None:
+    """A 分管 leader's units beside the district: the headline figures (stats.figures.headline) as columns, a row
+    per unit and the district's last, each cell written out with its change on the year before."""
+    if not data.overseen:
+        return None
+    columns = registry.headline()
+    flags = {row["unit"]: flag_names(row) for row in data.watch}
+    rows = []
+    for row in data.overseen:
+        cells = []
+        for figure in columns:
+            section = row["figures"][figure.section]
+            rate = figure.kind == registry.RATE
+            cells.append(
+                {
+                    "text": _value_text(section[figure.value_key], rate),
+                    "change": _change_text(section[figure.change_key], figure.change) if figure.change else "",
+                }
+            )
+        name = row["unit"] or gettext("Whole district")
+        rows.append({"unit": name, "unit_id": row["unit_id"], "cells": cells, "flags": flags.get(row["unit"], [])})
+    return {"columns": [gettext(figure.label) for figure in columns], "rows": rows}
+
+
 def flag_names(row: dict) -> list[str]:
     return [gettext(FLAG_LABELS[flag]) for flag in row["flags"]]
 
@@ -127,6 +151,22 @@ def sheets(data: Dashboard, unit_name: str) -> list[tuple[str, list[str], list[l
             ],
         )
     ]
+    table = overseen_table(data)
+    if table:
+        result.append(
+            (
+                gettext("Units overseen"),
+                [gettext("Unit")] + table["columns"],
+                [
+                    [row["unit"]]
+                    + [
+                        f"{cell['text']} ({cell['change']})" if cell["change"] else cell["text"]
+                        for cell in row["cells"]
+                    ]
+                    for row in table["rows"]
+                ],
+            )
+        )
     for chart in charts(data):
         suffix = " (%)" if chart["percent"] else ""
         result.append(

@@ -39,6 +39,9 @@ class Dashboard:
     ranking: list[dict]
     #: District view only: stats.rules.watch_list rows.
     watch: list[dict]
+    #: District view of a 分管 leader: {"unit", "unit_id", "figures"} of each unit they oversee, then the
+    #: district's ("unit_id" None), so their units are read beside the totals.
+    overseen: list[dict] = ()
 
     @property
     def whole_year(self) -> bool:
@@ -50,10 +53,10 @@ class Dashboard:
         return not has_activity(self.figures, with_previous=True)
 
 
-def gather(year: int, unit_id: int | None, today: date) -> Dashboard:
+def gather(year: int, unit_id: int | None, today: date, overseen_ids: tuple[int, ...] = ()) -> Dashboard:
     start, end, previous_start, previous_end, months = compared_days(year, today)
     period, previous = Period(start, end), Period(previous_start, previous_end)
-    ranking, watch = [], []
+    ranking, watch, overseen = [], [], []
     # Leaders open the dashboard far more often than cases change: it reads the kept figures.
     source = kept.kept()
     if unit_id is None:
@@ -70,6 +73,12 @@ def gather(year: int, unit_id: int | None, today: date) -> Dashboard:
             key=lambda row: (*(-row[figure.key] for figure in ranked), row["unit"]),
         )
         watch = watch_list(by_name, WATCH_LIST_SIZE, district=shown)
+        if overseen_ids:
+            overseen = [
+                {"unit": names[uid], "unit_id": uid, "figures": per_unit[uid]}
+                for uid in sorted(overseen_ids, key=lambda uid: names[uid])
+            ]
+            overseen.append({"unit": None, "unit_id": None, "figures": shown})
     else:
         shown = figures(period, previous, unit_id, source)
     # The running month stops at today, as the headline figures do, so the months add up to them.
@@ -83,4 +92,5 @@ def gather(year: int, unit_id: int | None, today: date) -> Dashboard:
         monthly=monthly,
         ranking=ranking,
         watch=watch,
+        overseen=overseen,
     )

@@ -10,7 +10,7 @@ from casetrack.accounts.permissions import can
 from casetrack.accounts.services import all_units
 from casetrack.clock import local_today
 from casetrack.dashboard import panels, queries
-from casetrack.dashboard.agenda import PROPOSALS_SHOWN, agenda
+from casetrack.dashboard.agenda import PROPOSALS_SHOWN, UNITS_SHOWN, agenda
 from casetrack.dashboard.forms import read_filters
 from casetrack.ledger.workbook import write_workbook
 from casetrack.replica import reads_replica
@@ -40,6 +40,10 @@ def _unit_name(filters, units) -> str:
     return next(unit.name for unit in units if unit.id == filters.unit_id)
 
 
+def _overseen_ids() -> tuple[int, ...]:
+    return tuple(unit.id for unit in current_user.overseen) if can(current_user, "oversee_units") else ()
+
+
 @bp.route("/dashboard")
 @login_required
 @reads_replica
@@ -47,7 +51,7 @@ def index():
     today = local_today()
     years = years_with_data(today)
     filters, units = _filters_and_units(today, years)
-    data = queries.gather(filters.year, filters.unit_id, today)
+    data = queries.gather(filters.year, filters.unit_id, today, _overseen_ids())
     return render_template(
         "dashboard/index.html",
         filters=filters,
@@ -56,11 +60,13 @@ def index():
         years=years,
         data=data,
         cards=panels.cards(data),
+        overseen=panels.overseen_table(data),
         charts=panels.charts(data),
         flag_names=panels.flag_names,
         watch_size=queries.WATCH_LIST_SIZE,
         agenda=agenda(current_user, today),
         proposals_shown=PROPOSALS_SHOWN,
+        units_shown=UNITS_SHOWN,
     )
 
 
@@ -73,6 +79,6 @@ def export():
     filters, units = _filters_and_units(today, years_with_data(today))
     if filters.problems:
         return redirect(url_for("dashboard.index", **filters.as_query_args()))
-    data = queries.gather(filters.year, filters.unit_id, today)
+    data = queries.gather(filters.year, filters.unit_id, today, _overseen_ids())
     sheets = panels.sheets(data, _unit_name(filters, units))
     return xlsx_download(lambda file: write_workbook(file, sheets), f"dashboard-{filters.year}")

@@ -46,8 +46,11 @@ DEMO_USERS = [
     ("fuchun", "unit", "富春街道", "富春街道 联络员 赵静"),
     ("shijianju", "unit", "区市场监管局", "区市场监管局 联络员 黄磊"),
     ("lingdao", "leader", None, "区领导 许正"),
+    ("fuquzhang", "leader", None, "副区长 陈立"),
     ("admin", "admin", None, "系统管理员"),
 ]
+#: 分管: the deputy district head oversees land, building and enforcement, and two towns.
+DEMO_OVERSEEN = {"fuquzhang": ("区自然资源和规划分局", "区住建局", "区综合行政执法局", "富春街道", "新登镇")}
 #: The district leader who holds the interviews (the demo's leader account).
 LEADER_NAME = "许正"
 MEDIATOR, LEGAL = "tiaojie", "sifaju"

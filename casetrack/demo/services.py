@@ -28,7 +28,7 @@ from casetrack.cases import services as cases
 from casetrack.cases.ledger import CASE_SHEET
 from casetrack.cases.models import Case
 from casetrack.demo.case_file import site_photo, word_document
-from casetrack.demo.plan import DEMO_USERS, DEPARTMENTS, HEADS, LEADER_NAME, LEGAL, MEDIATOR, CaseRecord
+from casetrack.demo.plan import DEMO_OVERSEEN, DEMO_USERS, DEPARTMENTS, HEADS, LEADER_NAME, LEGAL, MEDIATOR, CaseRecord
 from casetrack.demo.plan import district_plan as plan_district
 from casetrack.documents.services import Upload, add_documents
 from casetrack.extensions import db
@@ -128,6 +128,9 @@ def _users(units: dict[str, Unit], password: str) -> list[tuple[str, str, str]]:
         else:
             user.password_hash = password_hash
             accounts.set_active(user, True, SYSTEM)
+        if username in DEMO_OVERSEEN:
+            overseen = [units[name] for name in DEMO_OVERSEEN[username]]
+            accounts.set_overseen_units(accounts.find_user(username), overseen, SYSTEM)
         rows.append((username, role, unit_name or ""))
     return rows
 

@@ -57,6 +57,22 @@ def awaiting_head(actor, start: date, end: date, limit: int) -> tuple[list[Heari
     return list(hearings), total
 
 
+def needing_a_head_by_unit(start: date, end: date) -> dict[int, tuple[int, date]]:
+    """{respondent unit id: (hearings, the soonest day)} of the hearings from ``start`` to ``end`` that still need
+    the leaders' attention: nobody is named to appear, or the head's absence is asked for and not yet approved.
+    One grouped read, whatever the district's size."""
+    stmt = (
+        select(Case.respondent_unit_id, func.count(), func.min(Hearing.held_on))
+        .join(Case, Case.id == Hearing.case_id)
+        .where(
+            Hearing.held_on.between(start, end),
+            Hearing.principal_name.is_(None) | (Hearing.appeared.is_(False) & Hearing.absence_approved_by_id.is_(None)),
+        )
+        .group_by(Case.respondent_unit_id)
+    )
+    return {unit_id: (count, soonest) for unit_id, count, soonest in db.session.execute(stmt)}
+
+
 def hearings_of_case(case_id: int) -> list[Hearing]:
     return list(db.session.scalars(select(Hearing).where(Hearing.case_id == case_id).order_by(Hearing.held_on)))
 

@@ -123,6 +123,47 @@ def digest_counts(today: date, days: int = 7) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class QueueCounts:
+    """A unit's (or the district's) share of the risk queue."""
+
+    open: int = 0
+    task_force: int = 0
+    overdue_items: int = 0
+
+
+def queue_by_unit(today: date) -> dict[int, QueueCounts]:
+    """{respondent unit id: QueueCounts}: risk cases in the queue, those a task force is working, and their
+    action items past due. Two grouped reads."""
+    in_queue = (
+        select(Case.respondent_unit_id, func.count(), func.count().filter(RiskCase.state == "task_force"))
+        .join(Case, Case.id == RiskCase.case_id)
+        .where(RiskCase.state.in_(rules.QUEUE_STATES))
+        .group_by(Case.respondent_unit_id)
+    )
+    overdue = dict(
+        db.session.execute(
+            select(Case.respondent_unit_id, func.count())
+            .select_from(ActionItem)
+            .join(RiskCase, RiskCase.id == ActionItem.risk_case_id)
+            .join(Case, Case.id == RiskCase.case_id)
+            .where(RiskCase.state.in_(rules.QUEUE_STATES), ActionItem.done_on.is_(None), ActionItem.due_on < today)
+            .group_by(Case.respondent_unit_id)
+        ).all()
+    )
+    counts = {
+        unit_id: QueueCounts(open_count, task_force, overdue.pop(unit_id, 0))
+        for unit_id, open_count, task_force in db.session.execute(in_queue)
+    }
+    return counts
+
+
+def total_of(counts: list[QueueCounts]) -> QueueCounts:
+    return QueueCounts(
+        sum(c.open for c in counts), sum(c.task_force for c in counts), sum(c.overdue_items for c in counts)
+    )
+
+
 @dataclass
 class DigestDetails:
     """What the Monday digest says of one risk case besides its number, unit and score."""

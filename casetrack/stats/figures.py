@@ -43,6 +43,8 @@ class Figure:
     trend: tuple[str, str] | None = None
     #: A column of the report's table by unit.
     unit_column: bool = False
+    #: In the leaders' monthly summary and their table of 分管 units: the new cases and the four rates.
+    headline: bool = False
 
     @functools.cached_property
     def key(self) -> str:
@@ -149,7 +151,15 @@ def _rate(section: str, field: str, label: str, term: str, of: tuple[str, str], 
 
 FIGURES = (
     _count(
-        REVIEW, "new", N_("New review cases"), "复议新发", change=PCT, card="review-new", trend=BLUE, unit_column=True
+        REVIEW,
+        "new",
+        N_("New review cases"),
+        "复议新发",
+        change=PCT,
+        card="review-new",
+        trend=BLUE,
+        unit_column=True,
+        headline=True,
     ),
     _count(REVIEW, "concluded", N_("Review cases concluded"), "复议审结"),
     _count(REVIEW, "corrected", N_("Review cases corrected"), "复议纠错", unit_column=True),
@@ -161,6 +171,7 @@ FIGURES = (
         of=("corrected", "concluded"),
         change=PP,
         card="correction-rate",
+        headline=True,
         detail=N_("%(corrected)s corrected of %(concluded)s concluded"),
         trend=BLUE,
         unit_column=True,
@@ -172,6 +183,7 @@ FIGURES = (
         "诉讼新发",
         change=PCT,
         card="litigation-new",
+        headline=True,
         trend=ORANGE,
         unit_column=True,
     ),
@@ -185,6 +197,7 @@ FIGURES = (
         of=("lost", "concluded"),
         change=PP,
         card="loss-rate",
+        headline=True,
         detail=N_("%(lost)s lost of %(concluded)s concluded"),
         trend=RED,
         unit_column=True,
@@ -198,6 +211,7 @@ FIGURES = (
         "出庭率",
         of=("appeared", "required"),
         card="appearance-rate",
+        headline=True,
         detail=N_("a head appeared in %(appeared)s of %(required)s cases with a hearing"),
         trend=GREEN,
         unit_column=True,
@@ -223,6 +237,7 @@ FIGURES = (
         "调解成功率",
         of=("succeeded", "concluded"),
         card="mediation-success-rate",
+        headline=True,
         detail=N_("%(succeeded)s succeeded of %(concluded)s concluded"),
         trend=PURPLE,
         unit_column=True,
@@ -448,6 +463,10 @@ def counted() -> list[Figure]:
 
 def cards() -> list[Figure]:
     return [f for f in FIGURES if f.card]
+
+
+def headline() -> list[Figure]:
+    return [f for f in FIGURES if f.headline]
 
 
 def trend_counts() -> list[Figure]:

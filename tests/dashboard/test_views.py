@@ -355,10 +355,19 @@ def test_the_agenda_shows_each_reader_what_waits_for_a_decision_within_what_it_m
     )
     db.session.commit()
 
-    html = login_as("leader").get("/dashboard").get_data(as_text=True)
+    html = login_as("legal").get("/dashboard").get_data(as_text=True)
     assert "区住建局" in agenda_part(html, "proposals")
     hearings = agenda_part(html, "hearings")
     assert own.number in hearings and lost.number in hearings and "(2)" in hearings  # not the one in 20 days
+    assert f'href="/reports/{today.year - 1}.docx"' in agenda_part(html, "report")
+
+    # A leader looks a month ahead, by unit.
+    html = login_as("leader").get("/dashboard").get_data(as_text=True)
+    assert "区住建局" in agenda_part(html, "proposals")
+    hearings = agenda_part(html, "hearings")
+    assert "(3)" in hearings
+    assert f"/hearings/calendar?view=month&amp;unit_id={far.id}" in hearings and "2场，最早" in hearings
+    assert f"/hearings/calendar?view=month&amp;unit_id={near.id}" in hearings
     assert f'href="/reports/{today.year - 1}.docx"' in agenda_part(html, "report")
 
     html = login_as("unit", unit=near).get("/dashboard").get_data(as_text=True)
