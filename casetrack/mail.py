@@ -18,6 +18,8 @@ class Attachment:
     filename: str
     content: bytes
     mimetype: str = "application/octet-stream"
+    #: An inline picture of the HTML part, which refers to it as ``cid:<content_id>``.
+    content_id: str | None = None
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Mail:
     text: str
     html: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
+    #: Pictures the HTML part shows (Attachment.content_id); a client without HTML shows the plain text instead.
+    inline: list[Attachment] = field(default_factory=list)
     #: A fixed Message-ID for a message that may be retried, so a mail client shows a duplicate only once.
     message_id: str | None = None
 
@@ -42,6 +46,16 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")
+        html_part = message.get_body(("html",))
+        for picture in mail.inline:
+            maintype, subtype = picture.mimetype.split("/", 1)
+            html_part.add_related(
+                picture.content,
+                maintype=maintype,
+                subtype=subtype,
+                cid=f"<{picture.content_id}>",
+                filename=picture.filename,
+            )
     for attachment in mail.attachments:
         maintype, subtype = attachment.mimetype.split("/", 1)
         message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)

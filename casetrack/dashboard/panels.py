@@ -37,9 +37,9 @@ def cards(data: Dashboard) -> list[dict]:
             "previous": section[figure.previous_key] if figure.change else None,
             "detail": gettext(figure.detail, **section) if figure.detail else "",
         }
-        card["value_text"] = _value_text(card["value"], card["rate"], card["amount"])
-        card["previous_text"] = _value_text(card["previous"], card["rate"], card["amount"])
-        card["change_text"] = _change_text(card["change"], card["change_kind"])
+        card["value_text"] = value_text(card["value"], card["rate"], card["amount"])
+        card["previous_text"] = value_text(card["previous"], card["rate"], card["amount"])
+        card["change_text"] = change_text(card["change"], card["change_kind"])
         shown.append(card)
     return shown
 
@@ -106,8 +106,8 @@ def overseen_table(data: Dashboard) -> dict | None:
             rate = figure.kind == registry.RATE
             cells.append(
                 {
-                    "text": _value_text(section[figure.value_key], rate),
-                    "change": _change_text(section[figure.change_key], figure.change) if figure.change else "",
+                    "text": value_text(section[figure.value_key], rate),
+                    "change": change_text(section[figure.change_key], figure.change) if figure.change else "",
                 }
             )
         name = row["unit"] or gettext("Whole district")
@@ -211,7 +211,7 @@ def sheets(data: Dashboard, unit_name: str) -> list[tuple[str, list[str], list[l
     return result
 
 
-def _value_text(value, rate: bool, amount: bool = False) -> str:
+def value_text(value, rate: bool, amount: bool = False) -> str:
     if value is None:
         return gettext("no figure")
     if amount:
@@ -219,7 +219,7 @@ def _value_text(value, rate: bool, amount: bool = False) -> str:
     return f"{value:.2f}%" if rate else str(value)
 
 
-def _change_text(change: float | None, kind: str | None) -> str:
+def change_text(change: float | None, kind: str | None) -> str:
     """+50.00% for a count, -1.20 pp for a rate (a change in percentage points, not a percentage of the rate)."""
     if change is None:
         return gettext("no figure")

@@ -73,6 +73,15 @@ def needing_a_head_by_unit(start: date, end: date) -> dict[int, tuple[int, date]
     return {unit_id: (count, soonest) for unit_id, count, soonest in db.session.execute(stmt)}
 
 
+def absences_between(start: date, end: date, limit: int) -> tuple[list[Hearing], int]:
+    """Hearings from ``start`` to ``end`` where the respondent's head did not appear, in date order (at most
+    ``limit``, each with its reason and approval), and how many there were."""
+    stmt = select(Hearing).where(Hearing.held_on.between(start, end), Hearing.appeared.is_(False))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    listed = db.session.scalars(stmt.order_by(Hearing.held_on, Hearing.id).limit(limit))
+    return list(listed), total
+
+
 def hearings_of_case(case_id: int) -> list[Hearing]:
     return list(db.session.scalars(select(Hearing).where(Hearing.case_id == case_id).order_by(Hearing.held_on)))
 

@@ -80,6 +80,16 @@ def _shaped(figure: Figure, now: dict, before: dict) -> dict:
     return {figure.value_key: current, figure.previous_key: previous, figure.change_key: change_pp(current, previous)}
 
 
+def compared(figure: Figure, now: dict, year_earlier: dict) -> tuple:
+    """(value, last year's, change) of one figure of two shaped periods (``shape_figures``), whether or not the
+    registry compares it in the annual report: a count's change in percent, a rate's in percentage points."""
+    value = now[figure.section][figure.value_key]
+    before = year_earlier[figure.section][figure.value_key]
+    if figure.kind == COUNT:
+        return value, before, change_pct(value, before)
+    return value, before, change_pp(value, before)
+
+
 def has_activity(shaped: dict, with_previous: bool = False) -> bool:
     """Anything counted in shape_figures' result (or, ``with_previous``, in the year-earlier period it compares)."""
     for figure in FIGURES:

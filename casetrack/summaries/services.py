@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 from datetime import date
 
+from babel.dates import format_skeleton
 from flask import current_app, render_template
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, get_locale, gettext
 from sqlalchemy import func, select
 
 from casetrack import deliveries, mail
@@ -58,13 +59,21 @@ def pct_or_none(value: float | None) -> str:
     return gettext("no figure") if value is None else f"{value:.2f}%"
 
 
-def figure_sentences(shaped: dict) -> list[tuple[str, list[str]]]:
-    """(section name, its sentences) for each section of the figure registry, in the recipient's language."""
+def other_sentences(shaped: dict) -> list[tuple[str, list[str]]]:
+    """(section name, its sentences) of the registry's sections the headlines leave out (compensation,
+    suggestions, rectification …) that counted anything, in the recipient's language."""
     from casetrack.stats import figures as registry
 
+    headline_sections = {figure.section for figure in registry.headline()}
     lines = []
     for section in registry.SECTIONS:
+        if section.code in headline_sections:
+            continue
         values = dict(shaped[section.code])
+        if not any(
+            values[figure.value_key] for figure in registry.of_section(section.code) if figure.kind != registry.RATE
+        ):
+            continue
         for figure in registry.of_section(section.code):
             if figure.kind == registry.AMOUNT:
                 values[figure.value_key] = f"{values[figure.value_key]:,.2f}"
@@ -82,58 +91,143 @@ def compose(send: SummarySend, today: date) -> mail.Mail:
     sender_domain = current_app.config["CASETRACK_SMTP_SENDER"].rsplit("@", 1)[-1] or "casetrack"
     with force_locale(recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         if send.kind == "monthly":
-            subject, text, html, attachments = _monthly(send, recipient, base_url)
+            subject, text, html, attachments, inline = _monthly(send, recipient, base_url, today)
         else:
             subject, text, html, attachments = _risk_digest(send, recipient, base_url, today)
+            inline = []
     return mail.Mail(
         to=send.email,
         subject=subject,
         text=text,
         html=html,
         attachments=attachments,
+        inline=inline,
         message_id=f"<summary-{send.kind}-{send.period}-{send.recipient_id}@{sender_domain}>",
     )
 
 
-def _monthly(send: SummarySend, recipient: User, base_url: str):
+def _monthly(send: SummarySend, recipient: User, base_url: str, today: date):
     from casetrack.reports.documents import docx_bytes
     from casetrack.reports.services import MEDIA_TYPES, annual_report, annual_trend
-    from casetrack.stats import kept
-    from casetrack.stats.queries import Period, figures
+    from casetrack.stats.queries import Period
 
     year, month = rules.parse_month_key(send.period)
-    source = kept.kept()
-    month_figures = figures(Period.month(year, month), Period.month(year - 1, month), source=source)
-    year_to_date = figures(
-        Period(date(year, 1, 1), Period.month(year, month).end),
-        Period(date(year - 1, 1, 1), Period.month(year - 1, month).end),
-        source=source,
-    )
-    context = {
-        "user": recipient,
-        "year": year,
-        "month": month,
-        "month_figures": figure_sentences(month_figures),
-        "year_to_date": figure_sentences(year_to_date),
-        "base_url": base_url,
-    }
+    context = monthly_context(year, month, today, base_url, recipient)
     month_end = Period.month(year, month).end
     report = docx_bytes(annual_report(year, through=month_end), annual_trend(year, through=month_end))
     attachment = mail.Attachment(f"annual-report-{year}-to-{month:02d}.docx", report, MEDIA_TYPES["docx"])
-    subject = gettext("casetrack monthly summary: %(year)s-%(month)02d", year=year, month=month)
-    return (
-        subject,
-        render_template("summaries/monthly.txt", **context),
-        render_template("summaries/monthly.html", **context),
-        [attachment],
+    chart = mail.Attachment(
+        f"trend-{year}-{month:02d}.png", context["chart_png"], "image/png", content_id=context["chart_cid"]
     )
+    return (
+        context["subject"],
+        render_template("summaries/monthly.txt", **context),
+        inline_css(render_template("summaries/monthly.html", **context)),
+        [attachment],
+        [chart],
+    )
+
+
+#: The trend picture's Content-ID in the monthly mail (``cid:``).
+CHART_CID = "trend-chart@casetrack"
+
+
+def monthly_context(year: int, month: int, today: date, base_url: str, recipient: User | None) -> dict:
+    """What the three forms of the monthly summary (HTML, plain text, a group's Markdown) say, in the current
+    language. ``recipient`` None: a group target, which sees the district and never a party's name."""
+    from casetrack.accounts.permissions import can
+    from casetrack.dashboard.panels import FLAG_LABELS
+    from casetrack.reports.documents import chart_font_path, trend_chart_png
+    from casetrack.stats import figures as registry
+    from casetrack.summaries.queries import monthly
+
+    overseen_ids = (
+        frozenset(unit.id for unit in recipient.overseen)
+        if recipient is not None and can(recipient, "oversee_units")
+        else frozenset()
+    )
+    found = monthly(year, month, today, overseen_ids)
+    series = registry.trend_counts()
+    first_day = date(year, month, 1)
+    return {
+        "user": recipient,
+        "year": year,
+        "month": month,
+        "month_label": format_skeleton("yMMM", first_day, locale=get_locale()),
+        "month_short": format_skeleton("MMM", first_day, locale=get_locale()),
+        # A reason for an absence is free text: for the leaders' own mail, not for a group.
+        "with_reasons": recipient is not None,
+        "subject": gettext("casetrack monthly summary: %(year)s-%(month)02d", year=year, month=month),
+        "figures": [
+            {"name": gettext(now.figure.label), "month": _headline_words(now), "to_date": _headline_words(to_date)}
+            for now, to_date in zip(found.month_figures, found.year_to_date, strict=True)
+        ],
+        "overseen": [
+            {
+                "unit": row.unit.name if row.unit else gettext("Whole district"),
+                "district": row.unit is None,
+                "flags": [gettext(FLAG_LABELS[flag]) for flag in row.flags],
+                "figures": [{"name": gettext(h.figure.label), **_headline_words(h)} for h in row.headlines],
+            }
+            for row in found.overseen
+        ],
+        "watch": [
+            {
+                "unit": row["unit"],
+                "flags": [gettext(FLAG_LABELS[flag]) for flag in row["flags"]],
+                "overseen": any(row["unit"] == unit.name for unit in (recipient.overseen if overseen_ids else [])),
+            }
+            for row in found.watch
+        ],
+        "found": found,
+        "others": other_sentences(found.to_date_figures),
+        "chart_cid": CHART_CID,
+        "chart_png": trend_chart_png(found.trend, series, percent=False, font_path=chart_font_path()),
+        "chart_alt": _chart_words(found.trend, series),
+        "dashboard_url": f"{base_url}/dashboard?year={year}" + ("#overseen-units" if overseen_ids else ""),
+        "base_url": base_url,
+        "today": today,
+    }
+
+
+def _headline_words(headline) -> dict:
+    from casetrack.dashboard.panels import change_text, value_text
+    from casetrack.stats import figures as registry
+
+    rate = headline.figure.kind == registry.RATE
+    return {
+        "value": value_text(headline.value, rate),
+        "change": change_text(headline.change, registry.PP if rate else registry.PCT),
+        "previous": value_text(headline.previous, rate),
+    }
+
+
+def _chart_words(trend: list[dict], series) -> str:
+    """The trend picture in words, for a mail client that shows no pictures or a reader who cannot see them."""
+    months = "; ".join(
+        gettext(
+            "%(month)s: %(values)s",
+            month=format_month(row["month"]),
+            values=", ".join(f"{gettext(f.label)} {row[f.section][f.value_key]}" for f in series),
+        )
+        for row in trend
+    )
+    return gettext("New cases by month: %(months)s", months=months)
+
+
+def format_month(month: int) -> str:
+    return format_skeleton("MMM", date(2000, month, 1), locale=get_locale())
+
+
+def inline_css(html: str) -> str:
+    """The stylesheet of a mail written into each element's style (mail clients drop <style>), by css-inline."""
+    import css_inline
+
+    return css_inline.inline(html)
 
 
 def week_label(key: str) -> str:
     """A digest's week as its reader says it: 2026年第49周（11月30日—12月6日）, week 49 of 2026 (Nov 30 – Dec 6)."""
-    from babel.dates import format_skeleton
-    from flask_babel import get_locale
-
     year, week, monday, sunday = rules.week_days(key)
     locale = get_locale()
     return gettext(
@@ -146,11 +240,21 @@ def week_label(key: str) -> str:
 
 
 def _risk_digest(send: SummarySend, recipient: User, base_url: str, today: date):
+    from casetrack.accounts.permissions import can
     from casetrack.rectification.queries import overdue_items
-    from casetrack.risk.queries import RiskFilters, digest_counts, digest_details, page_of_risk_cases
+    from casetrack.risk.queries import (
+        QueueCounts,
+        RiskFilters,
+        digest_counts,
+        digest_details,
+        page_of_risk_cases,
+        queue_by_unit,
+    )
     from casetrack.risk.rules import STATES
     from casetrack.suggestions.queries import overdue_replies_by_unit
 
+    overseen = sorted(recipient.overseen, key=lambda unit: unit.name) if can(recipient, "oversee_units") else []
+    queue = queue_by_unit(today) if overseen else {}
     top = page_of_risk_cases(recipient, RiskFilters(per_page=10), today)
     late = overdue_items(today)
     late_by_unit: dict[str, int] = {}
@@ -168,12 +272,13 @@ def _risk_digest(send: SummarySend, recipient: User, base_url: str, today: date)
         "today": today,
         "base_url": base_url,
         "risk_states": STATES,
+        "overseen_risk": [(unit, queue.get(unit.id, QueueCounts())) for unit in overseen],
     }
     subject = gettext("casetrack risk digest: %(period)s", period=context["period"])
     return (
         subject,
         render_template("summaries/risk_digest.txt", **context),
-        render_template("summaries/risk_digest.html", **context),
+        inline_css(render_template("summaries/risk_digest.html", subject=subject, **context)),
         [],
     )
 

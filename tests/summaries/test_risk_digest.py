@@ -97,3 +97,21 @@ def test_the_week_reads_in_english_for_an_english_reader(digest_world):
 def test_a_week_key_names_its_monday_and_sunday():
     assert week_days("2026-W49") == (2026, 49, date(2026, 11, 30), date(2026, 12, 6))
     assert week_days(week_key(date(2027, 1, 1))) == (2026, 53, date(2026, 12, 28), date(2027, 1, 3))
+
+
+def test_a_deputys_digest_puts_the_units_they_oversee_before_the_district(digest_world, factories):
+    from casetrack.accounts import services as accounts
+    from casetrack.accounts.models import Unit
+    from casetrack.accounts.permissions import SYSTEM
+
+    deputy = factories.user(role="leader", username="fuquzhang", email="fu@example.com")
+    accounts.set_overseen_units(deputy, [db.session.query(Unit).filter_by(name="区住建局").one()], SYSTEM)
+    db.session.commit()
+    message = compose(deputy)
+    text = message.text
+    assert "== 您分管的单位 ==\n- 区住建局：在办2件，专班办理1件，逾期措施1项\n" in text
+    assert text.index("您分管的单位") < text.index("== 全区 ==") < text.index("风险分70")
+    assert "区住建局：在办2件，专班办理1件，逾期措施1项" in message.html
+    assert "<style" not in message.html
+    # Without units: the district only, as before.
+    assert "您分管的单位" not in compose(digest_world["leader"]).text
