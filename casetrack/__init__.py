@@ -232,6 +232,7 @@ def register_blueprints(app: Flask) -> None:
     from casetrack.risk.views import bp as risk_bp
     from casetrack.suggestions.views import bp as suggestions_bp
     from casetrack.summaries.views import bp as summaries_bp
+    from casetrack.summaries.views import preview_bp as summary_preview_bp
     from casetrack.system.views import bp as system_bp
     from casetrack.workdays.views import bp as workdays_bp
 
@@ -251,6 +252,7 @@ def register_blueprints(app: Flask) -> None:
         reminder_digests_bp,
         reports_bp,
         summaries_bp,
+        summary_preview_bp,
         risk_bp,
         interviews_bp,
         suggestions_bp,
@@ -272,6 +274,7 @@ def register_commands(app: Flask) -> None:
     from casetrack.notifications.cli import reminders_command
     from casetrack.reports.cli import report_cli
     from casetrack.stats.cli import stats_cli
+    from casetrack.summaries.cli import summaries_cli
 
     for command in (
         users_cli,
@@ -282,6 +285,7 @@ def register_commands(app: Flask) -> None:
         report_cli,
         stats_cli,
         files_cli,
+        summaries_cli,
     ):
         app.cli.add_command(command)
 

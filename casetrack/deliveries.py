@@ -111,10 +111,13 @@ def record_failure(copy, error: Exception) -> None:
     log.warning("%s %s to %s failed (attempt %d): %s", type(copy).__name__, copy.id, copy.email, copy.attempts, error)
 
 
-def deliver(model, copy_id: int, compose: Callable, on_sent: Callable = lambda copy: None) -> str:
+def deliver(
+    model, copy_id: int, compose: Callable, on_sent: Callable = lambda copy: None, transport: Callable = mail.send
+) -> str:
     """Send one copy, committing each step so the admin page shows it: the claim, then sent / unknown / failed.
     Returns "sent", "unknown" or "nothing to send"; raises DeliveryFailed when it certainly did not arrive and may
-    be tried again (the caller decides when), with the failure already committed."""
+    be tried again (the caller decides when), with the failure already committed. ``transport`` delivers what
+    ``compose`` made (mail.send; a group robot's post), raising mail.DeliveryUncertain when it may have arrived."""
     copy = claim(model, copy_id)
     db.session.commit()
     if copy is None:
@@ -127,7 +130,7 @@ def deliver(model, copy_id: int, compose: Callable, on_sent: Callable = lambda c
         db.session.commit()
         raise DeliveryFailed(copy.last_error) from error
     try:
-        mail.send(message)
+        transport(message)
     except mail.DeliveryUncertain as error:
         mark_unknown(copy, f"may or may not have arrived: {error}")
         db.session.commit()
@@ -142,13 +145,16 @@ def deliver(model, copy_id: int, compose: Callable, on_sent: Callable = lambda c
     return "sent"
 
 
-def deliver_with_retries(task, model, copy_id: int, compose: Callable, on_sent: Callable = lambda copy: None) -> str:
+def deliver_with_retries(
+    task, model, copy_id: int, compose: Callable, on_sent: Callable = lambda copy: None, transport: Callable = mail.send
+) -> str:
     """The body of a Celery task delivering one copy: a failure is retried after its back-off until the row's own
     attempt count — not Celery's — says to give up. Without a broker there is no queue to come back from, so an
-    eager task tries again at once (the attempts bound this)."""
-    while True:
+    eager task tries again at once — at most as many times as a copy has attempts, counted here as well, so a row
+    whose count could not be stored cannot keep it trying."""
+    for _ in range(max_attempts()):
         try:
-            return deliver(model, copy_id, compose, on_sent)
+            return deliver(model, copy_id, compose, on_sent, transport)
         except DeliveryFailed as error:
             attempts = db.session.get(model, copy_id).attempts
             if attempts >= max_attempts():
@@ -156,6 +162,7 @@ def deliver_with_retries(task, model, copy_id: int, compose: Callable, on_sent: 
                 return "gave up"
             if not task.request.is_eager:
                 raise task.retry(exc=error, countdown=retry_countdown(attempts)) from error
+    return "gave up"
 
 
 def allow_resend(model, copy_id: int, actor, entity_type: str):

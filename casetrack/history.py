@@ -26,6 +26,7 @@ from casetrack.rectification import rules as rectification_rules
 from casetrack.review_hearings import rules as review_hearing_rules
 from casetrack.risk import rules as risk_rules
 from casetrack.suggestions import rules as suggestion_rules
+from casetrack.summaries import rules as summary_rules
 from casetrack.workdays import rules as workday_rules
 
 _DOMAINS = (
@@ -40,6 +41,7 @@ _DOMAINS = (
     case_file_rules,
     suggestion_rules,
     rectification_rules,
+    summary_rules,
 )
 
 

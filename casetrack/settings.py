@@ -47,6 +47,11 @@ DEFAULTS: dict[str, object] = {
     "SMTP_SENDER": "casetrack@localhost",
     "SMTP_STARTTLS": False,
     "SMTP_TIMEOUT": 30,
+    #: Seconds a group robot (DingTalk, 企业微信) has to answer a summary before the copy is left for an administrator.
+    "WEBHOOK_TIMEOUT": 15,
+    #: A Fernet key (base64, 32 bytes) for the secrets kept in the database (casetrack.sealed); empty: derived from
+    #: SECRET_KEY, so changing that one means entering the group robots' webhooks again.
+    "SEALING_KEY": "",
     #: Where people reach the app: links in e-mails point here.
     "BASE_URL": "http://127.0.0.1:5000",
     "DEFAULT_LOCALE": "zh_Hans_CN",

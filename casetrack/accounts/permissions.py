@@ -116,6 +116,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "read_reports": frozenset({"mediator", "legal", "leader", "admin"}),
     "build_report": _LEGAL,
     "receive_summaries": frozenset({"leader"}),
+    #: Preview the next summary and send oneself a test copy: an administrator for any leader, a leader their own.
+    "preview_summaries": frozenset({"leader", "admin"}),
     #: 分管领导: a leader may be given the units they oversee, shown first on their landing page and in their mails.
     "oversee_units": frozenset({"leader"}),
     # Administration.

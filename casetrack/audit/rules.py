@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "rectified": N_("Rectification done"),
     "report_built": N_("Annual report built"),
     "resend_requested": N_("Sent again by an administrator"),
+    "summary_test_sent": N_("Test copy of a summary sent"),
     "deleted": N_("Deleted"),
     "schedule_entered": N_("Year's schedule entered"),
     "completed": N_("Marked complete"),

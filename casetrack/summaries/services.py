@@ -4,6 +4,7 @@ Monday risk digest. Every copy is a SummarySend row; a copy once sent is never s
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import date
 
 from babel.dates import format_skeleton
@@ -11,13 +12,16 @@ from flask import current_app, render_template
 from flask_babel import force_locale, get_locale, gettext
 from sqlalchemy import func, select
 
-from casetrack import deliveries, mail
+from casetrack import deliveries, mail, sealed
 from casetrack.accounts.models import User
-from casetrack.accounts.permissions import roles_with
+from casetrack.accounts.permissions import SYSTEM, can, roles_with
+from casetrack.audit.services import record
 from casetrack.cases.queries import Page
+from casetrack.errors import DomainError, NotFound, PermissionDenied
 from casetrack.extensions import db
+from casetrack.i18n import N_
 from casetrack.summaries import rules
-from casetrack.summaries.models import SummarySend
+from casetrack.summaries.models import SummarySend, SummaryTarget, TargetSend
 
 log = logging.getLogger(__name__)
 
@@ -85,13 +89,13 @@ def other_sentences(shaped: dict) -> list[tuple[str, list[str]]]:
     return lines
 
 
-def compose(send: SummarySend, today: date) -> mail.Mail:
+def compose(send: SummarySend, today: date, with_attachments: bool = True) -> mail.Mail:
     recipient = send.recipient
     base_url = current_app.config["CASETRACK_BASE_URL"].rstrip("/")
     sender_domain = current_app.config["CASETRACK_SMTP_SENDER"].rsplit("@", 1)[-1] or "casetrack"
     with force_locale(recipient.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         if send.kind == "monthly":
-            subject, text, html, attachments, inline = _monthly(send, recipient, base_url, today)
+            subject, text, html, attachments, inline = _monthly(send, recipient, base_url, today, with_attachments)
         else:
             subject, text, html, attachments = _risk_digest(send, recipient, base_url, today)
             inline = []
@@ -106,24 +110,28 @@ def compose(send: SummarySend, today: date) -> mail.Mail:
     )
 
 
-def _monthly(send: SummarySend, recipient: User, base_url: str, today: date):
+def _monthly(send: SummarySend, recipient: User, base_url: str, today: date, with_attachments: bool = True):
     from casetrack.reports.documents import docx_bytes
     from casetrack.reports.services import MEDIA_TYPES, annual_report, annual_trend
     from casetrack.stats.queries import Period
 
     year, month = rules.parse_month_key(send.period)
     context = monthly_context(year, month, today, base_url, recipient)
-    month_end = Period.month(year, month).end
-    report = docx_bytes(annual_report(year, through=month_end), annual_trend(year, through=month_end))
-    attachment = mail.Attachment(f"annual-report-{year}-to-{month:02d}.docx", report, MEDIA_TYPES["docx"])
+    attachments = []
+    if with_attachments:
+        month_end = Period.month(year, month).end
+        report = docx_bytes(annual_report(year, through=month_end), annual_trend(year, through=month_end))
+        attachments.append(
+            mail.Attachment(f"annual-report-{year}-to-{month:02d}.docx", report, MEDIA_TYPES["docx"])
+        )
     chart = mail.Attachment(
-        f"trend-{year}-{month:02d}.png", context["chart_png"], "image/png", content_id=context["chart_cid"]
+        f"trend-{year}-{month:02d}.png", _trend_png(context["found"].trend), "image/png", content_id=CHART_CID
     )
     return (
         context["subject"],
         render_template("summaries/monthly.txt", **context),
         inline_css(render_template("summaries/monthly.html", **context)),
-        [attachment],
+        attachments,
         [chart],
     )
 
@@ -135,9 +143,7 @@ CHART_CID = "trend-chart@casetrack"
 def monthly_context(year: int, month: int, today: date, base_url: str, recipient: User | None) -> dict:
     """What the three forms of the monthly summary (HTML, plain text, a group's Markdown) say, in the current
     language. ``recipient`` None: a group target, which sees the district and never a party's name."""
-    from casetrack.accounts.permissions import can
     from casetrack.dashboard.panels import FLAG_LABELS
-    from casetrack.reports.documents import chart_font_path, trend_chart_png
     from casetrack.stats import figures as registry
     from casetrack.summaries.queries import monthly
 
@@ -182,7 +188,6 @@ def monthly_context(year: int, month: int, today: date, base_url: str, recipient
         "found": found,
         "others": other_sentences(found.to_date_figures),
         "chart_cid": CHART_CID,
-        "chart_png": trend_chart_png(found.trend, series, percent=False, font_path=chart_font_path()),
         "chart_alt": _chart_words(found.trend, series),
         "dashboard_url": f"{base_url}/dashboard?year={year}" + ("#overseen-units" if overseen_ids else ""),
         "base_url": base_url,
@@ -240,7 +245,17 @@ def week_label(key: str) -> str:
 
 
 def _risk_digest(send: SummarySend, recipient: User, base_url: str, today: date):
-    from casetrack.accounts.permissions import can
+    context = risk_digest_context(send.period, recipient, base_url, today)
+    return (
+        context["subject"],
+        render_template("summaries/risk_digest.txt", **context),
+        inline_css(render_template("summaries/risk_digest.html", **context)),
+        [],
+    )
+
+
+def risk_digest_context(period: str, recipient: User | None, base_url: str, today: date) -> dict:
+    """What the Monday digest says, in the current language; ``recipient`` None: a group target (the district)."""
     from casetrack.rectification.queries import overdue_items
     from casetrack.risk.queries import (
         QueueCounts,
@@ -253,19 +268,26 @@ def _risk_digest(send: SummarySend, recipient: User, base_url: str, today: date)
     from casetrack.risk.rules import STATES
     from casetrack.suggestions.queries import overdue_replies_by_unit
 
-    overseen = sorted(recipient.overseen, key=lambda unit: unit.name) if can(recipient, "oversee_units") else []
+    reader = recipient if recipient is not None else SYSTEM
+    overseen = (
+        sorted(recipient.overseen, key=lambda unit: unit.name)
+        if recipient is not None and can(recipient, "oversee_units")
+        else []
+    )
     queue = queue_by_unit(today) if overseen else {}
-    top = page_of_risk_cases(recipient, RiskFilters(per_page=10), today)
+    top = page_of_risk_cases(reader, RiskFilters(per_page=10), today)
     late = overdue_items(today)
     late_by_unit: dict[str, int] = {}
     for item in late:
         late_by_unit[item.unit.name] = late_by_unit.get(item.unit.name, 0) + 1
-    context = {
+    label = week_label(period)
+    return {
         "overdue_rectification": len(late),
         "overdue_rectification_by_unit": sorted(late_by_unit.items(), key=lambda pair: (-pair[1], pair[0])),
         "overdue_replies": sum(count for count, _ in overdue_replies_by_unit(today).values()),
         "user": recipient,
-        "period": week_label(send.period),
+        "period": label,
+        "subject": gettext("casetrack risk digest: %(period)s", period=label),
         "counts": digest_counts(today),
         "top": top.items,
         "details": digest_details([risk_case for risk_case, _score, _overdue in top.items], today),
@@ -274,13 +296,6 @@ def _risk_digest(send: SummarySend, recipient: User, base_url: str, today: date)
         "risk_states": STATES,
         "overseen_risk": [(unit, queue.get(unit.id, QueueCounts())) for unit in overseen],
     }
-    subject = gettext("casetrack risk digest: %(period)s", period=context["period"])
-    return (
-        subject,
-        render_template("summaries/risk_digest.txt", **context),
-        inline_css(render_template("summaries/risk_digest.html", subject=subject, **context)),
-        [],
-    )
 
 
 def recent_sends(kind: str = "", status: str = "", page: int = 1, per_page: int = 50):
@@ -296,3 +311,236 @@ def recent_sends(kind: str = "", status: str = "", page: int = 1, per_page: int 
         .offset((page - 1) * per_page)
     ).all()
     return Page(rows, total, page, per_page)
+
+
+# --- group delivery targets (DingTalk, 企业微信) ------------------------------------------------------------------
+
+
+def add_target(actor, *, name: str, kind: str, webhook: str, secret: str | None, summaries: str) -> SummaryTarget:
+    """A group robot that receives the summaries named in ``summaries`` ("monthly,risk_digest"). Flushes."""
+    from urllib.parse import urlsplit
+
+    if not can(actor, "administer"):
+        raise PermissionDenied(N_("Only an administrator can manage the delivery targets."))
+    name, webhook, secret = name.strip(), webhook.strip(), (secret or "").strip() or None
+    if not name or len(name) > rules.MAX_TARGET_NAME:
+        raise DomainError(N_("Give the target a name of at most %(n)s characters."), n=rules.MAX_TARGET_NAME)
+    if kind not in rules.TARGET_KINDS:
+        raise DomainError(N_("Choose DingTalk or WeCom."))
+    problem = rules.webhook_problem(kind, webhook)
+    if problem:
+        raise DomainError(problem, parameter=rules.TOKEN_PARAMETER[kind])
+    if kind == "dingtalk" and not secret:
+        raise DomainError(N_("A DingTalk robot needs its signing secret (加签, starting SEC)."))
+    if secret and len(secret) > 200:
+        raise DomainError(N_("The signing secret is longer than a robot's."))
+    kinds, problem = rules.parse_target_kinds(summaries)
+    if problem:
+        raise DomainError(problem)
+    if db.session.scalar(select(SummaryTarget.id).where(SummaryTarget.name == name)):
+        raise DomainError(N_("A delivery target named %(name)s exists already."), name=name)
+    target = SummaryTarget(
+        name=name,
+        kind=kind,
+        host=urlsplit(webhook).hostname,
+        webhook_sealed=sealed.seal(webhook),
+        secret_sealed=sealed.seal(secret) if secret else None,
+        summaries=",".join(kinds),
+        active=True,
+        created_by_id=getattr(actor, "id", None),
+    )
+    db.session.add(target)
+    db.session.flush()
+    record(
+        "summary_target",
+        target.id,
+        "created",
+        actor,
+        [
+            ("name", None, name),
+            ("kind", None, kind),
+            ("host", None, target.host),
+            ("summaries", None, target.summaries),
+        ],
+    )
+    return target
+
+
+def set_target_active(target_id: int, active: bool, actor) -> SummaryTarget:
+
+    if not can(actor, "administer"):
+        raise PermissionDenied(N_("Only an administrator can manage the delivery targets."))
+    target = db.session.get(SummaryTarget, target_id)
+    if target is None:
+        raise NotFound(N_("The page or record does not exist."))
+    if target.active != active:
+        record("summary_target", target.id, "updated", actor, [("active", target.active, active)])
+        target.active = active
+        db.session.flush()
+    return target
+
+
+def all_targets() -> list[SummaryTarget]:
+    return list(db.session.scalars(select(SummaryTarget).order_by(SummaryTarget.name)))
+
+
+def plan_target_sends(kind: str, period: str) -> list[int]:
+    """One row per active target that takes ``kind`` (made once per kind and period); the ids still to send.
+    Flushes."""
+    targets = [target for target in db.session.scalars(select(SummaryTarget).where(SummaryTarget.active.is_(True)))]
+    existing = {
+        send.target_id: send
+        for send in db.session.scalars(select(TargetSend).where(TargetSend.kind == kind, TargetSend.period == period))
+    }
+    for target in targets:
+        if kind in target.kinds and target.id not in existing:
+            existing[target.id] = TargetSend(
+                kind=kind,
+                period=period,
+                target_id=target.id,
+                email=f"{target.name} <{target.host}>"[:254],
+                status="pending",
+                attempts=0,
+            )
+            db.session.add(existing[target.id])
+    db.session.flush()
+    max_attempts = deliveries.max_attempts()
+    return sorted(send.id for send in existing.values() if send.status != "sent" and send.attempts < max_attempts)
+
+
+def group_markdown(kind: str, period: str, today: date) -> tuple[str, str]:
+    """(title, Markdown) of a summary as a group receives it: the district's figures and units, case numbers and
+    counts only — never a party's name. In the site's language; not cut to a platform's size."""
+    base_url = current_app.config["CASETRACK_BASE_URL"].rstrip("/")
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        if kind == "monthly":
+            year, month = rules.parse_month_key(period)
+            context = monthly_context(year, month, today, base_url, None)
+            return context["subject"], render_template("summaries/monthly.md", **context)
+        context = risk_digest_context(period, None, base_url, today)
+        return context["subject"], render_template("summaries/risk_digest.md", **context)
+
+
+def full_page_url(kind: str, period: str) -> str:
+    """Where a cut group message sends its readers for the rest."""
+    base_url = current_app.config["CASETRACK_BASE_URL"].rstrip("/")
+    if kind == "monthly":
+        return f"{base_url}/dashboard?year={rules.parse_month_key(period)[0]}"
+    return f"{base_url}/risk/"
+
+
+def fitted_markdown(kind: str, target_kind: str, period: str, today: date) -> tuple[str, str]:
+    """group_markdown cut to what the target's platform takes, with a link to the full page when cut."""
+    title, markdown = group_markdown(kind, period, today)
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        tail = gettext("[The rest on casetrack](%(url)s)", url=full_page_url(kind, period))
+    return title, rules.fitted(markdown, rules.MAX_MARKDOWN_BYTES[target_kind], tail)
+
+
+def compose_for_target(send: TargetSend, today: date):
+    from casetrack.summaries.channels import RobotMessage
+
+    target = send.target
+    title, markdown = fitted_markdown(send.kind, target.kind, send.period, today)
+    return RobotMessage(
+        kind=target.kind,
+        webhook=sealed.unseal(target.webhook_sealed),
+        secret=sealed.unseal(target.secret_sealed) if target.secret_sealed else None,
+        title=title,
+        markdown=markdown,
+    )
+
+
+def allow_target_resend(send_id: int, actor) -> TargetSend:
+    return deliveries.allow_resend(TargetSend, send_id, actor, "target_send")
+
+
+def recent_target_sends(page: int = 1, per_page: int = 50):
+    stmt = select(TargetSend)
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = db.session.scalars(
+        stmt.order_by(TargetSend.created_at.desc(), TargetSend.id.desc()).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(rows, total, page, per_page)
+
+
+def send_states(kind: str, period: str) -> dict[str, dict[str, int]]:
+    """{"leaders": {status: copies}, "groups": {status: copies}} of one summary."""
+    states = {}
+    for name, model in (("leaders", SummarySend), ("groups", TargetSend)):
+        rows = db.session.execute(
+            select(model.status, func.count()).where(model.kind == kind, model.period == period).group_by(model.status)
+        )
+        states[name] = dict(rows.all())
+    return states
+
+
+def preview_reader() -> User:
+    """A leader with no 分管 units in the site's language, for a preview made for nobody in particular. Never
+    added to the session."""
+    return User(username="preview", display_name=gettext("District leader"), role="leader", active=True, email="")
+
+
+def compose_preview(
+    kind: str, period: str, reader: User, today: date, with_attachments: bool = False
+) -> mail.Mail:
+    """The message ``reader`` would get for ``period``, composed exactly as the job composes it (the Word report
+    left out unless asked for: a preview shows the message, and building the report takes a while); nothing is
+    recorded (the copy's row is never added to the session)."""
+    send = SummarySend(kind=kind, period=period, recipient=reader, email=reader.email or "", status="pending")
+    return compose(send, today, with_attachments)
+
+
+def next_period(kind: str, today: date) -> str:
+    """The period the next scheduled copy covers: this month (sent on the 1st of the next), or the coming
+    Monday's week."""
+    if kind == "monthly":
+        return rules.month_key(today.year, today.month)
+    return rules.week_key(rules.next_monday(today))
+
+
+def send_test_copy(kind: str, reader: User, actor, today: date) -> mail.Mail:
+    """The next summary of ``reader`` sent now to ``actor``'s own address, its subject marked 测试. Not a copy of
+    the period (no row, so the scheduled one still goes out); audited."""
+
+    if not actor.email:
+        raise DomainError(N_("Your account has no e-mail address: add one to receive a test copy."))
+    message = compose_preview(kind, next_period(kind, today), reader, today, with_attachments=True)
+    with force_locale(actor.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        message.subject = gettext("[Test] %(subject)s", subject=message.subject)
+    message.to, message.message_id = actor.email, None
+    try:
+        mail.send(message)
+    except (smtplib.SMTPException, OSError, mail.DeliveryUncertain) as error:
+        log.warning("test copy to %s failed: %s", actor.email, error)
+        raise DomainError(N_("The test copy could not be sent: %(error)s"), error=str(error)[:200]) from error
+    record("user", actor.id, "summary_test_sent", actor, comment=f"{kind} {next_period(kind, today)} → {actor.email}")
+    return message
+
+
+def summary_readers() -> list[User]:
+    """The active leaders, whose copies an administrator may preview."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_(roles_with("receive_summaries")), User.active.is_(True))
+            .order_by(User.username)
+        )
+    )
+
+
+def monthly_chart_png(year: int, month: int, today: date) -> bytes:
+    """The monthly summary's trend picture alone (the preview page shows it where the mail has its cid:)."""
+    from casetrack.stats import kept
+    from casetrack.stats.queries import trend_to
+    from casetrack.stats.rules import month_end
+
+    return _trend_png(trend_to(year, month_end(year, month), None, kept.kept()))
+
+
+def _trend_png(trend: list[dict]) -> bytes:
+    """New cases by month as bars: the Word report's chart code (reports.documents), so both draw the same."""
+    from casetrack.reports.documents import chart_font_path, trend_chart_png
+    from casetrack.stats import figures as registry
+
+    return trend_chart_png(trend, registry.trend_counts(), percent=False, font_path=chart_font_path())

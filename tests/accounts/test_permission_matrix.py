@@ -180,6 +180,14 @@ MATRIX: tuple[Row, ...] = (
     R("/admin/document-templates/<template_code>/revert", "POST", ONLY_ADMIN),
     R("/admin/summaries/", "GET", ONLY_ADMIN, ok=200),
     R("/admin/summaries/<int:send_id>/resend", "POST", ONLY_ADMIN),
+    R("/admin/summaries/groups/<int:send_id>/resend", "POST", ONLY_ADMIN),
+    R("/admin/summaries/targets", "POST", ONLY_ADMIN),
+    R("/admin/summaries/targets/<int:target_id>/active", "POST", ONLY_ADMIN, ok=302),
+    R("/summaries/preview", "GET", frozenset({LEADER, ADMIN}), ok=200),
+    R("/summaries/preview/message", "GET", frozenset({LEADER, ADMIN}), ok=200),
+    R("/summaries/preview/chart.png", "GET", frozenset({LEADER, ADMIN}), ok=200),
+    # The test copy goes to the test's unreachable SMTP server: refused with a message, nothing recorded.
+    R("/summaries/preview/test", "POST", frozenset({LEADER, ADMIN}), ok=302),
     R("/admin/reminders/", "GET", ONLY_ADMIN, ok=200),
     R("/admin/reminders/<int:digest_id>/resend", "POST", ONLY_ADMIN),
     R("/admin/tokens", "GET", ONLY_ADMIN, ok=200),
@@ -611,6 +619,16 @@ def world(factories):
     upload.report = {"created": {"cases": 1}, "updated": {"cases": 0}, "unchanged": {"cases": 0}, "errors": []}
     digest = ReminderDigest(day=TODAY, recipient_id=users[UNIT].id, email="u@example.com", status="sent", attempts=1)
     db.session.add_all([interview, stored, send, note, digest, upload])
+    from casetrack.summaries.services import add_target
+
+    group = add_target(
+        SYSTEM,
+        name="领导群",
+        kind="wecom",
+        webhook="http://127.0.0.1:9/cgi-bin/webhook/send?key=k",
+        secret=None,
+        summaries="monthly",
+    )
     db.session.commit()
     shared = {
         "user_id": target.id,
@@ -618,6 +636,7 @@ def world(factories):
         "unit_id": own_unit.id,
         "interview_id": interview.id,
         "send_id": send.id,
+        "target_id": group.id,
         "digest_id": digest.id,
         "import_id": upload.id,
         "notification_id": note.id,

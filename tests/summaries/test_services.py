@@ -34,7 +34,7 @@ def test_the_monthly_summary_reaches_every_active_leader_once_with_the_word_repo
     factories.case(received_on=date(2020, 10, 9), concluded_on=date(2020, 10, 20), outcome="revoked")
     db.session.commit()
 
-    assert send_monthly.delay(2020, 10).get() == {"kind": "monthly", "period": "2020-10", "dispatched": 2}
+    assert send_monthly.delay(2020, 10).get() == {"kind": "monthly", "period": "2020-10", "dispatched": 2, "groups": 0}
     assert sorted(rcpt for rcpts, _ in mailbox.messages for rcpt in rcpts) == [
         "lingdao1@example.com",
         "lingdao2@example.com",
