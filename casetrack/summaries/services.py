@@ -121,9 +121,7 @@ def _monthly(send: SummarySend, recipient: User, base_url: str, today: date, wit
     if with_attachments:
         month_end = Period.month(year, month).end
         report = docx_bytes(annual_report(year, through=month_end), annual_trend(year, through=month_end))
-        attachments.append(
-            mail.Attachment(f"annual-report-{year}-to-{month:02d}.docx", report, MEDIA_TYPES["docx"])
-        )
+        attachments.append(mail.Attachment(f"annual-report-{year}-to-{month:02d}.docx", report, MEDIA_TYPES["docx"]))
     chart = mail.Attachment(
         f"trend-{year}-{month:02d}.png", _trend_png(context["found"].trend), "image/png", content_id=CHART_CID
     )
@@ -481,9 +479,7 @@ def preview_reader() -> User:
     return User(username="preview", display_name=gettext("District leader"), role="leader", active=True, email="")
 
 
-def compose_preview(
-    kind: str, period: str, reader: User, today: date, with_attachments: bool = False
-) -> mail.Mail:
+def compose_preview(kind: str, period: str, reader: User, today: date, with_attachments: bool = False) -> mail.Mail:
     """The message ``reader`` would get for ``period``, composed exactly as the job composes it (the Word report
     left out unless asked for: a preview shows the message, and building the report takes a while); nothing is
     recorded (the copy's row is never added to the session)."""

@@ -619,16 +619,7 @@ def world(factories):
     upload.report = {"created": {"cases": 1}, "updated": {"cases": 0}, "unchanged": {"cases": 0}, "errors": []}
     digest = ReminderDigest(day=TODAY, recipient_id=users[UNIT].id, email="u@example.com", status="sent", attempts=1)
     db.session.add_all([interview, stored, send, note, digest, upload])
-    from casetrack.summaries.services import add_target
-
-    group = add_target(
-        SYSTEM,
-        name="领导群",
-        kind="wecom",
-        webhook="http://127.0.0.1:9/cgi-bin/webhook/send?key=k",
-        secret=None,
-        summaries="monthly",
-    )
+    group = factories.group_target()
     db.session.commit()
     shared = {
         "user_id": target.id,

@@ -244,16 +244,8 @@ def build(factories) -> dict:
     issue_token(people["mediator"], SYSTEM)
     # A group robot and its failed copy: the targets' deactivate form and the copy's "send again".
     from casetrack.summaries.models import TargetSend
-    from casetrack.summaries.services import add_target
 
-    group = add_target(
-        SYSTEM,
-        name="领导群",
-        kind="wecom",
-        webhook="http://127.0.0.1:9/cgi-bin/webhook/send?key=k",
-        secret=None,
-        summaries="monthly",
-    )
+    group = factories.group_target()
     db.session.add(
         TargetSend(kind="monthly", period="2020-10", target_id=group.id, email="领导群 <127.0.0.1>", status="failed")
     )

@@ -71,7 +71,9 @@ def test_a_leader_previews_their_own_next_summary_and_gets_a_test_copy_not_count
     assert "行政争议案件月度摘要：2026年12月" in page and "您分管的单位" in page
     assert 'name="leader_id"' not in page  # their own copy only
     # Asking for another leader's copy shows their own all the same.
-    assert "副区长 陈立，您好" in deputy.get(f"/summaries/preview?leader_id={leaders['other'].id}").get_data(as_text=True)
+    assert "副区长 陈立，您好" in deputy.get(f"/summaries/preview?leader_id={leaders['other'].id}").get_data(
+        as_text=True
+    )
     html = deputy.get("/summaries/preview/message?kind=monthly")
     assert html.headers["Content-Security-Policy"].startswith("sandbox")
     assert 'src="/summaries/preview/chart.png?kind=monthly"' in html.get_data(as_text=True)
