@@ -64,4 +64,5 @@ def test_an_administrator_sees_the_summary_sends_page(page, in_app, factories):
     login(page, admin)
     page.locator("nav.mainnav a[href='/admin/summaries/']").click()
     expect(page).to_have_url(re.compile(r"/admin/summaries/$"))
-    expect(page.locator("p.empty")).to_contain_text("领导账号需填写电子邮箱")
+    expect(page.locator("p.empty").first).to_contain_text("领导账号需填写电子邮箱")
+    expect(page.locator("#targets p.empty")).to_contain_text("尚无群接收汇总")
