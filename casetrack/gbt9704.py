@@ -361,9 +361,16 @@ def _fit(columns, headings, rows, sizes):
 
 def table(document, headings: list[str], rows: list[list[str]], groups: list[list[int]] | None = None) -> None:
     for number, (columns, widths, size) in enumerate(table_parts(headings, rows, groups)):
-        if number:
-            document.add_paragraph(style="Picture")  # a line between the parts
+        if number or _ends_with_a_table(document):
+            # A line between two tables: with none, Word and LibreOffice join them into one, and the first one's
+            # repeated heading row then stands over the second's rows on the next page.
+            document.add_paragraph(style="Picture")
         _one_table(document, [headings[i] for i in columns], [[row[i] for i in columns] for row in rows], widths, size)
+
+
+def _ends_with_a_table(document) -> bool:
+    blocks = [child for child in document.element.body if child.tag != qn("w:sectPr")]
+    return bool(blocks) and blocks[-1].tag == qn("w:tbl")
 
 
 def _one_table(document, headings: list[str], rows: list[list[str]], widths: list[int], size: float) -> None:

@@ -280,3 +280,15 @@ def test_libreoffice_renders_it_on_a4_with_whole_numbers_and_page_numbers(word, 
         for row in table.rows[1:]:
             for cell in row.cells[1:]:
                 assert cell.text in words, cell.text  # every number in one piece
+
+
+def test_two_tables_in_a_row_stay_two_so_each_keeps_its_own_repeated_heading():
+    # Adjacent <w:tbl> elements with nothing between them are shown as one table by Word and LibreOffice: the
+    # suggestions table's heading row then repeated over the reasons table's rows on the next page.
+    document = Document()
+    layout.set_up(document, "测试", datetime(2026, 12, 8, tzinfo=UTC))
+    layout.table(document, ["类型", "收到(份)"], [["司法建议", "1"]])
+    layout.table(document, ["原因", "案件数(件)"], [["程序违法", "6"]])
+    blocks = [etree.QName(child).localname for child in document.element.body]
+    first = blocks.index("tbl")
+    assert blocks[first : first + 3] == ["tbl", "p", "tbl"], blocks
