@@ -151,6 +151,7 @@ def monthly_context(year: int, month: int, today: date, base_url: str, recipient
         else frozenset()
     )
     found = monthly(year, month, today, overseen_ids)
+    overseen_names = {unit.name for unit in recipient.overseen} if overseen_ids else set()
     series = registry.trend_counts()
     first_day = date(year, month, 1)
     return {
@@ -179,7 +180,7 @@ def monthly_context(year: int, month: int, today: date, base_url: str, recipient
             {
                 "unit": row["unit"],
                 "flags": [gettext(FLAG_LABELS[flag]) for flag in row["flags"]],
-                "overseen": any(row["unit"] == unit.name for unit in (recipient.overseen if overseen_ids else [])),
+                "overseen": row["unit"] in overseen_names,
             }
             for row in found.watch
         ],
@@ -512,6 +513,20 @@ def send_test_copy(kind: str, reader: User, actor, today: date) -> mail.Mail:
         raise DomainError(N_("The test copy could not be sent: %(error)s"), error=str(error)[:200]) from error
     record("user", actor.id, "summary_test_sent", actor, comment=f"{kind} {next_period(kind, today)} → {actor.email}")
     return message
+
+
+def preview_reader_for(actor, leader_id: int | None) -> tuple[User, list[User] | None]:
+    """Whose copy ``actor`` previews, and the leaders they may choose from (None: no choice). A leader sees their
+    own copy whatever is asked; an administrator any leader's, or a leader with no units when none is picked."""
+    if not can(actor, "administer"):
+        return actor, None
+    leaders = summary_readers()
+    if not leader_id:
+        return preview_reader(), leaders
+    chosen = next((leader for leader in leaders if leader.id == leader_id), None)
+    if chosen is None:
+        raise NotFound(N_("The page or record does not exist."))
+    return chosen, leaders
 
 
 def summary_readers() -> list[User]:

@@ -6,8 +6,6 @@ from flask_login import current_user
 
 from casetrack import deliveries
 from casetrack.accounts.forms import ConfirmForm
-from casetrack.accounts.permissions import can
-from casetrack.accounts.services import get_user
 from casetrack.broker import enqueue
 from casetrack.clock import local_today
 from casetrack.params import parse_id
@@ -101,19 +99,14 @@ def toggle_target(target_id: int):
 
 
 def _preview_choice() -> tuple[PreviewForm, str, object]:
-    """The summary and whose copy: a leader always their own; an administrator any leader, or a leader with no
-    units when none is picked."""
+    """The summary asked for and whose copy (services.preview_reader_for decides whose)."""
     form = PreviewForm(request.args, meta={"csrf": False})
     kind = form.kind.data if form.kind.data in rules.KINDS else "monthly"
-    if not can(current_user, "administer"):
-        form.leader_id.choices = []
-        return form, kind, current_user
-    leaders = services.summary_readers()
-    form.leader_id.choices = [(0, _("A leader with no units overseen"))] + [(u.id, u.label) for u in leaders]
-    chosen = parse_id(request.args.get("leader_id", ""))
-    if chosen and chosen not in {u.id for u in leaders}:
-        abort(404)
-    return form, kind, get_user(chosen) if chosen else services.preview_reader()
+    reader, choices = services.preview_reader_for(current_user, parse_id(request.args.get("leader_id", "")))
+    form.leader_id.choices = (
+        [(0, _("A leader with no units overseen"))] + [(u.id, u.label) for u in choices] if choices is not None else []
+    )
+    return form, kind, reader
 
 
 @preview_bp.route("/preview")
