@@ -74,7 +74,7 @@ class CaseFactory(Base):
                     position=position,
                     name=name,
                     kind="person",
-                    id_number="330183199001011234" if position == 0 else None,
+                    id_number="330183199001011232" if position == 0 else None,
                 )
             )
         db.session.flush()

@@ -294,7 +294,7 @@ class CaseSheetImporter:
             )
             return
         names = rules.split_applicant_names(raw["applicant"])
-        for problem in rules.applicant_problems([{"name": name} for name in names]):
+        for problem in rules.applicant_problems([{"name": name} for name in names], context.today):
             context.error(sheet, parsed.number, problem.message, "申请人/原告", **problem.as_params())
         # A case already registered keeps its number as it was typed then; the file only found it.
         number = existing["number"] if existing else raw["number"]

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from casetrack import dates
+from casetrack import dates, identifiers
 from casetrack.accounts.permissions import can
 from casetrack.cases import kinds
 from casetrack.i18n import N_, params_of
@@ -750,8 +750,8 @@ _ORGANISATION_MARKERS = ("公司", "厂", "合作社", "协会", "中心", "委�
 APPLICANT_SEPARATORS = "、,;，；\n"
 
 
-def applicant_problems(applicants: list[dict]) -> list[Problem]:
-    """Names and ID numbers that do not fit what the register keeps."""
+def applicant_problems(applicants: list[dict], today: date) -> list[Problem]:
+    """Names and ID numbers that do not fit what the register keeps, or cannot be right (identifiers)."""
     problems = []
     for applicant in applicants:
         if len(applicant.get("name") or "") > MAX_APPLICANT_NAME:
@@ -762,6 +762,8 @@ def applicant_problems(applicants: list[dict]) -> list[Problem]:
         if len(applicant.get("id_number") or "") > MAX_ID_NUMBER:
             limit = (("limit", MAX_ID_NUMBER),)
             problems.append(Problem("applicants", N_("An ID number is longer than %(limit)s characters."), limit))
+        elif applicant.get("id_number") and (wrong := identifiers.identifier_problem(applicant["id_number"], today)):
+            problems.append(Problem("applicants", wrong, (("value", applicant["id_number"]),)))
     return problems
 
 
@@ -794,6 +796,7 @@ def parse_applicant_lines(text: str) -> list[dict]:
         if not parts:
             continue
         id_number = parts[-1] if len(parts) > 1 and any(c.isdigit() for c in parts[-1]) else None
+        id_number = id_number and identifiers.normalized(id_number)
         name = " ".join(parts[:-1] if id_number else parts)
         applicants.append({"name": name, "id_number": id_number, "kind": guess_applicant_kind(name, id_number)})
     return applicants

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import flag_modified
 
+from casetrack import identifiers
 from casetrack.accounts.models import Unit, User
 from casetrack.accounts.permissions import can, home_unit_id, is_system
 from casetrack.accounts.rules import mask_id_number
@@ -284,8 +285,15 @@ def _prior(review: Case, linked: bool = False) -> rules.PriorReview:
     )
 
 
-def _set_applicants(case: Case, applicants: list[dict]) -> None:
-    if problems := rules.applicant_problems(applicants):
+def _set_applicants(case: Case, applicants: list[dict], today: date) -> None:
+    applicants = [
+        {**a, "id_number": identifiers.normalized(a["id_number"]) if a.get("id_number") else None} for a in applicants
+    ]
+    # An identifier the case already holds is not judged again: a record from before the check, edited by someone
+    # who sees it masked, must not be refused for a value they cannot see.
+    stored = {a.id_number for a in case.applicants}
+    new = [a if a["id_number"] not in stored else {**a, "id_number": None} for a in applicants]
+    if problems := rules.applicant_problems(new, today):
         raise CaseInvalid(problems)
     current = [(a.name, a.id_number, a.kind) for a in case.applicants]
     wanted = [
@@ -327,7 +335,7 @@ def register_case(data: dict, actor, today: date) -> Case:
     if not values.get("handler_id") and not is_system(actor) and can(actor, "handle_cases"):
         values["handler_id"] = actor.id
     case = Case(**{k: v for k, v in values.items() if hasattr(Case, k)}, created_by_id=actor.id if actor else None)
-    _set_applicants(case, applicants)
+    _set_applicants(case, applicants, today)
     _set_co_respondents(case, co_respondents)
     db.session.add(case)
     db.session.flush()
@@ -388,7 +396,7 @@ def update_case(case: Case, data: dict, actor, today: date, expected_version: in
     if "applicants" in data:
         if not data["applicants"]:
             raise CaseInvalid([rules.Problem("applicants", N_("Name at least one applicant."))])
-        _set_applicants(case, data["applicants"])
+        _set_applicants(case, data["applicants"], today)
         case.applicant_count = max(case.applicant_count, len(case.applicants))
     if co_respondents is not None:
         _set_co_respondents(case, co_respondents)

@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from casetrack import identifiers
 from casetrack.cases import kinds
 
 #: (name, kind, head's name): the district's respondent units.
@@ -227,18 +228,25 @@ def _person(rng: random.Random) -> str:
 DEPUTIES = {name: _person(random.Random(f"deputy:{name}")) for name in HEADS}
 
 
+def _credit_code(rng: random.Random) -> str:
+    first_17 = f"91330183MA{rng.randint(10**7, 10**8 - 1)}"[:17]
+    return first_17 + identifiers.credit_code_check(first_17)
+
+
+def _id_card(rng: random.Random) -> str:
+    # The draws are the ones the demo always made (so every later draw, and the figures, stay as they were), read
+    # into a real birth date and closed with the real check digit.
+    year, month_day, sequence = rng.randint(1950, 2000), rng.randint(101, 1228), rng.randint(100, 999)
+    rng.choice("0123456789X")
+    first_17 = f"330183{year}{month_day // 100:02d}{month_day % 28 + 1:02d}{sequence}"
+    return first_17 + identifiers.id_card_check(first_17)
+
+
 def _applicants(rng: random.Random) -> tuple[list[dict], int]:
     if rng.random() < 0.12:
-        return [{"name": rng.choice(COMPANIES), "id_number": f"91330183MA{rng.randint(10**7, 10**8 - 1)}"}], 1
+        return [{"name": rng.choice(COMPANIES), "id_number": _credit_code(rng)}], 1
     count = rng.choice([1] * 9 + [2, 6, 8])
-    people = [
-        {
-            "name": _person(rng),
-            "id_number": f"330183{rng.randint(1950, 2000)}{rng.randint(101, 1228):04d}"
-            f"{rng.randint(100, 999)}{rng.choice('0123456789X')}",
-        }
-        for _ in range(min(count, 3))
-    ]
+    people = [{"name": _person(rng), "id_number": _id_card(rng)} for _ in range(min(count, 3))]
     return people, count
 
 

@@ -41,9 +41,9 @@ def district(in_app, factories, today, yesterday):
         }
         users["unit"] = factories.user(role="unit", unit=unit, display_name="区自然资源和规划分局 联络员 赵静")
         applicants = [
-            {"name": "杭州富春江某某建材有限公司", "id_number": "91330183MA2B3C4D5E"},
-            {"name": "王建国", "id_number": "330183197805061234"},
-            {"name": "李秀英", "id_number": "33018319820914432X"},
+            {"name": "杭州富春江某某建材有限公司", "id_number": "91330183MA2B3C4D5X"},
+            {"name": "王建国", "id_number": "330183197805061236"},
+            {"name": "李秀英", "id_number": "33018319820914411X"},
         ]
         review = register_case(
             {

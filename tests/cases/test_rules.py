@@ -216,7 +216,7 @@ def test_the_next_open_deadline_ignores_done_and_closed_cases():
 
 def test_applicant_cells_and_lines_split_into_people():
     assert rules.split_applicant_names("张三、李四; 王五，赵六") == ["张三", "李四", "王五", "赵六"]
-    parsed = rules.parse_applicant_lines("张三 330183199001011234\n某建材有限公司 91330183MA2XXXXX1\n\n李四")
+    parsed = rules.parse_applicant_lines("张三 330183199001011232\n某建材有限公司 91330183MA2XXXXX1\n\n李四")
     assert [p["name"] for p in parsed] == ["张三", "某建材有限公司", "李四"]
     assert parsed[0]["kind"] == "person" and parsed[1]["kind"] == "organisation"
     assert parsed[2]["id_number"] is None

@@ -20,7 +20,7 @@ def case_data(unit, **changes):
         "number": "富政复〔2026〕7号",
         "respondent_unit_id": unit.id,
         "matter": "penalty",
-        "applicants": [{"name": "张三", "id_number": "330183199001011234"}],
+        "applicants": [{"name": "张三", "id_number": "330183199001011232"}],
         "applicant_count": 1,
         "received_on": TODAY - timedelta(days=3),
         "summary": "拆除违建",

@@ -65,9 +65,9 @@ def test_staff_see_every_unit_and_export_what_the_filter_shows(login_as, two_uni
 
 def test_id_numbers_are_masked_except_for_legal_and_admin(login_as, two_units):
     url = f"/cases/{two_units['mine'].id}"
-    assert "330183199001011234" not in login_as("mediator").get(url).get_data(as_text=True)
-    assert "330***********1234" in login_as("mediator").get(url).get_data(as_text=True)
-    assert "330183199001011234" in login_as("legal").get(url).get_data(as_text=True)
+    assert "330183199001011232" not in login_as("mediator").get(url).get_data(as_text=True)
+    assert "330***********1232" in login_as("mediator").get(url).get_data(as_text=True)
+    assert "330183199001011232" in login_as("legal").get(url).get_data(as_text=True)
 
 
 def test_a_clerk_registers_a_case_and_lands_on_it_with_its_deadlines(login_as, factories):
@@ -82,7 +82,7 @@ def test_a_clerk_registers_a_case_and_lands_on_it_with_its_deadlines(login_as, f
             "instance": "first",
             "procedure": "normal",
             "respondent_unit_id": unit.id,
-            "applicants": "李四 330183198505051234",
+            "applicants": "李四 330183198505051233",
             "applicant_count": 1,
             "matter": "penalty",
             "received_on": (TODAY - timedelta(days=1)).isoformat(),
@@ -218,3 +218,26 @@ def test_a_refused_step_names_the_cases_status_in_the_readers_language(login_as,
     text = response.get_data(as_text=True)
     assert "处于“已收案”状态的案件不能执行此操作。" in text
     assert "“Received”" not in text
+
+
+def test_a_mistyped_id_number_is_refused_in_chinese_and_registers_nothing(login_as, factories):
+    unit = factories.unit(name="区市场监管局")
+    db.session.commit()
+    response = login_as("mediator").post(
+        "/cases/new",
+        data={
+            "kind": "review",
+            "number": "富政复〔2026〕89号",
+            "instance": "first",
+            "procedure": "normal",
+            "respondent_unit_id": unit.id,
+            "applicants": "李四 330183199504326029",
+            "applicant_count": 1,
+            "matter": "penalty",
+            "received_on": (TODAY - timedelta(days=1)).isoformat(),
+            "outcome": "",
+        },
+    )
+    assert response.status_code == 400
+    assert "身份证号 330183199504326029 中的出生日期不存在" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Case.id))) == 0
