@@ -87,7 +87,7 @@ def prepare(database_url: str, store: Path) -> tuple[str, int]:
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench", "DOCUMENTS_ROOT": str(store)})
     with app.app_context():
         upgrade()
-        user = create_user("bench_documents", "legal", "bench-password-1", SYSTEM)
+        user = create_user("bench_documents", "legal", "Bench-password-1", SYSTEM, must_change=False)
         unit = Unit(name="区市场监管局")
         db.session.add(unit)
         db.session.flush()

@@ -27,6 +27,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_commands(app)
     register_errors(app)
     register_unit_of_work(app)
+    register_access_records(app)
     register_template_helpers(app)
     register_security_headers(app)
     return app
@@ -59,9 +60,10 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True, compare_type=True)
-    from casetrack.web import apply_body_limit
+    from casetrack.web import apply_body_limit, guard_areas
 
     apply_body_limit(app)
+    guard_areas(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -69,6 +71,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = None
     login_manager.session_protection = "strong"
     app.extensions["login_throttle"] = build_throttle(app.config)
+    from casetrack.accounts import session_policy
+
+    session_policy.register(app)
     celery_init_app(app)
 
     from casetrack.accounts.models import User
@@ -214,6 +219,7 @@ def register_blueprints(app: Flask) -> None:
     from casetrack.accounts.views import admin_bp
     from casetrack.accounts.views import bp as accounts_bp
     from casetrack.api.views import bp as api_bp
+    from casetrack.audit.views import bp as audit_bp
     from casetrack.case_file.views import admin_bp as document_templates_bp
     from casetrack.case_file.views import bp as case_file_bp
     from casetrack.cases.views import bp as cases_bp
@@ -261,12 +267,14 @@ def register_blueprints(app: Flask) -> None:
         ledger_bp,
         workdays_bp,
         api_bp,
+        audit_bp,
     ):
         app.register_blueprint(blueprint)
 
 
 def register_commands(app: Flask) -> None:
     from casetrack.accounts.cli import users_cli
+    from casetrack.audit.cli import audit_cli
     from casetrack.cases.cli import cases_cli
     from casetrack.demo.cli import seed_demo_command
     from casetrack.documents.cli import files_cli
@@ -286,6 +294,7 @@ def register_commands(app: Flask) -> None:
         stats_cli,
         files_cli,
         summaries_cli,
+        audit_cli,
     ):
         app.cli.add_command(command)
 
@@ -294,6 +303,12 @@ def register_errors(app: Flask) -> None:
     from casetrack.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def register_access_records(app: Flask) -> None:
+    from casetrack.web import record_downloads
+
+    record_downloads(app)
 
 
 def register_unit_of_work(app: Flask) -> None:

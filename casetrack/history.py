@@ -42,6 +42,7 @@ _DOMAINS = (
     suggestion_rules,
     rectification_rules,
     summary_rules,
+    audit_rules,
 )
 
 
@@ -77,6 +78,19 @@ def action_label(entry) -> str:
         if entry.action in labels:
             return text_of(labels[entry.action])
     return entry.action
+
+
+def action_code_label(action: str) -> str:
+    """An action's words wherever a record kind uses it (the auditor's menu of actions)."""
+    for labels in (audit_rules.ACTION_LABELS, *ACTIONS.values()):
+        if action in labels:
+            return text_of(labels[action])
+    return action
+
+
+def record_kind_label(entity_type: str) -> str:
+    known = audit_rules.RECORD_KINDS
+    return text_of(known[entity_type]) if entity_type in known else entity_type
 
 
 def field_label(entry) -> str:

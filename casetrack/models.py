@@ -1,7 +1,7 @@
 """Every model, imported once so the metadata is complete for Alembic (migrations build every schema, tests too)."""
 
 from casetrack.accounts.models import ApiToken, Unit, User  # noqa: F401
-from casetrack.audit.models import AuditEntry  # noqa: F401
+from casetrack.audit.models import AuditEntry, AuditPurge  # noqa: F401
 from casetrack.case_file.models import DocumentTemplate, EvidenceItem, ServiceRecord  # noqa: F401
 from casetrack.cases.models import Applicant, Case, OutcomeReport  # noqa: F401
 from casetrack.documents.models import Document, DocumentVersion  # noqa: F401

@@ -98,6 +98,12 @@ DEFAULTS: dict[str, object] = {
     "LOGIN_LOCKOUT_SECONDS": 15 * 60,
     #: How long "stay logged in" lasts: a remember cookie is a password for this long, so it is kept short.
     "REMEMBER_DAYS": 14,
+    #: A session without a request for this many minutes ends (0: never); the security administrator may set
+    #: another. Any session also ends 12 hours after its sign-in.
+    "SESSION_IDLE_MINUTES": 30,
+    #: Roles that sign in with a second factor (TOTP), comma-separated. Empty outside production, so a newcomer
+    #: can look around; in production, unless set, the legal bureau and the three administrators.
+    "MFA_ROLES": "",
     #: Lifetime of a new API token unless ``users token --expires-days`` says otherwise.
     "API_TOKEN_DAYS": 90,
     #: Days before a statutory deadline that a case counts as "due soon".
@@ -108,9 +114,16 @@ DEFAULTS: dict[str, object] = {
     #: Leaders' summaries: first retry after this many seconds, doubling each time, for at most this many tries.
     "SUMMARY_RETRY_SECONDS": 300,
     "SUMMARY_MAX_ATTEMPTS": 6,
+    #: The audit trail's hash chain: sha256, or sm3 (GB/T 32905) where the 密评 asks for the national algorithm.
+    #: Each entry names the one it was sealed with, so a change applies to new entries and the old still verify.
+    "AUDIT_HASH": "sha256",
+    #: Days an audit entry is kept at least; `flask audit purge` refuses younger ones. Never below 180 (网络安全法
+    #: Art. 21).
+    "AUDIT_RETENTION_DAYS": 180,
 }
 
 PRODUCTION_REQUIRED = ("SECRET_KEY", "DATABASE_URL", "BROKER_URL")
+PRODUCTION_MFA_ROLES = "legal,admin,security,auditor"
 
 
 class ConfigurationError(RuntimeError):
@@ -153,6 +166,17 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict[str
         raise ConfigurationError(
             f"{ENV_PREFIX}EARLIEST_DATE={values['EARLIEST_DATE']!r} is not a date (YYYY-MM-DD)"
         ) from exc
+
+    if (
+        values["ENV"] == "production"
+        and os.environ.get(ENV_PREFIX + "MFA_ROLES") is None
+        and "MFA_ROLES" not in (overrides or {})
+    ):
+        values["MFA_ROLES"] = PRODUCTION_MFA_ROLES
+    if values["AUDIT_HASH"] not in ("sha256", "sm3"):
+        raise ConfigurationError(f"{ENV_PREFIX}AUDIT_HASH={values['AUDIT_HASH']!r} is neither sha256 nor sm3")
+    if int(values["AUDIT_RETENTION_DAYS"]) < 180:
+        raise ConfigurationError(f"{ENV_PREFIX}AUDIT_RETENTION_DAYS must be at least 180 (网络安全法 Art. 21)")
 
     instance = Path(instance_path)
     if not values["DATABASE_URL"]:

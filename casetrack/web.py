@@ -15,7 +15,7 @@ from werkzeug.routing import IntegerConverter
 
 from casetrack import deliveries, history
 from casetrack.accounts import rules as account_rules
-from casetrack.accounts.permissions import ROLES, can
+from casetrack.accounts.permissions import ROLES, can, may_enter
 from casetrack.cases import kinds as case_kinds
 from casetrack.cases import rules as case_rules
 from casetrack.clock import local_date, local_text, local_today
@@ -71,6 +71,33 @@ def apply_body_limit(app: Flask) -> None:
         setting = getattr(view, "body_limit_setting", None)
         if setting:
             request.max_content_length = int(app.config[setting])
+
+
+def guard_areas(app: Flask) -> None:
+    """三员分立: the security and audit administrators reach their own pages and nothing of the registry's, however
+    they type the address (accounts.permissions.may_enter)."""
+
+    @app.before_request
+    def _administrators_keep_to_their_areas():
+        if request.endpoint and _signed_in() and not may_enter(current_user, request.endpoint):
+            abort(403)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def record_downloads(app: Flask) -> None:
+    """Every file the app hands out — an export, a document, a report, an archive — is an audit entry: who took
+    what, from where. One hook for all of them, registered after the unit of work so that it runs before the commit
+    (Flask runs after-request functions last-registered first)."""
+    from casetrack.audit import services as audit
+
+    @app.after_request
+    def _record_download(response):
+        if response.status_code in (200, 206) and "Content-Disposition" in response.headers and _signed_in():
+            action = "exported" if response.mimetype == XLSX else "downloaded"
+            audit.record("file", 0, action, current_user, comment=request.full_path.rstrip("?")[:500])
+        return response
 
 
 def posted_form(form_class, problem: str, back: str):
@@ -146,7 +173,7 @@ def xlsx_download(write, name: str):
         buffer,
         as_attachment=True,
         download_name=f"{name}-{local_today().isoformat()}.xlsx",
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mimetype=XLSX,
     )
 
 
@@ -209,6 +236,8 @@ def register_template_globals(app: Flask) -> None:
         audit_field=history.field_label,
         audit_value=history.value_text,
         audit_action=history.action_label,
+        audit_action_code=history.action_code_label,
+        audit_record_kind=history.record_kind_label,
         audit_comment=history.comment_text,
         audit_source=history.source_parts,
         words=words,

@@ -1,9 +1,17 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from casetrack.accounts.permissions import ROLES
-from casetrack.accounts.rules import MAX_UNIT_NAME, UNIT_KINDS
+from casetrack.accounts.rules import MAX_UNIT_NAME, POLICY_BOUNDS, UNIT_KINDS
 from casetrack.forms import Form
 from casetrack.i18n import lazy_text_of
 
@@ -32,6 +40,14 @@ class UserForm(Form):
     )
 
 
+class CodeForm(Form):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=32)],
+        description=_l("The six digits the authenticator app shows, or one of your recovery codes."),
+    )
+
+
 class PasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=128)])
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=128)])
@@ -46,3 +62,29 @@ class UnitForm(Form):
 
 class ConfirmForm(Form):
     """A bare form for POST buttons, so they carry a CSRF token."""
+
+
+def _bounded(name: str) -> list:
+    low, high = POLICY_BOUNDS[name]
+    return [InputRequired(), NumberRange(low, high)]
+
+
+class PolicyForm(Form):
+    """The security administrator's password and session policy."""
+
+    min_length = IntegerField(_l("Shortest password (characters)"), validators=_bounded("min_length"))
+    classes = IntegerField(
+        _l("Kinds of character to mix"),
+        validators=_bounded("classes"),
+        description=_l("Of capital letters, small letters, digits and symbols."),
+    )
+    history = IntegerField(_l("Last passwords that may not be used again"), validators=_bounded("history"))
+    max_age_days = IntegerField(
+        _l("Days a password lasts"), validators=_bounded("max_age_days"), description=_l("0: it never expires.")
+    )
+    idle_minutes = IntegerField(
+        _l("Minutes without activity after which a session ends"),
+        validators=[InputRequired(), NumberRange(0, 24 * 60)],
+        description=_l("0: never. Any session ends 12 hours after its sign-in."),
+    )
+    single_session = BooleanField(_l("One session per account: signing in ends the account's other sessions"))

@@ -17,8 +17,15 @@ ROLES = {
     "legal": N_("Legal bureau"),
     "unit": N_("Respondent unit liaison"),
     "leader": N_("District leader"),
-    "admin": N_("Administrator"),
+    "admin": N_("System administrator"),
+    "security": N_("Security administrator"),
+    "auditor": N_("Audit administrator"),
 }
+#: 三员分立 (GB/T 22239-2019 level 3): the system, security and audit administrators are three people. One account
+#: holds one role, so nobody holds two of them; what each may do is split below, and none of them works cases.
+SEPARATED_ROLES = frozenset({"admin", "security", "auditor"})
+#: The roles that work cases, hearings, mediations and reports.
+BUSINESS_ROLES = frozenset({"mediator", "legal", "unit", "leader", "admin"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ SYSTEM = SystemActor()
 
 _STAFF = frozenset({"mediator", "legal", "admin"})
 _LEGAL = frozenset({"legal", "admin"})
-_EVERYONE = frozenset(ROLES)
+_EVERYONE = BUSINESS_ROLES
 
 #: capability → roles holding it.
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -120,9 +127,30 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "preview_summaries": frozenset({"leader", "admin"}),
     #: 分管领导: a leader may be given the units they oversee, shown first on their landing page and in their mails.
     "oversee_units": frozenset({"leader"}),
-    # Administration.
+    # Administration, split three ways (三员分立).
+    #: 系统管理员: units, the calendar, settings, templates, deliveries; users' profiles and operational roles.
     "administer": frozenset({"admin"}),
+    #: The users pages: the system administrator keeps the accounts, the security administrator their roles.
+    "manage_users": frozenset({"admin", "security"}),
+    #: 安全管理员: locks and unlocks accounts, resets passwords and second factors, sets the password and session
+    #: policy.
+    "lock_accounts": frozenset({"security"}),
+    "reset_second_factor": frozenset({"security"}),
+    "set_security_policy": frozenset({"security"}),
+    #: 审计管理员: reads, searches and exports the audit trail, the other administrators' actions included.
+    "read_audit_trail": frozenset({"auditor"}),
+    #: The registry itself — cases, hearings, mediations, risk, reports, the API: not the three administrators'
+    #: business, bar the system administrator's long-standing part in it.
+    "use_registry": BUSINESS_ROLES,
 }
+#: The parts of the site (blueprints) open to an account without "use_registry": its own login and password, the
+#: users pages, the audit trail and the server's own (health check, icon); and the pages anyone may open: the site's
+#: root (which sends each role to its landing page) and the API's description.
+ADMINISTRATION_AREAS = frozenset({"accounts", "admin", "audit", "system"})
+OPEN_ENDPOINTS = frozenset({"cases.index", "api.openapi"})
+#: Which roles each role may give an account: the system administrator the operational ones, the security
+#: administrator any (the first of each is made on the command line, as the system).
+_ASSIGNABLE = {"admin": BUSINESS_ROLES - SEPARATED_ROLES, "security": frozenset(ROLES)}
 
 #: Capabilities a unit liaison holds for its own unit's records only.
 OWN_UNIT_ONLY = frozenset(
@@ -169,6 +197,36 @@ def can(actor, capability: str, unit_id: int | None = None) -> bool:
     return True
 
 
+def may_enter(actor, endpoint: str) -> bool:
+    """May ``actor`` open ``endpoint`` at all? Every one for the registry's roles; the administration areas only
+    for the security and audit administrators."""
+    blueprint = endpoint.rpartition(".")[0]
+    return (
+        not blueprint or blueprint in ADMINISTRATION_AREAS or endpoint in OPEN_ENDPOINTS or can(actor, "use_registry")
+    )
+
+
+def may_assign_role(actor, role: str) -> bool:
+    """May ``actor`` give an account ``role``?"""
+    if is_system(actor):
+        return True
+    return role in _ASSIGNABLE.get(getattr(actor, "role", None), ())
+
+
+def may_manage_account(actor, user) -> bool:
+    """May ``actor`` change ``user``'s account (profile, role, password)? An administrator's account is the
+    security administrator's alone: the system administrator resetting the auditor's password could read the trail."""
+    if is_system(actor):
+        return True
+    if not can(actor, "manage_users"):
+        return False
+    return user.role not in SEPARATED_ROLES or actor.role == "security"
+
+
+def assignable_roles(actor) -> list[str]:
+    return [role for role in ROLES if may_assign_role(actor, role)]
+
+
 def roles_with(capability: str) -> frozenset[str]:
     """The roles holding a capability, for SQL filters (whom to offer as handler, mediator, recipient)."""
     return CAPABILITIES[capability]
@@ -186,6 +244,8 @@ LANDING_ENDPOINTS = {
     # today's reminders: hearings to name a head for, defences and claims due, the unit's task-force items
     "unit": "notifications.index",
     "admin": "admin.users",
+    "security": "admin.users",
+    "auditor": "audit.index",
 }
 DEFAULT_LANDING = "cases.list_cases"
 

@@ -3,10 +3,13 @@ lives in ``accounts.permissions``."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 
 from casetrack.accounts.permissions import ROLES
+from casetrack.clock import as_utc
 from casetrack.i18n import N_
 
 UNIT_KINDS = {"department": N_("Department"), "town": N_("Town / street"), "district": N_("District")}
@@ -23,6 +26,14 @@ AUDIT_FIELDS = {
         "overseen_units": N_("Units overseen"),
     },
     "unit": {"name": N_("Name"), "kind": N_("Kind of unit"), "head_name": N_("Head"), "active": N_("Active")},
+    "security_policy": {
+        "min_length": N_("Shortest password (characters)"),
+        "classes": N_("Kinds of character to mix"),
+        "history": N_("Last passwords that may not be used again"),
+        "max_age_days": N_("Days a password lasts"),
+        "idle_minutes": N_("Minutes without activity after which a session ends"),
+        "single_session": N_("One session per account"),
+    },
 }
 AUDIT_VALUES = {"user": {"role": ROLES}, "unit": {"kind": UNIT_KINDS}}
 #: The width of a unit's name, which the unit form and the ledger (which creates the units it meets) hold it to.
@@ -50,15 +61,66 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
-def validate_password(password: str, username: str) -> str | None:
-    """Return a msgid explaining why the password is too weak for the account ``username``, or None."""
-    if len(password) < 10:
-        return N_("The password must have at least 10 characters.")
-    if password.isdigit() or password.isalpha():
-        return N_("The password must mix letters with digits or symbols.")
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """What a password must be (GB/T 22239-2019 身份鉴别: complex, changed regularly); the security administrator
+    sets it (accounts.models.SecurityPolicy), these are its defaults."""
+
+    min_length: int = 10
+    #: Of upper case, lower case, digits and symbols, how many kinds it must mix.
+    classes: int = 3
+    #: It may not be any of this many last passwords (the current one included).
+    history: int = 5
+    #: Days a password lasts; 0: for ever.
+    max_age_days: int = 90
+
+
+DEFAULT_POLICY = PasswordPolicy()
+#: The bounds the security administrator may set the policy within.
+POLICY_BOUNDS = {"min_length": (8, 64), "classes": (1, 4), "history": (0, 24), "max_age_days": (0, 3650)}
+
+
+def character_classes(password: str) -> int:
+    kinds = (str.isupper, str.islower, str.isdigit, lambda char: not char.isalnum())
+    return sum(any(kind(char) for char in password) for kind in kinds)
+
+
+def validate_password(password: str, username: str, policy: PasswordPolicy = DEFAULT_POLICY) -> tuple[str, dict] | None:
+    """Why the password is too weak for the account ``username`` (a msgid and its params), or None."""
+    if len(password) < policy.min_length:
+        return N_("The password must have at least %(length)s characters."), {"length": policy.min_length}
     name = username.strip().casefold()
     if len(name) >= MIN_USERNAME_CHECKED and name in password.casefold():
-        return N_("The password must not contain the user name.")
+        return N_("The password must not contain the user name."), {}
     if password.casefold() in common_passwords():
-        return N_("This password is one of the most common ones, which are tried first; choose another.")
+        return N_("This password is one of the most common ones, which are tried first; choose another."), {}
+    if character_classes(password) < policy.classes:
+        return (
+            N_("The password must mix at least %(classes)s of: capital letters, small letters, digits, symbols."),
+            {"classes": policy.classes},
+        )
+    return None
+
+
+def password_expired(changed_at: datetime | None, now: datetime, policy: PasswordPolicy) -> bool:
+    """Whether a password set at ``changed_at`` has to be changed before the account is used again."""
+    if not policy.max_age_days or changed_at is None:
+        return False
+    return now - as_utc(changed_at) > timedelta(days=policy.max_age_days)
+
+
+# --- sessions ----------------------------------------------------------------------------------------------
+
+#: Any session ends this long after its sign-in, however busy.
+SESSION_MAX_AGE = timedelta(hours=12)
+
+
+def session_end_reason(
+    signed_in_at: float | None, last_seen: float | None, now: float, idle_minutes: int
+) -> str | None:
+    """Why a session (its times as POSIX seconds) has ended: "idle", "too_long", or None while it lasts."""
+    if signed_in_at is not None and now - signed_in_at > SESSION_MAX_AGE.total_seconds():
+        return "too_long"
+    if idle_minutes and last_seen is not None and now - last_seen > idle_minutes * 60:
+        return "idle"
     return None

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from casetrack.accounts import rules
-from casetrack.accounts.models import ApiToken, Unit, User
-from casetrack.accounts.permissions import can, is_valid_role, needs_unit
+from casetrack.accounts.models import ApiToken, PasswordHistory, SecurityPolicy, Unit, User
+from casetrack.accounts.permissions import can, is_valid_role, may_assign_role, may_manage_account, needs_unit
 from casetrack.audit import services as audit
 from casetrack.errors import DomainError, NotFound, PermissionDenied
 from casetrack.extensions import db
@@ -43,6 +43,14 @@ def password_matches(password_hash: str, password: str) -> bool:
 def _require_admin(actor) -> None:
     if not can(actor, "administer"):
         raise PermissionDenied(N_("Only an administrator can manage users and units."))
+
+
+def _require_account_manager(actor, user: User | None = None, role: str | None = None) -> None:
+    """三员分立: who may change an account, and which role they may give it."""
+    if not can(actor, "manage_users") or (user is not None and not may_manage_account(actor, user)):
+        raise PermissionDenied(N_("Only the security administrator can change an administrator's account."))
+    if role is not None and not may_assign_role(actor, role):
+        raise PermissionDenied(N_("Only the security administrator can give an account the role %(role)s."), role=role)
 
 
 def find_user(username: str) -> User | None:
@@ -73,9 +81,82 @@ def _check_user_fields(role: str, unit: Unit | None, password: str | None, usern
     if needs_unit(role) and unit is None:
         raise DomainError(N_("A unit liaison must belong to a unit."))
     if password is not None:
-        weakness = rules.validate_password(password, username)
-        if weakness:
-            raise DomainError(weakness)
+        _check_strength(password, username)
+
+
+def _check_strength(password: str, username: str) -> None:
+    weakness = rules.validate_password(password, username, password_policy())
+    if weakness:
+        message, params = weakness
+        raise DomainError(message, **params)
+
+
+# --- the security administrator's policy ------------------------------------------------------------------------
+
+
+def _policy_row() -> SecurityPolicy | None:
+    return db.session.get(SecurityPolicy, 1)
+
+
+def password_policy() -> rules.PasswordPolicy:
+    row = _policy_row()
+    if row is None:
+        return rules.DEFAULT_POLICY
+    return rules.PasswordPolicy(row.min_length, row.classes, row.history, row.max_age_days)
+
+
+def idle_minutes() -> int:
+    """Minutes without a request after which a session ends (0: never)."""
+    row = _policy_row()
+    if row is not None and row.idle_minutes is not None:
+        return row.idle_minutes
+    return int(current_app.config["CASETRACK_SESSION_IDLE_MINUTES"])
+
+
+def single_session() -> bool:
+    row = _policy_row()
+    return bool(row and row.single_session)
+
+
+def save_policy(actor, *, idle: int, single: bool, **values: int) -> None:
+    """The security administrator sets the password and session policy (rules.POLICY_BOUNDS). Flushes."""
+    if not can(actor, "set_security_policy"):
+        raise PermissionDenied(N_("Only the security administrator sets the password and session policy."))
+    for name, (low, high) in rules.POLICY_BOUNDS.items():
+        if not low <= values[name] <= high:
+            raise DomainError(N_("%(value)s is outside %(low)s–%(high)s."), value=values[name], low=low, high=high)
+    if not 0 <= idle <= 24 * 60:
+        raise DomainError(N_("%(value)s is outside %(low)s–%(high)s."), value=idle, low=0, high=24 * 60)
+    row = _policy_row()
+    before = {} if row is None else {**_policy_values(row)}
+    if row is None:
+        row = SecurityPolicy(id=1)
+        db.session.add(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.idle_minutes, row.single_session = idle, single
+    row.updated_at, row.updated_by_id = datetime.now(UTC), getattr(actor, "id", None)
+    db.session.flush()
+    audit.record("security_policy", 1, "updated", actor, audit.diff(before, _policy_values(row)))
+
+
+def _policy_values(row: SecurityPolicy) -> dict:
+    return {
+        "min_length": row.min_length,
+        "classes": row.classes,
+        "history": row.history,
+        "max_age_days": row.max_age_days,
+        "idle_minutes": row.idle_minutes,
+        "single_session": row.single_session,
+    }
+
+
+def must_change_password(user: User) -> bool:
+    """Whether ``user`` has to choose a new password before doing anything else: it was set by an administrator,
+    or it has expired."""
+    return user.must_change_password or rules.password_expired(
+        user.password_changed_at, datetime.now(UTC), password_policy()
+    )
 
 
 def create_user(
@@ -87,10 +168,12 @@ def create_user(
     email: str | None = None,
     display_name: str = "",
     password_hash: str | None = None,
+    must_change: bool = True,
 ) -> User:
-    """Create a user. ``password_hash`` lets a caller that makes several users with one password (the demo)
-    hash it once: argon2 is slow on purpose."""
-    _require_admin(actor)
+    """Create a user, who must change the password at first login unless ``must_change`` is false (the demo's
+    users, who share a printed one). ``password_hash`` lets a caller that makes several users with one password
+    (the demo) hash it once: argon2 is slow on purpose."""
+    _require_account_manager(actor, role=role if is_valid_role(role) else None)
     username = username.strip()
     if not username:
         raise DomainError(N_("The user name is required."))
@@ -105,6 +188,8 @@ def create_user(
         display_name=display_name or username,
         password_hash=password_hash or hash_password(password),
         active=True,
+        password_changed_at=datetime.now(UTC),
+        must_change_password=must_change,
     )
     db.session.add(user)
     db.session.flush()
@@ -113,7 +198,7 @@ def create_user(
 
 
 def update_user(user: User, actor, *, role: str, unit: Unit | None, email: str | None, display_name: str) -> User:
-    _require_admin(actor)
+    _require_account_manager(actor, user, role=role if role != user.role and is_valid_role(role) else None)
     _check_user_fields(role, unit, None)
     before = {
         "role": user.role,
@@ -144,7 +229,7 @@ def update_user(user: User, actor, *, role: str, unit: Unit | None, email: str |
 
 def set_overseen_units(user: User, units: list[Unit], actor) -> User:
     """The units ``user`` oversees (分管); an empty list clears them. Only a leader oversees units. Flushes."""
-    _require_admin(actor)
+    _require_account_manager(actor, user)
     chosen = sorted({unit.id: unit for unit in units}.values(), key=lambda unit: unit.name)
     if chosen and not can(user, "oversee_units"):
         raise DomainError(N_("Only a district leader oversees units."))
@@ -158,7 +243,9 @@ def set_overseen_units(user: User, units: list[Unit], actor) -> User:
 
 
 def set_active(user: User, active: bool, actor) -> None:
-    _require_admin(actor)
+    """Lock (deactivate) or unlock an account: the security administrator's."""
+    if not can(actor, "lock_accounts"):
+        raise PermissionDenied(N_("Only the security administrator can lock and unlock accounts."))
     if actor is not None and user.id == actor.id and not active:
         raise DomainError(N_("You cannot deactivate yourself."))
     if user.active != active:
@@ -178,10 +265,10 @@ def record_login(user: User, address: str) -> None:
     log.info("login: %s from %s", user.username, address)
 
 
-def record_failed_login(username: str, address: str) -> None:
+def record_failed_login(username: str, address: str, step: str = "") -> None:
     """Kept whatever the answer: under the named account when there is one, else as an unknown name."""
     named = db.session.scalar(select(User.id).where(func.lower(User.username) == username.strip().lower()))
-    comment = f"{username.strip()[:64]} from {address}"
+    comment = f"{username.strip()[:64]} from {address}" + (f" ({step})" if step else "")
     if named is not None:
         audit.record_despite_refusal("user", named, "login_failed", None, comment)
     else:
@@ -211,22 +298,39 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise WrongPassword(N_("The current password is wrong."))
     if password_matches(user.password_hash, new_password):
         raise DomainError(N_("The new password must differ from the current one."))
-    _replace_password(user, new_password, actor=user)
+    _replace_password(user, new_password, actor=user, must_change=False)
     audit.record("user", user.id, "password_changed", user)
 
 
 def reset_password(user: User, password: str, actor) -> None:
-    """An administrator sets a user's password without knowing the old one."""
-    _require_admin(actor)
-    _replace_password(user, password, actor)
+    """An administrator sets a user's password without knowing the old one; the user changes it at first use."""
+    _require_account_manager(actor, user)
+    _replace_password(user, password, actor, must_change=True)
     audit.record("user", user.id, "password_reset", actor)
 
 
-def _replace_password(user: User, password: str, actor) -> None:
-    weakness = rules.validate_password(password, user.username)
-    if weakness:
-        raise DomainError(weakness)
+def _recent_hashes(user: User, count: int) -> list[str]:
+    """The current password's hash and the ones before it, ``count`` in all."""
+    if count <= 0:
+        return []
+    earlier = db.session.scalars(
+        select(PasswordHistory.password_hash)
+        .where(PasswordHistory.user_id == user.id)
+        .order_by(PasswordHistory.id.desc())
+        .limit(count - 1)
+    )
+    return [user.password_hash, *earlier]
+
+
+def _replace_password(user: User, password: str, actor, must_change: bool) -> None:
+    _check_strength(password, user.username)
+    policy = password_policy()
+    if any(password_matches(earlier, password) for earlier in _recent_hashes(user, policy.history)):
+        raise DomainError(N_("The new password must differ from the last %(count)s passwords."), count=policy.history)
+    now = datetime.now(UTC)
+    db.session.add(PasswordHistory(user_id=user.id, password_hash=user.password_hash, changed_at=now))
     user.password_hash = hash_password(password)
+    user.password_changed_at, user.must_change_password = now, must_change
     # A new password is usually meant to lock somebody out: whoever holds a session or a token made with the old
     # one loses it.
     end_sessions(user)

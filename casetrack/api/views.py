@@ -18,6 +18,7 @@ from casetrack.accounts.services import find_unit
 from casetrack.api import schemas
 from casetrack.cases import queries as case_queries
 from casetrack.cases import rules as case_rules
+from casetrack.cases.services import reveal_personal_data
 from casetrack.clock import local_today
 from casetrack.dates import happened_problems
 from casetrack.documents import queries as document_queries
@@ -231,7 +232,7 @@ def list_cases():
     )
     # Scripts page by the total, so it is counted exactly rather than capped as on the page.
     page = case_queries.page_of_cases(current_user, filters, local_today(), _warning_days(), count_cap=None)
-    personal = _shows_personal_data()
+    personal = reveal_personal_data(page.items, current_user)
     return jsonify(schemas.page_json(page, [schemas.case_json(case, personal) for case in page.items]))
 
 
@@ -245,7 +246,9 @@ def show_case(case_id: int):
     visible = case_queries.visible_ids(current_user, [link["id"] for link in links])
     related = [link for link in links if link["id"] in visible]
     return jsonify(
-        schemas.case_detail_json(case, _shows_personal_data(), deadlines, local_today(), _warning_days(), related)
+        schemas.case_detail_json(
+            case, reveal_personal_data([case], current_user), deadlines, local_today(), _warning_days(), related
+        )
     )
 
 

@@ -319,7 +319,7 @@ def _prefill_following(form: CaseForm):
     form.respondent_unit_id.data = earlier.respondent_unit_id
     form.matter.data = earlier.matter
     form.applicant_count.data = earlier.applicant_count
-    show_id_numbers = can(current_user, "read_personal_data")
+    show_id_numbers = services.reveal_personal_data([earlier], current_user)
     form.applicants.data = "\n".join(
         f"{a.name} {a.id_number or ''}".strip() if show_id_numbers else a.name for a in earlier.applicants
     )
@@ -380,7 +380,7 @@ def show_case(case_id: int):
         else None,
         transition_form=transition_form,
         can_write=can_write,
-        show_personal_data=can(current_user, "read_personal_data"),
+        show_personal_data=services.reveal_personal_data([case], current_user),
         estimated=any(d.estimated for d in deadlines),
         hearings=hearings_of_case(case.id) if case.spec.has_hearings else [],
         schedule_form=ScheduleForm(),
@@ -451,7 +451,7 @@ def edit_case(case_id: int):
         else:
             flash(gettext("Case %(number)s saved.", number=case.number), "info")
             return redirect(url_for("cases.show_case", case_id=case.id))
-    if request.method == "GET" and not can(current_user, "read_personal_data"):
+    if request.method == "GET" and not services.reveal_personal_data([case], current_user):
         form.applicants.data = "\n".join(a.name for a in case.applicants)
     proposal_texts = [_proposal_text(p) for p in proposals] if request.method == "GET" else []
     return render_template("cases/form.html", form=form, case=case, proposals=proposal_texts), (

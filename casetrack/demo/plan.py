@@ -49,6 +49,9 @@ DEMO_USERS = [
     ("lingdao", "leader", None, "区领导 许正"),
     ("fuquzhang", "leader", None, "副区长 陈立"),
     ("admin", "admin", None, "系统管理员"),
+    # 三员分立: the security and audit administrators are people of their own.
+    ("anquan", "security", None, "安全管理员 周宁"),
+    ("shenji", "auditor", None, "审计管理员 吴芳"),
 ]
 #: 分管: the deputy district head oversees land, building and enforcement, and two towns.
 DEMO_OVERSEEN = {"fuquzhang": ("区自然资源和规划分局", "区住建局", "区综合行政执法局", "富春街道", "新登镇")}

@@ -124,9 +124,11 @@ def _users(units: dict[str, Unit], password: str) -> list[tuple[str, str, str]]:
                 email=f"{username}@demo.example.com",
                 display_name=display,
                 password_hash=password_hash,
+                must_change=False,
             )
         else:
             user.password_hash = password_hash
+            user.must_change_password = False
             accounts.set_active(user, True, SYSTEM)
         if username in DEMO_OVERSEEN:
             overseen = [units[name] for name in DEMO_OVERSEEN[username]]

@@ -138,8 +138,9 @@ def test_an_admin_reset_and_a_deactivation_end_the_users_sessions(app, clerk, lo
 
     auth = remembered_login(app, "clerk", "Reset-by-admin-1")
     cookies = saved(auth)
-    admin.post(f"/admin/users/{clerk.id}/active")
-    admin.post(f"/admin/users/{clerk.id}/active")
+    security = login_as("security")
+    security.post(f"/admin/users/{clerk.id}/active")
+    security.post(f"/admin/users/{clerk.id}/active")
     db.session.expire_all()
     assert db.session.get(User, clerk.id).active
     assert_sent_to_login(replay(app, cookies, "session"))

@@ -63,7 +63,7 @@ def test_a_revoked_token_gets_401_and_its_revocation_is_audited(app, clerk):
 
 
 def test_deactivating_and_reactivating_a_user_does_not_revive_the_token(app, clerk, factories):
-    admin = factories.user(role="admin")
+    admin = factories.user(role="security")
     token, row = issue(clerk)
     services.set_active(clerk, False, admin)
     services.set_active(clerk, True, admin)

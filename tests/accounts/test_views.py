@@ -196,11 +196,12 @@ def test_a_password_merely_sharing_two_letters_with_a_short_user_name_is_accepte
     assert password_matches(li.password_hash, "Plain-ledger-7")
 
 
-def test_admin_deactivates_and_resets_a_user(login_as, factories):
+def test_the_security_administrator_locks_and_the_administrator_resets_a_user(login_as, factories):
     admin = login_as("admin")
     clerk = factories.user(username="clerk")
     db.session.commit()
-    admin.post(f"/admin/users/{clerk.id}/active")
+    assert admin.post(f"/admin/users/{clerk.id}/active").status_code == 403
+    login_as("security").post(f"/admin/users/{clerk.id}/active")
     db.session.refresh(clerk)
     assert not clerk.active
     admin.post(

@@ -5,7 +5,7 @@ import lxml.html
 import pytest
 from sqlalchemy import text
 
-from casetrack.accounts.permissions import DEFAULT_LANDING, LANDING_ENDPOINTS
+from casetrack.accounts.permissions import CAPABILITIES, DEFAULT_LANDING, LANDING_ENDPOINTS
 from casetrack.extensions import db
 
 
@@ -23,7 +23,12 @@ def test_after_a_database_error_the_error_page_is_still_shown(app, login_as, mon
 
 
 @pytest.mark.parametrize(
-    "role", sorted(role for role, landing in LANDING_ENDPOINTS.items() if landing != DEFAULT_LANDING)
+    "role",
+    sorted(
+        role
+        for role, landing in LANDING_ENDPOINTS.items()
+        if landing != DEFAULT_LANDING and role in CAPABILITIES["use_registry"]
+    ),
 )
 def test_the_error_pages_way_back_opens_the_case_list_not_the_landing_page(login_as, role):
     client = login_as(role)
@@ -35,3 +40,14 @@ def test_the_error_pages_way_back_opens_the_case_list_not_the_landing_page(login
         opened = client.get(back[0])
         assert opened.status_code == 200, f"{back[0]} answered {opened.status_code}"
         assert lxml.html.fromstring(opened.get_data(as_text=True)).xpath("//main//h1")[0].text_content() == "案件"
+
+
+@pytest.mark.parametrize("role", ["security", "auditor"])
+def test_an_administrator_outside_the_registry_is_sent_back_to_their_own_start_page(login_as, role):
+    client = login_as(role)
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    (back,) = lxml.html.fromstring(response.get_data(as_text=True)).xpath("//main//a[text()='返回我的首页']/@href")
+    landing = client.get(back)
+    assert landing.status_code == 302
+    assert client.get(landing.headers["Location"]).status_code == 200
