@@ -5,14 +5,13 @@ tokens, not sessions, and are left to the token's own expiry."""
 
 from __future__ import annotations
 
-import time
-
 from flask import Flask, flash, redirect, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, logout_user, user_loaded_from_cookie
 
 from casetrack.accounts import rules, services
 from casetrack.audit import services as audit
+from casetrack.clock import utc_now
 
 #: Session keys: when the sign-in was, when the last request came (POSIX seconds).
 SIGNED_IN_AT, LAST_SEEN = "signed_in_at", "last_seen"
@@ -22,7 +21,7 @@ _ALWAYS_OPEN = frozenset({"accounts.own_password", "accounts.logout", "accounts.
 
 def start(now: float | None = None) -> None:
     """A new session begins (a sign-in, or a return on a remember cookie)."""
-    now = time.time() if now is None else now
+    now = utc_now().timestamp() if now is None else now
     session[SIGNED_IN_AT] = session[LAST_SEEN] = now
 
 
@@ -41,7 +40,7 @@ def register(app: Flask) -> None:
         if not current_user.is_authenticated:
             return None
         user = current_user._get_current_object()
-        now = time.time()
+        now = utc_now().timestamp()
         ended = rules.session_end_reason(
             session.get(SIGNED_IN_AT), session.get(LAST_SEEN), now, services.idle_minutes()
         )

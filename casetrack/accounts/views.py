@@ -134,15 +134,17 @@ def second_step():
                 "info",
             )
         return _signed_in(user, pending["remember"], pending["next"], device)
-    return render_template("accounts/second_step.html", form=form)
+    return render_template("accounts/second_step.html", form=form), 400 if form.errors else 200
 
 
 def _enrolment(user, signing_in: bool):
     secret = session.get(OFFERED_SECRET) or second_factor.new_secret()
     session[OFFERED_SECRET] = secret
     form = CodeForm()
+    refused = bool(form.errors)
     if form.validate_on_submit():
         done, codes = attempted(lambda: second_factor.enrol(user, secret, form.code.data))
+        refused = not done
         if done:
             session.pop(OFFERED_SECRET, None)
             if signing_in:
@@ -157,7 +159,7 @@ def _enrolment(user, signing_in: bool):
         secret=secret,
         qr=Markup(second_factor.qr_svg(uri)),
         required=second_factor.required_for(user),
-    ), 400 if form.errors else 200
+    ), 400 if refused or form.errors else 200
 
 
 @bp.route("/account/second-factor", methods=["GET", "POST"])

@@ -59,8 +59,8 @@ SKIPPED = {
     "posts hostile upload names to it",
     "/admin/calendar/schedule/confirm": "its form is only in the answer to a schedule's preview, never on a page; "
     "tests/workdays/test_views.py posts forged, stale and overwriting confirmations to it",
-    "/login/second-step": "its form is only on the way in, after a right password; tests/accounts/test_second_factor.py "
-    "posts hostile codes to it",
+    "/login/second-step": "its form is only on the way in, after a right password; "
+    "tests/accounts/test_second_factor.py posts hostile codes to it",
 }
 
 
