@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import time
 from datetime import UTC, datetime
 
 import pyotp
@@ -19,6 +18,7 @@ from sqlalchemy import delete, select
 from casetrack.accounts.models import RecoveryCode, User
 from casetrack.accounts.permissions import can
 from casetrack.audit import services as audit
+from casetrack.clock import utc_now
 from casetrack.errors import DomainError, PermissionDenied
 from casetrack.extensions import db
 from casetrack.i18n import N_
@@ -75,7 +75,7 @@ def _step_of(secret: str, code: str, now: float) -> int | None:
 def enrol(user: User, secret: str, code: str, now: float | None = None) -> list[str]:
     """Take ``secret`` as ``user``'s second factor once ``code`` shows the app holds it; returns the ten recovery
     codes, shown this once."""
-    step = _step_of(secret, code, time.time() if now is None else now)
+    step = _step_of(secret, code, utc_now().timestamp() if now is None else now)
     if step is None:
         raise DomainError(N_("That code is not the one the app shows now; check the phone's clock and try again."))
     user.totp_secret_sealed = seal(secret)
@@ -101,7 +101,7 @@ def verify(user: User, code: str, now: float | None = None) -> str | None:
     is taken once: a TOTP code not again in its time step, a recovery code never again."""
     if not user.has_second_factor or not code.strip():
         return None
-    step = _step_of(unseal(user.totp_secret_sealed), code, time.time() if now is None else now)
+    step = _step_of(unseal(user.totp_secret_sealed), code, utc_now().timestamp() if now is None else now)
     if step is not None and step > (user.totp_last_step or 0):
         user.totp_last_step = step
         db.session.flush()

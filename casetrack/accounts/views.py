@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -14,6 +13,7 @@ from casetrack.accounts.forms import CodeForm, ConfirmForm, LoginForm, PasswordF
 from casetrack.accounts.models import TOKEN_STATES, User
 from casetrack.accounts.permissions import assignable_roles, can, landing_endpoint, may_manage_account
 from casetrack.audit.services import history
+from casetrack.clock import utc_now
 from casetrack.errors import DomainError
 from casetrack.extensions import db
 from casetrack.i18n import LOCALES
@@ -62,7 +62,7 @@ def login():
                 "user": user.id,
                 "version": user.session_version,
                 "remember": bool(form.remember.data),
-                "until": time.time() + PENDING_SECONDS,
+                "until": utc_now().timestamp() + PENDING_SECONDS,
                 "next": request.args.get("next") or "",
             }
             return redirect(url_for("accounts.second_step"))
@@ -92,7 +92,7 @@ def _signed_in(user, remember: bool, next_url: str | None, device: str | None = 
 def _pending_user():
     """The user half-way through signing in, or None (none pending, expired, or the account changed since)."""
     pending = session.get(PENDING)
-    if not isinstance(pending, dict) or pending.get("until", 0) < time.time():
+    if not isinstance(pending, dict) or pending.get("until", 0) < utc_now().timestamp():
         return None
     user = db.session.get(User, pending.get("user") or 0)
     if user is None or not user.active or user.session_version != pending.get("version"):

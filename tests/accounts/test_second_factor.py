@@ -77,7 +77,7 @@ def test_a_code_a_used_code_and_a_recovery_code_at_sign_in(app, factories, legal
         assert answer.status_code in (400, 401), hostile
     assert auth.client.get("/risk/").status_code == 302
     later = clock.utc_now() + timedelta(seconds=90)
-    monkeypatch.setattr("casetrack.accounts.second_factor.time.time", lambda: later.timestamp())
+    monkeypatch.setattr(clock, "source", lambda: later)
     code = pyotp.TOTP(secret).at(later)
     assert auth.post("/login/second-step", data={"code": code}).status_code == 302
     assert auth.client.get("/risk/").status_code == 200
@@ -97,8 +97,8 @@ def test_the_second_step_waits_five_minutes(app, factories, legal_needs_it, monk
     factories.user(username="fazhi", role="legal")
     db.session.commit()
     auth = password_step(app, "fazhi")
-    soon = clock.utc_now().timestamp() + 301
-    monkeypatch.setattr("casetrack.accounts.views.time.time", lambda: soon)
+    soon = clock.utc_now() + timedelta(seconds=301)
+    monkeypatch.setattr(clock, "source", lambda: soon)
     answer = auth.client.get("/login/second-step")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/login")
 

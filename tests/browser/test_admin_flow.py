@@ -36,6 +36,13 @@ def test_admin_creates_a_mediator_who_can_then_log_in(page, in_app, factories):
 
     logout(page)
     login(page, "wangxiaoming", "Tiaojie-2026")
+    # The administrator chose that password: its first use is to choose one of the colleague's own.
+    page.goto("/cases")
+    expect(page).to_have_url(re.compile(r"/account/password$"))
+    page.fill("input[name=current_password]", "Tiaojie-2026")
+    page.fill("input[name=password]", "Wang-xiaoming-88")
+    with page.expect_navigation():
+        main_form_submit(page).click()
     expect(page).to_have_url(re.compile(r"/notifications/$"))  # the mediation center opens on its reminders
     expect(page.locator("header .who")).to_contain_text("王小明")
     page.locator("nav.mainnav a[href='/cases']").click()
