@@ -31,6 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from casetrack import ciphers  # noqa: E402
+
 PASSWORD = "bench-password-1"
 BENCH_USERS = [
     # username, role, display name; the unit user gets the busiest unit
@@ -220,7 +222,7 @@ CASE_COLUMNS = (
     "updated_at",
     "created_by_id",
 )
-APPLICANT_COLUMNS = ("id", "case_id", "position", "name", "kind", "id_number")
+APPLICANT_COLUMNS = ("id", "case_id", "position", "name", "kind", "id_number_sealed", "id_number_digest")
 CHUNK = 50_000
 
 
@@ -464,7 +466,9 @@ def generate_rows(
                 name, akind = gen.person_name(), "person"
                 id_number = gen.person_id(county) if rng.random() < 0.85 else None
             names.append(name)
-            applicants.append((applicant_id, case_id, position, name, akind, id_number))
+            # Sealed as the app seals them (casetrack.ciphers): the benchmark database holds no readable ID either.
+            sealed = (ciphers.seal(id_number), ciphers.digest(id_number)) if id_number else (None, None)
+            applicants.append((applicant_id, case_id, position, name, akind, *sealed))
         applicant_count = n_names if rng.random() > 0.015 else rng.randrange(5, 60)
 
         summary = ""

@@ -283,6 +283,7 @@ def register_commands(app: Flask) -> None:
     from casetrack.reports.cli import report_cli
     from casetrack.stats.cli import stats_cli
     from casetrack.summaries.cli import summaries_cli
+    from casetrack.system.cli import keys_cli
 
     for command in (
         users_cli,
@@ -295,6 +296,7 @@ def register_commands(app: Flask) -> None:
         files_cli,
         summaries_cli,
         audit_cli,
+        keys_cli,
     ):
         app.cli.add_command(command)
 

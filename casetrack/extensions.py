@@ -1,11 +1,14 @@
 """Extension objects, created unbound and attached to an app in ``create_app``."""
 
+import sqlite3
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 from casetrack.replica import RoutingSession
@@ -30,3 +33,11 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+@event.listens_for(Engine, "connect")
+def _overwrite_deleted_content(dbapi_connection, _record) -> None:
+    # A SQLite file keeps a deleted or updated row's bytes in its free pages until they are reused; with
+    # secure_delete they are zeroed, so an old value (a re-sealed ID number) cannot be read from the file.
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA secure_delete = ON")

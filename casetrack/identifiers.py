@@ -82,3 +82,11 @@ def identifier_problem(value: str, today: date) -> str | None:
     if len(value) == 18 and _CREDIT_SHAPE.fullmatch(value):
         return credit_code_problem(value)
     return None
+
+
+def looks_like_identifier(value: str) -> bool:
+    """Whether a search text could be a whole 身份证号 or 统一社会信用代码 (searched by its keyed hash)."""
+    value = normalized(value)
+    return (len(value) in (15, 18) and bool(_DIGITS_OR_X.fullmatch(value))) or bool(
+        len(value) == 18 and _CREDIT_SHAPE.fullmatch(value)
+    )

@@ -114,6 +114,13 @@ DEFAULTS: dict[str, object] = {
     #: Leaders' summaries: first retry after this many seconds, doubling each time, for at most this many tries.
     "SUMMARY_RETRY_SECONDS": 300,
     "SUMMARY_MAX_ATTEMPTS": 6,
+    #: Personal data at rest (casetrack.ciphers): aes-gcm (AES-256-GCM) or sm4 (SM4-GCM, GB/T 32907).
+    "CIPHER": "aes-gcm",
+    #: ``id:base64key`` pairs, comma-separated, the first sealing new values; empty: one derived from SECRET_KEY
+    #: (a demo only). Add a new key in front, run `flask keys rotate`, then drop the old one.
+    "DATA_KEYS": "",
+    #: Base64 key of the keyed hash that finds an ID number by exact match; empty: derived from SECRET_KEY.
+    "LOOKUP_KEY": "",
     #: The audit trail's hash chain: sha256, or sm3 (GB/T 32905) where the 密评 asks for the national algorithm.
     #: Each entry names the one it was sealed with, so a change applies to new entries and the old still verify.
     "AUDIT_HASH": "sha256",
@@ -173,6 +180,12 @@ def load_settings(instance_path: str, overrides: dict | None = None) -> dict[str
         and "MFA_ROLES" not in (overrides or {})
     ):
         values["MFA_ROLES"] = PRODUCTION_MFA_ROLES
+    try:
+        from casetrack.ciphers import parse_keys
+
+        parse_keys(str(values["DATA_KEYS"]), "check", str(values["CIPHER"]), str(values["LOOKUP_KEY"]))
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from exc
     if values["AUDIT_HASH"] not in ("sha256", "sm3"):
         raise ConfigurationError(f"{ENV_PREFIX}AUDIT_HASH={values['AUDIT_HASH']!r} is neither sha256 nor sm3")
     if int(values["AUDIT_RETENTION_DAYS"]) < 180:

@@ -585,7 +585,8 @@ def _applicants(case_id: int, names: list[str]) -> list[dict]:
             "position": position,
             "name": name,
             "kind": rules.guess_applicant_kind(name, None),
-            "id_number": None,
+            "id_number_sealed": None,
+            "id_number_digest": None,
         }
         for position, name in enumerate(names)
     ]

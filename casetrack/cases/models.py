@@ -23,6 +23,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from casetrack import ciphers
 from casetrack.cases import kinds, rules
 from casetrack.extensions import db
 
@@ -365,10 +366,21 @@ class Applicant(db.Model):
     name: Mapped[str] = mapped_column(String(rules.MAX_APPLICANT_NAME))
     #: person | organisation
     kind: Mapped[str] = mapped_column(String(16), default="person")
-    #: 身份证号 / 统一社会信用代码
-    id_number: Mapped[str | None] = mapped_column(String(rules.MAX_ID_NUMBER))
+    #: 身份证号 / 统一社会信用代码, sealed (casetrack.ciphers): the database and its dumps hold no readable one.
+    id_number_sealed: Mapped[str | None] = mapped_column(Text)
+    #: Its keyed hash, for an exact search by ID number.
+    id_number_digest: Mapped[str | None] = mapped_column(String(64), index=True)
 
     case: Mapped[Case] = relationship(back_populates="applicants")
+
+    @property
+    def id_number(self) -> str | None:
+        return ciphers.unseal(self.id_number_sealed) if self.id_number_sealed else None
+
+    @id_number.setter
+    def id_number(self, value: str | None) -> None:
+        self.id_number_sealed = ciphers.seal(value) if value else None
+        self.id_number_digest = ciphers.digest(value) if value else None
 
 
 class CaseRespondent(db.Model):

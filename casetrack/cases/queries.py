@@ -9,6 +9,8 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql import operators
 
+from casetrack import ciphers, identifiers
+from casetrack.accounts.permissions import can
 from casetrack.accounts.queries import restrict_to_actor_unit
 from casetrack.bulk import among
 from casetrack.cases import kinds, rules
@@ -151,7 +153,12 @@ def filtered(actor, filters: CaseFilters, today: date, warning_days: int) -> Sel
     if filters.q:
         # search_text is folded (rules.search_fold): （２０２６）and (2026) are one text to it.
         needle = rules.search_fold(filters.q.strip())
-        stmt = _two_character_prefilter(stmt, needle).where(Case.search_text.contains(needle, autoescape=True))
+        matches = Case.search_text.contains(needle, autoescape=True)
+        if identifiers.looks_like_identifier(filters.q) and can(actor, "read_personal_data"):
+            # An ID number is kept sealed; its keyed hash finds it (exact match only, for those who may read it).
+            digest = ciphers.digest(identifiers.normalized(filters.q))
+            matches = or_(matches, exists().where(Applicant.case_id == Case.id, Applicant.id_number_digest == digest))
+        stmt = _two_character_prefilter(stmt, needle).where(matches)
     if filters.number and rules.number_key(filters.number):
         stmt = stmt.where(Case.number_key.contains(rules.number_key(filters.number), autoescape=True))
     if filters.applicant:

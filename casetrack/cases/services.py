@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import flag_modified
 
-from casetrack import identifiers
+from casetrack import ciphers, identifiers
 from casetrack.accounts.models import Unit, User
 from casetrack.accounts.permissions import can, home_unit_id, is_system
 from casetrack.accounts.rules import mask_id_number
@@ -880,3 +880,36 @@ def reveal_personal_data(cases, actor) -> bool:
             ]
         )
     return True
+
+
+def reseal_id_numbers(batch: int = 2_000) -> int:
+    """Seal one batch of the ID numbers not sealed under the current key and cipher again (``keys rotate``);
+    returns how many. Resumable: what is done stays done, the next call takes the next batch."""
+    keys = ciphers.keys()
+    current = f"{ciphers.PREFIX}:{keys.current}:{keys.cipher}:"
+    rows = db.session.execute(
+        select(Applicant.id, Applicant.id_number_sealed)
+        .where(Applicant.id_number_sealed.is_not(None), ~Applicant.id_number_sealed.startswith(current))
+        .order_by(Applicant.id)
+        .limit(batch)
+    ).all()
+    if rows:
+        plain = {row.id: ciphers.unseal(row.id_number_sealed) for row in rows}
+        db.session.execute(
+            update(Applicant.__table__)
+            .where(Applicant.__table__.c.id == bindparam("row_id"))
+            .values(id_number_sealed=bindparam("sealed"), id_number_digest=bindparam("digest")),
+            [{"row_id": i, "sealed": ciphers.seal(v), "digest": ciphers.digest(v)} for i, v in plain.items()],
+        )
+    return len(rows)
+
+
+def id_numbers_by_key() -> dict[str, int]:
+    """How many sealed ID numbers each key (and cipher) holds: what `keys rotate` has left to do."""
+    counts: dict[str, int] = {}
+    for (sealed,) in db.session.execute(
+        select(Applicant.id_number_sealed).where(Applicant.id_number_sealed.is_not(None))
+    ):
+        key = ":".join(sealed.split(":", 3)[1:3])
+        counts[key] = counts.get(key, 0) + 1
+    return counts

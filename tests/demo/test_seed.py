@@ -189,3 +189,30 @@ def test_a_demo_loaded_in_the_first_days_of_a_year_still_has_the_report_years_an
     assert case_counts(Period.year(2020))["review_new"] == 94
     assert mediation_counts(Period.year(2020))["mediation_succeeded"] == 36
     assert_morning_work(today)
+
+
+def test_neither_the_database_file_nor_a_dump_holds_a_demo_id_number_in_readable_form(app):
+    """Issue 18 item 5: what a copied file or a backup gives away."""
+    import subprocess
+
+    from sqlalchemy import select
+
+    from casetrack.cases.models import Applicant
+
+    seeded(app)
+    numbers = {a.id_number for a in db.session.scalars(select(Applicant)) if a.id_number}
+    assert len(numbers) > 50
+    db.session.commit()
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":
+        db.engine.dispose()
+        stored = open(url.database, "rb").read()
+    else:
+        dump = subprocess.run(
+            ["pg_dump", "-h", url.host, "-U", url.username, "-d", url.database, "--data-only"],
+            capture_output=True,
+            check=True,
+        )
+        stored = dump.stdout
+    assert stored and not [number for number in numbers if number.encode() in stored]
+    assert b"ct1:k0:aes-gcm:" in stored
