@@ -283,7 +283,7 @@ def register_commands(app: Flask) -> None:
     from casetrack.reports.cli import report_cli
     from casetrack.stats.cli import stats_cli
     from casetrack.summaries.cli import summaries_cli
-    from casetrack.system.cli import keys_cli
+    from casetrack.system.cli import backup_cli, keys_cli
 
     for command in (
         users_cli,
@@ -297,6 +297,7 @@ def register_commands(app: Flask) -> None:
         summaries_cli,
         audit_cli,
         keys_cli,
+        backup_cli,
     ):
         app.cli.add_command(command)
 

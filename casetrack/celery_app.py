@@ -41,6 +41,10 @@ def beat_schedule() -> dict:
             "task": "cases.refresh_deadlines",
             "schedule": crontab(hour=0, minute=30),
         },
+        "backup-nightly": {
+            "task": "system.nightly_backup",
+            "schedule": crontab(hour=2, minute=30),
+        },
         "risk-rescore-nightly": {
             "task": "risk.rescore_all",
             "schedule": crontab(hour=1, minute=30),

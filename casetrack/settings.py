@@ -121,6 +121,10 @@ DEFAULTS: dict[str, object] = {
     "DATA_KEYS": "",
     #: Base64 key of the keyed hash that finds an ID number by exact match; empty: derived from SECRET_KEY.
     "LOOKUP_KEY": "",
+    #: Where the nightly backup writes its archives (empty: instance/backups), and how many it keeps. Copy them off
+    #: the machine: an archive beside the database it backs up is lost with it.
+    "BACKUP_DIR": "",
+    "BACKUP_KEEP": 7,
     #: The audit trail's hash chain: sha256, or sm3 (GB/T 32905) where the 密评 asks for the national algorithm.
     #: Each entry names the one it was sealed with, so a change applies to new entries and the old still verify.
     "AUDIT_HASH": "sha256",

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import click
 from flask.cli import AppGroup
 
 from casetrack.cases import services as cases
 from casetrack.extensions import db
+from casetrack.system import backup
 
 keys_cli = AppGroup("keys", help="Re-seal personal data under the current key (CASETRACK_DATA_KEYS).")
 
@@ -27,4 +31,39 @@ def rotate(batch: int):
     held = cases.id_numbers_by_key()
     click.echo(
         f"re-sealed {done} ID numbers; now held under " + (", ".join(f"{k} {n}" for k, n in held.items()) or "no key")
+    )
+
+
+backup_cli = AppGroup("backup", help="Write one archive of the database and documents; restore from one.")
+
+
+@backup_cli.command("create")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def create_backup(path: Path):
+    """Write PATH: the database (pg_dump custom format, or SQLite's online backup), the stored documents and a
+    manifest with the sha256 of each part."""
+    started = time.monotonic()
+    try:
+        made = backup.create(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    parts = ", ".join(f"{name} {digest[:12]}…" for name, digest in made.parts.items())
+    click.echo(f"wrote {made.path} ({made.bytes:,} bytes, {time.monotonic() - started:.1f} s): {parts}")
+
+
+@backup_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite a database that already holds data.")
+def restore_backup(path: Path, force: bool):
+    """Check PATH's manifest and restore its database and documents into the configured ones. Refuses a database
+    that holds data unless --force. Stop the web and worker processes first."""
+    started = time.monotonic()
+    try:
+        manifest = backup.restore(path, force=force)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(
+        f"restored the backup of {manifest['created_at']} (revision {manifest['revision']}, {manifest['documents']} "
+        f"documents, {manifest['audit']['entries']} audit entries) in {time.monotonic() - started:.1f} s; "
+        "run `flask db upgrade` if the app is newer than the backup"
     )
