@@ -467,7 +467,11 @@ def generate_rows(
                 id_number = gen.person_id(county) if rng.random() < 0.85 else None
             names.append(name)
             # Sealed as the app seals them (casetrack.ciphers): the benchmark database holds no readable ID either.
-            sealed = (ciphers.seal(id_number), ciphers.digest(id_number)) if id_number else (None, None)
+            sealed = (
+                (ciphers.seal(id_number, with_keys=gen.keys), ciphers.digest(id_number, with_keys=gen.keys))
+                if id_number
+                else (None, None)
+            )
             applicants.append((applicant_id, case_id, position, name, akind, *sealed))
         applicant_count = n_names if rng.random() > 0.015 else rng.randrange(5, 60)
 
@@ -702,6 +706,7 @@ def main(argv=None) -> None:
     with app.app_context():
         if db.session.scalar(select(func.count()).select_from(Case)):
             raise SystemExit("the database already holds cases; use --fresh")
+        sealing_keys = ciphers.keys()
         calendar = load_calendar()
         existing_case_columns = [c["name"] for c in inspect(db.engine).get_columns("cases")]
         db.session.remove()
@@ -709,6 +714,7 @@ def main(argv=None) -> None:
 
     today = date.today()
     gen = Generator(args.seed, today)
+    gen.keys = sealing_keys
     password_hash = hash_password(PASSWORD)
 
     # The liaison user belongs to the busiest unit: the worst case for a unit-scoped list.

@@ -64,6 +64,6 @@ def restore_backup(path: Path, force: bool):
         raise click.ClickException(str(error)) from error
     click.echo(
         f"restored the backup of {manifest['created_at']} (revision {manifest['revision']}, {manifest['documents']} "
-        f"documents, {manifest['audit']['entries']} audit entries) in {time.monotonic() - started:.1f} s; "
+        f"documents, audit chain to place {manifest['audit']['last_seq']}) in {time.monotonic() - started:.1f} s; "
         "run `flask db upgrade` if the app is newer than the backup"
     )

@@ -72,7 +72,7 @@ def test_seed_demo_reproduces_the_2020_review_and_litigation_figures_and_every_r
 
     password = re.search(r"password for all: (\S+)\)", output).group(1)
     roles = {user.role for user in db.session.scalars(select(User))}
-    assert roles == {"mediator", "legal", "unit", "leader", "admin"}
+    assert roles == {"mediator", "legal", "unit", "leader", "admin", "security", "auditor"}
     from tests.conftest import Auth
 
     for username in ("tiaojie", "sifaju", "fuchun", "lingdao", "admin"):
