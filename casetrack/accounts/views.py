@@ -141,6 +141,8 @@ def _enrolment(user, signing_in: bool):
     secret = session.get(OFFERED_SECRET) or second_factor.new_secret()
     session[OFFERED_SECRET] = secret
     form = CodeForm()
+    # Enrolment takes the app's code only: a recovery code does not exist yet.
+    form.code.description = gettext("Enter the six digits the app now shows.")
     refused = bool(form.errors)
     if form.validate_on_submit():
         done, codes = attempted(lambda: second_factor.enrol(user, secret, form.code.data))

@@ -20,7 +20,6 @@ from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select, text
-from sqlalchemy.engine import make_url
 
 from casetrack.audit.services import chain_head
 from casetrack.clock import local, utc_now
@@ -82,14 +81,18 @@ def _dump_database(target: Path) -> None:
         args, env = _pg(url)
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", str(target), *args], env)
         return
-    source = sqlite3.connect(url.database)
-    copy = sqlite3.connect(target)
+    # The online backup API: a consistent copy while the app goes on writing.
+    _sqlite_copy(Path(url.database), target)
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """Copy one SQLite database into another page by page (sqlite3's backup API), the target's content replaced."""
+    reading, writing = sqlite3.connect(source), sqlite3.connect(target)
     try:
-        # The online backup API: a consistent copy while the app goes on writing.
-        source.backup(copy)
+        reading.backup(writing)
     finally:
-        copy.close()
-        source.close()
+        writing.close()
+        reading.close()
 
 
 def _pack_documents(root: Path, target: Path) -> int:
@@ -212,13 +215,7 @@ def _restore_database(source: Path) -> None:
             env,
         )
         return
-    backup = sqlite3.connect(source)
-    target = sqlite3.connect(make_url(str(url)).database)
-    try:
-        backup.backup(target)
-    finally:
-        target.close()
-        backup.close()
+    _sqlite_copy(source, Path(url.database))
 
 
 def _restore_documents(source: Path, root: Path) -> None:
