@@ -133,7 +133,8 @@ DEFAULTS: dict[str, object] = {
     "AUDIT_RETENTION_DAYS": 180,
 }
 
-PRODUCTION_REQUIRED = ("SECRET_KEY", "DATABASE_URL", "BROKER_URL")
+#: The keys of the personal data too: derived from SECRET_KEY, whoever signs cookies could read every ID number.
+PRODUCTION_REQUIRED = ("SECRET_KEY", "DATABASE_URL", "BROKER_URL", "DATA_KEYS", "LOOKUP_KEY")
 PRODUCTION_MFA_ROLES = "legal,admin,security,auditor"
 
 

@@ -149,8 +149,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 ADMINISTRATION_AREAS = frozenset({"accounts", "admin", "audit", "system"})
 OPEN_ENDPOINTS = frozenset({"cases.index", "api.openapi"})
 #: Which roles each role may give an account: the system administrator the operational ones, the security
-#: administrator any (the first of each is made on the command line, as the system).
-_ASSIGNABLE = {"admin": BUSINESS_ROLES - SEPARATED_ROLES, "security": frozenset(ROLES)}
+#: administrator those and the two other administrators' — not the auditor's, who watches the security administrator
+#: too: an audit administrator is made on the command line, as the system.
+_ASSIGNABLE = {"admin": BUSINESS_ROLES - SEPARATED_ROLES, "security": frozenset(ROLES) - {"auditor"}}
 
 #: Capabilities a unit liaison holds for its own unit's records only.
 OWN_UNIT_ONLY = frozenset(
@@ -215,10 +216,11 @@ def may_assign_role(actor, role: str) -> bool:
 
 def may_manage_account(actor, user) -> bool:
     """May ``actor`` change ``user``'s account (profile, role, password)? An administrator's account is the
-    security administrator's alone: the system administrator resetting the auditor's password could read the trail."""
+    security administrator's alone (the system administrator resetting another's password could act as them), and
+    the audit administrator's nobody's but the command line's: whoever could reset it could read the trail."""
     if is_system(actor):
         return True
-    if not can(actor, "manage_users"):
+    if not can(actor, "manage_users") or user.role == "auditor":
         return False
     return user.role not in SEPARATED_ROLES or actor.role == "security"
 

@@ -199,6 +199,9 @@ def create_user(
 
 def update_user(user: User, actor, *, role: str, unit: Unit | None, email: str | None, display_name: str) -> User:
     _require_account_manager(actor, user, role=role if role != user.role and is_valid_role(role) else None)
+    if role != user.role and getattr(actor, "id", None) == user.id:
+        raise PermissionDenied(N_("Nobody changes their own role."))
+    role_changed = role != user.role
     _check_user_fields(role, unit, None)
     before = {
         "role": user.role,
@@ -215,6 +218,9 @@ def update_user(user: User, actor, *, role: str, unit: Unit | None, email: str |
     )
     if user.overseen and not can(user, "oversee_units"):
         user.overseen = []
+    if role_changed:
+        # A session made under the old role would carry on with what the new one may not do.
+        end_sessions(user)
     db.session.flush()
     after = {
         "role": role,

@@ -9,14 +9,24 @@ from flask import Flask, flash, redirect, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, logout_user, user_loaded_from_cookie
 
-from casetrack.accounts import rules, services
+from casetrack.accounts import rules, second_factor, services
 from casetrack.audit import services as audit
 from casetrack.clock import utc_now
 
 #: Session keys: when the sign-in was, when the last request came (POSIX seconds).
 SIGNED_IN_AT, LAST_SEEN = "signed_in_at", "last_seen"
 #: What a signed-in user may still open while a password change or an enrolment is due.
-_ALWAYS_OPEN = frozenset({"accounts.own_password", "accounts.logout", "accounts.set_locale", "static", "system.health"})
+_ALWAYS_OPEN = frozenset(
+    {
+        "accounts.own_password",
+        "accounts.own_second_factor",
+        "accounts.after_recovery_codes",
+        "accounts.logout",
+        "accounts.set_locale",
+        "static",
+        "system.health",
+    }
+)
 
 
 def start(now: float | None = None) -> None:
@@ -35,9 +45,11 @@ def register(app: Flask) -> None:
 
     @app.before_request
     def _enforce_session_policy():
-        if request.endpoint in (None, "static") or request.headers.get("Authorization", "").startswith("Bearer "):
+        if request.endpoint in (None, "static") or not current_user.is_authenticated:
             return None
-        if not current_user.is_authenticated:
+        if session.get("_user_id") is None:
+            # Signed in by an API token (login_manager.request_loader), not by this session: the token's own expiry
+            # applies. A session cookie sent beside a made-up Authorization header is still a session.
             return None
         user = current_user._get_current_object()
         now = utc_now().timestamp()
@@ -46,8 +58,10 @@ def register(app: Flask) -> None:
         )
         if ended is not None:
             audit.record("user", user.id, "timed_out", user, comment=f"{request.remote_addr or 'unknown'} ({ended})")
-            logout_user()
+            # In this order: logout_user marks the remember cookie for deletion in the session, which clear() would
+            # wipe, and the cookie would sign the browser straight back in.
             session.clear()
+            logout_user()
             flash(
                 gettext(
                     "You were signed out after %(minutes)s minutes without activity. Please sign in again.",
@@ -66,4 +80,7 @@ def register(app: Flask) -> None:
         if services.must_change_password(user):
             flash(gettext("Choose a new password before you go on."), "info")
             return redirect(url_for("accounts.own_password"))
+        if second_factor.required_for(user) and not user.has_second_factor:
+            # A session from before the role needed one (or before the upgrade): the second factor is set up first.
+            return redirect(url_for("accounts.own_second_factor"))
         return None

@@ -54,9 +54,10 @@ def login():
             services.record_failed_login(form.username.data, address)
             flash(gettext("Wrong user name or password, or the account is deactivated."), "error")
             return _login_page(form), 401
-        throttle.record_success(form.username.data, address, device)
         session.clear()
         if user.has_second_factor or second_factor.required_for(user):
+            # The failures counted so far stay counted until the second step is passed too: re-entering the password
+            # must not wipe the codes guessed in between.
             # The password was right; the session holds only who is half-way in, until the second step.
             session[PENDING] = {
                 "user": user.id,
@@ -66,6 +67,7 @@ def login():
                 "next": request.args.get("next") or "",
             }
             return redirect(url_for("accounts.second_step"))
+        throttle.record_success(form.username.data, address, device)
         return _signed_in(user, form.remember.data, request.args.get("next"), device)
     return _login_page(form)
 
@@ -124,6 +126,7 @@ def second_step():
             services.record_failed_login(user.username, address, step="second factor")
             flash(gettext("That code is wrong or was used already."), "error")
             return render_template("accounts/second_step.html", form=form), 401
+        throttle.record_success(user.username, address, device)
         pending = session.pop(PENDING)
         if kind == "recovery":
             flash(

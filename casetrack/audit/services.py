@@ -216,10 +216,12 @@ def _seal_on_commit(session: Session) -> None:
         seal(session.connection(), batch)
 
 
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget_batch(session: Session) -> None:
-    session.info.pop("audit_batch", None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget_batch(session: Session, transaction) -> None:
+    # Only when the outermost transaction ends: a savepoint rolled back (a refused step of a request) leaves the
+    # entries written before it to be sealed at the commit.
+    if transaction.parent is None:
+        session.info.pop("audit_batch", None)
 
 
 @dataclass(frozen=True)

@@ -53,13 +53,12 @@ def _sha256(path: Path) -> str:
 
 
 def _pg(url) -> tuple[list[str], dict]:
-    """libpq connection arguments for the pg_* tools, the password in the environment rather than on the command
-    line, where ``ps`` would show it."""
-    args = ["-h", url.host or "localhost", "-p", str(url.port or 5432), "-d", url.database]
-    if url.username:
-        args += ["-U", url.username]
+    """libpq connection arguments for the pg_* tools: the whole URL (a socket directory, sslmode and the like
+    included, so they reach the same server the app does), the password in the environment rather than on the
+    command line, where ``ps`` would show it."""
+    dbname = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
     env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
-    return args, env
+    return [f"--dbname={dbname}"], env
 
 
 def _run(command: list[str], env: dict) -> None:
@@ -135,6 +134,9 @@ def create(path: Path) -> Made:
             "parts": parts,
         }
         partial = path.with_name(path.name + ".partial")
+        # The archive holds the whole database: readable by the account that made it and no other.
+        partial.touch(mode=0o600)
+        os.chmod(partial, 0o600)
         with tarfile.open(partial, "w") as archive:
             body = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo(MANIFEST)
@@ -176,6 +178,9 @@ def restore(path: Path, force: bool = False) -> dict:
         raise BackupError(f"backup format {manifest.get('format')!r} is not {FORMAT}")
     if manifest.get("database") != _kind():
         raise BackupError(f"the backup holds a {manifest.get('database')} database; this one is {_kind()}")
+    expected = {DATABASE_PART[_kind()], DOCUMENTS_PART}
+    if set(manifest.get("parts") or {}) != expected:
+        raise BackupError(f"the manifest lists {sorted(manifest.get('parts') or {})}, not {sorted(expected)}")
     if holds_data() and not force:
         raise BackupError("the configured database is not empty: restoring would overwrite it (use --force)")
     with tempfile.TemporaryDirectory() as scratch:

@@ -73,7 +73,11 @@ def upgrade():
 def _seal_existing():
     """The entries written before the chain existed take its first places, in the order they were written."""
     bind = op.get_bind()
-    table = sa.table('audit_entries', sa.column('id'), *(sa.column(name) for name in CHAINED_FIELDS),
+    # 'at' typed, so SQLite hands back a datetime as the app reads it, not its stored text: the hash must be the one
+    # `audit verify` computes.
+    table = sa.table('audit_entries', sa.column('id'),
+                     *(sa.column(name, sa.DateTime(timezone=True)) if name == 'at' else sa.column(name)
+                       for name in CHAINED_FIELDS),
                      sa.column('prev_hash'), sa.column('entry_hash'))
     seq, previous, last_id = 0, GENESIS, 0
     while True:

@@ -25,6 +25,8 @@ def upgrade():
         batch.add_column(sa.Column('totp_last_step', sa.BigInteger(), nullable=True))
     # A password set before the policy counts from the migration: nobody is locked out on the day it ships.
     op.execute(sa.text('UPDATE users SET password_changed_at = CURRENT_TIMESTAMP'))
+    # Every session and remember cookie from before ends: they were made without the second factor and the limits.
+    op.execute(sa.text('UPDATE users SET session_version = session_version + 1'))
     op.create_table(
         'password_history',
         sa.Column('id', sa.Integer(), nullable=False),

@@ -150,7 +150,58 @@ def test_the_api_keeps_using_tokens(app, factories, legal_needs_it):
 
 
 def test_production_asks_the_legal_bureau_and_the_administrators_and_the_demo_says_it_asks_no_one(tmp_path, client):
+    key = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
     env = {"ENV": "production", "SECRET_KEY": "s", "DATABASE_URL": "sqlite://", "BROKER_URL": "redis://x"}
+    env |= {"DATA_KEYS": f"k1:{key}", "LOOKUP_KEY": key}
     assert load_settings(str(tmp_path), env)["CASETRACK_MFA_ROLES"] == "legal,admin,security,auditor"
     assert load_settings(str(tmp_path), {})["CASETRACK_MFA_ROLES"] == ""
     assert "不要求第二重认证" in client.get("/login").get_data(as_text=True)
+
+
+def test_codes_guessed_between_two_password_steps_still_count(app, factories, legal_needs_it):
+    factories.user(username="fazhi", role="legal")
+    db.session.commit()
+    enrol(password_step(app, "fazhi"))
+    for _ in range(2):
+        auth = password_step(app, "fazhi")  # the right password again, each time
+        for _ in range(2):
+            auth.post("/login/second-step", data={"code": "000000"})
+    password_step(app, "fazhi").post("/login/second-step", data={"code": "000000"})
+    # Five wrong codes, the password given right in between: the account is locked all the same.
+    auth = Auth(app.test_client())
+    token = csrf_token(auth.client, "/login")
+    answer = auth.client.post("/login", data={"username": "fazhi", "password": PASSWORD, "csrf_token": token})
+    assert answer.status_code == 429
+
+
+def test_a_session_of_a_role_that_now_needs_a_second_factor_sets_one_up_first(app, factories, login_as, monkeypatch):
+    client = login_as(factories.user(username="fazhi", role="legal"))
+    assert client.get("/risk/").status_code == 200
+    monkeypatch.setitem(app.config, "CASETRACK_MFA_ROLES", "legal")
+    answer = client.get("/risk/")
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/account/second-factor")
+
+
+def test_a_made_up_bearer_header_does_not_lift_the_session_limits(app, factories, monkeypatch):
+    factories.user(username="clerk")
+    db.session.commit()
+    auth = Auth(app.test_client())
+    auth.login("clerk")
+    later = clock.utc_now() + timedelta(hours=2)
+    monkeypatch.setattr(clock, "source", lambda: later)
+    answer = auth.client.get("/cases", headers={"Authorization": "Bearer made-up"})
+    assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+
+
+def test_a_timeout_also_ends_the_remember_cookie(app, factories, monkeypatch):
+    factories.user(username="clerk")
+    db.session.commit()
+    auth = Auth(app.test_client())
+    token = csrf_token(auth.client, "/login")
+    auth.client.post("/login", data={"username": "clerk", "password": PASSWORD, "remember": "y", "csrf_token": token})
+    assert auth.client.get_cookie("remember_token") is not None
+    later = clock.utc_now() + timedelta(hours=2)
+    monkeypatch.setattr(clock, "source", lambda: later)
+    assert auth.client.get("/cases").status_code == 302
+    assert auth.client.get_cookie("remember_token") is None
+    assert auth.client.get("/cases").status_code == 302

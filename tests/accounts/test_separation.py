@@ -31,13 +31,20 @@ def test_the_system_administrator_cannot_make_a_security_or_audit_administrator(
     assert db.session.scalar(select(User).where(User.username == "shenji")) is None
 
 
-def test_the_security_administrator_gives_any_role_and_locks_accounts(login_as, factories):
+def test_the_security_administrator_gives_roles_and_locks_accounts_but_makes_no_auditor(login_as, factories, app):
     security = login_as("security")
-    assert role_options(security.get("/admin/users/new").get_data(as_text=True)) >= {"admin", "security", "auditor"}
+    offered = role_options(security.get("/admin/users/new").get_data(as_text=True))
+    assert offered >= {"admin", "security", "legal"} and "auditor" not in offered
     answer = security.post(
-        "/admin/users/new", data={"username": "shenji", "role": "auditor", "password": "Ab3$efgh-ijk", "unit_id": 0}
+        "/admin/users/new", data={"username": "xitong2", "role": "admin", "password": "Ab3$efgh-ijk", "unit_id": 0}
     )
     assert answer.status_code == 302, answer.get_data(as_text=True)[:400]
+    security.post("/admin/users/new", data={"username": "shenji", "role": "auditor", "password": "Ab3$efgh-ijk"})
+    assert db.session.scalar(select(User).where(User.username == "shenji")) is None
+    made = app.test_cli_runner().invoke(
+        args=["users", "create", "shenji", "--role", "auditor", "--password", "Shen-ji-guan-li-9"]
+    )
+    assert made.exit_code == 0, made.output  # the audit administrator comes from the command line
     clerk = factories.user(role="mediator")
     db.session.commit()
     assert security.post(f"/admin/users/{clerk.id}/active").status_code == 302
@@ -45,21 +52,32 @@ def test_the_security_administrator_gives_any_role_and_locks_accounts(login_as, 
     assert not clerk.active
 
 
-def test_an_administrators_account_is_the_security_administrators_alone(login_as, factories):
+def test_nobody_changes_their_own_role(login_as, factories):
+    me = factories.user(role="security", username="anquan")
+    db.session.commit()
+    client = login_as(me)
+    answer = client.post(f"/admin/users/{me.id}", data={"username": "anquan", "role": "admin", "unit_id": 0})
+    assert "不能修改自己的角色" in answer.get_data(as_text=True)
+    db.session.refresh(me)
+    assert me.role == "security"
+
+
+def test_an_administrators_account_is_the_security_administrators_and_the_auditors_nobodys(login_as, factories):
     auditor = factories.user(role="auditor", username="shenji")
+    other_admin = factories.user(role="admin", username="xitong2")
     db.session.commit()
     admin = login_as("admin")
-    assert admin.get(f"/admin/users/{auditor.id}").status_code == 403
+    assert admin.get(f"/admin/users/{other_admin.id}").status_code == 403
     before = auditor.password_hash
-    assert (
-        admin.post(f"/admin/users/{auditor.id}", data={"role": "auditor", "password": "Reset-by-admin-77"}).status_code
-        == 403
-    )
+    for client in (admin, login_as("security")):
+        assert client.get(f"/admin/users/{auditor.id}").status_code == 403
+        answer = client.post(f"/admin/users/{auditor.id}", data={"role": "auditor", "password": "Reset-by-admin-77"})
+        assert answer.status_code == 403
     db.session.refresh(auditor)
     assert auditor.password_hash == before
     users_page = admin.get("/admin/users").get_data(as_text=True)
     assert f'href="/admin/users/{auditor.id}"' not in users_page
-    assert login_as("security").get(f"/admin/users/{auditor.id}").status_code == 200
+    assert login_as("security").get(f"/admin/users/{other_admin.id}").status_code == 200
 
 
 @pytest.mark.parametrize("role", ["security", "auditor"])

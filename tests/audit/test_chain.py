@@ -148,3 +148,42 @@ def test_a_purge_refuses_the_last_180_days_and_the_rest_of_the_chain_still_verif
     assert kept[-1].action == "purged"
     result = verify(app)
     assert result.exit_code == 0, result.output
+
+
+def test_entries_from_before_the_chain_are_chained_by_the_migration_and_verify(tmp_path):
+    """A database upgraded with entries in it (SQLite stores their times as text): migration 0033 hashes what
+    `audit verify` reads back."""
+    from flask_migrate import upgrade
+
+    from tests.conftest import make_app
+
+    application = make_app(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    with application.app_context():
+        upgrade(revision="0032")
+        for n in range(3):
+            db.session.execute(
+                text(
+                    "INSERT INTO audit_entries (entity_type, entity_id, action, at) VALUES ('unit', :n, 'created', :at)"
+                ),
+                {"n": n, "at": datetime(2025, 5, 6, 7, 8, 9, 123456 * (n + 1) % 1_000_000, tzinfo=UTC)},
+            )
+        db.session.commit()
+        upgrade()
+        result = application.test_cli_runner().invoke(args=["audit", "verify"])
+        assert result.exit_code == 0 and "intact: 3 entries" in result.output, result.output
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_refused_step_rolled_back_to_its_savepoint_leaves_the_earlier_entries_to_be_chained(app, factories):
+    unit = factories.unit(name="区民政局")
+    db.session.commit()
+    audit.record("unit", unit.id, "updated", SYSTEM, [("head_name", None, "甲")])
+    with pytest.raises(RuntimeError):
+        with db.session.begin_nested():
+            audit.record("unit", unit.id, "updated", SYSTEM, [("head_name", "甲", "乙")])
+            raise RuntimeError("refused")
+    db.session.commit()
+    kept = db.session.scalars(select(AuditEntry)).all()
+    assert [(e.after, e.seq is not None) for e in kept] == [("甲", True)]
+    assert verify(app).exit_code == 0
