@@ -8,6 +8,7 @@ is kept as typed: those documents have no check character the register could tes
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date
 
 from casetrack.i18n import N_
@@ -17,13 +18,14 @@ _ID_CHECKS = "10X98765432"
 #: GB 32100-2015 forbids I, O, Z, S and V, which read like digits.
 _CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-_DIGITS_OR_X = re.compile(r"\d+[Xx]?")
-_CREDIT_SHAPE = re.compile(r"[0-9A-Za-z]{18}")
+_DIGITS_OR_X = re.compile(r"[0-9]+[Xx]?")
+_CREDIT_SHAPE = re.compile(r"[0-9A-Za-z]{18}", re.ASCII)
 
 
 def normalized(value: str) -> str:
-    """How an identifier is kept: without spaces, its letters in capitals (a lower-case x is the same X)."""
-    return "".join(value.split()).upper()
+    """How an identifier is kept: without spaces, full-width characters folded (ＸＸ and １２ typed on a Chinese
+    keyboard), its letters in capitals (a lower-case x is the same X)."""
+    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
 
 
 def id_card_check(first_17: str) -> str:

@@ -54,3 +54,9 @@ def test_the_demo_generates_only_valid_identifiers():
     values = [a["id_number"] for _ in range(400) for a in plan._applicants(rng)[0]]
     assert {identifiers.identifier_problem(value, TODAY) for value in values} == {None}
     assert any(value.startswith("91") for value in values) and any(value.startswith("330183") for value in values)
+
+
+def test_an_identifier_typed_full_width_is_kept_as_the_same_number():
+    assert identifiers.normalized("３３０１８３１９９００１０１１２３２") == "330183199001011232"
+    assert identifiers.identifier_problem("１１０１０５１９４９１２３１００２ｘ", TODAY) is None
+    assert identifiers.looks_like_identifier("３３０１８３１９９００１０１１２３２")
